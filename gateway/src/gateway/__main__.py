@@ -1,0 +1,65 @@
+"""``sunlight-gateway [serve|migrate|keys rotate|keys list]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from sunlight.cli import redact
+from sunlight.db import Database
+from sunlight.migrations import upgrade
+
+from gateway.app import MIGRATIONS
+from gateway.keys import KeyStore
+from gateway.settings import GatewaySettings
+
+
+async def _rotate(settings: GatewaySettings) -> str:
+    db = Database(settings.effective_database_url())
+    try:
+        store = KeyStore(db, settings.cipher, token_seconds=settings.access_token_seconds)
+        await store.ensure()
+        return await store.rotate()
+    finally:
+        await db.dispose()
+
+
+async def _list(settings: GatewaySettings) -> list[str]:
+    db = Database(settings.effective_database_url())
+    try:
+        store = KeyStore(db, settings.cipher)
+        await store.load()
+        return [f"{k['kid']} {k['alg']}" for k in (await store.jwks())["keys"]]
+    finally:
+        await db.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="sunlight-gateway")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="run the gateway (the default)")
+    sub.add_parser("migrate", help="upgrade the gateway database")
+    keys = sub.add_parser("keys", help="signing keys")
+    keys.add_argument("action", choices=["rotate", "list"])
+    args = parser.parse_args(argv)
+    settings = GatewaySettings()
+    url = settings.effective_database_url()
+    if url.startswith("sqlite"):
+        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    if args.command == "migrate":
+        upgrade(MIGRATIONS, url)
+        print(f"gateway: migrated {redact(url)}")
+    elif args.command == "keys" and args.action == "rotate":
+        print(f"current signing key: {asyncio.run(_rotate(settings))}")
+    elif args.command == "keys":
+        print("\n".join(asyncio.run(_list(settings))))
+    else:
+        import uvicorn
+
+        uvicorn.run("gateway.app:create_app", factory=True, host=settings.gateway_host, port=settings.gateway_port,
+                    log_config=None, access_log=False, timeout_graceful_shutdown=20, proxy_headers=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""The gateway app: a thin ASGI dispatcher in front of a FastAPI app.
+
+``/v1/<service>/...`` goes straight to the proxy (token, scope, rate limit, forward);
+everything else — ``/oauth/token``, ``/.well-known/jwks.json``, ``/v1/admin/...``,
+``/openapi.json``, ``/docs``, ``/healthz``, ``/readyz``, ``/metrics`` — is the FastAPI app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from sunlight.auth import TokenVerifier
+from sunlight.db import Database
+from sunlight.errors import NotReady, ProblemDoc, install_problem_handlers, problem_response
+from sunlight.migrations import ensure_migrated
+from sunlight.observability import Metrics, RequestContextMiddleware, configure_logging
+
+from gateway import openapi as merged_openapi
+from gateway import service
+from gateway.api import routers
+from gateway.api.oauth import PUBLIC_CLIENT
+from gateway.app_state import GatewayState
+from gateway.keys import KeyStore, LocalJWKS
+from gateway.proxy import Proxy
+from gateway.ratelimit import RateLimits
+from gateway.settings import GatewaySettings
+from gateway.tokens import TokenIssuer
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+log = logging.getLogger("gateway")
+
+DESCRIPTION = """The Sunlight e-supervision API (阳光监督平台): special funds, tenders, approvals,
+complaints and the integrity register, behind one gateway.
+
+**Authentication**: get a token at `POST /oauth/token` — bureau systems with OAuth2 client
+credentials, people with username and password (then `refresh_token`). Send it as
+`Authorization: Bearer <token>`. Every route checks its scope (`funds:read`, `funds:write`, …)
+and your regions (GB/T 2260 codes: a token for `130300` sees `130300` and every code below it).
+
+**Errors** are RFC 9457 `application/problem+json` with a stable `type` URI.
+**Retries**: send `Idempotency-Key` on POSTs. **Money** is integer fen (`amount_fen`).
+"""
+
+
+class GatewayApp:
+    """ASGI entry: proxied paths skip the framework entirely."""
+
+    def __init__(self, api: FastAPI, metrics: Metrics) -> None:
+        self.api = api
+        self.metrics = metrics
+        self.state: GatewayState | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.state is not None:
+            service_name = self.state.proxy.service_of(scope["path"])
+            if service_name is not None:
+                await self.state.proxy(scope, receive, send, service_name)
+                return
+        await self.api(scope, receive, send)
+
+
+def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
+    settings = settings or GatewaySettings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    metrics = Metrics("gateway")
+    openapi_cache: dict[str, Any] = {"at": 0.0, "doc": None}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = settings.effective_database_url()
+        await ensure_migrated(MIGRATIONS, url, "gateway")
+        db = Database(url)
+        keys = KeyStore(db, settings.cipher, cache_seconds=settings.key_cache_seconds,
+                        token_seconds=settings.access_token_seconds)
+        await keys.ensure()
+        if settings.bootstrap_client_id and settings.bootstrap_client_secret.get_secret_value():
+            async with db.sessions() as session:
+                outcome = await service.bootstrap_admin(session, client_id=settings.bootstrap_client_id,
+                                                        secret=settings.bootstrap_client_secret.get_secret_value())
+            log.info("bootstrap admin client %s: %s", settings.bootstrap_client_id, outcome)
+        verifier = TokenVerifier(LocalJWKS(keys), issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                 algorithms=settings.jwt_algorithms, leeway=settings.jwt_leeway_seconds)
+        limits = RateLimits(settings.rate_limit_storage, per_client=settings.rate_limit,
+                            anonymous=settings.rate_limit_anonymous, token=settings.rate_limit_token)
+        proxy = Proxy(settings.upstreams(), verifier=verifier, limits=limits, metrics=metrics,
+                      connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_read_timeout,
+                      pool_size=settings.proxy_pool_size, max_body=settings.max_body_bytes)
+        await proxy.start()
+        http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
+        state = GatewayState(settings=settings, db=db, keys=keys,
+                             issuer=TokenIssuer(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                                lifetime=settings.access_token_seconds),
+                             verifier=verifier, limits=limits, proxy=proxy)
+        app.state.gateway = state
+        app.state.verifier = verifier
+        app.state.db = db
+        app.state.http = http
+        gateway.state = state
+        try:
+            yield
+        finally:
+            gateway.state = None
+            await proxy.close()
+            await http.aclose()
+            await db.dispose()
+
+    api = FastAPI(title="Sunlight API", description=DESCRIPTION, version="0.1.0", lifespan=lifespan,
+                  openapi_url=None, docs_url=None, redoc_url=None)
+    install_problem_handlers(api)
+    api.add_middleware(RequestContextMiddleware, metrics=metrics)
+    for router in routers:
+        api.include_router(router)
+
+    def own_schema() -> dict[str, Any]:
+        schema = get_openapi(title=api.title, version=api.version, description=api.description, routes=api.routes)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDoc"] = ProblemDoc.model_json_schema(
+            ref_template="#/components/schemas/{model}")
+        return schema
+
+    async def fetch_service_docs(http: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
+        async def one(name: str, base: str) -> tuple[str, dict[str, Any] | None]:
+            try:
+                response = await http.get(f"{base}/openapi.json")
+                response.raise_for_status()
+                return name, response.json()
+            except (httpx.HTTPError, ValueError):
+                return name, None
+
+        results = await asyncio.gather(*(one(n, u) for n, u in settings.upstreams().items()))
+        return {name: doc for name, doc in results if doc is not None}
+
+    @api.get("/openapi.json", include_in_schema=False)
+    async def openapi_json(request: Request) -> JSONResponse:
+        """The merged document: the gateway's routes and every reachable service's (cached 60 s)."""
+        if openapi_cache["doc"] is None or time.monotonic() - openapi_cache["at"] > 60:
+            docs = await fetch_service_docs(request.app.state.http)
+            doc = merged_openapi.merge(own_schema(), docs, description=DESCRIPTION)
+            missing = sorted(set(settings.upstreams()) - set(docs))
+            if missing:
+                doc["info"]["x-unavailable-services"] = missing
+            else:
+                openapi_cache.update(at=time.monotonic(), doc=doc)
+            return JSONResponse(doc)
+        return JSONResponse(openapi_cache["doc"])
+
+    @api.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Sunlight API",
+                                   init_oauth={"clientId": PUBLIC_CLIENT, "usePkceWithAuthorizationCodeGrant": False})
+
+    @api.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @api.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> Response:
+        state: GatewayState = request.app.state.gateway
+        checks: dict[str, str] = {}
+        try:
+            await state.db.ping()
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = type(exc).__name__
+        try:
+            await state.keys.signing_key()
+            checks["signing_key"] = "ok"
+        except Exception as exc:
+            checks["signing_key"] = type(exc).__name__
+        if all(v == "ok" for v in checks.values()):
+            return JSONResponse({"status": "ready", "checks": checks})
+        return problem_response(NotReady("a dependency is not reachable", checks=checks), "/readyz")
+
+    @api.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
+    api.state.own_schema = own_schema
+    gateway = GatewayApp(api, metrics)
+    return gateway
+
+

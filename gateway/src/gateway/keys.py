@@ -1,0 +1,135 @@
+"""Signing keys: ES256, stored encrypted, published as JWKS, rotated without breaking tokens.
+
+States: ``next`` (published before it signs, so every verifier already knows it when it
+starts signing), ``current`` (signs), ``previous`` (published until the tokens it signed
+have expired), ``retired``. ``rotate`` promotes next → current → previous and makes a new
+next; a previous key is retired only once it can no longer verify a live token.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from jose import jwk
+from jose.backends.base import Key
+from sqlalchemy import select, text
+from sunlight.crypto import FieldCipher
+from sunlight.db import Database, utcnow
+
+from gateway.models import KeyState, SigningKey
+
+ALG = "ES256"
+CIPHER_CONTEXT = "gateway.signing_key"
+
+
+def new_key(cipher: FieldCipher, state: KeyState) -> SigningKey:
+    private = ec.generate_private_key(ec.SECP256R1())
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    kid = uuid.uuid4().hex[:16]
+    public = {**jwk.construct(public_pem, ALG).to_dict(), "kid": kid, "alg": ALG, "use": "sig"}
+    return SigningKey(kid=kid, alg=ALG, private_key=cipher.encrypt(pem, context=CIPHER_CONTEXT), public_jwk=public,
+                      state=state, activated_at=utcnow() if state == KeyState.CURRENT else None)
+
+
+class KeyStore:
+    def __init__(self, db: Database, cipher: FieldCipher, *, cache_seconds: float = 30.0,
+                 token_seconds: int = 900) -> None:
+        self.db = db
+        self.cipher = cipher
+        self.cache_seconds = cache_seconds
+        self.token_seconds = token_seconds
+        self._loaded_at = 0.0
+        self._signing: tuple[str, Key] | None = None
+        self._jwks: dict[str, Any] = {"keys": []}
+
+    async def _lock(self, session: Any) -> None:
+        if self.db.dialect == "postgresql":  # replicas starting together create one key set
+            await session.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+
+    async def ensure(self) -> None:
+        """Create the first current and next keys when there are none."""
+        async with self.db.sessions() as session, session.begin():
+            await self._lock(session)
+            states = set((await session.execute(select(SigningKey.state))).scalars())
+            if KeyState.CURRENT not in states:
+                session.add(new_key(self.cipher, KeyState.CURRENT))
+            if KeyState.NEXT not in states:
+                session.add(new_key(self.cipher, KeyState.NEXT))
+        await self.load()
+
+    async def load(self) -> None:
+        async with self.db.sessions() as session:
+            keys = (await session.execute(select(SigningKey).where(SigningKey.state != KeyState.RETIRED))).scalars().all()
+        current = next((k for k in keys if k.state == KeyState.CURRENT), None)
+        if current is not None:
+            pem = self.cipher.decrypt(current.private_key, context=CIPHER_CONTEXT)
+            self._signing = (current.kid, jwk.construct(pem, ALG))
+        order = {KeyState.CURRENT: 0, KeyState.NEXT: 1, KeyState.PREVIOUS: 2}
+        self._jwks = {"keys": [k.public_jwk for k in sorted(keys, key=lambda k: order[k.state])]}
+        self._loaded_at = time.monotonic()
+
+    async def _fresh(self) -> None:
+        if time.monotonic() - self._loaded_at > self.cache_seconds:
+            await self.load()
+
+    async def signing_key(self) -> tuple[str, Key]:
+        await self._fresh()
+        if self._signing is None:
+            raise RuntimeError("no current signing key: run the gateway's startup or `keys rotate`")
+        return self._signing
+
+    async def jwks(self) -> dict[str, Any]:
+        await self._fresh()
+        return self._jwks
+
+    async def rotate(self) -> str:
+        """next → current, current → previous, new next; retire previous keys no live token needs."""
+        async with self.db.sessions() as session, session.begin():
+            await self._lock(session)
+            keys = (await session.execute(select(SigningKey).where(SigningKey.state != KeyState.RETIRED))).scalars().all()
+            now = utcnow()
+            horizon = now - timedelta(seconds=self.token_seconds + 120)
+            for key in keys:
+                if key.state == KeyState.PREVIOUS and key.retired_at is not None and key.retired_at <= horizon:
+                    key.state = KeyState.RETIRED
+                elif key.state == KeyState.CURRENT:
+                    key.state = KeyState.PREVIOUS
+                    key.retired_at = now  # stops signing now; verifies until the horizon
+            promoted = next((k for k in keys if k.state == KeyState.NEXT), None)
+            if promoted is None:
+                promoted = new_key(self.cipher, KeyState.CURRENT)
+                session.add(promoted)
+            promoted.state = KeyState.CURRENT
+            promoted.activated_at = now
+            session.add(new_key(self.cipher, KeyState.NEXT))
+            kid = promoted.kid
+        await self.load()
+        return kid
+
+
+class LocalJWKS:
+    """The gateway verifies its own tokens from its key store (no HTTP round trip)."""
+
+    def __init__(self, store: KeyStore) -> None:
+        self.store = store
+        self._reloaded_at = 0.0
+
+    async def key(self, kid: str) -> dict[str, Any] | None:
+        for candidate in (await self.store.jwks())["keys"]:
+            if candidate["kid"] == kid:
+                return dict(candidate)
+        if time.monotonic() - self._reloaded_at > 10:  # another replica may have rotated
+            self._reloaded_at = time.monotonic()
+            await self.store.load()
+            for candidate in (await self.store.jwks())["keys"]:
+                if candidate["kid"] == kid:
+                    return dict(candidate)
+        return None

@@ -1,0 +1,90 @@
+"""Gateway tables: clients, users, signing keys, refresh tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+from sunlight.db import UTCDateTime, make_registry, utcnow
+
+registry = make_registry()
+
+
+class Base(SQLModel, registry=registry):
+    pass
+
+
+metadata = Base.metadata
+
+
+class Client(Base, table=True):
+    """A bureau system (OAuth2 confidential client, client-credentials grant)."""
+
+    __tablename__ = "client"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    client_id: str = Field(max_length=100, unique=True)
+    secret_hash: str = Field(max_length=200)
+    name: str = Field(max_length=200)
+    scopes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    regions: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    unit_uscc: str | None = Field(default=None, max_length=18)
+    active: bool = True
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class User(Base, table=True):
+    """A person (inspector, registrar, bureau officer) using the frontend or Swagger UI."""
+
+    __tablename__ = "user_account"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    username: str = Field(max_length=100, unique=True)
+    password_hash: str = Field(max_length=200)
+    scopes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    regions: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    unit_uscc: str | None = Field(default=None, max_length=18)
+    active: bool = True
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class KeyState(StrEnum):
+    NEXT = "next"  # published, not yet signing (verifiers learn it before it is used)
+    CURRENT = "current"  # signs new tokens
+    PREVIOUS = "previous"  # published until the tokens it signed have expired
+    RETIRED = "retired"  # no longer published
+
+
+class SigningKey(Base, table=True):
+    __tablename__ = "signing_key"
+
+    kid: str = Field(primary_key=True, max_length=64)
+    alg: str = Field(max_length=10)
+    private_key: str = Field(sa_type=sa.Text, description="PEM, encrypted with the field cipher")
+    public_jwk: dict[str, Any] = Field(sa_type=sa.JSON)
+    state: KeyState = Field(sa_type=sa.String(10), index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    activated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RefreshToken(Base, table=True):
+    """A refresh token (stored as a hash); rotation on use, reuse revokes the whole family."""
+
+    __tablename__ = "refresh_token"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    family_id: uuid.UUID = Field(index=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    scopes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,62 @@
+"""One OpenAPI document for the whole API: the gateway's own paths plus every service's.
+
+Paths never collide (each service owns ``/v1/<service>/``). Component schemas with the
+same name and the same content are shared; the same name with different content is
+renamed ``<Service><Name>`` in that service's part, with its ``$ref``s rewritten.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+SECURITY_SCHEME = "sunlight"
+
+
+def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/components/schemas/"):
+                name = value.rsplit("/", 1)[1]
+                out[key] = f"#/components/schemas/{renames.get(name, name)}"
+            else:
+                out[key] = _rename_refs(value, renames)
+        return out
+    if isinstance(node, list):
+        return [_rename_refs(v, renames) for v in node]
+    return node
+
+
+def merge(base: dict[str, Any], services: dict[str, dict[str, Any]], *, title: str = "Sunlight API",
+          description: str = "") -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    merged["info"] = {**merged.get("info", {}), "title": title, "description": description or
+                      merged.get("info", {}).get("description", "")}
+    paths = merged.setdefault("paths", {})
+    components = merged.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    security_schemes = components.setdefault("securitySchemes", {})
+    tags = {t["name"]: t for t in merged.get("tags", [])}
+    for service, doc in sorted(services.items()):
+        doc = copy.deepcopy(doc)
+        their = doc.get("components", {}).get("schemas", {})
+        renames = {}
+        for name, schema in their.items():
+            if name in schemas and json.dumps(schemas[name], sort_keys=True) != json.dumps(schema, sort_keys=True):
+                renames[name] = f"{service.capitalize()}{name}"
+        doc = _rename_refs(doc, renames)
+        for name, schema in doc.get("components", {}).get("schemas", {}).items():
+            schemas.setdefault(renames.get(name, name), schema)
+        security_schemes.update(doc.get("components", {}).get("securitySchemes", {}))
+        for path, item in doc.get("paths", {}).items():
+            if path.startswith(f"/v1/{service}/"):
+                paths[path] = item
+        for tag in doc.get("tags", []):
+            tags.setdefault(tag["name"], tag)
+    if tags:
+        merged["tags"] = list(tags.values())
+    merged["paths"] = dict(sorted(paths.items()))
+    components["schemas"] = dict(sorted(schemas.items()))
+    return merged

@@ -1,0 +1,43 @@
+"""Gateway queries. Never commits."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight.db import utcnow
+
+from gateway.models import Client, RefreshToken, User
+
+
+async def client(session: AsyncSession, client_id: str) -> Client | None:
+    return (await session.execute(select(Client).where(Client.client_id == client_id))).scalar_one_or_none()
+
+
+async def clients(session: AsyncSession) -> Sequence[Client]:
+    return (await session.execute(select(Client).order_by(Client.client_id))).scalars().all()
+
+
+async def user(session: AsyncSession, username: str) -> User | None:
+    return (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
+
+
+async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def users(session: AsyncSession) -> Sequence[User]:
+    return (await session.execute(select(User).order_by(User.username))).scalars().all()
+
+
+async def refresh_token(session: AsyncSession, token_hash: str) -> RefreshToken | None:
+    query = select(RefreshToken).where(RefreshToken.token_hash == token_hash).with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+    await session.execute(update(RefreshToken).where(RefreshToken.family_id == family_id,
+                                                     RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr]
+                          .values(revoked_at=utcnow()))

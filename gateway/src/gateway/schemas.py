@@ -1,0 +1,90 @@
+"""API shapes of the gateway."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sunlight.codes import USCC, RegionCode
+
+
+class TokenOut(BaseModel):
+    """RFC 6749 §5.1 token response."""
+
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    scope: str
+    refresh_token: str | None = None
+
+
+class ClientIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str = Field(min_length=3, max_length=100, pattern=r"^[a-z0-9][a-z0-9._-]*$",
+                           examples=["finance-bureau-130300"])
+    name: str = Field(min_length=1, max_length=200, examples=["秦皇岛市财政局 budget system"])
+    scopes: list[str] = Field(min_length=1, examples=[["funds:read", "funds:write"]])
+    regions: list[RegionCode] = Field(min_length=1, examples=[["130300"]])
+    unit_uscc: USCC | None = None
+
+
+class ClientUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    scopes: list[str] | None = Field(default=None, min_length=1)
+    regions: list[RegionCode] | None = Field(default=None, min_length=1)
+    active: bool | None = None
+
+
+class ClientOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    client_id: str
+    name: str
+    scopes: list[str]
+    regions: list[str]
+    unit_uscc: str | None
+    active: bool
+    created_at: datetime
+
+
+class ClientCreated(ClientOut):
+    client_secret: str = Field(description="shown once; store it in the bureau system's secret store")
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=3, max_length=100, pattern=r"^[a-z0-9][a-z0-9._@-]*$")
+    password: str = Field(min_length=12, max_length=200)
+    scopes: list[str] = Field(min_length=1)
+    regions: list[RegionCode] = Field(min_length=1)
+    unit_uscc: USCC | None = None
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    password: str | None = Field(default=None, min_length=12, max_length=200)
+    scopes: list[str] | None = Field(default=None, min_length=1)
+    regions: list[RegionCode] | None = Field(default=None, min_length=1)
+    active: bool | None = None
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    username: str
+    scopes: list[str]
+    regions: list[str]
+    unit_uscc: str | None
+    active: bool
+    created_at: datetime
+
+
+class KeyRotated(BaseModel):
+    current_kid: str

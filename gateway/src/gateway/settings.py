@@ -1,0 +1,52 @@
+"""Gateway settings (env prefix ``SUNLIGHT_``)."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from sunlight.settings import CommonSettings
+
+SERVICES = ("funds", "tenders", "approvals", "complaints", "integrity")
+
+
+class GatewaySettings(CommonSettings):
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    public_url: str = ""  # how clients reach the gateway (for docs); default http://host:port
+
+    # the services behind the gateway
+    funds_url: str = "http://127.0.0.1:8101"
+    tenders_url: str = "http://127.0.0.1:8102"
+    approvals_url: str = "http://127.0.0.1:8103"
+    complaints_url: str = "http://127.0.0.1:8104"
+    integrity_url: str = "http://127.0.0.1:8105"
+
+    # tokens
+    access_token_seconds: int = 900
+    refresh_token_seconds: int = 8 * 3600
+    key_cache_seconds: float = 30.0  # how often a replica re-reads the current signing key
+
+    # first admin client (make run generates these when unset)
+    bootstrap_client_id: str = ""
+    bootstrap_client_secret: SecretStr = SecretStr("")
+
+    # rate limits (https://limits.readthedocs.io notation), per client id; per IP when anonymous
+    rate_limit: str = "1200/minute"
+    rate_limit_anonymous: str = "120/minute"
+    rate_limit_token: str = "30/minute"
+    rate_limit_storage: str = "memory://"  # redis://127.0.0.1:6379/0 for several replicas
+
+    # proxy
+    proxy_connect_timeout: float = 2.0
+    proxy_read_timeout: float = 30.0
+    proxy_pool_size: int = 256
+    max_body_bytes: int = 20 * 1024 * 1024
+
+    def upstreams(self) -> dict[str, str]:
+        return {name: getattr(self, f"{name}_url").rstrip("/") for name in SERVICES}
+
+    def effective_database_url(self) -> str:
+        return self.database_url or "sqlite+aiosqlite:///var/gateway.db"
+
+    def effective_public_url(self) -> str:
+        return self.public_url or f"http://{self.gateway_host}:{self.gateway_port}"

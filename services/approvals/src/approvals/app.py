@@ -1,0 +1,27 @@
+"""The approvals service app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from sunlight.app import create_service_app
+
+from approvals.api import routers
+from approvals.handlers import handlers
+from approvals.rules import RULES
+from approvals.settings import ApprovalsSettings
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def create_app(settings: ApprovalsSettings | None = None) -> FastAPI:
+    return create_service_app(
+        settings=settings or ApprovalsSettings(),
+        title="Sunlight approvals",
+        description="Administrative approval and enforcement e-supervision (行政审批电子监察): the item catalogue, cases and their steps on the working-day clock, satisfaction ratings, enforcement penalties, with the time-limit and discretion rules.",
+        routers=routers,
+        handlers=handlers,
+        rules=RULES,
+        migrations=MIGRATIONS,
+    )

@@ -1,0 +1,1 @@
+"""The events the approvals service emits, built from its rows."""

@@ -1,0 +1,1 @@
+"""Approvals queries. Never commits: the service function owns the transaction."""

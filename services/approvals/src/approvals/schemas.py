@@ -1,0 +1,1 @@
+"""API shapes of the approvals service: XIn / XUpdate / XOut."""

@@ -1,0 +1,1 @@
+"""Approvals use cases. No FastAPI here; session first, the rest keyword-only; each commits once."""

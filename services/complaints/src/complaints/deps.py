@@ -1,0 +1,10 @@
+"""Dependency aliases of the complaints routes."""
+
+from __future__ import annotations
+
+from sunlight.deps import IdempotencyKeyDep, PageDep, SessionDep, scoped
+
+ComplaintsReader = scoped("complaints:read")
+ComplaintsWriter = scoped("complaints:write")
+
+__all__ = ["IdempotencyKeyDep", "PageDep", "SessionDep", "ComplaintsReader", "ComplaintsWriter"]

@@ -1,0 +1,1 @@
+"""The events the complaints service emits, built from its rows."""

@@ -1,0 +1,1 @@
+"""Complaints queries. Never commits: the service function owns the transaction."""

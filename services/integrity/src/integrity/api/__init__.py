@@ -1,0 +1,5 @@
+"""One router module per resource."""
+
+from integrity.api import warnings
+
+routers = [warnings.router]

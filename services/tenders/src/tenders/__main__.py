@@ -1,0 +1,15 @@
+from pathlib import Path
+
+from sunlight.cli import service_main
+
+from tenders.settings import TendersSettings
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def main() -> None:
+    service_main(TendersSettings, "tenders.app:create_app", MIGRATIONS)
+
+
+if __name__ == "__main__":
+    main()

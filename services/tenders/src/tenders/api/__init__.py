@@ -1,0 +1,5 @@
+"""One router module per resource."""
+
+from fastapi import APIRouter
+
+routers: list[APIRouter] = []

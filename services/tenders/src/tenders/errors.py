@@ -1,0 +1,1 @@
+"""Problem types of the tenders service."""

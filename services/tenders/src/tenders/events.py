@@ -1,0 +1,1 @@
+"""The events the tenders service emits, built from its rows."""

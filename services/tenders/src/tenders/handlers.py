@@ -1,0 +1,7 @@
+"""Events the tenders service consumes."""
+
+from __future__ import annotations
+
+from sunlight.events.consumer import Handlers
+
+handlers = Handlers()

@@ -1,0 +1,1 @@
+"""Tenders queries. Never commits: the service function owns the transaction."""

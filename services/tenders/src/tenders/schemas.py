@@ -1,0 +1,1 @@
+"""API shapes of the tenders service: XIn / XUpdate / XOut."""

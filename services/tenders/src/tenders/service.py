@@ -1,0 +1,1 @@
+"""Tenders use cases. No FastAPI here; session first, the rest keyword-only; each commits once."""

@@ -1,0 +1,215 @@
+"""The common shape of every domain service's FastAPI app.
+
+``create_service_app`` wires what all five services share — settings, database, bus,
+token verifier, outbox relay, consumers, problem+json handlers, request ids, metrics,
+health and readiness, ``GET /v1/<service>/rules`` and the dead-letter view — so a service's
+own ``app.py`` only lists its routers, handlers and rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request, Security
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from sunlight.auth import Principal, RemoteJWKS, StaticJWKS, TokenVerifier, authenticate
+from sunlight.db import Database, dead_letter_table
+from sunlight.errors import PROBLEM_MEDIA_TYPE, NotReady, ProblemDoc, install_problem_handlers, problem_response
+from sunlight.events.bus import Bus, bus_from_settings
+from sunlight.events.consumer import Dispatcher, Handlers, start_consumers
+from sunlight.events.outbox import OutboxRelay
+from sunlight.idempotency import Replay
+from sunlight.migrations import ensure_migrated
+from sunlight.observability import Metrics, RequestContextMiddleware, configure_logging
+from sunlight.settings import ServiceSettings
+from sunlight.warnings import RuleOut, RuleRegistry
+
+log = logging.getLogger("sunlight.app")
+
+Startup = Callable[[FastAPI], Awaitable[None]]
+
+
+class DeadLetterOut(BaseModel):
+    id: int
+    consumer: str
+    event_id: str
+    type: str
+    error: str
+    deliveries: int
+    created_at: str
+
+
+class Health(BaseModel):
+    status: str
+    checks: dict[str, str] = {}
+
+
+def build_verifier(settings: ServiceSettings, http: httpx.AsyncClient) -> TokenVerifier:
+    jwks = StaticJWKS(settings.jwks_json) if settings.jwks_json else RemoteJWKS(settings.jwks_url, http)
+    return TokenVerifier(jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                         algorithms=settings.jwt_algorithms, leeway=settings.jwt_leeway_seconds)
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    handlers: Handlers,
+    rules: RuleRegistry,
+    migrations: Path,
+    version: str = "0.1.0",
+    on_startup: Sequence[Startup] = (),
+) -> FastAPI:
+    service = settings.service_name
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    metrics = Metrics(service)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = settings.effective_database_url()
+        await ensure_migrated(migrations, url, service)
+        db = Database(url)
+        http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
+        bus: Bus = bus_from_settings(settings, client_name=service)
+        await bus.connect()
+        stop = asyncio.Event()
+        relay = OutboxRelay(db, bus, poll_seconds=settings.relay_poll_seconds)
+        dispatcher = Dispatcher(db, handlers, consumer=service, max_deliver=settings.bus_max_deliver,
+                                context={"settings": settings})
+        app.state.settings = settings
+        app.state.db = db
+        app.state.bus = bus
+        app.state.relay = relay
+        app.state.http = http
+        app.state.verifier = build_verifier(settings, http)
+        app.state.dispatcher = dispatcher
+        for hook in on_startup:
+            await hook(app)
+        tasks = [asyncio.create_task(relay.run(stop), name="outbox relay"), *start_consumers(bus, dispatcher, stop)]
+        app.state.tasks = tasks
+        try:
+            yield
+        finally:
+            stop.set()
+            done, pending = await asyncio.wait(tasks, timeout=5)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            await bus.close()
+            await http.aclose()
+            await db.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        docs_url="/docs" if settings.environment != "production" else None,
+        redoc_url=None,
+    )
+    install_problem_handlers(app)
+
+    async def on_replay(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Replay)
+        return JSONResponse(exc.body, status_code=exc.status, headers={"Idempotent-Replayed": "true"},
+                            media_type=PROBLEM_MEDIA_TYPE if exc.status >= 400 else "application/json")
+
+    app.add_exception_handler(Replay, on_replay)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+
+    read_scope, admin_scope = f"{service}:read", f"{service}:admin"
+
+    @app.get("/healthz", tags=["operations"], include_in_schema=False)
+    async def healthz() -> Health:
+        return Health(status="ok")
+
+    @app.get("/readyz", tags=["operations"], include_in_schema=False)
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            await request.app.state.db.ping()
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = type(exc).__name__
+        try:
+            await request.app.state.bus.ping()
+            checks["bus"] = "ok"
+        except Exception as exc:
+            checks["bus"] = type(exc).__name__
+        if all(v == "ok" for v in checks.values()):
+            return JSONResponse(Health(status="ready", checks=checks).model_dump())
+        return problem_response(NotReady("a dependency is not reachable", checks=checks), "/readyz")
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
+    common = APIRouter(prefix=f"/v1/{service}", tags=["catalogue"])
+
+    @common.get("/rules", summary="The warning rules of this service, with their current thresholds")
+    async def list_rules(
+        _who: Annotated[Principal, Security(authenticate, scopes=[read_scope])],
+    ) -> list[RuleOut]:
+        return rules.catalogue(settings)
+
+    @common.get("/dead-letters", tags=["operations"], summary="Events this service could not apply")
+    async def list_dead_letters(
+        request: Request,
+        _who: Annotated[Principal, Security(authenticate, scopes=[admin_scope])],
+    ) -> list[DeadLetterOut]:
+        async with request.app.state.db.sessions() as session:
+            rows = (await session.execute(select(dead_letter_table).order_by(dead_letter_table.c.id.desc())
+                                          .limit(200))).all()
+        return [DeadLetterOut(id=r.id, consumer=r.consumer, event_id=r.event_id, type=r.type, error=r.error,
+                              deliveries=r.deliveries, created_at=r.created_at.isoformat()) for r in rows]
+
+    app.include_router(common)
+    for router in routers:
+        app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ProblemDoc"] = ProblemDoc.model_json_schema(ref_template="#/components/schemas/{model}")
+        _problem_everywhere(schema)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _problem_everywhere(schema: dict[str, Any]) -> None:
+    """Document the problem+json answers every authenticated operation can give."""
+    problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDoc"}}}
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            if "422" in responses:
+                responses["422"] = {"description": "The request does not validate (problem+json, type …/validation)",
+                                    "content": problem}
+            if operation.get("security"):
+                responses.setdefault("401", {"description": "No or invalid access token", "content": problem})
+                responses.setdefault("403", {"description": "Missing scope or outside the token's regions",
+                                             "content": problem})
+    for name in ("HTTPValidationError", "ValidationError"):
+        if not any(name in json.dumps(p) for p in schema.get("paths", {}).values()):
+            schema["components"]["schemas"].pop(name, None)

@@ -1,0 +1,47 @@
+"""The command line of every service: ``sunlight-<service> [serve|migrate|downgrade REV]``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from sunlight.migrations import downgrade, upgrade
+from sunlight.settings import ServiceSettings
+
+
+def service_main(settings_cls: type[ServiceSettings], factory: str, migrations: Path,
+                 argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"sunlight-{settings_cls.service_name}")
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="run the HTTP service (the default)")
+    serve.add_argument("--workers", type=int, default=1)
+    sub.add_parser("migrate", help="upgrade the database to the newest migration")
+    down = sub.add_parser("downgrade", help="downgrade the database to a revision")
+    down.add_argument("revision")
+    args = parser.parse_args(argv)
+    settings = settings_cls()
+    url = settings.effective_database_url()
+    if url.startswith("sqlite"):
+        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    if args.command == "migrate":
+        upgrade(migrations, url)
+        print(f"{settings_cls.service_name}: migrated {redact(url)}")
+    elif args.command == "downgrade":
+        downgrade(migrations, url, args.revision)
+    else:
+        import uvicorn
+
+        uvicorn.run(factory, factory=True, host=settings.host, port=settings.port,
+                    workers=getattr(args, "workers", 1), log_config=None, access_log=False,
+                    timeout_graceful_shutdown=20, proxy_headers=False)
+
+
+def redact(url: str) -> str:
+    """Hide a password in a database URL before printing it."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+Factory = Callable[[], object]

@@ -1,0 +1,31 @@
+"""Dependencies every service uses; each service's ``deps.py`` builds its aliases from these."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sunlight.auth import Principal, authenticate
+from sunlight.idempotency import IdempotencyKeyDep
+from sunlight.pagination import PageParams, page_params
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session per request; the service function commits (once), never this dependency."""
+    async with request.app.state.db.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def scoped(scope: str) -> type[Principal]:
+    """``Annotated[Principal, Security(authenticate, scopes=[scope])]`` — a route's caller with ``scope``."""
+    return Annotated[Principal, Security(authenticate, scopes=[scope])]  # type: ignore[return-value]
+
+
+__all__ = ["IdempotencyKeyDep", "PageDep", "SessionDep", "get_session", "scoped"]

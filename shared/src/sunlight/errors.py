@@ -1,0 +1,216 @@
+"""RFC 9457 problem details: our exception types and the handlers that render them.
+
+Every error leaves a Sunlight process as ``application/problem+json`` with a stable
+``type`` URI (``https://sunlight.example/problems/<slug>``), ``title``, ``status``,
+``detail`` and extension members a client can act on (``available_fen``, ``errors``).
+Details never contain personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_BASE = "https://sunlight.example/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+log = logging.getLogger("sunlight.errors")
+
+
+class ProblemDoc(BaseModel):
+    """The shape of every error response (RFC 9457)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": True})
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+
+
+class Problem(Exception):
+    """Base of every error we raise on purpose; subclasses fix slug, title and status."""
+
+    slug: ClassVar[str] = "about:blank"
+    title: ClassVar[str] = "Error"
+    status: ClassVar[int] = 400
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.extensions = extensions
+        self.headers: dict[str, str] = {}
+
+    @classmethod
+    def type_uri(cls) -> str:
+        return PROBLEM_BASE + cls.slug
+
+    def to_dict(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type_uri(), "title": self.title, "status": self.status}
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        body.update(self.extensions)
+        return body
+
+
+class BadRequest(Problem):
+    slug, title, status = "bad-request", "Bad request", 400
+
+
+class InvalidInput(Problem):
+    slug, title, status = "validation", "The request does not validate", 422
+
+
+class Unauthenticated(Problem):
+    slug, title, status = "unauthenticated", "Authentication required", 401
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail, **extensions)
+        self.headers["WWW-Authenticate"] = 'Bearer realm="sunlight"'
+
+
+class InvalidToken(Unauthenticated):
+    slug, title = "invalid-token", "The access token is not valid"
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail, **extensions)
+        self.headers["WWW-Authenticate"] = 'Bearer realm="sunlight", error="invalid_token"'
+
+
+class InsufficientScope(Problem):
+    slug, title, status = "insufficient-scope", "The token lacks a required scope", 403
+
+
+class ForbiddenRegion(Problem):
+    slug, title, status = "forbidden-region", "Outside the regions this token may act on", 403
+
+
+class Forbidden(Problem):
+    slug, title, status = "forbidden", "Forbidden", 403
+
+
+class NotFound(Problem):
+    slug, title, status = "not-found", "Not found", 404
+
+
+class MethodNotAllowed(Problem):
+    slug, title, status = "method-not-allowed", "Method not allowed", 405
+
+
+class Conflict(Problem):
+    slug, title, status = "conflict", "Conflict with the current state", 409
+
+
+class PayloadTooLarge(Problem):
+    slug, title, status = "payload-too-large", "The request body is too large", 413
+
+
+class UnsupportedMediaType(Problem):
+    slug, title, status = "unsupported-media-type", "Unsupported media type", 415
+
+
+class RateLimited(Problem):
+    slug, title, status = "rate-limited", "Too many requests", 429
+
+
+class Internal(Problem):
+    slug, title, status = "internal", "Internal error", 500
+
+
+class UpstreamUnavailable(Problem):
+    slug, title, status = "upstream-unavailable", "The service behind the gateway is unavailable", 503
+
+
+class UpstreamTimeout(Problem):
+    slug, title, status = "upstream-timeout", "The service behind the gateway did not answer in time", 504
+
+
+class NotReady(Problem):
+    slug, title, status = "not-ready", "Not ready", 503
+
+
+_STATUS_PROBLEMS: dict[int, type[Problem]] = {
+    400: BadRequest,
+    401: Unauthenticated,
+    403: Forbidden,
+    404: NotFound,
+    405: MethodNotAllowed,
+    409: Conflict,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+    422: InvalidInput,
+    429: RateLimited,
+}
+
+
+def problem_response(problem: Problem, instance: str | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.to_dict(instance),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=problem.headers or None,
+    )
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(part) for part in err.get("loc", ())]
+        # a JSON pointer into the request (RFC 6901), e.g. "/body/amount_fen"
+        out.append({"pointer": "/" + "/".join(loc), "field": loc[-1] if loc else "", "message": err.get("msg", "")})
+    return out
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map every exception to problem+json, once, for one app."""
+
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(exc, request.url.path)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = _field_errors(exc)
+        first = errors[0] if errors else {"pointer": "", "message": "invalid"}
+        problem = InvalidInput(f"{first['pointer']}: {first['message']}", errors=errors)
+        return problem_response(problem, request.url.path)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        kind = _STATUS_PROBLEMS.get(exc.status_code)
+        if kind is None:
+            kind = type("HttpProblem", (Problem,), {"slug": f"http-{exc.status_code}", "status": exc.status_code,
+                                                   "title": "HTTP error"})
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != kind.title else None
+        problem = kind(detail)
+        if exc.headers:
+            problem.headers.update(exc.headers)
+        return problem_response(problem, request.url.path)
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(Internal(), request.url.path)
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+def problem_responses(*kinds: type[Problem]) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` entries for OpenAPI: each problem's status with the problem schema."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for kind in kinds:
+        entry = out.setdefault(kind.status, {"description": "", "content": {PROBLEM_MEDIA_TYPE: {
+            "schema": {"$ref": "#/components/schemas/ProblemDoc"}}}})
+        entry["description"] = "; ".join(filter(None, [entry["description"], f"{kind.title} ({kind.type_uri()})"]))
+    return out
