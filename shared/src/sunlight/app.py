@@ -6,7 +6,6 @@ health and readiness, ``GET /v1/<service>/rules`` and the dead-letter view — s
 own ``app.py`` only lists its routers, handlers and rules.
 """
 
-from __future__ import annotations
 
 import asyncio
 import contextlib

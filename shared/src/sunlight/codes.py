@@ -8,7 +8,8 @@ contains ``130300`` (city), which contains ``130302`` (district) and the townshi
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 from stdnum import numdb
@@ -16,7 +17,11 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 NATIONWIDE = "000000"
-_LOC = numdb.get("cn/loc")
+
+
+@cache
+def _loc() -> Any:
+    return numdb.get("cn/loc")  # the GB/T 2260 table shipped with python-stdnum, read on first use
 
 
 def _strip(value: object) -> object:
@@ -37,7 +42,7 @@ def region_name(code: str) -> str | None:
         return "全国"
     if len(code) != 6 or not code.isdigit():
         return None
-    parts = _LOC.info(code)
+    parts = _loc().info(code)
     if len(parts) < 2 or "county" not in parts[1][1]:
         return None
     name = str(parts[1][1]["county"])

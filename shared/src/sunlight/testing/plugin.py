@@ -39,6 +39,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         metafunc.parametrize("backend", _selected(metafunc.config), indirect=True)
+    elif "backend_name" in metafunc.fixturenames:  # module-scoped resources (e.g. a process stack)
+        metafunc.parametrize("backend_name", _selected(metafunc.config), scope="module")
 
 
 @pytest.fixture(scope="session")

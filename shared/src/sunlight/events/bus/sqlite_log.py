@@ -62,7 +62,7 @@ class SqliteLogBus:
     async def connect(self) -> None:
         try:
             await self._run(lambda conn: None)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise BusUnavailable(f"embedded log {self.path}: {exc}") from exc
 
     async def close(self) -> None:
@@ -74,7 +74,7 @@ class SqliteLogBus:
     async def ping(self) -> None:
         try:
             await self._run(lambda conn: conn.execute("SELECT 1 FROM events LIMIT 1").fetchall())
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise BusUnavailable(f"embedded log {self.path}: {exc}") from exc
 
     async def publish(self, event_type: str, body: bytes, *, msg_id: str) -> None:
@@ -84,7 +84,7 @@ class SqliteLogBus:
 
         try:
             await self._run(insert)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise BusUnavailable(f"embedded log {self.path}: {exc}") from exc
 
     async def consume(self, durable: str, event_type: str, process: Process, stop: asyncio.Event) -> None:
@@ -107,7 +107,7 @@ class SqliteLogBus:
                 if offset is None:
                     offset = await self._run(read_offset)
                 batch = await self._run(fetch, offset)
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, OSError) as exc:  # the file is locked, moved or its disk is gone
                 log.warning("embedded log consumer %s: %s", durable, exc)
                 await _sleep_or_stop(stop, 1.0)
                 continue
@@ -124,7 +124,7 @@ class SqliteLogBus:
                 deliveries.pop(seq, None)
                 try:
                     await self._run(save_offset, seq)
-                except sqlite3.Error as exc:
+                except (sqlite3.Error, OSError) as exc:
                     log.warning("embedded log consumer %s: offset not saved: %s", durable, exc)
                     break  # redelivered later: the inbox makes that harmless
                 offset = seq

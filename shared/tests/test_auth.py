@@ -1,0 +1,102 @@
+"""The token verifier refuses every token a careful verifier must refuse (RFC 8725, WSTG-SESS-10)."""
+
+import base64
+import json
+import time
+
+import pytest
+from sunlight.auth import Principal, StaticJWKS, TokenVerifier
+from sunlight.errors import ForbiddenRegion, InvalidToken, NotFound
+from sunlight.testing import TestKeys
+
+
+@pytest.fixture
+def verifier(keys: TestKeys) -> TokenVerifier:
+    return TokenVerifier(StaticJWKS(keys.jwks), issuer=keys.issuer, audience=keys.audience)
+
+
+def _tamper(token: str, **claims: object) -> str:
+    head, body, sig = token.split(".")
+    data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    data.update(claims)
+    new_body = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    return f"{head}.{new_body}.{sig}"
+
+
+async def test_a_valid_token_gives_its_principal(verifier: TokenVerifier, keys: TestKeys):
+    principal = await verifier.verify(keys.mint(scopes="funds:read funds:write", regions=["130300"], sub="bureau"))
+    assert principal.subject == "bureau" and principal.scopes == {"funds:read", "funds:write"}
+    assert principal.regions == ("130300",)
+
+
+@pytest.mark.parametrize("case", [
+    "alg-none", "hs256-with-public-key", "expired", "wrong-audience", "wrong-issuer", "unknown-kid", "no-exp",
+    "no-audience", "future-nbf", "tampered-claims", "not-an-access-token", "jku-header", "kid-injection", "garbage",
+    "empty-signature", "huge",
+])
+async def test_bad_tokens_are_refused(verifier: TokenVerifier, keys: TestKeys, case: str):
+    now = int(time.time())
+    token = {
+        "alg-none": lambda: keys.unsigned(scopes="funds:read"),
+        "hs256-with-public-key": lambda: keys.hs256_with_public_key(scopes="funds:read"),
+        "expired": lambda: keys.mint(iat=now - 4000, nbf=now - 4000, exp=now - 3600),
+        "wrong-audience": lambda: keys.mint(aud="https://other.example/api"),
+        "wrong-issuer": lambda: keys.mint(iss="https://evil.example/"),
+        "unknown-kid": lambda: keys.mint(headers={"kid": "someone-elses-key"}),
+        "no-exp": lambda: keys.mint(exp=None),
+        "no-audience": lambda: keys.mint(aud=None),
+        "future-nbf": lambda: keys.mint(nbf=now + 600),
+        "tampered-claims": lambda: _tamper(keys.mint(scopes="funds:read", regions=["130300"]), regions=["000000"]),
+        "not-an-access-token": lambda: keys.mint(headers={"typ": "JWT"}),
+        "jku-header": lambda: keys.mint(headers={"jku": "https://evil.example/jwks.json"}),
+        "kid-injection": lambda: keys.mint(headers={"kid": "' OR 1=1 --"}),
+        "garbage": lambda: "not.a.token",
+        "empty-signature": lambda: keys.mint().rsplit(".", 1)[0] + ".",
+        "huge": lambda: keys.mint(padding="x" * 10_000),
+    }[case]()
+    with pytest.raises(InvalidToken):
+        await verifier.verify(token)
+
+
+async def test_expiry_allows_a_small_clock_skew_only(verifier: TokenVerifier, keys: TestKeys):
+    now = int(time.time())
+    assert await verifier.verify(keys.mint(iat=now - 320, nbf=now - 320, exp=now - 10))  # within the 30 s leeway
+    with pytest.raises(InvalidToken):
+        await verifier.verify(keys.mint(iat=now - 400, nbf=now - 400, exp=now - 90))
+
+
+async def test_a_cached_token_is_still_refused_once_it_expires(keys: TestKeys):
+    verifier = TokenVerifier(StaticJWKS(keys.jwks), issuer=keys.issuer, audience=keys.audience, leeway=0)
+    now = int(time.time())
+    token = keys.mint(exp=now + 1)
+    assert await verifier.verify(token)
+    time.sleep(2.1)
+    with pytest.raises(InvalidToken):
+        await verifier.verify(token)
+
+
+def test_symmetric_or_none_algorithms_cannot_be_allowed(keys: TestKeys):
+    for algorithms in (("HS256",), ("none",), ()):
+        with pytest.raises(ValueError):
+            TokenVerifier(StaticJWKS(keys.jwks), issuer=keys.issuer, audience=keys.audience, algorithms=algorithms)
+
+
+def test_a_key_published_for_another_algorithm_is_not_used(keys: TestKeys):
+    jwks = {"keys": [{**keys.public_jwk, "alg": "ES384"}]}
+    verifier = TokenVerifier(StaticJWKS(jwks), issuer=keys.issuer, audience=keys.audience)
+    import asyncio
+
+    with pytest.raises(InvalidToken):
+        asyncio.run(verifier.verify(keys.mint()))
+
+
+def test_regions_contain_their_children_and_nothing_else():
+    city = Principal(subject="s", client_id="c", kind="client", scopes=frozenset(), regions=("130300",))
+    assert city.sees_region("130300") and city.sees_region("130302") and city.sees_region("130302001")
+    assert not city.sees_region("130402") and not city.sees_region("130000")
+    with pytest.raises(ForbiddenRegion):
+        city.ensure_can_write("110101")
+    with pytest.raises(NotFound):
+        city.ensure_can_read("110101")
+    nation = Principal(subject="s", client_id="c", kind="client", scopes=frozenset(), regions=("000000",))
+    assert nation.sees_region("650102") and nation.region_prefixes == ("",)
