@@ -1,6 +1,5 @@
 from alembic import context
-from sunlight.migrations import run_env
-
 from gateway.models import metadata
+from sunlight.migrations import run_env
 
 run_env(metadata, context)

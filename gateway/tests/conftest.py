@@ -26,9 +26,11 @@ async def gateway(gateway_settings: GatewaySettings) -> AsyncIterator[httpx.Asyn
     from asgi_lifespan import LifespanManager
 
     app = create_app(gateway_settings)
-    async with LifespanManager(app.api):  # the lifespan hands the gateway its state
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client:
-            yield client
+    async with (
+        LifespanManager(app.api),  # the lifespan hands the gateway its state
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client,
+    ):
+        yield client
 
 
 async def token_for(client: httpx.AsyncClient, client_id: str, secret: str, scope: str | None = None) -> str:

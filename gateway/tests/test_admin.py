@@ -13,9 +13,16 @@ async def test_admin_routes_need_a_token_and_the_admin_scope(gateway: httpx.Asyn
     none = await gateway.get("/v1/admin/clients")
     assert none.status_code == 401 and none.json()["type"].endswith("/unauthenticated")
     assert none.headers["www-authenticate"].startswith("Bearer")
-    created = await gateway.post("/v1/admin/clients", headers=bearer(admin_token), json={
-        "client_id": "funds-bureau", "name": "bureau", "scopes": ["funds:read", "funds:write"],
-        "regions": ["130300"]})
+    created = await gateway.post(
+        "/v1/admin/clients",
+        headers=bearer(admin_token),
+        json={
+            "client_id": "funds-bureau",
+            "name": "bureau",
+            "scopes": ["funds:read", "funds:write"],
+            "regions": ["130300"],
+        },
+    )
     assert created.status_code == 201
     bureau = await token_for(gateway, "funds-bureau", created.json()["client_secret"])
     refused = await gateway.get("/v1/admin/clients", headers=bearer(bureau))
@@ -23,34 +30,61 @@ async def test_admin_routes_need_a_token_and_the_admin_scope(gateway: httpx.Asyn
 
 
 async def test_secret_is_shown_once_and_never_listed(gateway: httpx.AsyncClient, admin_token: str):
-    created = await gateway.post("/v1/admin/clients", headers=bearer(admin_token), json={
-        "client_id": "tax-bureau", "name": "税务局", "scopes": ["funds:read"], "regions": ["130302"],
-        "unit_uscc": "91110000600037341L"})
+    created = await gateway.post(
+        "/v1/admin/clients",
+        headers=bearer(admin_token),
+        json={
+            "client_id": "tax-bureau",
+            "name": "税务局",
+            "scopes": ["funds:read"],
+            "regions": ["130302"],
+            "unit_uscc": "91110000600037341L",
+        },
+    )
     assert created.status_code == 201
     assert len(created.json()["client_secret"]) >= 40
     listed = (await gateway.get("/v1/admin/clients", headers=bearer(admin_token))).json()
     entry = next(c for c in listed if c["client_id"] == "tax-bureau")
     assert "client_secret" not in entry and "secret_hash" not in entry
     rotated = await gateway.post("/v1/admin/clients/tax-bureau/secret", headers=bearer(admin_token))
-    old = await gateway.post("/oauth/token", data={"grant_type": "client_credentials"},
-                             auth=("tax-bureau", created.json()["client_secret"]))
+    old = await gateway.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=("tax-bureau", created.json()["client_secret"])
+    )
     assert old.status_code == 401, "the old secret stops working after rotation"
     assert await token_for(gateway, "tax-bureau", rotated.json()["client_secret"])
 
 
-async def test_an_administrator_cannot_grant_beyond_their_own_scopes_or_regions(gateway: httpx.AsyncClient,
-                                                                                admin_token: str):
-    hebei = await gateway.post("/v1/admin/clients", headers=bearer(admin_token), json={
-        "client_id": "hebei-admin", "name": "Hebei admin", "scopes": ["admin", "funds:read"], "regions": ["130000"]})
+async def test_an_administrator_cannot_grant_beyond_their_own_scopes_or_regions(
+    gateway: httpx.AsyncClient, admin_token: str
+):
+    hebei = await gateway.post(
+        "/v1/admin/clients",
+        headers=bearer(admin_token),
+        json={
+            "client_id": "hebei-admin",
+            "name": "Hebei admin",
+            "scopes": ["admin", "funds:read"],
+            "regions": ["130000"],
+        },
+    )
     token = await token_for(gateway, "hebei-admin", hebei.json()["client_secret"])
-    beijing = await gateway.post("/v1/admin/clients", headers=bearer(token), json={
-        "client_id": "bj-bureau", "name": "bj", "scopes": ["funds:read"], "regions": ["110000"]})
+    beijing = await gateway.post(
+        "/v1/admin/clients",
+        headers=bearer(token),
+        json={"client_id": "bj-bureau", "name": "bj", "scopes": ["funds:read"], "regions": ["110000"]},
+    )
     assert beijing.status_code == 403 and beijing.json()["type"].endswith("/grant-beyond-own")
-    writer = await gateway.post("/v1/admin/clients", headers=bearer(token), json={
-        "client_id": "qhd", "name": "qhd", "scopes": ["funds:write"], "regions": ["130300"]})
+    writer = await gateway.post(
+        "/v1/admin/clients",
+        headers=bearer(token),
+        json={"client_id": "qhd", "name": "qhd", "scopes": ["funds:write"], "regions": ["130300"]},
+    )
     assert writer.status_code == 403
-    ok = await gateway.post("/v1/admin/clients", headers=bearer(token), json={
-        "client_id": "qhd", "name": "qhd", "scopes": ["funds:read"], "regions": ["130300"]})
+    ok = await gateway.post(
+        "/v1/admin/clients",
+        headers=bearer(token),
+        json={"client_id": "qhd", "name": "qhd", "scopes": ["funds:read"], "regions": ["130300"]},
+    )
     assert ok.status_code == 201
     listed = [c["client_id"] for c in (await gateway.get("/v1/admin/clients", headers=bearer(token))).json()]
     assert "qhd" in listed and "root-admin" not in listed, "admins see clients within their regions only"
@@ -58,20 +92,31 @@ async def test_an_administrator_cannot_grant_beyond_their_own_scopes_or_regions(
     assert rotate.status_code == 403
 
 
-async def test_deactivated_client_gets_no_token_and_bad_input_is_a_clear_problem(gateway: httpx.AsyncClient,
-                                                                                 admin_token: str):
-    bad = await gateway.post("/v1/admin/clients", headers=bearer(admin_token), json={
-        "client_id": "bureau-x1", "name": "x", "scopes": ["funds:fly"], "regions": ["999999"]})
+async def test_deactivated_client_gets_no_token_and_bad_input_is_a_clear_problem(
+    gateway: httpx.AsyncClient, admin_token: str
+):
+    bad = await gateway.post(
+        "/v1/admin/clients",
+        headers=bearer(admin_token),
+        json={"client_id": "bureau-x1", "name": "x", "scopes": ["funds:fly"], "regions": ["999999"]},
+    )
     assert bad.status_code == 422
     assert bad.headers["content-type"] == "application/problem+json"
     assert any(e["pointer"] == "/body/regions/0" for e in bad.json()["errors"])
-    created = await gateway.post("/v1/admin/clients", headers=bearer(admin_token), json={
-        "client_id": "bureau-x1", "name": "x", "scopes": ["funds:read"], "regions": ["130300"]})
-    unknown_scope = await gateway.post("/v1/admin/clients", headers=bearer(admin_token), json={
-        "client_id": "bureau-x2", "name": "x", "scopes": ["funds:fly"], "regions": ["130300"]})
+    created = await gateway.post(
+        "/v1/admin/clients",
+        headers=bearer(admin_token),
+        json={"client_id": "bureau-x1", "name": "x", "scopes": ["funds:read"], "regions": ["130300"]},
+    )
+    unknown_scope = await gateway.post(
+        "/v1/admin/clients",
+        headers=bearer(admin_token),
+        json={"client_id": "bureau-x2", "name": "x", "scopes": ["funds:fly"], "regions": ["130300"]},
+    )
     assert unknown_scope.status_code == 422 and unknown_scope.json()["type"].endswith("/unknown-scope")
     off = await gateway.patch("/v1/admin/clients/bureau-x1", headers=bearer(admin_token), json={"active": False})
     assert off.status_code == 200 and off.json()["active"] is False
-    refused = await gateway.post("/oauth/token", data={"grant_type": "client_credentials"},
-                                 auth=("bureau-x1", created.json()["client_secret"]))
+    refused = await gateway.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=("bureau-x1", created.json()["client_secret"])
+    )
     assert refused.status_code == 401

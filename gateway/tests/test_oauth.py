@@ -9,8 +9,9 @@ PROBLEM = "application/problem+json"
 
 
 async def test_client_credentials_token_is_an_es256_access_token_with_a_published_kid(gateway: httpx.AsyncClient):
-    response = await gateway.post("/oauth/token", data={"grant_type": "client_credentials"},
-                                  auth=(ADMIN_ID, ADMIN_SECRET))
+    response = await gateway.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(ADMIN_ID, ADMIN_SECRET)
+    )
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     body = response.json()
@@ -25,50 +26,70 @@ async def test_client_credentials_token_is_an_es256_access_token_with_a_publishe
 
 
 async def test_client_secret_in_the_form_works_too_and_scope_can_be_narrowed(gateway: httpx.AsyncClient):
-    response = await gateway.post("/oauth/token", data={
-        "grant_type": "client_credentials", "client_id": ADMIN_ID, "client_secret": ADMIN_SECRET,
-        "scope": "funds:read"})
+    response = await gateway.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": ADMIN_ID,
+            "client_secret": ADMIN_SECRET,
+            "scope": "funds:read",
+        },
+    )
     assert response.status_code == 200
     assert response.json()["scope"] == "funds:read"
     assert jwt.get_unverified_claims(response.json()["access_token"])["scope"] == "funds:read"
 
 
 async def test_wrong_secret_is_invalid_client_as_problem_json(gateway: httpx.AsyncClient):
-    response = await gateway.post("/oauth/token", data={"grant_type": "client_credentials"},
-                                  auth=(ADMIN_ID, "not-the-secret"))
+    response = await gateway.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(ADMIN_ID, "not-the-secret")
+    )
     assert response.status_code == 401
     assert response.headers["content-type"] == PROBLEM
     body = response.json()
     assert body["type"] == "https://sunlight.example/problems/oauth/invalid-client"
     assert body["error"] == "invalid_client"
-    unknown = await gateway.post("/oauth/token", data={"grant_type": "client_credentials"},
-                                 auth=("nobody", "whatever"))
+    unknown = await gateway.post("/oauth/token", data={"grant_type": "client_credentials"}, auth=("nobody", "whatever"))
     assert unknown.status_code == 401 and unknown.json()["error"] == "invalid_client"
 
 
 async def test_unsupported_grant_and_scope_beyond_the_client(gateway: httpx.AsyncClient, admin_token: str):
     response = await gateway.post("/oauth/token", data={"grant_type": "implicit"}, auth=(ADMIN_ID, ADMIN_SECRET))
     assert response.status_code == 400 and response.json()["error"] == "unsupported_grant_type"
-    created = await gateway.post("/v1/admin/clients", headers={"Authorization": f"Bearer {admin_token}"}, json={
-        "client_id": "reader", "name": "reader", "scopes": ["funds:read"], "regions": ["130300"]})
+    created = await gateway.post(
+        "/v1/admin/clients",
+        headers={"Authorization": f"Bearer {admin_token}"},
+        json={"client_id": "reader", "name": "reader", "scopes": ["funds:read"], "regions": ["130300"]},
+    )
     secret = created.json()["client_secret"]
-    response = await gateway.post("/oauth/token", data={"grant_type": "client_credentials", "scope": "funds:write"},
-                                  auth=("reader", secret))
+    response = await gateway.post(
+        "/oauth/token", data={"grant_type": "client_credentials", "scope": "funds:write"}, auth=("reader", secret)
+    )
     assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
 
 
-async def test_password_grant_refresh_rotates_and_reuse_revokes_the_family(gateway: httpx.AsyncClient,
-                                                                           admin_token: str):
-    created = await gateway.post("/v1/admin/users", headers={"Authorization": f"Bearer {admin_token}"}, json={
-        "username": "inspector.li", "password": "correct horse battery", "scopes": ["integrity:read"],
-        "regions": ["130300"]})
+async def test_password_grant_refresh_rotates_and_reuse_revokes_the_family(
+    gateway: httpx.AsyncClient, admin_token: str
+):
+    created = await gateway.post(
+        "/v1/admin/users",
+        headers={"Authorization": f"Bearer {admin_token}"},
+        json={
+            "username": "inspector.li",
+            "password": "correct horse battery",
+            "scopes": ["integrity:read"],
+            "regions": ["130300"],
+        },
+    )
     assert created.status_code == 201, created.text
     assert "password" not in created.json() and "password_hash" not in created.json()
-    bad = await gateway.post("/oauth/token", data={"grant_type": "password", "username": "inspector.li",
-                                                   "password": "wrong password!"})
+    bad = await gateway.post(
+        "/oauth/token", data={"grant_type": "password", "username": "inspector.li", "password": "wrong password!"}
+    )
     assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"
-    first = await gateway.post("/oauth/token", data={"grant_type": "password", "username": "inspector.li",
-                                                     "password": "correct horse battery"})
+    first = await gateway.post(
+        "/oauth/token", data={"grant_type": "password", "username": "inspector.li", "password": "correct horse battery"}
+    )
     assert first.status_code == 200, first.text
     claims = jwt.get_unverified_claims(first.json()["access_token"])
     assert claims["sub"] == "user:inspector.li" and claims["kind"] == "user" and claims["regions"] == ["130300"]

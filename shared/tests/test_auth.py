@@ -1,5 +1,6 @@
 """The token verifier refuses every token a careful verifier must refuse (RFC 8725, WSTG-SESS-10)."""
 
+import asyncio
 import base64
 import json
 import time
@@ -29,11 +30,27 @@ async def test_a_valid_token_gives_its_principal(verifier: TokenVerifier, keys: 
     assert principal.regions == ("130300",)
 
 
-@pytest.mark.parametrize("case", [
-    "alg-none", "hs256-with-public-key", "expired", "wrong-audience", "wrong-issuer", "unknown-kid", "no-exp",
-    "no-audience", "future-nbf", "tampered-claims", "not-an-access-token", "jku-header", "kid-injection", "garbage",
-    "empty-signature", "huge",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "alg-none",
+        "hs256-with-public-key",
+        "expired",
+        "wrong-audience",
+        "wrong-issuer",
+        "unknown-kid",
+        "no-exp",
+        "no-audience",
+        "future-nbf",
+        "tampered-claims",
+        "not-an-access-token",
+        "jku-header",
+        "kid-injection",
+        "garbage",
+        "empty-signature",
+        "huge",
+    ],
+)
 async def test_bad_tokens_are_refused(verifier: TokenVerifier, keys: TestKeys, case: str):
     now = int(time.time())
     token = {
@@ -70,7 +87,7 @@ async def test_a_cached_token_is_still_refused_once_it_expires(keys: TestKeys):
     now = int(time.time())
     token = keys.mint(exp=now + 1)
     assert await verifier.verify(token)
-    time.sleep(2.1)
+    await asyncio.sleep(2.1)
     with pytest.raises(InvalidToken):
         await verifier.verify(token)
 

@@ -30,7 +30,11 @@ def test_region_codes_come_from_gbt_2260_and_nest_by_prefix():
     assert Org(uscc="91110000600037341L", region="130302001").region == "130302001"  # a township
     assert region_contains("130000", "130302001") and not region_contains("130302", "130303")
     assert [parent_region(c) for c in ("130302001", "130302", "130300", "130000")] == [
-        "130302", "130300", "130000", "000000"]
+        "130302",
+        "130300",
+        "130000",
+        "000000",
+    ]
 
 
 def test_resident_id_check_character():
@@ -39,10 +43,16 @@ def test_resident_id_check_character():
         validate_resident_id("110105194912310021")
 
 
-@pytest.mark.parametrize(("text", "mark", "fen"), [
-    ("5.172.338,50 kn", ",", 517233850), ("£1,234.5", ".", 123450), ("0.01", ".", 1), ("-12.00", ".", -1200),
-    ("1 000,00", ",", 100000),
-])
+@pytest.mark.parametrize(
+    ("text", "mark", "fen"),
+    [
+        ("5.172.338,50 kn", ",", 517233850),
+        ("£1,234.5", ".", 123450),
+        ("0.01", ".", 1),
+        ("-12.00", ".", -1200),
+        ("1 000,00", ",", 100000),
+    ],
+)
 def test_amounts_parse_to_integer_minor_units_without_float(text, mark, fen):
     assert parse_minor_units(text, decimal_mark=mark) == fen
 

@@ -4,12 +4,12 @@ import json
 
 import pytest
 from sunlight.crypto import DecryptionError, FieldCipher, KeyedHasher, mask_name, mask_tail
+from sunlight.errors import BadRequest
 from sunlight.events import new_event, parse_event
 from sunlight.events.contracts import CONTRACTS
 from sunlight.events.contracts.warnings import WarningRaised
 from sunlight.events.envelope import UnknownEventType
 from sunlight.pagination import PageParams, encode_cursor
-from sunlight.errors import BadRequest
 from sunlight.warnings import Level, Rule, RuleRegistry, SubjectRef, warning_event
 
 
@@ -44,12 +44,23 @@ def test_masking():
 
 def test_every_contract_is_versioned_and_events_round_trip():
     assert all(t.rsplit(".", 1)[1].startswith("v") for t in CONTRACTS)
-    for required in ("funds.movement.recorded.v1", "tenders.bid.submitted.v1", "approvals.case.concluded.v1",
-                     "complaints.report.filed.v1", "warnings.raised.v1", "warnings.disposed.v1"):
+    for required in (
+        "funds.movement.recorded.v1",
+        "tenders.bid.submitted.v1",
+        "approvals.case.concluded.v1",
+        "complaints.report.filed.v1",
+        "warnings.raised.v1",
+        "warnings.disposed.v1",
+    ):
         assert required in CONTRACTS
     rule = RuleRegistry("funds").add(Rule(id="FUNDS-TEST", level=Level.RED, title="t", title_zh="测", description="d"))
-    event = warning_event(rule, service="funds", subject=SubjectRef(service="funds", kind="node", id="n1"),
-                          region_code="130302", evidence={"available_fen": 5})
+    event = warning_event(
+        rule,
+        service="funds",
+        subject=SubjectRef(service="funds", kind="node", id="n1"),
+        region_code="130302",
+        evidence={"available_fen": 5},
+    )
     parsed = parse_event(event.to_json())
     assert isinstance(parsed.data, WarningRaised) and parsed.id == event.id and parsed.type == "warnings.raised.v1"
     assert parsed.data.dedupe_key == "FUNDS-TEST:funds:node:n1"
@@ -59,19 +70,41 @@ def test_every_contract_is_versioned_and_events_round_trip():
 
 def test_unknown_or_malformed_events_are_permanent_errors():
     with pytest.raises(UnknownEventType):
-        parse_event(json.dumps({"specversion": "1.0", "id": "x", "source": "/x", "type": "nope.thing.done.v1",
-                                "time": "2026-01-01T00:00:00Z", "data": {}}))
+        parse_event(
+            json.dumps(
+                {
+                    "specversion": "1.0",
+                    "id": "x",
+                    "source": "/x",
+                    "type": "nope.thing.done.v1",
+                    "time": "2026-01-01T00:00:00Z",
+                    "data": {},
+                }
+            )
+        )
     with pytest.raises(ValueError):
         parse_event(b"{not json")
     with pytest.raises(ValueError):
-        parse_event(json.dumps({"specversion": "1.0", "id": "x", "source": "/x", "type": "warnings.raised.v1",
-                                "time": "2026-01-01T00:00:00Z", "data": {"rule_id": "bad id"}}))
+        parse_event(
+            json.dumps(
+                {
+                    "specversion": "1.0",
+                    "id": "x",
+                    "source": "/x",
+                    "type": "warnings.raised.v1",
+                    "time": "2026-01-01T00:00:00Z",
+                    "data": {"rule_id": "bad id"},
+                }
+            )
+        )
     with pytest.raises(UnknownEventType):
         new_event(SubjectRef(service="funds", kind="node", id="1"), source="/x")
 
 
 def test_cursors_are_opaque_and_checked():
     assert PageParams(cursor=encode_cursor(["2026-01-01T00:00:00+00:00", "abc"])).after() == [
-        "2026-01-01T00:00:00+00:00", "abc"]
+        "2026-01-01T00:00:00+00:00",
+        "abc",
+    ]
     with pytest.raises(BadRequest):
         PageParams(cursor="!!!").after()

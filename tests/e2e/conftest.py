@@ -43,9 +43,11 @@ class Stack:
 
     async def new_client(self, admin_token: str, client_id: str, scopes: list[str], regions: list[str]) -> str:
         """Register a bureau client through the admin API; returns its access token."""
-        created = await self.client.post("/v1/admin/clients", headers={"Authorization": f"Bearer {admin_token}"},
-                                         json={"client_id": client_id, "name": client_id, "scopes": scopes,
-                                               "regions": regions})
+        created = await self.client.post(
+            "/v1/admin/clients",
+            headers={"Authorization": f"Bearer {admin_token}"},
+            json={"client_id": client_id, "name": client_id, "scopes": scopes, "regions": regions},
+        )
         assert created.status_code == 201, created.text
         return await self.token(client_id, created.json()["client_secret"])
 
@@ -59,23 +61,39 @@ async def _databases(backend: Backend) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def processes(backend_name: str, tmp_path_factory: pytest.TempPathFactory,
-              sunlight_templates: Templates) -> Iterator[Processes]:
+def processes(
+    backend_name: str, tmp_path_factory: pytest.TempPathFactory, sunlight_templates: Templates
+) -> Iterator[Processes]:
     tmp = tmp_path_factory.mktemp(f"stack-{backend_name}")
     backend = Backend(name=backend_name, tmp=tmp, templates=sunlight_templates)
     urls = asyncio.run(_databases(backend))
     gateway_port = free_port()
-    common = {"SUNLIGHT_ENVIRONMENT": "test", "SUNLIGHT_LOG_LEVEL": "WARNING",
-              "SUNLIGHT_JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json"}
+    common = {
+        "SUNLIGHT_ENVIRONMENT": "test",
+        "SUNLIGHT_LOG_LEVEL": "WARNING",
+        "SUNLIGHT_JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+    }
     for key, value in backend.bus_settings().items():
         common[f"SUNLIGHT_{key.upper()}"] = str(value)
-    services = {name: Process(name, f"{name}.app:create_app", free_port(),
-                              {**common, "SUNLIGHT_DATABASE_URL": urls[name]}, tmp / f"{name}.log")
-                for name in SERVICES}
-    gateway_env = {**common, "SUNLIGHT_DATABASE_URL": urls["gateway"], "SUNLIGHT_GATEWAY_PORT": str(gateway_port),
-                   "SUNLIGHT_BOOTSTRAP_CLIENT_ID": ADMIN_ID, "SUNLIGHT_BOOTSTRAP_CLIENT_SECRET": ADMIN_SECRET,
-                   "SUNLIGHT_RATE_LIMIT_TOKEN": "1000/minute",
-                   **{f"SUNLIGHT_{n.upper()}_URL": p.url for n, p in services.items()}}
+    services = {
+        name: Process(
+            name,
+            f"{name}.app:create_app",
+            free_port(),
+            {**common, "SUNLIGHT_DATABASE_URL": urls[name]},
+            tmp / f"{name}.log",
+        )
+        for name in SERVICES
+    }
+    gateway_env = {
+        **common,
+        "SUNLIGHT_DATABASE_URL": urls["gateway"],
+        "SUNLIGHT_GATEWAY_PORT": str(gateway_port),
+        "SUNLIGHT_BOOTSTRAP_CLIENT_ID": ADMIN_ID,
+        "SUNLIGHT_BOOTSTRAP_CLIENT_SECRET": ADMIN_SECRET,
+        "SUNLIGHT_RATE_LIMIT_TOKEN": "1000/minute",
+        **{f"SUNLIGHT_{n.upper()}_URL": p.url for n, p in services.items()},
+    }
     gateway = Process("gateway", "gateway.app:create_app", gateway_port, gateway_env, tmp / "gateway.log")
     everything = [gateway, *services.values()]
     try:

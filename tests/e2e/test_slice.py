@@ -17,18 +17,36 @@ def bearer(token: str) -> dict[str, str]:
 
 async def build_programme(stack: Stack, bureau: str) -> tuple[str, str, str]:
     headers = bearer(bureau)
-    programme = await stack.client.post("/v1/funds/programmes", headers=headers, json={
-        "code": "2026-QHD-AGRI-01", "name": "耕地地力保护补贴", "category": "agriculture", "fiscal_year": 2026,
-        "budget_fen": 50_000_000, "region_code": "130300"})
+    programme = await stack.client.post(
+        "/v1/funds/programmes",
+        headers=headers,
+        json={
+            "code": "2026-QHD-AGRI-01",
+            "name": "耕地地力保护补贴",
+            "category": "agriculture",
+            "fiscal_year": 2026,
+            "budget_fen": 50_000_000,
+            "region_code": "130300",
+        },
+    )
     assert programme.status_code == 201, programme.text
     pid = programme.json()["id"]
-    root = await stack.client.post(f"/v1/funds/programmes/{pid}/nodes", headers=headers, json={
-        "tier": "finance_bureau", "name": "秦皇岛市财政局", "region_code": "130300"})
+    root = await stack.client.post(
+        f"/v1/funds/programmes/{pid}/nodes",
+        headers=headers,
+        json={"tier": "finance_bureau", "name": "秦皇岛市财政局", "region_code": "130300"},
+    )
     assert root.status_code == 201, root.text
-    dept = await stack.client.post(f"/v1/funds/programmes/{pid}/nodes", headers=headers, json={
-        "parent_id": root.json()["id"], "tier": "department", "name": "市农业农村局", "region_code": "130300"})
-    county = await stack.client.post(f"/v1/funds/programmes/{pid}/nodes", headers=headers, json={
-        "parent_id": dept.json()["id"], "tier": "county", "name": "海港区农业农村局", "region_code": "130302"})
+    dept = await stack.client.post(
+        f"/v1/funds/programmes/{pid}/nodes",
+        headers=headers,
+        json={"parent_id": root.json()["id"], "tier": "department", "name": "市农业农村局", "region_code": "130300"},
+    )
+    county = await stack.client.post(
+        f"/v1/funds/programmes/{pid}/nodes",
+        headers=headers,
+        json={"parent_id": dept.json()["id"], "tier": "county", "name": "海港区农业农村局", "region_code": "130302"},
+    )
     assert county.status_code == 201, county.text
     return pid, root.json()["id"], dept.json()["id"]
 
@@ -40,11 +58,17 @@ async def test_overspend_is_refused_and_its_warning_is_listed_by_integrity(stack
     beijing = await stack.new_client(admin, "bj-inspector", ["integrity:read"], ["110000"])
     _, root, dept = await build_programme(stack, bureau)
 
-    ok = await stack.client.post("/v1/funds/movements", headers=bearer(bureau), json={
-        "from_node_id": root, "to_node_id": dept, "amount_fen": 30_000_000, "occurred_on": "2026-03-01"})
+    ok = await stack.client.post(
+        "/v1/funds/movements",
+        headers=bearer(bureau),
+        json={"from_node_id": root, "to_node_id": dept, "amount_fen": 30_000_000, "occurred_on": "2026-03-01"},
+    )
     assert ok.status_code == 201, ok.text
-    refused = await stack.client.post("/v1/funds/movements", headers=bearer(bureau), json={
-        "from_node_id": root, "to_node_id": dept, "amount_fen": 30_000_000, "occurred_on": "2026-03-02"})
+    refused = await stack.client.post(
+        "/v1/funds/movements",
+        headers=bearer(bureau),
+        json={"from_node_id": root, "to_node_id": dept, "amount_fen": 30_000_000, "occurred_on": "2026-03-02"},
+    )
     assert refused.status_code == 409
     assert refused.headers["content-type"] == "application/problem+json"
     problem = refused.json()
@@ -54,8 +78,9 @@ async def test_overspend_is_refused_and_its_warning_is_listed_by_integrity(stack
     started = time.monotonic()
     warnings: list[dict] = []
     while time.monotonic() - started < 5:
-        listed = await stack.client.get("/v1/integrity/warnings", params={"rule_id": "FUNDS-OVERSPEND"},
-                                        headers=bearer(inspector))
+        listed = await stack.client.get(
+            "/v1/integrity/warnings", params={"rule_id": "FUNDS-OVERSPEND"}, headers=bearer(inspector)
+        )
         assert listed.status_code == 200, listed.text
         warnings = listed.json()["items"]
         if warnings:
@@ -89,7 +114,8 @@ async def test_the_gateway_and_the_services_refuse_what_they_must(stack: Stack):
 async def test_a_path_is_the_same_directly_and_through_the_gateway(stack: Stack):
     token = await stack.token(scope="funds:read")
     via_gateway = await stack.client.get("/v1/funds/rules", headers={**bearer(token), "X-Request-Id": "trace-me-123"})
-    direct = httpx.get(f"{stack.services['funds'].url}/v1/funds/rules", headers=bearer(token))
+    async with httpx.AsyncClient() as plain:
+        direct = await plain.get(f"{stack.services['funds'].url}/v1/funds/rules", headers=bearer(token))
     assert via_gateway.status_code == direct.status_code == 200
     assert via_gateway.json() == direct.json()
     assert [r["id"] for r in direct.json()] == ["FUNDS-OVERSPEND"]

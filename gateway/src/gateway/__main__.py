@@ -57,8 +57,16 @@ def main(argv: list[str] | None = None) -> None:
     else:
         import uvicorn
 
-        uvicorn.run("gateway.app:create_app", factory=True, host=settings.gateway_host, port=settings.gateway_port,
-                    log_config=None, access_log=False, timeout_graceful_shutdown=20, proxy_headers=False)
+        uvicorn.run(
+            "gateway.app:create_app",
+            factory=True,
+            host=settings.gateway_host,
+            port=settings.gateway_port,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=20,
+            proxy_headers=False,
+        )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from sunlight.auth import TokenVerifier
 from sunlight.db import Database
-from sunlight.errors import NotReady, ProblemDoc, install_problem_handlers, problem_response
+from sunlight.errors import (
+    NotReady,
+    ProblemDoc,
+    document_problems,
+    install_problem_handlers,
+    problem_response,
+)
 from sunlight.migrations import ensure_migrated
 from sunlight.observability import Metrics, RequestContextMiddleware, configure_logging
 
@@ -82,27 +88,54 @@ def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
         url = settings.effective_database_url()
         await ensure_migrated(MIGRATIONS, url, "gateway")
         db = Database(url)
-        keys = KeyStore(db, settings.cipher, cache_seconds=settings.key_cache_seconds,
-                        token_seconds=settings.access_token_seconds)
+        keys = KeyStore(
+            db, settings.cipher, cache_seconds=settings.key_cache_seconds, token_seconds=settings.access_token_seconds
+        )
         await keys.ensure()
         if settings.bootstrap_client_id and settings.bootstrap_client_secret.get_secret_value():
             async with db.sessions() as session:
-                outcome = await service.bootstrap_admin(session, client_id=settings.bootstrap_client_id,
-                                                        secret=settings.bootstrap_client_secret.get_secret_value())
+                outcome = await service.bootstrap_admin(
+                    session,
+                    client_id=settings.bootstrap_client_id,
+                    secret=settings.bootstrap_client_secret.get_secret_value(),
+                )
             log.info("bootstrap admin client %s: %s", settings.bootstrap_client_id, outcome)
-        verifier = TokenVerifier(LocalJWKS(keys), issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-                                 algorithms=settings.jwt_algorithms, leeway=settings.jwt_leeway_seconds)
-        limits = RateLimits(settings.rate_limit_storage, per_client=settings.rate_limit,
-                            anonymous=settings.rate_limit_anonymous, token=settings.rate_limit_token)
-        proxy = Proxy(settings.upstreams(), verifier=verifier, limits=limits, metrics=metrics,
-                      connect_timeout=settings.proxy_connect_timeout, read_timeout=settings.proxy_read_timeout,
-                      pool_size=settings.proxy_pool_size, max_body=settings.max_body_bytes)
+        verifier = TokenVerifier(
+            LocalJWKS(keys),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            algorithms=settings.jwt_algorithms,
+            leeway=settings.jwt_leeway_seconds,
+        )
+        limits = RateLimits(
+            settings.rate_limit_storage,
+            per_client=settings.rate_limit,
+            anonymous=settings.rate_limit_anonymous,
+            token=settings.rate_limit_token,
+        )
+        proxy = Proxy(
+            settings.upstreams(),
+            verifier=verifier,
+            limits=limits,
+            metrics=metrics,
+            connect_timeout=settings.proxy_connect_timeout,
+            read_timeout=settings.proxy_read_timeout,
+            pool_size=settings.proxy_pool_size,
+            max_body=settings.max_body_bytes,
+        )
         await proxy.start()
         http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
-        state = GatewayState(settings=settings, db=db, keys=keys,
-                             issuer=TokenIssuer(keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-                                                lifetime=settings.access_token_seconds),
-                             verifier=verifier, limits=limits, proxy=proxy)
+        state = GatewayState(
+            settings=settings,
+            db=db,
+            keys=keys,
+            issuer=TokenIssuer(
+                keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience, lifetime=settings.access_token_seconds
+            ),
+            verifier=verifier,
+            limits=limits,
+            proxy=proxy,
+        )
         app.state.gateway = state
         app.state.verifier = verifier
         app.state.db = db
@@ -116,8 +149,15 @@ def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
             await http.aclose()
             await db.dispose()
 
-    api = FastAPI(title="Sunlight API", description=DESCRIPTION, version="0.1.0", lifespan=lifespan,
-                  openapi_url=None, docs_url=None, redoc_url=None)
+    api = FastAPI(
+        title="Sunlight API",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
     install_problem_handlers(api)
     api.add_middleware(RequestContextMiddleware, metrics=metrics)
     for router in routers:
@@ -126,7 +166,9 @@ def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
     def own_schema() -> dict[str, Any]:
         schema = get_openapi(title=api.title, version=api.version, description=api.description, routes=api.routes)
         schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDoc"] = ProblemDoc.model_json_schema(
-            ref_template="#/components/schemas/{model}")
+            ref_template="#/components/schemas/{model}"
+        )
+        document_problems(schema)
         return schema
 
     async def fetch_service_docs(http: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
@@ -157,8 +199,11 @@ def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
 
     @api.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="Sunlight API",
-                                   init_oauth={"clientId": PUBLIC_CLIENT, "usePkceWithAuthorizationCodeGrant": False})
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Sunlight API",
+            init_oauth={"clientId": PUBLIC_CLIENT, "usePkceWithAuthorizationCodeGrant": False},
+        )
 
     @api.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -190,5 +235,3 @@ def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
     api.state.own_schema = own_schema
     gateway = GatewayApp(api, metrics)
     return gateway
-
-

@@ -58,5 +58,16 @@ class DuplicateClient(Conflict):
     slug, title = "duplicate-client", "A client or user with this id exists"
 
 
-__all__ = ["BadRequest", "DuplicateClient", "GrantBeyondOwn", "InvalidClient", "InvalidGrant", "InvalidScope",
-           "OAuthError", "OAuthRequestInvalid", "Unauthenticated", "UnknownScope", "UnsupportedGrant"]
+__all__ = [
+    "BadRequest",
+    "DuplicateClient",
+    "GrantBeyondOwn",
+    "InvalidClient",
+    "InvalidGrant",
+    "InvalidScope",
+    "OAuthError",
+    "OAuthRequestInvalid",
+    "Unauthenticated",
+    "UnknownScope",
+    "UnsupportedGrant",
+]

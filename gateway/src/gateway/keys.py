@@ -29,19 +29,30 @@ CIPHER_CONTEXT = "gateway.signing_key"
 
 def new_key(cipher: FieldCipher, state: KeyState) -> SigningKey:
     private = ec.generate_private_key(ec.SECP256R1())
-    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
-                                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public_pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     kid = uuid.uuid4().hex[:16]
     public = {**jwk.construct(public_pem, ALG).to_dict(), "kid": kid, "alg": ALG, "use": "sig"}
-    return SigningKey(kid=kid, alg=ALG, private_key=cipher.encrypt(pem, context=CIPHER_CONTEXT), public_jwk=public,
-                      state=state, activated_at=utcnow() if state == KeyState.CURRENT else None)
+    return SigningKey(
+        kid=kid,
+        alg=ALG,
+        private_key=cipher.encrypt(pem, context=CIPHER_CONTEXT),
+        public_jwk=public,
+        state=state,
+        activated_at=utcnow() if state == KeyState.CURRENT else None,
+    )
 
 
 class KeyStore:
-    def __init__(self, db: Database, cipher: FieldCipher, *, cache_seconds: float = 30.0,
-                 token_seconds: int = 900) -> None:
+    def __init__(
+        self, db: Database, cipher: FieldCipher, *, cache_seconds: float = 30.0, token_seconds: int = 900
+    ) -> None:
         self.db = db
         self.cipher = cipher
         self.cache_seconds = cache_seconds
@@ -67,7 +78,9 @@ class KeyStore:
 
     async def load(self) -> None:
         async with self.db.sessions() as session:
-            keys = (await session.execute(select(SigningKey).where(SigningKey.state != KeyState.RETIRED))).scalars().all()
+            keys = (
+                (await session.execute(select(SigningKey).where(SigningKey.state != KeyState.RETIRED))).scalars().all()
+            )
         current = next((k for k in keys if k.state == KeyState.CURRENT), None)
         if current is not None:
             pem = self.cipher.decrypt(current.private_key, context=CIPHER_CONTEXT)
@@ -94,7 +107,9 @@ class KeyStore:
         """next → current, current → previous, new next; retire previous keys no live token needs."""
         async with self.db.sessions() as session, session.begin():
             await self._lock(session)
-            keys = (await session.execute(select(SigningKey).where(SigningKey.state != KeyState.RETIRED))).scalars().all()
+            keys = (
+                (await session.execute(select(SigningKey).where(SigningKey.state != KeyState.RETIRED))).scalars().all()
+            )
             now = utcnow()
             horizon = now - timedelta(seconds=self.token_seconds + 120)
             for key in keys:

@@ -29,11 +29,15 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
-def merge(base: dict[str, Any], services: dict[str, dict[str, Any]], *, title: str = "Sunlight API",
-          description: str = "") -> dict[str, Any]:
+def merge(
+    base: dict[str, Any], services: dict[str, dict[str, Any]], *, title: str = "Sunlight API", description: str = ""
+) -> dict[str, Any]:
     merged = copy.deepcopy(base)
-    merged["info"] = {**merged.get("info", {}), "title": title, "description": description or
-                      merged.get("info", {}).get("description", "")}
+    merged["info"] = {
+        **merged.get("info", {}),
+        "title": title,
+        "description": description or merged.get("info", {}).get("description", ""),
+    }
     paths = merged.setdefault("paths", {})
     components = merged.setdefault("components", {})
     schemas = components.setdefault("schemas", {})

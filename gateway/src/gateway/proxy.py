@@ -12,7 +12,6 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any
 
 import aiohttp
 from starlette.types import Receive, Scope, Send
@@ -32,23 +31,48 @@ from gateway.ratelimit import RateLimits
 
 log = logging.getLogger("gateway.proxy")
 
-HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te",
-                        b"trailer", b"trailers", b"transfer-encoding", b"upgrade", b"host"})
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"trailers",
+        b"transfer-encoding",
+        b"upgrade",
+        b"host",
+    }
+)
 STR_HOP_BY_HOP = frozenset(h.decode() for h in HOP_BY_HOP)
 
 
 async def send_problem(send: Send, problem: Problem, request_id: str, path: str) -> None:
     body = json.dumps(problem.to_dict(path), ensure_ascii=False).encode()
-    headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()),
-               (b"x-request-id", request_id.encode())]
+    headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", request_id.encode()),
+    ]
     headers += [(k.lower().encode(), v.encode()) for k, v in problem.headers.items()]
     await send({"type": "http.response.start", "status": problem.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
 class Proxy:
-    def __init__(self, upstreams: dict[str, str], *, verifier: TokenVerifier, limits: RateLimits, metrics: Metrics,
-                 connect_timeout: float, read_timeout: float, pool_size: int, max_body: int) -> None:
+    def __init__(
+        self,
+        upstreams: dict[str, str],
+        *,
+        verifier: TokenVerifier,
+        limits: RateLimits,
+        metrics: Metrics,
+        connect_timeout: float,
+        read_timeout: float,
+        pool_size: int,
+        max_body: int,
+    ) -> None:
         self.upstreams = upstreams
         self.verifier = verifier
         self.limits = limits
@@ -60,10 +84,17 @@ class Proxy:
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
-        connector = aiohttp.TCPConnector(limit=self.pool_size, limit_per_host=self.pool_size, keepalive_timeout=30,
-                                         ttl_dns_cache=300, enable_cleanup_closed=True)
+        connector = aiohttp.TCPConnector(
+            limit=self.pool_size,
+            limit_per_host=self.pool_size,
+            keepalive_timeout=30,
+            ttl_dns_cache=300,
+            enable_cleanup_closed=True,
+        )
         self._session = aiohttp.ClientSession(
-            connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar(),
+            connector=connector,
+            auto_decompress=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
             timeout=aiohttp.ClientTimeout(total=None, connect=self.connect_timeout, sock_read=self.read_timeout),
             skip_auto_headers=("User-Agent", "Accept-Encoding", "Accept", "Content-Type"),
         )
@@ -113,9 +144,19 @@ class Proxy:
             elapsed = time.perf_counter() - started
             self.metrics.requests.labels("gateway", scope["method"], f"/v1/{service}/*", str(status)).inc()
             self.metrics.duration.labels("gateway", scope["method"], f"/v1/{service}/*").observe(elapsed)
-            access_log.info("proxy", extra={"fields": {"request_id": request_id, "client_id": client_id,
-                                                       "method": scope["method"], "service": service,
-                                                       "status": status, "ms": round(elapsed * 1000, 2)}})
+            access_log.info(
+                "proxy",
+                extra={
+                    "fields": {
+                        "request_id": request_id,
+                        "client_id": client_id,
+                        "method": scope["method"],
+                        "service": service,
+                        "status": status,
+                        "ms": round(elapsed * 1000, 2),
+                    }
+                },
+            )
 
     async def _read_body(self, receive: Receive) -> bytes:
         chunks: list[bytes] = []
@@ -149,8 +190,9 @@ class Proxy:
         headers["x-forwarded-proto"] = scope.get("scheme", "http")
         started = False
         try:
-            async with self._session.request(scope["method"], url, data=body or None, headers=headers,
-                                             allow_redirects=False, compress=None) as response:
+            async with self._session.request(
+                scope["method"], url, data=body or None, headers=headers, allow_redirects=False, compress=None
+            ) as response:
                 out = [(k, v) for k, v in response.raw_headers if k.lower() not in HOP_BY_HOP]
                 await send({"type": "http.response.start", "status": response.status, "headers": out})
                 started = True
@@ -158,7 +200,7 @@ class Proxy:
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
                 return response.status
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             if not started:
                 if isinstance(exc, (aiohttp.ServerTimeoutError, asyncio.TimeoutError)):
                     raise UpstreamTimeout(f"{service} did not answer within {self.read_timeout} s") from None
@@ -174,5 +216,3 @@ class Proxy:
 def _client_ip(scope: Scope) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "-"
-
-

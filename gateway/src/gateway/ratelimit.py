@@ -33,11 +33,13 @@ class RateLimits:
         stats = await self.limiter.get_window_stats(item, *key)
         retry = max(1, math.ceil(stats.reset_time - time.time()))
         problem = RateLimited(f"limit {item} exceeded; retry in {retry} s", retry_after=retry)
-        problem.headers.update({
-            "Retry-After": str(retry),
-            "RateLimit-Policy": f'"default";q={item.amount};w={item.get_expiry()}',
-            "RateLimit": f'"default";r=0;t={retry}',
-        })
+        problem.headers.update(
+            {
+                "Retry-After": str(retry),
+                "RateLimit-Policy": f'"default";q={item.amount};w={item.get_expiry()}',
+                "RateLimit": f'"default";r=0;t={retry}',
+            }
+        )
         raise problem
 
     async def client(self, client_id: str) -> None:

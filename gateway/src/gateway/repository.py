@@ -38,6 +38,8 @@ async def refresh_token(session: AsyncSession, token_hash: str) -> RefreshToken 
 
 
 async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
-    await session.execute(update(RefreshToken).where(RefreshToken.family_id == family_id,
-                                                     RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr]
-                          .values(revoked_at=utcnow()))
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=utcnow())
+    )

@@ -13,7 +13,7 @@ class TokenOut(BaseModel):
     """RFC 6749 §5.1 token response."""
 
     access_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the RFC 6749 token type, not a secret
     expires_in: int
     scope: str
     refresh_token: str | None = None
@@ -22,8 +22,9 @@ class TokenOut(BaseModel):
 class ClientIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    client_id: str = Field(min_length=3, max_length=100, pattern=r"^[a-z0-9][a-z0-9._-]*$",
-                           examples=["finance-bureau-130300"])
+    client_id: str = Field(
+        min_length=3, max_length=100, pattern=r"^[a-z0-9][a-z0-9._-]*$", examples=["finance-bureau-130300"]
+    )
     name: str = Field(min_length=1, max_length=200, examples=["秦皇岛市财政局 budget system"])
     scopes: list[str] = Field(min_length=1, examples=[["funds:read", "funds:write"]])
     regions: list[RegionCode] = Field(min_length=1, examples=[["130300"]])

@@ -49,33 +49,50 @@ def _narrow(requested: str | None, allowed: Sequence[str]) -> list[str]:
     return sorted(asked)
 
 
-async def client_credentials(session: AsyncSession, issuer: TokenIssuer, *, client_id: str, secret: str,
-                             scope: str | None) -> TokenOut:
+async def client_credentials(
+    session: AsyncSession, issuer: TokenIssuer, *, client_id: str, secret: str, scope: str | None
+) -> TokenOut:
     client = await repository.client(session, client_id)
     ok = await verify_secret(client.secret_hash if client else None, secret)
     if client is None or not ok or not client.active:
         raise InvalidClient("unknown client or wrong secret")
     scopes = _narrow(scope, client.scopes)
-    token = await issuer.access_token(subject=client.client_id, client_id=client.client_id, kind="client",
-                                      scopes=scopes, regions=client.regions, unit=client.unit_uscc)
+    token = await issuer.access_token(
+        subject=client.client_id,
+        client_id=client.client_id,
+        kind="client",
+        scopes=scopes,
+        regions=client.regions,
+        unit=client.unit_uscc,
+    )
     return TokenOut(access_token=token, expires_in=issuer.lifetime, scope=" ".join(scopes))
 
 
-async def password_grant(session: AsyncSession, issuer: TokenIssuer, *, username: str, password: str,
-                         scope: str | None, client_id: str, refresh_seconds: int) -> TokenOut:
+async def password_grant(
+    session: AsyncSession,
+    issuer: TokenIssuer,
+    *,
+    username: str,
+    password: str,
+    scope: str | None,
+    client_id: str,
+    refresh_seconds: int,
+) -> TokenOut:
     user = await repository.user(session, username)
     ok = await verify_secret(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
         raise InvalidGrant("unknown user or wrong password")
     scopes = _narrow(scope, user.scopes)
-    out = await _user_tokens(session, issuer, user, scopes, client_id, family=uuid.uuid4(),
-                             refresh_seconds=refresh_seconds)
+    out = await _user_tokens(
+        session, issuer, user, scopes, client_id, family=uuid.uuid4(), refresh_seconds=refresh_seconds
+    )
     await session.commit()
     return out
 
 
-async def refresh_grant(session: AsyncSession, issuer: TokenIssuer, *, token: str, scope: str | None,
-                        client_id: str, refresh_seconds: int) -> TokenOut:
+async def refresh_grant(
+    session: AsyncSession, issuer: TokenIssuer, *, token: str, scope: str | None, client_id: str, refresh_seconds: int
+) -> TokenOut:
     stored = await repository.refresh_token(session, refresh_hash(token))
     now = utcnow()
     if stored is None:
@@ -92,19 +109,41 @@ async def refresh_grant(session: AsyncSession, issuer: TokenIssuer, *, token: st
         raise InvalidGrant("the account is disabled")
     scopes = _narrow(scope, [s for s in stored.scopes if s in user.scopes])
     stored.used_at = now
-    out = await _user_tokens(session, issuer, user, scopes, client_id, family=stored.family_id,
-                             refresh_seconds=refresh_seconds)
+    out = await _user_tokens(
+        session, issuer, user, scopes, client_id, family=stored.family_id, refresh_seconds=refresh_seconds
+    )
     await session.commit()
     return out
 
 
-async def _user_tokens(session: AsyncSession, issuer: TokenIssuer, user: User, scopes: list[str], client_id: str,
-                       *, family: uuid.UUID, refresh_seconds: int) -> TokenOut:
-    access = await issuer.access_token(subject=f"user:{user.username}", client_id=client_id, kind="user",
-                                       scopes=scopes, regions=user.regions, unit=user.unit_uscc)
+async def _user_tokens(
+    session: AsyncSession,
+    issuer: TokenIssuer,
+    user: User,
+    scopes: list[str],
+    client_id: str,
+    *,
+    family: uuid.UUID,
+    refresh_seconds: int,
+) -> TokenOut:
+    access = await issuer.access_token(
+        subject=f"user:{user.username}",
+        client_id=client_id,
+        kind="user",
+        scopes=scopes,
+        regions=user.regions,
+        unit=user.unit_uscc,
+    )
     refresh, digest = new_refresh_token()
-    session.add(RefreshToken(token_hash=digest, family_id=family, user_id=user.id, scopes=scopes,
-                             expires_at=utcnow() + timedelta(seconds=refresh_seconds)))
+    session.add(
+        RefreshToken(
+            token_hash=digest,
+            family_id=family,
+            user_id=user.id,
+            scopes=scopes,
+            expires_at=utcnow() + timedelta(seconds=refresh_seconds),
+        )
+    )
     return TokenOut(access_token=access, expires_in=issuer.lifetime, scope=" ".join(scopes), refresh_token=refresh)
 
 
@@ -128,9 +167,15 @@ async def create_client(session: AsyncSession, who: Principal, body: ClientIn) -
     if await repository.client(session, body.client_id):
         raise DuplicateClient(f"client {body.client_id} exists", field="client_id")
     secret = new_secret()
-    client = Client(client_id=body.client_id, secret_hash=await hash_secret(secret), name=body.name,
-                    scopes=sorted(set(body.scopes)), regions=sorted(set(body.regions)), unit_uscc=body.unit_uscc,
-                    created_by=who.subject)
+    client = Client(
+        client_id=body.client_id,
+        secret_hash=await hash_secret(secret),
+        name=body.name,
+        scopes=sorted(set(body.scopes)),
+        regions=sorted(set(body.regions)),
+        unit_uscc=body.unit_uscc,
+        created_by=who.subject,
+    )
     session.add(client)
     await session.commit()
     return ClientCreated(**ClientOut.model_validate(client).model_dump(), client_secret=secret)
@@ -172,9 +217,14 @@ async def create_user(session: AsyncSession, who: Principal, body: UserIn) -> Us
     _check_grant(who, body.scopes, body.regions)
     if await repository.user(session, body.username):
         raise DuplicateClient(f"user {body.username} exists", field="username")
-    user = User(username=body.username, password_hash=await hash_secret(body.password),
-                scopes=sorted(set(body.scopes)), regions=sorted(set(body.regions)), unit_uscc=body.unit_uscc,
-                created_by=who.subject)
+    user = User(
+        username=body.username,
+        password_hash=await hash_secret(body.password),
+        scopes=sorted(set(body.scopes)),
+        regions=sorted(set(body.regions)),
+        unit_uscc=body.unit_uscc,
+        created_by=who.subject,
+    )
     session.add(user)
     await session.commit()
     return UserOut.model_validate(user)
@@ -211,8 +261,16 @@ async def bootstrap_admin(session: AsyncSession, *, client_id: str, secret: str)
     """
     client = await repository.client(session, client_id)
     if client is None:
-        session.add(Client(client_id=client_id, secret_hash=await hash_secret(secret), name="bootstrap administrator",
-                           scopes=sorted(ALL_SCOPES), regions=[NATIONWIDE], created_by="bootstrap"))
+        session.add(
+            Client(
+                client_id=client_id,
+                secret_hash=await hash_secret(secret),
+                name="bootstrap administrator",
+                scopes=sorted(ALL_SCOPES),
+                regions=[NATIONWIDE],
+                created_by="bootstrap",
+            )
+        )
         await session.commit()
         return "created"
     if await verify_secret(client.secret_hash, secret) and set(client.scopes) >= ALL_SCOPES and client.active:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pydantic import SecretStr
-
 from sunlight.settings import CommonSettings
 
 SERVICES = ("funds", "tenders", "approvals", "complaints", "integrity")
@@ -33,7 +32,7 @@ class GatewaySettings(CommonSettings):
     # rate limits (https://limits.readthedocs.io notation), per client id; per IP when anonymous
     rate_limit: str = "1200/minute"
     rate_limit_anonymous: str = "120/minute"
-    rate_limit_token: str = "30/minute"
+    rate_limit_token: str = "30/minute"  # noqa: S105 - a rate, not a secret
     rate_limit_storage: str = "memory://"  # redis://127.0.0.1:6379/0 for several replicas
 
     # proxy

@@ -20,14 +20,23 @@ class TokenIssuer:
         self.audience = audience
         self.lifetime = lifetime
 
-    async def access_token(self, *, subject: str, client_id: str, kind: str, scopes: list[str],
-                           regions: list[str], unit: str | None) -> str:
+    async def access_token(
+        self, *, subject: str, client_id: str, kind: str, scopes: list[str], regions: list[str], unit: str | None
+    ) -> str:
         kid, key = await self.keys.signing_key()
         now = int(time.time())
         claims: dict[str, Any] = {
-            "iss": self.issuer, "aud": self.audience, "sub": subject, "client_id": client_id, "kind": kind,
-            "iat": now, "nbf": now, "exp": now + self.lifetime, "jti": uuid.uuid4().hex,
-            "scope": " ".join(sorted(scopes)), "regions": sorted(regions),
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject,
+            "client_id": client_id,
+            "kind": kind,
+            "iat": now,
+            "nbf": now,
+            "exp": now + self.lifetime,
+            "jti": uuid.uuid4().hex,
+            "scope": " ".join(sorted(scopes)),
+            "regions": sorted(regions),
         }
         if unit:
             claims["unit"] = unit

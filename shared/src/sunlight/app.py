@@ -6,12 +6,11 @@ health and readiness, ``GET /v1/<service>/rules`` and the dead-letter view — s
 own ``app.py`` only lists its routers, handlers and rules.
 """
 
-
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +23,14 @@ from sqlalchemy import select
 
 from sunlight.auth import Principal, RemoteJWKS, StaticJWKS, TokenVerifier, authenticate
 from sunlight.db import Database, dead_letter_table
-from sunlight.errors import PROBLEM_MEDIA_TYPE, NotReady, ProblemDoc, install_problem_handlers, problem_response
+from sunlight.errors import (
+    PROBLEM_MEDIA_TYPE,
+    NotReady,
+    ProblemDoc,
+    document_problems,
+    install_problem_handlers,
+    problem_response,
+)
 from sunlight.events.bus import Bus, bus_from_settings
 from sunlight.events.consumer import Dispatcher, Handlers, start_consumers
 from sunlight.events.outbox import OutboxRelay
@@ -37,6 +43,32 @@ from sunlight.warnings import RuleOut, RuleRegistry
 log = logging.getLogger("sunlight.app")
 
 Startup = Callable[[FastAPI], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A periodic task of a service (time-based rules, overdue escalations).
+
+    ``run(app)`` is called every ``every_seconds`` while the service runs, first after one
+    interval; it opens its own session and commits once. Several replicas may run the same job:
+    make its effects idempotent (warnings deduplicate by their key).
+    """
+
+    name: str
+    every_seconds: float
+    run: Callable[[FastAPI], Awaitable[None]]
+
+
+async def _run_job(app: FastAPI, job: Job, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=job.every_seconds)
+        if stop.is_set():
+            return
+        try:
+            await job.run(app)
+        except Exception:
+            log.exception("job %s failed; it runs again in %s s", job.name, job.every_seconds)
 
 
 class DeadLetterOut(BaseModel):
@@ -56,8 +88,13 @@ class Health(BaseModel):
 
 def build_verifier(settings: ServiceSettings, http: httpx.AsyncClient) -> TokenVerifier:
     jwks = StaticJWKS(settings.jwks_json) if settings.jwks_json else RemoteJWKS(settings.jwks_url, http)
-    return TokenVerifier(jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-                         algorithms=settings.jwt_algorithms, leeway=settings.jwt_leeway_seconds)
+    return TokenVerifier(
+        jwks,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        algorithms=settings.jwt_algorithms,
+        leeway=settings.jwt_leeway_seconds,
+    )
 
 
 def create_service_app(
@@ -71,6 +108,7 @@ def create_service_app(
     migrations: Path,
     version: str = "0.1.0",
     on_startup: Sequence[Startup] = (),
+    jobs: Sequence[Job] = (),
 ) -> FastAPI:
     service = settings.service_name
     configure_logging(settings.log_level, json_lines=settings.log_json)
@@ -86,8 +124,9 @@ def create_service_app(
         await bus.connect()
         stop = asyncio.Event()
         relay = OutboxRelay(db, bus, poll_seconds=settings.relay_poll_seconds)
-        dispatcher = Dispatcher(db, handlers, consumer=service, max_deliver=settings.bus_max_deliver,
-                                context={"settings": settings})
+        dispatcher = Dispatcher(
+            db, handlers, consumer=service, max_deliver=settings.bus_max_deliver, context={"settings": settings}
+        )
         app.state.settings = settings
         app.state.db = db
         app.state.bus = bus
@@ -97,13 +136,17 @@ def create_service_app(
         app.state.dispatcher = dispatcher
         for hook in on_startup:
             await hook(app)
-        tasks = [asyncio.create_task(relay.run(stop), name="outbox relay"), *start_consumers(bus, dispatcher, stop)]
+        tasks = [
+            asyncio.create_task(relay.run(stop), name="outbox relay"),
+            *start_consumers(bus, dispatcher, stop),
+            *(asyncio.create_task(_run_job(app, job, stop), name=f"job {job.name}") for job in jobs),
+        ]
         app.state.tasks = tasks
         try:
             yield
         finally:
             stop.set()
-            done, pending = await asyncio.wait(tasks, timeout=5)
+            _done, pending = await asyncio.wait(tasks, timeout=5)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
@@ -123,8 +166,12 @@ def create_service_app(
 
     async def on_replay(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Replay)
-        return JSONResponse(exc.body, status_code=exc.status, headers={"Idempotent-Replayed": "true"},
-                            media_type=PROBLEM_MEDIA_TYPE if exc.status >= 400 else "application/json")
+        return JSONResponse(
+            exc.body,
+            status_code=exc.status,
+            headers={"Idempotent-Replayed": "true"},
+            media_type=PROBLEM_MEDIA_TYPE if exc.status >= 400 else "application/json",
+        )
 
     app.add_exception_handler(Replay, on_replay)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
@@ -171,10 +218,21 @@ def create_service_app(
         _who: Annotated[Principal, Security(authenticate, scopes=[admin_scope])],
     ) -> list[DeadLetterOut]:
         async with request.app.state.db.sessions() as session:
-            rows = (await session.execute(select(dead_letter_table).order_by(dead_letter_table.c.id.desc())
-                                          .limit(200))).all()
-        return [DeadLetterOut(id=r.id, consumer=r.consumer, event_id=r.event_id, type=r.type, error=r.error,
-                              deliveries=r.deliveries, created_at=r.created_at.isoformat()) for r in rows]
+            rows = (
+                await session.execute(select(dead_letter_table).order_by(dead_letter_table.c.id.desc()).limit(200))
+            ).all()
+        return [
+            DeadLetterOut(
+                id=r.id,
+                consumer=r.consumer,
+                event_id=r.event_id,
+                type=r.type,
+                error=r.error,
+                deliveries=r.deliveries,
+                created_at=r.created_at.isoformat(),
+            )
+            for r in rows
+        ]
 
     app.include_router(common)
     for router in routers:
@@ -186,29 +244,9 @@ def create_service_app(
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["ProblemDoc"] = ProblemDoc.model_json_schema(ref_template="#/components/schemas/{model}")
-        _problem_everywhere(schema)
+        document_problems(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
-
-
-def _problem_everywhere(schema: dict[str, Any]) -> None:
-    """Document the problem+json answers every authenticated operation can give."""
-    problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDoc"}}}
-    for path_item in schema.get("paths", {}).values():
-        for operation in path_item.values():
-            if not isinstance(operation, dict) or "responses" not in operation:
-                continue
-            responses = operation["responses"]
-            if "422" in responses:
-                responses["422"] = {"description": "The request does not validate (problem+json, type …/validation)",
-                                    "content": problem}
-            if operation.get("security"):
-                responses.setdefault("401", {"description": "No or invalid access token", "content": problem})
-                responses.setdefault("403", {"description": "Missing scope or outside the token's regions",
-                                             "content": problem})
-    for name in ("HTTPValidationError", "ValidationError"):
-        if not any(name in json.dumps(p) for p in schema.get("paths", {}).values()):
-            schema["components"]["schemas"].pop(name, None)

@@ -28,8 +28,8 @@ from typing import Annotated, Any, Protocol
 
 import httpx
 from fastapi import Depends, Request
-from fastapi.security import OAuth2, SecurityScopes
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
+from fastapi.security import OAuth2, SecurityScopes
 from jose import jwk, jwt
 from jose.backends.base import Key
 from jose.exceptions import ExpiredSignatureError, JOSEError, JWTClaimsError
@@ -37,7 +37,7 @@ from jose.exceptions import ExpiredSignatureError, JOSEError, JWTClaimsError
 from sunlight.codes import NATIONWIDE, region_contains, region_prefix
 from sunlight.errors import ForbiddenRegion, InsufficientScope, InvalidToken, NotFound, Unauthenticated
 
-TOKEN_TYPE = "at+jwt"
+TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068 typ, not a secret
 MAX_TOKEN_BYTES = 8192
 _KID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _FORBIDDEN_HEADERS = ("jku", "x5u", "jwk", "x5c", "crit")
@@ -264,8 +264,7 @@ oauth2_scheme = OAuth2(
         password=OAuthFlowPassword(tokenUrl="/oauth/token", scopes={}),
     ),
     scheme_name="sunlight",
-    description="Tokens from the gateway's /oauth/token (client credentials for bureau systems, "
-    "password for people).",
+    description="Tokens from the gateway's /oauth/token (client credentials for bureau systems, password for people).",
     auto_error=False,
 )
 

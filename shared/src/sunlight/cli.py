@@ -10,8 +10,9 @@ from sunlight.migrations import downgrade, upgrade
 from sunlight.settings import ServiceSettings
 
 
-def service_main(settings_cls: type[ServiceSettings], factory: str, migrations: Path,
-                 argv: list[str] | None = None) -> None:
+def service_main(
+    settings_cls: type[ServiceSettings], factory: str, migrations: Path, argv: list[str] | None = None
+) -> None:
     parser = argparse.ArgumentParser(prog=f"sunlight-{settings_cls.service_name}")
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="run the HTTP service (the default)")
@@ -32,9 +33,17 @@ def service_main(settings_cls: type[ServiceSettings], factory: str, migrations: 
     else:
         import uvicorn
 
-        uvicorn.run(factory, factory=True, host=settings.host, port=settings.port,
-                    workers=getattr(args, "workers", 1), log_config=None, access_log=False,
-                    timeout_graceful_shutdown=20, proxy_headers=False)
+        uvicorn.run(
+            factory,
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=getattr(args, "workers", 1),
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=20,
+            proxy_headers=False,
+        )
 
 
 def redact(url: str) -> str:

@@ -100,14 +100,22 @@ USCC = Annotated[
     str,
     BeforeValidator(_strip),
     AfterValidator(validate_uscc),
-    Field(min_length=18, max_length=18, examples=["91110000600037341L"],
-          description="Unified social credit code (GB 32100-2015), check character validated"),
+    Field(
+        min_length=18,
+        max_length=18,
+        examples=["91110000600037341L"],
+        description="Unified social credit code (GB 32100-2015), check character validated",
+    ),
 ]
 RegionCode = Annotated[
     str,
     BeforeValidator(_strip),
     AfterValidator(validate_region),
-    Field(min_length=6, max_length=12, examples=["130302"],
-          description="Administrative division code (GB/T 2260, 6 digits; 9/12 for townships/villages)"),
+    Field(
+        min_length=6,
+        max_length=12,
+        examples=["130302"],
+        description="Administrative division code (GB/T 2260, 6 digits; 9/12 for townships/villages)",
+    ),
 ]
 ResidentId = Annotated[str, BeforeValidator(_strip), AfterValidator(validate_resident_id)]

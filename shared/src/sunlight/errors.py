@@ -8,6 +8,7 @@ Details never contain personal data.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, ClassVar
 
@@ -188,8 +189,11 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         kind = _STATUS_PROBLEMS.get(exc.status_code)
         if kind is None:
-            kind = type("HttpProblem", (Problem,), {"slug": f"http-{exc.status_code}", "status": exc.status_code,
-                                                   "title": "HTTP error"})
+            kind = type(
+                "HttpProblem",
+                (Problem,),
+                {"slug": f"http-{exc.status_code}", "status": exc.status_code, "title": "HTTP error"},
+            )
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != kind.title else None
         problem = kind(detail)
         if exc.headers:
@@ -210,7 +214,35 @@ def problem_responses(*kinds: type[Problem]) -> dict[int | str, dict[str, Any]]:
     """``responses=`` entries for OpenAPI: each problem's status with the problem schema."""
     out: dict[int | str, dict[str, Any]] = {}
     for kind in kinds:
-        entry = out.setdefault(kind.status, {"description": "", "content": {PROBLEM_MEDIA_TYPE: {
-            "schema": {"$ref": "#/components/schemas/ProblemDoc"}}}})
+        entry = out.setdefault(
+            kind.status,
+            {
+                "description": "",
+                "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDoc"}}},
+            },
+        )
         entry["description"] = "; ".join(filter(None, [entry["description"], f"{kind.title} ({kind.type_uri()})"]))
     return out
+
+
+def document_problems(schema: dict[str, Any]) -> None:
+    """Document the problem+json answers every authenticated operation can give."""
+    problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDoc"}}}
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            if "422" in responses:
+                responses["422"] = {
+                    "description": "The request does not validate (problem+json, type …/validation)",
+                    "content": problem,
+                }
+            if operation.get("security"):
+                responses.setdefault("401", {"description": "No or invalid access token", "content": problem})
+                responses.setdefault(
+                    "403", {"description": "Missing scope or outside the token's regions", "content": problem}
+                )
+    for name in ("HTTPValidationError", "ValidationError"):
+        if not any(name in json.dumps(p) for p in schema.get("paths", {}).values()):
+            schema["components"]["schemas"].pop(name, None)

@@ -62,8 +62,11 @@ async def idempotency_key(
     request: Request,
     idempotency_key: Annotated[
         str | None,
-        Header(alias="Idempotency-Key", description="Makes retries of this POST safe: the same key "
-               "with the same body replays the first answer for 24 h."),
+        Header(
+            alias="Idempotency-Key",
+            description="Makes retries of this POST safe: the same key "
+            "with the same body replays the first answer for 24 h.",
+        ),
     ] = None,
 ) -> IdempotencyKey | None:
     if idempotency_key is None:
@@ -84,26 +87,41 @@ async def begin(session: AsyncSession, client_id: str, key: IdempotencyKey | Non
     if key is None:
         return
     now = utcnow()
-    row = (await session.execute(
-        select(idempotency_table).where(idempotency_table.c.client_id == client_id,
-                                        idempotency_table.c.key == key.key)
-    )).first()
+    row = (
+        await session.execute(
+            select(idempotency_table).where(
+                idempotency_table.c.client_id == client_id, idempotency_table.c.key == key.key
+            )
+        )
+    ).first()
     if row is not None and row.expires_at <= now:
-        await session.execute(delete(idempotency_table).where(idempotency_table.c.client_id == client_id,
-                                                              idempotency_table.c.key == key.key))
+        await session.execute(
+            delete(idempotency_table).where(
+                idempotency_table.c.client_id == client_id, idempotency_table.c.key == key.key
+            )
+        )
         row = None
     if row is None:
         try:
             async with session.begin_nested():
-                await session.execute(insert(idempotency_table).values(
-                    client_id=client_id, key=key.key, fingerprint=key.fingerprint,
-                    created_at=now, expires_at=now + TTL))
+                await session.execute(
+                    insert(idempotency_table).values(
+                        client_id=client_id,
+                        key=key.key,
+                        fingerprint=key.fingerprint,
+                        created_at=now,
+                        expires_at=now + TTL,
+                    )
+                )
             return
         except IntegrityError:
-            row = (await session.execute(
-                select(idempotency_table).where(idempotency_table.c.client_id == client_id,
-                                                idempotency_table.c.key == key.key)
-            )).first()
+            row = (
+                await session.execute(
+                    select(idempotency_table).where(
+                        idempotency_table.c.client_id == client_id, idempotency_table.c.key == key.key
+                    )
+                )
+            ).first()
             if row is None:  # the other request rolled back: ours may proceed next time
                 raise KeyInFlight("retry the request") from None
     if row.fingerprint != key.fingerprint:
@@ -113,8 +131,13 @@ async def begin(session: AsyncSession, client_id: str, key: IdempotencyKey | Non
     raise Replay(row.status, json.loads(row.response))
 
 
-async def complete(session: AsyncSession, client_id: str, key: IdempotencyKey | None, status: int,
-                   body: BaseModel | Problem | dict[str, Any]) -> None:
+async def complete(
+    session: AsyncSession,
+    client_id: str,
+    key: IdempotencyKey | None,
+    status: int,
+    body: BaseModel | Problem | dict[str, Any],
+) -> None:
     """Store the answer in the same transaction as the effect it describes."""
     if key is None:
         return

@@ -151,8 +151,12 @@ def schema_drift(url: str, target_metadata: MetaData) -> list[Any]:
         engine = create_async_engine(url)
         try:
             async with engine.connect() as conn:
-                return await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(
-                    sync, opts={"compare_type": True, "include_object": include_object}), target_metadata))
+                return await conn.run_sync(
+                    lambda sync: compare_metadata(
+                        MigrationContext.configure(sync, opts={"compare_type": True, "include_object": include_object}),
+                        target_metadata,
+                    )
+                )
         finally:
             await engine.dispose()
 
@@ -176,8 +180,11 @@ def create_infra_tables(op: Any) -> None:
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
     )
     op.create_index(
-        "ix_outbox_pending", "outbox", ["created_at"],
-        postgresql_where=sa.text("sent_at IS NULL"), sqlite_where=sa.text("sent_at IS NULL"),
+        "ix_outbox_pending",
+        "outbox",
+        ["created_at"],
+        postgresql_where=sa.text("sent_at IS NULL"),
+        sqlite_where=sa.text("sent_at IS NULL"),
     )
     op.create_table(
         "inbox",

@@ -44,7 +44,9 @@ class FieldsFormatter(logging.Formatter):
 
 def configure_logging(level: str = "INFO", *, json_lines: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_lines else FieldsFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        JsonFormatter() if json_lines else FieldsFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -64,11 +66,16 @@ def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
 class Metrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"],
-                                registry=self.registry)
-        self.duration = Histogram("http_request_duration_seconds", "HTTP request duration",
-                                  ["service", "method", "route"], registry=self.registry,
-                                  buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+        self.requests = Counter(
+            "http_requests_total", "HTTP requests", ["service", "method", "route", "status"], registry=self.registry
+        )
+        self.duration = Histogram(
+            "http_request_duration_seconds",
+            "HTTP request duration",
+            ["service", "method", "route"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+        )
         self.service = service
 
     def render(self) -> tuple[bytes, str]:
@@ -78,8 +85,9 @@ class Metrics:
 class RequestContextMiddleware:
     """Pure ASGI (no BaseHTTPMiddleware): request id in and out, one access line, metrics."""
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, quiet_paths: tuple[str, ...] = ("/healthz", "/readyz",
-                                                                                            "/metrics")) -> None:
+    def __init__(
+        self, app: ASGIApp, *, metrics: Metrics, quiet_paths: tuple[str, ...] = ("/healthz", "/readyz", "/metrics")
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.quiet = quiet_paths
@@ -111,6 +119,16 @@ class RequestContextMiddleware:
             self.metrics.duration.labels(self.metrics.service, method, route).observe(elapsed)
             if scope["path"] not in self.quiet:
                 principal = scope.get("state", {}).get("principal")
-                access_log.info("request", extra={"fields": {
-                    "request_id": request_id, "client_id": getattr(principal, "client_id", "-"),
-                    "method": method, "route": route, "status": status, "ms": round(elapsed * 1000, 2)}})
+                access_log.info(
+                    "request",
+                    extra={
+                        "fields": {
+                            "request_id": request_id,
+                            "client_id": getattr(principal, "client_id", "-"),
+                            "method": method,
+                            "route": route,
+                            "status": status,
+                            "ms": round(elapsed * 1000, 2),
+                        }
+                    },
+                )

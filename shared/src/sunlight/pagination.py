@@ -57,10 +57,12 @@ def encode_cursor(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def make_page(rows: Sequence[Any], params: PageParams, key: Callable[[Any], Sequence[Any]],
-              convert: Callable[[Any], T]) -> Page[T]:
+def make_page(
+    rows: Sequence[Any], params: PageParams, key: Callable[[Any], Sequence[Any]], convert: Callable[[Any], T]
+) -> Page[T]:
     """Build a page from ``limit + 1`` fetched rows: the extra row only says there is more."""
     more = len(rows) > params.limit
     shown = rows[: params.limit]
-    return Page[T](items=[convert(r) for r in shown],
-                   next_cursor=encode_cursor(key(shown[-1])) if more and shown else None)
+    return Page[T](
+        items=[convert(r) for r in shown], next_cursor=encode_cursor(key(shown[-1])) if more and shown else None
+    )

@@ -74,10 +74,15 @@ class RuleRegistry:
     def catalogue(self, settings: Any) -> list[RuleOut]:
         return [
             RuleOut(
-                id=r.id, level=r.level, escalates_to=r.escalates_to, title=r.title, title_zh=r.title_zh,
+                id=r.id,
+                level=r.level,
+                escalates_to=r.escalates_to,
+                title=r.title,
+                title_zh=r.title_zh,
                 description=r.description,
                 parameters={p: _jsonable(getattr(settings, p, None)) for p in r.parameters},
-                evidence=list(r.evidence), risk_point=r.risk_point,
+                evidence=list(r.evidence),
+                risk_point=r.risk_point,
             )
             for r in self
         ]

@@ -11,14 +11,24 @@ from sunlight.errors import NotFound, problem_responses
 from gateway import service
 from gateway.deps import Admin, SessionDep, StateDep
 from gateway.errors import DuplicateClient, GrantBeyondOwn, UnknownScope
-from gateway.schemas import ClientCreated, ClientIn, ClientOut, ClientUpdate, KeyRotated, UserIn, UserOut, UserUpdate
+from gateway.schemas import (
+    ClientCreated,
+    ClientIn,
+    ClientOut,
+    ClientUpdate,
+    KeyRotated,
+    UserIn,
+    UserOut,
+    UserUpdate,
+)
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 GRANT_ERRORS = problem_responses(UnknownScope, GrantBeyondOwn, DuplicateClient)
 
 
-@router.post("/clients", status_code=201, summary="Register a bureau system (its secret is shown once)",
-             responses=GRANT_ERRORS)
+@router.post(
+    "/clients", status_code=201, summary="Register a bureau system (its secret is shown once)", responses=GRANT_ERRORS
+)
 async def create_client(body: ClientIn, session: SessionDep, who: Admin) -> ClientCreated:
     return await service.create_client(session, who, body)
 
@@ -28,14 +38,20 @@ async def list_clients(session: SessionDep, who: Admin) -> list[ClientOut]:
     return await service.list_clients(session, who)
 
 
-@router.patch("/clients/{client_id}", summary="Change a client's scopes, regions or status",
-              responses=problem_responses(NotFound, UnknownScope, GrantBeyondOwn))
+@router.patch(
+    "/clients/{client_id}",
+    summary="Change a client's scopes, regions or status",
+    responses=problem_responses(NotFound, UnknownScope, GrantBeyondOwn),
+)
 async def update_client(client_id: str, body: ClientUpdate, session: SessionDep, who: Admin) -> ClientOut:
     return await service.update_client(session, who, client_id, body)
 
 
-@router.post("/clients/{client_id}/secret", summary="Issue a new client secret (the old one stops working)",
-             responses=problem_responses(NotFound))
+@router.post(
+    "/clients/{client_id}/secret",
+    summary="Issue a new client secret (the old one stops working)",
+    responses=problem_responses(NotFound),
+)
 async def rotate_secret(client_id: str, session: SessionDep, who: Admin) -> ClientCreated:
     return await service.rotate_client_secret(session, who, client_id)
 
@@ -50,8 +66,11 @@ async def list_users(session: SessionDep, who: Admin) -> list[UserOut]:
     return await service.list_users(session, who)
 
 
-@router.patch("/users/{username}", summary="Change a person's password, scopes, regions or status",
-              responses=problem_responses(NotFound, UnknownScope, GrantBeyondOwn))
+@router.patch(
+    "/users/{username}",
+    summary="Change a person's password, scopes, regions or status",
+    responses=problem_responses(NotFound, UnknownScope, GrantBeyondOwn),
+)
 async def update_user(username: str, body: UserUpdate, session: SessionDep, who: Admin) -> UserOut:
     return await service.update_user(session, who, username, body)
 

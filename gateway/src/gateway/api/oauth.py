@@ -68,21 +68,32 @@ async def token(
     if grant_type == "client_credentials":
         if not client_id or not client_secret:
             raise InvalidClient("client authentication is required")
-        out = await service.client_credentials(session, state.issuer, client_id=client_id, secret=client_secret,
-                                               scope=scope)
+        out = await service.client_credentials(
+            session, state.issuer, client_id=client_id, secret=client_secret, scope=scope
+        )
     elif grant_type == "password":
         if not username or not password:
             raise OAuthRequestInvalid("username and password are required")
-        out = await service.password_grant(session, state.issuer, username=username, password=password, scope=scope,
-                                           client_id=client_id or PUBLIC_CLIENT,
-                                           refresh_seconds=settings.refresh_token_seconds)
+        out = await service.password_grant(
+            session,
+            state.issuer,
+            username=username,
+            password=password,
+            scope=scope,
+            client_id=client_id or PUBLIC_CLIENT,
+            refresh_seconds=settings.refresh_token_seconds,
+        )
     elif grant_type == "refresh_token":
         if not refresh_token:
             raise OAuthRequestInvalid("refresh_token is required")
-        out = await service.refresh_grant(session, state.issuer, token=refresh_token, scope=scope,
-                                          client_id=client_id or PUBLIC_CLIENT,
-                                          refresh_seconds=settings.refresh_token_seconds)
+        out = await service.refresh_grant(
+            session,
+            state.issuer,
+            token=refresh_token,
+            scope=scope,
+            client_id=client_id or PUBLIC_CLIENT,
+            refresh_seconds=settings.refresh_token_seconds,
+        )
     else:
         raise UnsupportedGrant(f"grant_type {grant_type!r} is not supported")
-    return JSONResponse(out.model_dump(exclude_none=True),
-                        headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+    return JSONResponse(out.model_dump(exclude_none=True), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

@@ -19,7 +19,11 @@ def create_app(settings: ApprovalsSettings | None = None) -> FastAPI:
     return create_service_app(
         settings=settings or ApprovalsSettings(),
         title="Sunlight approvals",
-        description="Administrative approval and enforcement e-supervision (行政审批电子监察): the item catalogue, cases and their steps on the working-day clock, satisfaction ratings, enforcement penalties, with the time-limit and discretion rules.",
+        description=(
+            "Administrative approval and enforcement e-supervision (行政审批电子监察): the item catalogue, cases and "
+            "their steps on the working-day clock, satisfaction ratings, enforcement penalties, with the time-"
+            "limit and discretion rules."
+        ),
         routers=routers,
         handlers=handlers,
         rules=RULES,

@@ -7,4 +7,4 @@ from sunlight.deps import IdempotencyKeyDep, PageDep, SessionDep, scoped
 ApprovalsReader = scoped("approvals:read")
 ApprovalsWriter = scoped("approvals:write")
 
-__all__ = ["IdempotencyKeyDep", "PageDep", "SessionDep", "ApprovalsReader", "ApprovalsWriter"]
+__all__ = ["ApprovalsReader", "ApprovalsWriter", "IdempotencyKeyDep", "PageDep", "SessionDep"]

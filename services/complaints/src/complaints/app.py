@@ -19,7 +19,10 @@ def create_app(settings: ComplaintsSettings | None = None) -> FastAPI:
     return create_service_app(
         settings=settings or ComplaintsSettings(),
         title="Sunlight complaints",
-        description="Complaints and reports from the public (投诉举报): named and anonymous reports, their statutory lifecycle and follow-up by receipt code, with identities encrypted.",
+        description=(
+            "Complaints and reports from the public (投诉举报): named and anonymous reports, their statutory "
+            "lifecycle and follow-up by receipt code, with identities encrypted."
+        ),
         routers=routers,
         handlers=handlers,
         rules=RULES,

@@ -7,4 +7,4 @@ from sunlight.deps import IdempotencyKeyDep, PageDep, SessionDep, scoped
 ComplaintsReader = scoped("complaints:read")
 ComplaintsWriter = scoped("complaints:write")
 
-__all__ = ["IdempotencyKeyDep", "PageDep", "SessionDep", "ComplaintsReader", "ComplaintsWriter"]
+__all__ = ["ComplaintsReader", "ComplaintsWriter", "IdempotencyKeyDep", "PageDep", "SessionDep"]

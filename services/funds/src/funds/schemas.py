@@ -16,8 +16,7 @@ from funds.models import MovementKind, Tier
 class ProgrammeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
-                      examples=["2026-AGRI-001"])
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", examples=["2026-AGRI-001"])
     name: str = Field(min_length=1, max_length=200, examples=["耕地地力保护补贴"])
     category: str = Field(min_length=1, max_length=64, examples=["agriculture"])
     fiscal_year: int = Field(ge=2000, le=2100)

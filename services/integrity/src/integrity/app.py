@@ -19,8 +19,7 @@ def create_app(settings: IntegritySettings | None = None) -> FastAPI:
     return create_service_app(
         settings=settings or IntegritySettings(),
         title="Sunlight integrity",
-        description="The warning register and its dispositions, the integrity index and risk points "
-        "(廉情评估预警).",
+        description="The warning register and its dispositions, the integrity index and risk points (廉情评估预警).",
         routers=routers,
         handlers=handlers,
         rules=RULES,

@@ -34,9 +34,13 @@ class Warning(Base, table=True):
     __tablename__ = "warning"
     __table_args__ = (
         # one active warning per dedupe key, even with several consumers at once
-        sa.Index("uq_warning_active_dedupe_key", "dedupe_key", unique=True,
-                 postgresql_where=sa.text("status IN ('open', 'in_disposition')"),
-                 sqlite_where=sa.text("status IN ('open', 'in_disposition')")),
+        sa.Index(
+            "uq_warning_active_dedupe_key",
+            "dedupe_key",
+            unique=True,
+            postgresql_where=sa.text("status IN ('open', 'in_disposition')"),
+            sqlite_where=sa.text("status IN ('open', 'in_disposition')"),
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

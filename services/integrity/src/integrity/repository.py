@@ -21,8 +21,11 @@ ACTIVE = (WarningStatus.OPEN, WarningStatus.IN_DISPOSITION)
 
 
 async def active_warning(session: AsyncSession, dedupe_key: str) -> Warning | None:
-    query = (select(Warning).where(Warning.dedupe_key == dedupe_key, Warning.status.in_(ACTIVE))  # type: ignore[attr-defined]
-             .with_for_update())
+    query = (
+        select(Warning)
+        .where(Warning.dedupe_key == dedupe_key, Warning.status.in_(ACTIVE))  # type: ignore[attr-defined]
+        .with_for_update()
+    )
     return (await session.execute(query)).scalars().first()
 
 
@@ -45,9 +48,7 @@ async def warnings(session: AsyncSession, who: Principal, where: WarningFilter, 
     after = page.after()
     if after:
         seen, last_id = _cursor(after)
-        query = query.where(
-            or_(Warning.last_seen_at < seen,
-                (Warning.last_seen_at == seen) & (Warning.id < last_id)))  # type: ignore[arg-type, operator]
+        query = query.where(or_(Warning.last_seen_at < seen, (Warning.last_seen_at == seen) & (Warning.id < last_id)))  # type: ignore[arg-type, operator]
     query = query.order_by(Warning.last_seen_at.desc(), Warning.id.desc()).limit(page.limit + 1)  # type: ignore[attr-defined]
     return (await session.execute(query)).scalars().all()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.events import Envelope
@@ -32,10 +30,21 @@ async def register_warning(session: AsyncSession, event: Envelope[WarningRaised]
             existing.level = data.level.value
         return existing
     warning = Warning(
-        rule_id=data.rule_id, level=data.level.value, title=data.title, service=data.subject.service,
-        subject_kind=data.subject.kind, subject_id=data.subject.id, subject_label=data.subject.label,
-        region_code=data.region_code, unit_uscc=data.unit_uscc, evidence=data.evidence, dedupe_key=data.dedupe_key,
-        first_event_id=event.id, last_event_id=event.id, first_seen_at=data.occurred_at, last_seen_at=data.occurred_at,
+        rule_id=data.rule_id,
+        level=data.level.value,
+        title=data.title,
+        service=data.subject.service,
+        subject_kind=data.subject.kind,
+        subject_id=data.subject.id,
+        subject_label=data.subject.label,
+        region_code=data.region_code,
+        unit_uscc=data.unit_uscc,
+        evidence=data.evidence,
+        dedupe_key=data.dedupe_key,
+        first_event_id=event.id,
+        last_event_id=event.id,
+        first_seen_at=data.occurred_at,
+        last_seen_at=data.occurred_at,
     )
     session.add(warning)
     return warning
@@ -45,9 +54,8 @@ def _rank(level: str) -> int:
     return {"blue": 1, "orange": 2, "red": 3}.get(level, 0)
 
 
-async def list_warnings(session: AsyncSession, who: Principal, where: WarningFilter,
-                        page: PageParams) -> Page[WarningOut]:
+async def list_warnings(
+    session: AsyncSession, who: Principal, where: WarningFilter, page: PageParams
+) -> Page[WarningOut]:
     rows = await repository.warnings(session, who, where, page)
     return make_page(rows, page, repository.cursor_key, WarningOut.model_validate)
-
-

@@ -19,7 +19,10 @@ def create_app(settings: TendersSettings | None = None) -> FastAPI:
     return create_service_app(
         settings=settings or TendersSettings(),
         title="Sunlight tenders",
-        description="Unified tender and bid monitoring (建设项目统一招投标监控): enterprises, persons, projects, tenders, bids, evaluation, awards, contracts, change orders and settlements, with the tender red-flag rules.",
+        description=(
+            "Unified tender and bid monitoring (建设项目统一招投标监控): enterprises, persons, projects, tenders, "
+            "bids, evaluation, awards, contracts, change orders and settlements, with the tender red-flag rules."
+        ),
         routers=routers,
         handlers=handlers,
         rules=RULES,

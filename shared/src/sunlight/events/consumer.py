@@ -60,8 +60,15 @@ class Handlers:
 
 
 class Dispatcher:
-    def __init__(self, db: Database, handlers: Handlers, *, consumer: str, max_deliver: int = 8,
-                 context: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        handlers: Handlers,
+        *,
+        consumer: str,
+        max_deliver: int = 8,
+        context: dict[str, Any] | None = None,
+    ) -> None:
         self.db = db
         self.handlers = handlers
         self.consumer = consumer
@@ -92,21 +99,36 @@ class Dispatcher:
                 log.exception("consumer %s: giving up on %s after %d deliveries", self.consumer, event.id, deliveries)
                 await self._dead_letter(raw, event.id, event.type, f"{type(exc).__name__}: {exc}", deliveries)
                 return Outcome.DEAD
-            log.warning("consumer %s: %s on %s (delivery %d), will retry", self.consumer, type(exc).__name__,
-                        event.id, deliveries)
+            log.warning(
+                "consumer %s: %s on %s (delivery %d), will retry",
+                self.consumer,
+                type(exc).__name__,
+                event.id,
+                deliveries,
+            )
             return Outcome.RETRY
 
     async def _dead_letter(self, raw: bytes, event_id: str, event_type: str, error: str, deliveries: int) -> None:
         async with self.db.sessions() as session, session.begin():
-            await session.execute(insert(dead_letter_table).values(
-                consumer=self.consumer, event_id=event_id[:36], type=event_type[:128],
-                body=raw.decode("utf-8", "replace"), error=error[:2000], deliveries=deliveries, created_at=utcnow()))
+            await session.execute(
+                insert(dead_letter_table).values(
+                    consumer=self.consumer,
+                    event_id=event_id[:36],
+                    type=event_type[:128],
+                    body=raw.decode("utf-8", "replace"),
+                    error=error[:2000],
+                    deliveries=deliveries,
+                    created_at=utcnow(),
+                )
+            )
 
 
 def start_consumers(bus: Bus, dispatcher: Dispatcher, stop: asyncio.Event) -> list[asyncio.Task[None]]:
     """One task per handled event type, each on its own durable consumer."""
     return [
-        asyncio.create_task(bus.consume(durable_name(dispatcher.consumer, event_type), event_type,
-                                        dispatcher.process, stop), name=f"consume {event_type}")
+        asyncio.create_task(
+            bus.consume(durable_name(dispatcher.consumer, event_type), event_type, dispatcher.process, stop),
+            name=f"consume {event_type}",
+        )
         for event_type in dispatcher.handlers.types
     ]

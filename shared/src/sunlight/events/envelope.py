@@ -8,10 +8,10 @@ against the registered contract of ``type`` (:mod:`sunlight.events.contracts`).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 import uuid6
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sunlight.events.contracts import CONTRACTS, schema_uri
 
@@ -45,35 +45,44 @@ def new_event_id() -> str:
     return str(uuid6.uuid7())
 
 
-def new_event(data: BaseModel, *, source: str, subject: str | None = None,
-              event_id: str | None = None, time: datetime | None = None) -> Envelope[Any]:
+def new_event(
+    data: BaseModel,
+    *,
+    source: str,
+    subject: str | None = None,
+    event_id: str | None = None,
+    time: datetime | None = None,
+) -> Envelope[Any]:
     """Wrap a contract payload; the type comes from the payload's registered contract."""
     event_type = getattr(type(data), "event_type", None)
     if event_type is None or CONTRACTS.get(event_type) is not type(data):
         raise UnknownEventType(f"{type(data).__name__} is not a registered event contract")
-    return Envelope[type(data)](  # type: ignore[valid-type]
-        id=event_id or new_event_id(),
-        source=source,
-        type=event_type,
-        subject=subject,
-        time=time or datetime.now(UTC),
-        dataschema=schema_uri(event_type),
-        data=data,
+    typed: Any = Envelope[type(data)]  # type: ignore[misc]
+    return cast(
+        Envelope[Any],
+        typed(
+            id=event_id or new_event_id(),
+            source=source,
+            type=event_type,
+            subject=subject,
+            time=time or datetime.now(UTC),
+            dataschema=schema_uri(event_type),
+            data=data,
+        ),
     )
 
 
 def parse_event(raw: bytes | str) -> Envelope[Any]:
     """Parse and validate an event; raises ``ValueError`` (permanent) when it cannot be read."""
     try:
-        head = Envelope[dict[str, Any]].model_validate_json(raw)  # type: ignore[type-var]
+        head = _RAW_ENVELOPE.model_validate_json(raw)
     except ValidationError as exc:
         raise ValueError(f"not a Sunlight CloudEvent: {exc.errors()[0]['msg']}") from None
     contract = CONTRACTS.get(head.type)
     if contract is None:
         raise UnknownEventType(f"no contract for event type {head.type!r}")
-    return Envelope[contract].model_validate(  # type: ignore[valid-type]
-        {**head.model_dump(exclude={"data"}), "data": head.data}
-    )
+    typed: Any = Envelope[contract]  # type: ignore[valid-type]
+    return cast(Envelope[Any], typed.model_validate({**head.model_dump(exclude={"data"}), "data": head.data}))
 
 
-EventId = Field(description="CloudEvent id (UUIDv7)")
+_RAW_ENVELOPE: Any = Envelope[dict[str, Any]]  # type: ignore[type-var]

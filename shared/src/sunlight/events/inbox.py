@@ -23,6 +23,7 @@ async def claim(session: AsyncSession, consumer: str, event_id: str) -> bool:
 
 
 async def seen(session: AsyncSession, consumer: str, event_id: str) -> bool:
-    row = await session.execute(select(inbox_table.c.event_id).where(
-        inbox_table.c.consumer == consumer, inbox_table.c.event_id == event_id))
+    row = await session.execute(
+        select(inbox_table.c.event_id).where(inbox_table.c.consumer == consumer, inbox_table.c.event_id == event_id)
+    )
     return row.first() is not None

@@ -41,8 +41,16 @@ DIRTY_KEY = "sunlight.outbox.dirty"
 
 def add_event(session: AsyncSession, event: Envelope[Any]) -> None:
     """Add ``event`` to the outbox in the session's transaction (it is sent after commit)."""
-    session.add(OutboxRow(id=event.id, type=event.type, subject=event.subject or "", body=event.to_json(),
-                          created_at=event.time, attempts=0))
+    session.add(
+        OutboxRow(
+            id=event.id,
+            type=event.type,
+            subject=event.subject or "",
+            body=event.to_json(),
+            created_at=event.time,
+            attempts=0,
+        )
+    )
     session.info[DIRTY_KEY] = True
 
 
@@ -75,10 +83,12 @@ class OutboxRelay:
         """Send one batch; returns how many rows were sent (0 when none pending or the bus failed)."""
         sent = 0
         async with self.db.sessions() as session, session.begin():
-            query = (select(outbox_table.c.id, outbox_table.c.type, outbox_table.c.body)
-                     .where(outbox_table.c.sent_at.is_(None))
-                     .order_by(outbox_table.c.created_at, outbox_table.c.id)
-                     .limit(self.batch))
+            query = (
+                select(outbox_table.c.id, outbox_table.c.type, outbox_table.c.body)
+                .where(outbox_table.c.sent_at.is_(None))
+                .order_by(outbox_table.c.created_at, outbox_table.c.id)
+                .limit(self.batch)
+            )
             if self.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = (await session.execute(query)).all()
@@ -86,13 +96,15 @@ class OutboxRelay:
                 try:
                     await self.bus.publish(row.type, row.body.encode(), msg_id=row.id)
                 except Exception as exc:  # the bus is down or refused: keep the row, try later
-                    await session.execute(update(outbox_table).where(outbox_table.c.id == row.id).values(
-                        attempts=outbox_table.c.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500]))
+                    await session.execute(
+                        update(outbox_table)
+                        .where(outbox_table.c.id == row.id)
+                        .values(attempts=outbox_table.c.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500])
+                    )
                     self._failures += 1
                     log.warning("outbox: publish failed (%s), %d sent in this batch", type(exc).__name__, sent)
                     break
-                await session.execute(update(outbox_table).where(outbox_table.c.id == row.id)
-                                      .values(sent_at=utcnow()))
+                await session.execute(update(outbox_table).where(outbox_table.c.id == row.id).values(sent_at=utcnow()))
                 sent += 1
         if sent:
             self._failures = 0
@@ -110,7 +122,7 @@ class OutboxRelay:
             if sent >= self.batch:
                 continue  # more may be waiting
             if self._failures:  # the bus is failing: back off, commits do not shorten the wait
-                await _wait_any(stop, timeout=min(0.25 * 2 ** self._failures, 10.0))
+                await _wait_any(stop, timeout=min(0.25 * 2**self._failures, 10.0))
             else:
                 await _wait_any(stop, self.wake, timeout=self.poll_seconds)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -17,8 +18,10 @@ from sunlight.migrations import upgrade
 PG_ADMIN_URL = os.environ.get("SUNLIGHT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 NATS_URL = os.environ.get("SUNLIGHT_TEST_NATS_URL", "nats://127.0.0.1:4222")
 START_PG = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
-START_NATS = ("start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- "
-              "-a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log")
+START_NATS = (
+    "start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- "
+    "-a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log"
+)
 
 
 def reachable(url: str) -> str | None:
@@ -118,16 +121,21 @@ class Backend:
             stream = f"T{self.token.upper()}"
             if stream not in self._streams:
                 self._streams.append(stream)
-            return {"bus": "nats", "nats_url": NATS_URL, "nats_stream": stream,
-                    "nats_subject_prefix": f"t{self.token}", "relay_poll_seconds": 0.5}
+            return {
+                "bus": "nats",
+                "nats_url": NATS_URL,
+                "nats_stream": stream,
+                "nats_subject_prefix": f"t{self.token}",
+                "relay_poll_seconds": 0.5,
+            }
         return {"bus": "sqlite", "bus_path": self.tmp / "bus.sqlite3", "relay_poll_seconds": 0.5}
 
     async def database(self, service: str, migrations: Path) -> str:
         """A fresh, migrated database for ``service``; dropped at the end of the test."""
         if self.name == "sqlite":
-            template = await self.templates.sqlite(service, migrations)
+            template_file = await self.templates.sqlite(service, migrations)
             path = self.tmp / f"{service}-{uuid.uuid4().hex[:6]}.db"
-            shutil.copyfile(template, path)
+            shutil.copyfile(template_file, path)
             return f"sqlite+aiosqlite:///{path}"
         import asyncpg
 
@@ -173,9 +181,7 @@ class Backend:
             try:
                 js = nc.jetstream()
                 for stream in self._streams:
-                    try:
+                    with contextlib.suppress(Exception):  # never created, or already gone
                         await js.delete_stream(stream)
-                    except Exception:  # never created, or already gone
-                        pass
             finally:
                 await nc.close()

@@ -29,8 +29,10 @@ class EventCapture:
         await bus.connect()
         capture = cls(bus)
         durable = f"capture{uuid.uuid4().hex[:8]}"
-        capture._tasks = [asyncio.create_task(bus.consume(f"{durable}__{t.replace('.', '_')}", t, capture._take,
-                                                          capture._stop)) for t in types]
+        capture._tasks = [
+            asyncio.create_task(bus.consume(f"{durable}__{t.replace('.', '_')}", t, capture._take, capture._stop))
+            for t in types
+        ]
         try:
             yield capture
         finally:
@@ -47,8 +49,9 @@ class EventCapture:
     def of_type(self, event_type: str) -> list[Envelope[Any]]:
         return [e for e in self.events if e.type == event_type]
 
-    async def wait_for(self, event_type: str, where: Callable[[Envelope[Any]], bool] = lambda e: True,
-                       timeout: float = 10.0) -> Envelope[Any]:
+    async def wait_for(
+        self, event_type: str, where: Callable[[Envelope[Any]], bool] = lambda e: True, timeout: float = 10.0
+    ) -> Envelope[Any]:
         deadline = time.monotonic() + timeout
         async with self._arrived:
             while True:

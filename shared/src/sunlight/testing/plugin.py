@@ -17,8 +17,11 @@ ALL_BACKENDS = ("sqlite", "postgres")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sunlight")
-    group.addoption("--backends", default=os.environ.get("SUNLIGHT_TEST_BACKENDS", ",".join(ALL_BACKENDS)),
-                    help="comma-separated: sqlite (SQLite + embedded log), postgres (PostgreSQL + NATS JetStream)")
+    group.addoption(
+        "--backends",
+        default=os.environ.get("SUNLIGHT_TEST_BACKENDS", ",".join(ALL_BACKENDS)),
+        help="comma-separated: sqlite (SQLite + embedded log), postgres (PostgreSQL + NATS JetStream)",
+    )
 
 
 def _selected(config: pytest.Config) -> list[str]:
@@ -51,7 +54,9 @@ def sunlight_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tem
 
 
 @pytest.fixture
-async def backend(request: pytest.FixtureRequest, tmp_path: Path, sunlight_templates: Templates) -> AsyncIterator[Backend]:
+async def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, sunlight_templates: Templates
+) -> AsyncIterator[Backend]:
     chosen = Backend(name=request.param, tmp=tmp_path, templates=sunlight_templates)
     yield chosen
     await chosen.cleanup()

@@ -38,9 +38,23 @@ class Process:
         env = {**os.environ, **self.env}
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "uvicorn", "--factory", self.factory, "--host", "127.0.0.1", "--port",
-             str(self.port), "--no-access-log", "--timeout-graceful-shutdown", "5"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                self.factory,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "5",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def stop(self) -> None:
@@ -90,7 +104,9 @@ class NatsServer:
     def start(self) -> None:
         self.proc = subprocess.Popen(  # noqa: S603
             [self.BINARY, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:

@@ -29,9 +29,13 @@ class TestKeys:
         self.kid = kid
         self.private_key = ec.generate_private_key(ec.SECP256R1())
         self.private_pem = self.private_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
-        self.public_pem = self.private_key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
+        self.public_pem = (
+            self.private_key.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
         public = jwk.construct(self.public_pem, "ES256").to_dict()
         self.public_jwk = {**public, "kid": kid, "alg": "ES256", "use": "sig"}
         self.issuer = ISSUER
@@ -45,25 +49,48 @@ class TestKeys:
     def jwks_json(self) -> str:
         return json.dumps(self.jwks)
 
-    def claims(self, *, scopes: str | list[str] = "", regions: list[str] | None = None, sub: str = "test-client",
-               lifetime: int = 300, **extra: Any) -> dict[str, Any]:
+    def claims(
+        self,
+        *,
+        scopes: str | list[str] = "",
+        regions: list[str] | None = None,
+        sub: str = "test-client",
+        lifetime: int = 300,
+        **extra: Any,
+    ) -> dict[str, Any]:
         now = int(time.time())
         scope = scopes if isinstance(scopes, str) else " ".join(scopes)
         claims: dict[str, Any] = {
-            "iss": self.issuer, "aud": self.audience, "sub": sub, "client_id": sub, "kind": "client",
-            "iat": now, "nbf": now, "exp": now + lifetime, "jti": uuid.uuid4().hex, "scope": scope,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": sub,
+            "client_id": sub,
+            "kind": "client",
+            "iat": now,
+            "nbf": now,
+            "exp": now + lifetime,
+            "jti": uuid.uuid4().hex,
+            "scope": scope,
             "regions": regions if regions is not None else ["000000"],
         }
         claims.update(extra)
         return {k: v for k, v in claims.items() if v is not None}
 
-    def mint(self, *, scopes: str | list[str] = "", regions: list[str] | None = None, sub: str = "test-client",
-             lifetime: int = 300, headers: dict[str, Any] | None = None, **extra: Any) -> str:
+    def mint(
+        self,
+        *,
+        scopes: str | list[str] = "",
+        regions: list[str] | None = None,
+        sub: str = "test-client",
+        lifetime: int = 300,
+        headers: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> str:
         """A valid access token (override any claim with a keyword; ``None`` drops it)."""
         claims = self.claims(scopes=scopes, regions=regions, sub=sub, lifetime=lifetime, **extra)
         head = {"kid": self.kid, "typ": "at+jwt", **(headers or {})}
         head = {k: v for k, v in head.items() if v is not None}
-        return jws.sign(claims, self.private_pem, headers=head, algorithm="ES256")
+        return str(jws.sign(claims, self.private_pem, headers=head, algorithm="ES256"))
 
     def auth(self, **kwargs: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.mint(**kwargs)}"}

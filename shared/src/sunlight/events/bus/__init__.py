@@ -10,8 +10,13 @@ def bus_from_settings(settings: CommonSettings, *, client_name: str) -> Bus:
     if settings.bus == "nats":
         from sunlight.events.bus.nats import NatsBus
 
-        return NatsBus(settings.nats_url, stream=settings.nats_stream, prefix=settings.nats_subject_prefix,
-                       client_name=client_name, max_deliver=settings.bus_max_deliver)
+        return NatsBus(
+            settings.nats_url,
+            stream=settings.nats_stream,
+            prefix=settings.nats_subject_prefix,
+            client_name=client_name,
+            max_deliver=settings.bus_max_deliver,
+        )
     from sunlight.events.bus.sqlite_log import SqliteLogBus
 
     return SqliteLogBus(settings.bus_path)

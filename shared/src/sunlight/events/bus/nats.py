@@ -27,8 +27,16 @@ log = logging.getLogger("sunlight.bus.nats")
 
 
 class NatsBus:
-    def __init__(self, url: str, *, stream: str = "SUNLIGHT", prefix: str = "sunlight", client_name: str = "sunlight",
-                 max_deliver: int = 8, ack_wait: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        stream: str = "SUNLIGHT",
+        prefix: str = "sunlight",
+        client_name: str = "sunlight",
+        max_deliver: int = 8,
+        ack_wait: float = 30.0,
+    ) -> None:
         self.url = url
         self.stream = stream
         self.prefix = prefix
@@ -54,9 +62,15 @@ class NatsBus:
         while True:
             try:
                 self._nc = await nats.connect(
-                    self.url, name=self.client_name, connect_timeout=2, allow_reconnect=True,
-                    max_reconnect_attempts=-1, reconnect_time_wait=0.5, error_cb=self._on_error,
-                    disconnected_cb=self._on_disconnect, reconnected_cb=self._on_reconnect,
+                    self.url,
+                    name=self.client_name,
+                    connect_timeout=2,
+                    allow_reconnect=True,
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=0.5,
+                    error_cb=self._on_error,
+                    disconnected_cb=self._on_disconnect,
+                    reconnected_cb=self._on_reconnect,
                 )
                 self._js = self._nc.jetstream(timeout=5)
                 return
@@ -82,8 +96,9 @@ class NatsBus:
     async def _ensure_stream(self) -> JetStreamContext:
         js = await self._connected()
         if not self._stream_ready:
-            config = StreamConfig(name=self.stream, subjects=[f"{self.prefix}.>"], storage=StorageType.FILE,
-                                  duplicate_window=120.0)
+            config = StreamConfig(
+                name=self.stream, subjects=[f"{self.prefix}.>"], storage=StorageType.FILE, duplicate_window=120.0
+            )
             try:
                 await js.add_stream(config)
             except nats.js.errors.BadRequestError:
@@ -127,21 +142,26 @@ class NatsBus:
                 if subscription is None:
                     js = await self._ensure_stream()
                     config = ConsumerConfig(
-                        durable_name=durable, ack_policy=AckPolicy.EXPLICIT, deliver_policy=DeliverPolicy.ALL,
-                        ack_wait=self.ack_wait, max_deliver=self.max_deliver + 2, max_ack_pending=256,
+                        durable_name=durable,
+                        ack_policy=AckPolicy.EXPLICIT,
+                        deliver_policy=DeliverPolicy.ALL,
+                        ack_wait=self.ack_wait,
+                        max_deliver=self.max_deliver + 2,
+                        max_ack_pending=256,
                         filter_subject=self.subject(event_type),
                     )
-                    subscription = await js.pull_subscribe(self.subject(event_type), durable=durable,
-                                                           stream=self.stream, config=config)
+                    subscription = await js.pull_subscribe(
+                        self.subject(event_type), durable=durable, stream=self.stream, config=config
+                    )
                 try:
                     messages = await subscription.fetch(batch=50, timeout=1)
-                except (nats.errors.TimeoutError, asyncio.TimeoutError):
+                except (TimeoutError, nats.errors.TimeoutError):
                     continue
                 for message in messages:
                     deliveries = message.metadata.num_delivered or 1
                     outcome = await process(message.data, deliveries)
                     if outcome is Outcome.RETRY:
-                        await message.nak(delay=min(0.5 * 2 ** deliveries, 60.0))
+                        await message.nak(delay=min(0.5 * 2**deliveries, 60.0))
                     elif outcome is Outcome.DEAD:
                         await message.term()
                     else:

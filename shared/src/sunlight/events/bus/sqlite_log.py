@@ -12,14 +12,18 @@ file every few milliseconds; a failed event is retried with back-off and, after
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sunlight.events.bus.base import BusUnavailable, Outcome, Process
 
 log = logging.getLogger("sunlight.bus.sqlite")
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -53,7 +57,7 @@ class SqliteLogBus:
         conn.executescript(SCHEMA)
         return conn
 
-    async def _run(self, fn, *args):  # type: ignore[no-untyped-def]
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         async with self._lock:
             if self._conn is None:
                 self._conn = await asyncio.to_thread(self._open)
@@ -79,8 +83,10 @@ class SqliteLogBus:
 
     async def publish(self, event_type: str, body: bytes, *, msg_id: str) -> None:
         def insert(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT OR IGNORE INTO events(id, type, body, published_at) VALUES (?, ?, ?, ?)",
-                         (msg_id, event_type, body, time.time()))
+            conn.execute(
+                "INSERT OR IGNORE INTO events(id, type, body, published_at) VALUES (?, ?, ?, ?)",
+                (msg_id, event_type, body, time.time()),
+            )
 
         try:
             await self._run(insert)
@@ -93,12 +99,15 @@ class SqliteLogBus:
             return int(row[0]) if row else 0
 
         def fetch(conn: sqlite3.Connection, after: int) -> list[tuple[int, bytes]]:
-            return conn.execute("SELECT seq, body FROM events WHERE type = ? AND seq > ? ORDER BY seq LIMIT 100",
-                                (event_type, after)).fetchall()
+            return conn.execute(
+                "SELECT seq, body FROM events WHERE type = ? AND seq > ? ORDER BY seq LIMIT 100", (event_type, after)
+            ).fetchall()
 
         def save_offset(conn: sqlite3.Connection, seq: int) -> None:
-            conn.execute("INSERT INTO offsets(durable, seq) VALUES (?, ?) "
-                         "ON CONFLICT(durable) DO UPDATE SET seq = excluded.seq", (durable, seq))
+            conn.execute(
+                "INSERT INTO offsets(durable, seq) VALUES (?, ?) ON CONFLICT(durable) DO UPDATE SET seq = excluded.seq",
+                (durable, seq),
+            )
 
         offset: int | None = None
         deliveries: dict[int, int] = {}
@@ -119,7 +128,7 @@ class SqliteLogBus:
                 deliveries[seq] = attempt
                 outcome = await process(bytes(body), attempt)
                 if outcome is Outcome.RETRY:
-                    await _sleep_or_stop(stop, min(0.1 * 2 ** attempt, 30.0))
+                    await _sleep_or_stop(stop, min(0.1 * 2**attempt, 30.0))
                     break  # in order: the same event again before the next one
                 deliveries.pop(seq, None)
                 try:
@@ -133,7 +142,5 @@ class SqliteLogBus:
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

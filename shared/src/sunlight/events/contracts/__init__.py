@@ -48,5 +48,4 @@ from sunlight.events.contracts import (  # noqa: E402
     warnings,
 )
 
-__all__ = ["CONTRACTS", "approvals", "common", "complaints", "contract", "funds", "schema_uri", "tenders",
-           "warnings"]
+__all__ = ["CONTRACTS", "approvals", "common", "complaints", "contract", "funds", "schema_uri", "tenders", "warnings"]

@@ -27,9 +27,11 @@ class SubjectRef(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    service: str = Field(description="owning service: funds, tenders, approvals, complaints, integrity",
-                         pattern=r"^[a-z]+$")
-    kind: str = Field(description="entity kind in that service, e.g. node, movement, programme, tender",
-                      pattern=r"^[a-z_]+$")
+    service: str = Field(
+        description="owning service: funds, tenders, approvals, complaints, integrity", pattern=r"^[a-z]+$"
+    )
+    kind: str = Field(
+        description="entity kind in that service, e.g. node, movement, programme, tender", pattern=r"^[a-z_]+$"
+    )
     id: str = Field(max_length=100)
     label: str | None = Field(default=None, max_length=300, description="human-readable name; never personal data")

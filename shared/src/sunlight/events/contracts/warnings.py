@@ -21,8 +21,7 @@ class WarningRaised(BaseModel):
     subject: SubjectRef
     region_code: str = Field(pattern=r"^\d{6}(\d{3}){0,2}$")
     unit_uscc: str | None = None
-    evidence: dict[str, Any] = Field(default_factory=dict,
-                                     description="the data that lets a person verify the finding")
+    evidence: dict[str, Any] = Field(default_factory=dict, description="the data that lets a person verify the finding")
     occurred_at: datetime
     dedupe_key: str = Field(description="same rule + subject (+ period) → one warning in the register")
 
@@ -33,10 +32,12 @@ class WarningDisposed(BaseModel):
 
     warning_id: str
     rule_id: str
+    dedupe_key: str = Field(description="the dedupe_key of the raised warning(s) this disposition covers")
     subject: SubjectRef
     region_code: str
-    disposition: str = Field(description="reminder_talk, inquiry, supervision_recommendation, direct_review, "
-                             "case, dismissed")
+    disposition: str = Field(
+        description="reminder_talk, inquiry, supervision_recommendation, direct_review, case, dismissed"
+    )
     status: str = Field(description="open, in_progress, concluded, dismissed")
     outcome: str | None = None
     freeze: bool = Field(default=False, description="the source should hold the subject pending review")

@@ -1,0 +1,1 @@
+"""The events the integrity service emits, built from its rows."""

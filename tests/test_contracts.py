@@ -1,0 +1,37 @@
+"""Contracts other teams build on: the committed OpenAPI and event schemas match the code."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("export_openapi", ROOT / "scripts" / "export_openapi.py")
+assert spec and spec.loader
+export = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(export)
+
+
+def test_committed_openapi_matches_the_code():
+    problems = export.drift(export.build())
+    assert not problems, f"openapi/ is out of date, run `make openapi`: {problems}"
+
+
+def test_published_event_versions_never_change():
+    schemas, _ = export.event_documents()
+    for path in sorted((ROOT / "openapi" / "events").glob("*.schema.json")):
+        event_type = path.name.removesuffix(".schema.json")
+        assert event_type in schemas, f"{event_type} was published and may not disappear; deprecate it instead"
+        committed = json.loads(path.read_text())
+        assert schemas[event_type] == committed, (
+            f"{event_type} changed: a published version is frozen; add {event_type[:-1]}{int(event_type[-1]) + 1}"
+        )
+
+
+def test_every_operation_documents_problem_json_errors():
+    doc = json.loads((ROOT / "openapi" / "gateway.json").read_text())
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            if operation.get("security"):
+                assert "401" in operation["responses"], f"{method.upper()} {path} does not document 401"
+                content = operation["responses"]["401"]["content"]
+                assert "application/problem+json" in content
