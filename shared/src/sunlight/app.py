@@ -166,8 +166,11 @@ def create_service_app(
 
     async def on_replay(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Replay)
+        body = exc.body
+        if exc.status >= 400 and isinstance(body, dict):
+            body = {**body, "instance": body.get("instance", request.url.path)}
         return JSONResponse(
-            exc.body,
+            body,
             status_code=exc.status,
             headers={"Idempotent-Replayed": "true"},
             media_type=PROBLEM_MEDIA_TYPE if exc.status >= 400 else "application/json",

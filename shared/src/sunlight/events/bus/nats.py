@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 import nats
@@ -110,9 +111,11 @@ class NatsBus:
         if self._connecting is not None and not self._connecting.done():
             self._connecting.cancel()
         if self._nc is not None:
-            try:
-                await self._nc.drain()
-            except Exception:  # already closed or never connected
+            # every message we took was acked before its consumer stopped, and publishes are
+            # confirmed one by one: flush and close (drain would wait for the pull subscriptions)
+            with contextlib.suppress(Exception):
+                await self._nc.flush(timeout=1)
+            with contextlib.suppress(Exception):
                 await self._nc.close()
             self._nc = None
             self._js = None
@@ -137,39 +140,44 @@ class NatsBus:
 
     async def consume(self, durable: str, event_type: str, process: Process, stop: asyncio.Event) -> None:
         subscription = None
-        while not stop.is_set():
-            try:
-                if subscription is None:
-                    js = await self._ensure_stream()
-                    config = ConsumerConfig(
-                        durable_name=durable,
-                        ack_policy=AckPolicy.EXPLICIT,
-                        deliver_policy=DeliverPolicy.ALL,
-                        ack_wait=self.ack_wait,
-                        max_deliver=self.max_deliver + 2,
-                        max_ack_pending=256,
-                        filter_subject=self.subject(event_type),
-                    )
-                    subscription = await js.pull_subscribe(
-                        self.subject(event_type), durable=durable, stream=self.stream, config=config
-                    )
+        try:
+            while not stop.is_set():
                 try:
-                    messages = await subscription.fetch(batch=50, timeout=1)
-                except (TimeoutError, nats.errors.TimeoutError):
-                    continue
-                for message in messages:
-                    deliveries = message.metadata.num_delivered or 1
-                    outcome = await process(message.data, deliveries)
-                    if outcome is Outcome.RETRY:
-                        await message.nak(delay=min(0.5 * 2**deliveries, 60.0))
-                    elif outcome is Outcome.DEAD:
-                        await message.term()
-                    else:
-                        await message.ack()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # connection lost, consumer deleted…: rebuild after a pause
-                log.warning("nats consumer %s: %s: %s", durable, type(exc).__name__, exc)
-                subscription = None
-                self._stream_ready = False
-                await asyncio.sleep(0.5)
+                    if subscription is None:
+                        js = await self._ensure_stream()
+                        config = ConsumerConfig(
+                            durable_name=durable,
+                            ack_policy=AckPolicy.EXPLICIT,
+                            deliver_policy=DeliverPolicy.ALL,
+                            ack_wait=self.ack_wait,
+                            max_deliver=self.max_deliver + 2,
+                            max_ack_pending=256,
+                            filter_subject=self.subject(event_type),
+                        )
+                        subscription = await js.pull_subscribe(
+                            self.subject(event_type), durable=durable, stream=self.stream, config=config
+                        )
+                    try:
+                        messages = await subscription.fetch(batch=50, timeout=1)
+                    except (TimeoutError, nats.errors.TimeoutError):
+                        continue
+                    for message in messages:
+                        deliveries = message.metadata.num_delivered or 1
+                        outcome = await process(message.data, deliveries)
+                        if outcome is Outcome.RETRY:
+                            await message.nak(delay=min(0.5 * 2**deliveries, 60.0))
+                        elif outcome is Outcome.DEAD:
+                            await message.term()
+                        else:
+                            await message.ack()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # connection lost, consumer deleted…: rebuild after a pause
+                    log.warning("nats consumer %s: %s: %s", durable, type(exc).__name__, exc)
+                    subscription = None
+                    self._stream_ready = False
+                    await asyncio.sleep(0.5)
+        finally:
+            if subscription is not None:
+                with contextlib.suppress(Exception):
+                    await subscription.unsubscribe()

@@ -64,10 +64,11 @@ class SqliteLogBus:
             return await asyncio.to_thread(fn, self._conn, *args)
 
     async def connect(self) -> None:
+        """Open the log; when it cannot be opened yet, the service starts anyway (not ready) and retries."""
         try:
             await self._run(lambda conn: None)
         except (sqlite3.Error, OSError) as exc:
-            raise BusUnavailable(f"embedded log {self.path}: {exc}") from exc
+            log.warning("embedded log %s not usable yet: %s", self.path, exc)
 
     async def close(self) -> None:
         async with self._lock:
