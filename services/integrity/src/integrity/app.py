@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from sunlight.app import create_service_app
+from sunlight.app import Job, create_service_app
+from sunlight.db import utcnow
 
+from integrity import service
 from integrity.api import routers
 from integrity.handlers import handlers
 from integrity.rules import RULES
@@ -15,13 +17,26 @@ from integrity.settings import IntegritySettings
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
+async def default_frameworks(app: FastAPI) -> None:
+    async with app.state.db.sessions() as session:
+        await service.ensure_default_frameworks(session)
+
+
+async def escalate_overdue(app: FastAPI) -> None:
+    async with app.state.db.sessions() as session:
+        await service.escalate_overdue(session, settings=app.state.settings, now=utcnow())
+
+
 def create_app(settings: IntegritySettings | None = None) -> FastAPI:
+    settings = settings or IntegritySettings()
     return create_service_app(
-        settings=settings or IntegritySettings(),
+        settings=settings,
         title="Sunlight integrity",
         description="The warning register and its dispositions, the integrity index and risk points (廉情评估预警).",
         routers=routers,
         handlers=handlers,
         rules=RULES,
         migrations=MIGRATIONS,
+        on_startup=[default_frameworks],
+        jobs=[Job("escalate overdue dispositions", settings.overdue_every_seconds, escalate_overdue)],
     )

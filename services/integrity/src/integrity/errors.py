@@ -1,1 +1,49 @@
 """Problem types of the integrity service."""
+
+from __future__ import annotations
+
+from sunlight.errors import Conflict, InvalidInput
+
+
+class WarningNotActive(Conflict):
+    """The warning is closed or dismissed: nothing more can be done with it."""
+
+    slug, title = "warning-not-active", "The warning is no longer active"
+
+
+class DispositionActive(Conflict):
+    slug, title = "disposition-active", "The warning already has an active disposition"
+
+
+class DispositionConcluded(Conflict):
+    slug, title = "disposition-concluded", "The disposition is concluded"
+
+
+class FrameworkExists(Conflict):
+    slug, title = "framework-exists", "A framework with this code exists"
+
+
+class InvalidFramework(InvalidInput):
+    slug, title = "invalid-framework", "The indicator framework is not consistent"
+
+
+class InvalidPeriod(InvalidInput):
+    slug, title = "invalid-period", "Not a period (2026, 2026-H1, 2026-Q2 or 2026-03)"
+
+
+class InvalidScore(InvalidInput):
+    """An assessment names an indicator or evaluating body the framework lacks, or a score off its scale."""
+
+    slug, title = "invalid-score", "The assessment does not fit the framework"
+
+
+class SubjectExists(Conflict):
+    slug, title = "subject-exists", "A subject of this kind with this code exists"
+
+
+class SubjectKindMismatch(InvalidInput):
+    slug, title = "subject-kind-mismatch", "The framework assesses another kind of subject"
+
+
+class RiskPointExists(Conflict):
+    slug, title = "risk-point-exists", "A risk point with this code exists"

@@ -1,4 +1,4 @@
-"""Events the integrity service consumes."""
+"""Events the integrity service consumes: every service's warnings, and the figures of the computed indicators."""
 
 from __future__ import annotations
 
@@ -9,10 +9,26 @@ from sunlight.events import Envelope
 from sunlight.events.consumer import Handlers
 
 from integrity import service
+from integrity.settings import IntegritySettings
 
 handlers = Handlers()
 
 
+def _settings(session: AsyncSession) -> IntegritySettings:
+    settings = session.info.get("settings")
+    return settings if isinstance(settings, IntegritySettings) else IntegritySettings()
+
+
 @handlers.handles("warnings.raised.v1")
 async def on_warning_raised(session: AsyncSession, event: Envelope[Any]) -> None:
-    await service.register_warning(session, event)
+    await service.register_warning(session, event, _settings(session))
+
+
+@handlers.handles("complaints.report.filed.v1")
+async def on_report_filed(session: AsyncSession, event: Envelope[Any]) -> None:
+    await service.count_report(session, event, _settings(session))
+
+
+@handlers.handles("approvals.case.concluded.v1")
+async def on_case_concluded(session: AsyncSession, event: Envelope[Any]) -> None:
+    await service.count_case(session, event, _settings(session))

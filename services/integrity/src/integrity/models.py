@@ -1,9 +1,9 @@
-"""Integrity tables (SQLModel, tables only)."""
+"""Integrity tables (SQLModel, tables only; API shapes are in schemas.py)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +20,12 @@ class Base(SQLModel, registry=registry):
 
 metadata = Base.metadata
 
+ACTIVE_WARNING = sa.text("status IN ('open', 'in_disposition')")
+ACTIVE_DISPOSITION = sa.text("status IN ('open', 'in_progress')")
+
+
+# --- the warning register ---------------------------------------------------------------------
+
 
 class WarningStatus(StrEnum):
     OPEN = "open"
@@ -34,22 +40,22 @@ class Warning(Base, table=True):
     __tablename__ = "warning"
     __table_args__ = (
         # one active warning per dedupe key, even with several consumers at once
-        sa.Index(
-            "uq_warning_active_dedupe_key",
-            "dedupe_key",
-            unique=True,
-            postgresql_where=sa.text("status IN ('open', 'in_disposition')"),
-            sqlite_where=sa.text("status IN ('open', 'in_disposition')"),
-        ),
-    )
+        sa.Index("uq_warning_active_dedupe_key", "dedupe_key", unique=True, postgresql_where=ACTIVE_WARNING,
+                 sqlite_where=ACTIVE_WARNING),
+        # the overview: open warnings by colour and region
+        sa.Index("ix_warning_status_region_code_level", "status", "region_code", "level"),
+        # counts by period and region
+        sa.Index("ix_warning_first_seen_month_region_code", "first_seen_month", "region_code"),
+    )  # fmt: skip
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     rule_id: str = Field(max_length=64, index=True)
-    level: str = Field(max_length=10, index=True)
+    level: str = Field(max_length=10, index=True)  # effective: the source's, raised by repetition and overdue
+    source_level: str = Field(max_length=10)  # the highest level the source itself gave
     title: str = Field(max_length=300)
     service: str = Field(max_length=20, index=True)
     subject_kind: str = Field(max_length=40)
-    subject_id: str = Field(max_length=100)
+    subject_id: str = Field(max_length=100, index=True)
     subject_label: str | None = Field(default=None, max_length=300)
     region_code: str = Field(max_length=12, index=True)
     unit_uscc: str | None = Field(default=None, max_length=18, index=True)
@@ -60,5 +66,237 @@ class Warning(Base, table=True):
     first_event_id: str = Field(max_length=36)
     last_event_id: str = Field(max_length=36)
     first_seen_at: datetime = Field(sa_type=UTCDateTime)
+    first_seen_month: str = Field(max_length=7)  # "2026-03", China time: the period it counts in
     last_seen_at: datetime = Field(sa_type=UTCDateTime)
     registered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    risk_point_id: uuid.UUID | None = Field(default=None, foreign_key="risk_point.id", index=True)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    dismissal_reason: str | None = Field(default=None, max_length=2000)
+
+
+class Occurrence(Base, table=True):
+    """Occurrence — 预警记录: one ``warnings.raised.v1`` event counted against a register entry."""
+
+    __tablename__ = "warning_occurrence"
+    __table_args__ = (sa.Index("ix_warning_occurrence_occurred_at_rule_id", "occurred_at", "rule_id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    warning_id: uuid.UUID = Field(foreign_key="warning.id", index=True)
+    event_id: str = Field(max_length=36, unique=True)
+    rule_id: str = Field(max_length=64)
+    level: str = Field(max_length=10)
+    region_code: str = Field(max_length=12)
+    evidence: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# --- dispositions -----------------------------------------------------------------------------
+
+
+class DispositionKind(StrEnum):
+    """The four forms of disposal (处置方式), mildest first."""
+
+    REMINDER_TALK = "reminder_talk"  # 提醒谈话
+    INQUIRY = "inquiry"  # 函询
+    SUPERVISION_RECOMMENDATION = "supervision_recommendation"  # 监察建议
+    DIRECT_REVIEW = "direct_review"  # 直接核查
+    CASE = "case"  # 立案
+
+
+class DispositionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"  # the subject has responded (回复/说明), the inspector is assessing
+    CONCLUDED = "concluded"
+
+
+class Outcome(StrEnum):
+    """How a disposition ended (处置结果)."""
+
+    NO_ISSUE = "no_issue"  # 查无实据 / 予以了结
+    CORRECTED = "corrected"  # 已整改
+    ACCOUNTABILITY = "accountability"  # 问责 / 组织处理
+    REFERRED = "referred"  # 移送
+    ESCALATED = "escalated"  # a stronger disposition follows: the warning stays open
+
+
+class Disposition(Base, table=True):
+    """Disposition — 处置: what inspectors do about a warning, with an assignee and a deadline."""
+
+    __tablename__ = "disposition"
+    __table_args__ = (
+        # one active disposition per warning
+        sa.Index("uq_disposition_active_warning_id", "warning_id", unique=True, postgresql_where=ACTIVE_DISPOSITION,
+                 sqlite_where=ACTIVE_DISPOSITION),
+        # the overdue job and the overview: active dispositions by deadline
+        sa.Index("ix_disposition_status_deadline", "status", "deadline"),
+    )  # fmt: skip
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    warning_id: uuid.UUID = Field(foreign_key="warning.id", index=True)
+    kind: DispositionKind = Field(sa_type=sa.String(40))
+    status: DispositionStatus = Field(default=DispositionStatus.OPEN, sa_type=sa.String(20))
+    rule_id: str = Field(max_length=64)
+    region_code: str = Field(max_length=12, index=True)
+    unit_uscc: str | None = Field(default=None, max_length=18)
+    assignee: str = Field(max_length=100, index=True)
+    instructions: str | None = Field(default=None, max_length=4000)
+    deadline_workdays: int
+    deadline: date
+    freeze: bool = False  # asked the source to hold the subject while this runs
+    holding: bool = False  # the hold currently asked of the source (released at conclusion unless kept)
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    opened_by: str = Field(max_length=200)
+    response: str | None = Field(default=None, max_length=8000)
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    responded_by: str | None = Field(default=None, max_length=200)
+    outcome: Outcome | None = Field(default=None, sa_type=sa.String(20))
+    conclusion: str | None = Field(default=None, max_length=8000)
+    concluded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    concluded_by: str | None = Field(default=None, max_length=200)
+    overdue_since: date | None = None
+    escalations: int = 0  # how many times the overdue job escalated it
+
+
+# --- risk points ------------------------------------------------------------------------------
+
+
+class RiskLevel(StrEnum):
+    """Risk grade of a risk point (风险等级): 一级 high, 二级 medium, 三级 low."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class RiskPoint(Base, table=True):
+    """RiskPoint — 廉政风险点: an integrity risk of one post's power, with its controls (防控措施)."""
+
+    __tablename__ = "risk_point"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    post: str = Field(max_length=200)  # 岗位
+    power: str = Field(max_length=200)  # 职权
+    description: str | None = Field(default=None, max_length=4000)
+    risk_level: RiskLevel = Field(sa_type=sa.String(10), index=True)
+    controls: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    region_code: str = Field(max_length=12, index=True)
+    unit_uscc: str | None = Field(default=None, max_length=18, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RiskPointRule(Base, table=True):
+    """The rules whose findings realise a risk point (a warning of the rule links to it)."""
+
+    __tablename__ = "risk_point_rule"
+
+    risk_point_id: uuid.UUID = Field(foreign_key="risk_point.id", primary_key=True)
+    rule_id: str = Field(max_length=64, primary_key=True, index=True)
+
+
+# --- the integrity index ----------------------------------------------------------------------
+
+
+class SubjectKind(StrEnum):
+    TEAM = "team"  # 领导班子
+    INDIVIDUAL = "individual"  # 领导干部
+
+
+class Framework(Base, table=True):
+    """Framework — 廉情指数指标体系: indicators in two levels, evaluating bodies, weights, cut-offs."""
+
+    __tablename__ = "index_framework"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=200)
+    target: SubjectKind = Field(sa_type=sa.String(20))
+    definition: dict[str, Any] = Field(sa_type=sa.JSON)  # index.Definition, validated
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Subject(Base, table=True):
+    """Subject — 评估对象: a leadership team (a unit) or a leading official, by an opaque code."""
+
+    __tablename__ = "index_subject"
+    __table_args__ = (sa.UniqueConstraint("kind", "code", name="uq_index_subject_kind_code"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    kind: SubjectKind = Field(sa_type=sa.String(20))
+    code: str = Field(max_length=100)
+    label: str = Field(max_length=300)  # the team's or the post's name, never a person's name
+    unit_uscc: str | None = Field(default=None, max_length=18, index=True)
+    region_code: str = Field(max_length=12, index=True)
+    peer_group: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by: str = Field(max_length=200)
+
+
+class Score(Base, table=True):
+    """Score — 测评分: one evaluating body's score of one indicator for one subject and period."""
+
+    __tablename__ = "assessment_score"
+    __table_args__ = (
+        sa.UniqueConstraint("framework_id", "period", "subject_id", "rater", "indicator",
+                            name="uq_assessment_score_sheet_indicator"),
+        sa.Index("ix_assessment_score_framework_id_period", "framework_id", "period"),
+    )  # fmt: skip
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    framework_id: uuid.UUID = Field(foreign_key="index_framework.id")
+    period: str = Field(max_length=10)
+    subject_id: uuid.UUID = Field(foreign_key="index_subject.id", index=True)
+    rater: str = Field(max_length=20)
+    indicator: str = Field(max_length=20)
+    score: float
+    entered_by: str = Field(max_length=200)
+    entered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Result(Base, table=True):
+    """Result — 廉情指数: a subject's computed index for one framework and period."""
+
+    __tablename__ = "index_result"
+    __table_args__ = (
+        sa.UniqueConstraint("framework_id", "period", "subject_id", name="uq_index_result_framework_period_subject"),
+        # the overview: the lowest indices of a framework and period
+        sa.Index("ix_index_result_framework_id_period_value", "framework_id", "period", "value"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    framework_id: uuid.UUID = Field(foreign_key="index_framework.id")
+    period: str = Field(max_length=10)
+    subject_id: uuid.UUID = Field(foreign_key="index_subject.id", index=True)
+    region_code: str = Field(max_length=12, index=True)
+    unit_uscc: str | None = Field(default=None, max_length=18)
+    value: float | None = None
+    se: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    grade: str | None = Field(default=None, max_length=1)
+    coverage: float = 0.0
+    breakdown: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    computed_by: str = Field(max_length=200)
+
+
+class UnitMonth(Base, table=True):
+    """What the other services reported about one unit in one month (China time): the computed indicators' data."""
+
+    __tablename__ = "unit_month"
+
+    unit_uscc: str = Field(max_length=18, primary_key=True)
+    month: str = Field(max_length=7, primary_key=True)
+    region_code: str = Field(max_length=12, index=True)
+    warnings_blue: int = 0
+    warnings_orange: int = 0
+    warnings_red: int = 0
+    funds_warnings: int = 0
+    complaints: int = 0
+    cases_concluded: int = 0
+    cases_on_time: int = 0

@@ -1,64 +1,685 @@
-"""Integrity queries. Never commits."""
+"""Integrity queries. Never commits: the service function (or the consumer's dispatcher) owns the transaction."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
-from sunlight.codes import region_prefix
+from sunlight.codes import parent_region, region_prefix
 from sunlight.errors import BadRequest
 from sunlight.pagination import PageParams
 
-from integrity.models import Warning, WarningStatus
-from integrity.schemas import WarningFilter
+from integrity import periods
+from integrity.models import (
+    Disposition,
+    DispositionStatus,
+    Framework,
+    Occurrence,
+    Result,
+    RiskPoint,
+    RiskPointRule,
+    Score,
+    Subject,
+    SubjectKind,
+    UnitMonth,
+    Warning,
+    WarningStatus,
+)
+from integrity.schemas import DispositionFilter, WarningFilter
 
 ACTIVE = (WarningStatus.OPEN, WarningStatus.IN_DISPOSITION)
+ACTIVE_DISPOSITIONS = (DispositionStatus.OPEN, DispositionStatus.IN_PROGRESS)
+NO_VALUE = 1000.0  # results without a value sort after every value (0–100)
+
+
+def _col(attribute: Any) -> Any:
+    """An ORM attribute as a column expression (SQLModel's annotations hide it from type checkers)."""
+    return attribute
+
+
+def _in_regions(column: Any, prefixes: Sequence[str]) -> ColumnElement[bool]:
+    return or_(*[column.startswith(p) for p in prefixes])
+
+
+def _within(column: Any, region_code: str | None) -> ColumnElement[bool] | None:
+    return column.startswith(region_prefix(region_code)) if region_code else None
+
+
+def _where(query: Any, *conditions: ColumnElement[bool] | None) -> Any:
+    present = [c for c in conditions if c is not None]
+    return query.where(*present) if present else query
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+def _after(page: PageParams, *kinds: type) -> list[Any] | None:
+    raw = page.after()
+    if raw is None:
+        return None
+    try:
+        if len(raw) != len(kinds):
+            raise ValueError
+        return [
+            datetime.fromisoformat(v) if k is datetime else uuid.UUID(v) if k is uuid.UUID else k(v)
+            for k, v in zip(kinds, raw, strict=True)
+        ]
+    except (ValueError, TypeError):
+        raise BadRequest("the cursor is not one this API gave out", field="cursor") from None
+
+
+# --- the register -----------------------------------------------------------------------------
 
 
 async def active_warning(session: AsyncSession, dedupe_key: str) -> Warning | None:
     query = (
         select(Warning)
-        .where(Warning.dedupe_key == dedupe_key, Warning.status.in_(ACTIVE))  # type: ignore[attr-defined]
+        .where(_col(Warning.dedupe_key) == dedupe_key, _col(Warning.status).in_(ACTIVE))
         .with_for_update()
     )
     return (await session.execute(query)).scalars().first()
 
 
-def _in_regions(column: object, prefixes: Sequence[str]) -> object:
-    return or_(*[column.startswith(p) for p in prefixes])  # type: ignore[attr-defined]
+async def warning(session: AsyncSession, warning_id: uuid.UUID, *, for_update: bool = False) -> Warning | None:
+    query = select(Warning).where(_col(Warning.id) == warning_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
 
 
-async def warnings(session: AsyncSession, who: Principal, where: WarningFilter, page: PageParams) -> Sequence[Warning]:
-    query = select(Warning).where(_in_regions(Warning.region_code, who.region_prefixes))  # type: ignore[arg-type]
-    if where.rule_id:
-        query = query.where(Warning.rule_id == where.rule_id)
-    if where.level:
-        query = query.where(Warning.level == where.level.value)
-    if where.service:
-        query = query.where(Warning.service == where.service)
-    if where.status:
-        query = query.where(Warning.status == where.status)
-    if where.region_code:
-        query = query.where(Warning.region_code.startswith(region_prefix(where.region_code)))  # type: ignore[attr-defined]
-    after = page.after()
+async def warnings(
+    session: AsyncSession, who: Principal, where: WarningFilter, page: PageParams, *, now: datetime
+) -> Sequence[Warning]:
+    seen = _col(Warning.first_seen_at)
+    query = _where(
+        select(Warning),
+        _in_regions(Warning.region_code, who.region_prefixes),
+        _col(Warning.rule_id) == where.rule_id if where.rule_id else None,
+        _col(Warning.level) == where.level.value if where.level else None,
+        _col(Warning.service) == where.service if where.service else None,
+        _col(Warning.status) == where.status if where.status else None,
+        _col(Warning.unit_uscc) == where.unit_uscc if where.unit_uscc else None,
+        _col(Warning.risk_point_id) == where.risk_point_id if where.risk_point_id else None,
+        _within(Warning.region_code, where.region_code),
+        seen <= now - timedelta(days=where.min_age_days) if where.min_age_days is not None else None,
+        seen >= now - timedelta(days=where.max_age_days) if where.max_age_days is not None else None,
+    )
+    after = _after(page, datetime, uuid.UUID)
     if after:
-        seen, last_id = _cursor(after)
-        query = query.where(or_(Warning.last_seen_at < seen, (Warning.last_seen_at == seen) & (Warning.id < last_id)))  # type: ignore[arg-type, operator]
-    query = query.order_by(Warning.last_seen_at.desc(), Warning.id.desc()).limit(page.limit + 1)  # type: ignore[attr-defined]
+        last = _col(Warning.last_seen_at)
+        query = query.where(or_(last < after[0], and_(last == after[0], _col(Warning.id) < after[1])))
+    query = query.order_by(_col(Warning.last_seen_at).desc(), _col(Warning.id).desc()).limit(page.limit + 1)
     return (await session.execute(query)).scalars().all()
 
 
-def _cursor(after: list[Any]) -> tuple[datetime, uuid.UUID]:
-    try:
-        return datetime.fromisoformat(after[0]), uuid.UUID(after[1])
-    except (ValueError, IndexError, TypeError):
-        raise BadRequest("the cursor is not one this API gave out", field="cursor") from None
+def warning_cursor(row: Warning) -> list[str]:
+    return [row.last_seen_at.isoformat(), str(row.id)]
 
 
-def cursor_key(warning: Warning) -> list[str]:
-    return [warning.last_seen_at.isoformat(), str(warning.id)]
+def add_occurrence(session: AsyncSession, occurrence: Occurrence) -> None:
+    session.add(occurrence)
+
+
+async def history(session: AsyncSession, warning_id: uuid.UUID, *, limit: int = 50) -> Sequence[Occurrence]:
+    query = (
+        select(Occurrence)
+        .where(_col(Occurrence.warning_id) == warning_id)
+        .order_by(_col(Occurrence.occurred_at).desc(), _col(Occurrence.received_at).desc())
+        .limit(limit)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def unit_of_subject(session: AsyncSession, service: str, kind: str, subject_id: str) -> str | None:
+    """The unit the register last saw a subject (a node, a tender, …) belong to."""
+    query = (
+        select(Warning.unit_uscc)
+        .where(
+            _col(Warning.subject_id) == subject_id,
+            _col(Warning.subject_kind) == kind,
+            _col(Warning.service) == service,
+            _col(Warning.unit_uscc).is_not(None),
+        )
+        .order_by(_col(Warning.last_seen_at).desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def warning_counts(
+    session: AsyncSession,
+    who: Principal,
+    *,
+    digits: int,
+    first_month: str | None,
+    last_month: str | None,
+    region_code: str | None,
+    status: WarningStatus | None,
+    rule_id: str | None,
+    service: str | None,
+) -> Sequence[Any]:
+    """(month, region prefix, level, count) of the warnings first seen in each month."""
+    region = func.substr(Warning.region_code, 1, digits).label("region")
+    month = _col(Warning.first_seen_month)
+    query = _where(
+        select(month, region, Warning.level, func.count().label("n")),
+        _in_regions(Warning.region_code, who.region_prefixes),
+        _within(Warning.region_code, region_code),
+        month >= first_month if first_month else None,
+        month <= last_month if last_month else None,
+        _col(Warning.status) == status if status else None,
+        _col(Warning.rule_id) == rule_id if rule_id else None,
+        _col(Warning.service) == service if service else None,
+    ).group_by(month, region, Warning.level)
+    return (await session.execute(query)).all()
+
+
+async def open_warnings_by_region(
+    session: AsyncSession, who: Principal, *, digits: int, region_code: str | None
+) -> Sequence[Any]:
+    region = func.substr(Warning.region_code, 1, digits).label("region")
+    query = _where(
+        select(region, Warning.level, func.count().label("n")),
+        _col(Warning.status).in_(ACTIVE),
+        _in_regions(Warning.region_code, who.region_prefixes),
+        _within(Warning.region_code, region_code),
+    ).group_by(region, Warning.level)
+    return (await session.execute(query)).all()
+
+
+async def rules_firing_most(
+    session: AsyncSession, who: Principal, *, since: datetime, region_code: str | None, limit: int
+) -> Sequence[Any]:
+    n = func.count().label("n")
+    query = (
+        _where(
+            select(
+                Occurrence.rule_id,
+                n,
+                func.count(func.distinct(Occurrence.warning_id)).label("warnings"),
+                func.max(Occurrence.occurred_at).label("last_seen_at"),
+            ),
+            _col(Occurrence.occurred_at) >= since,
+            _in_regions(Occurrence.region_code, who.region_prefixes),
+            _within(Occurrence.region_code, region_code),
+        )
+        .group_by(Occurrence.rule_id)
+        .order_by(n.desc(), _col(Occurrence.rule_id))
+        .limit(limit)
+    )
+    return (await session.execute(query)).all()
+
+
+async def close_active(session: AsyncSession, dedupe_key: str, *, now: datetime) -> None:
+    await session.execute(
+        update(Warning)
+        .where(_col(Warning.dedupe_key) == dedupe_key, _col(Warning.status).in_(ACTIVE))
+        .values(status=WarningStatus.CLOSED, closed_at=now)
+    )
+
+
+# --- dispositions -----------------------------------------------------------------------------
+
+
+async def disposition(
+    session: AsyncSession, disposition_id: uuid.UUID, *, for_update: bool = False
+) -> Disposition | None:
+    query = select(Disposition).where(_col(Disposition.id) == disposition_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def active_disposition_of(session: AsyncSession, warning_id: uuid.UUID) -> Disposition | None:
+    query = select(Disposition).where(
+        _col(Disposition.warning_id) == warning_id, _col(Disposition.status).in_(ACTIVE_DISPOSITIONS)
+    )
+    return (await session.execute(query)).scalars().first()
+
+
+async def dispositions_of(session: AsyncSession, warning_id: uuid.UUID) -> Sequence[Disposition]:
+    query = select(Disposition).where(_col(Disposition.warning_id) == warning_id).order_by(_col(Disposition.opened_at))
+    return (await session.execute(query)).scalars().all()
+
+
+async def dispositions(
+    session: AsyncSession, who: Principal, where: DispositionFilter, page: PageParams, *, today: date
+) -> Sequence[Disposition]:
+    active = _col(Disposition.status).in_(ACTIVE_DISPOSITIONS)
+    overdue = and_(active, _col(Disposition.deadline) < today)
+    query = _where(
+        select(Disposition),
+        _in_regions(Disposition.region_code, who.region_prefixes),
+        _within(Disposition.region_code, where.region_code),
+        _col(Disposition.status) == where.status if where.status else None,
+        _col(Disposition.kind) == where.kind if where.kind else None,
+        _col(Disposition.assignee) == where.assignee if where.assignee else None,
+        _col(Disposition.warning_id) == where.warning_id if where.warning_id else None,
+        None if where.overdue is None else overdue if where.overdue else ~overdue,
+    )
+    after = _after(page, datetime, uuid.UUID)
+    if after:
+        opened = _col(Disposition.opened_at)
+        query = query.where(or_(opened < after[0], and_(opened == after[0], _col(Disposition.id) < after[1])))
+    query = query.order_by(_col(Disposition.opened_at).desc(), _col(Disposition.id).desc()).limit(page.limit + 1)
+    return (await session.execute(query)).scalars().all()
+
+
+def disposition_cursor(row: Disposition) -> list[str]:
+    return [row.opened_at.isoformat(), str(row.id)]
+
+
+async def overdue_to_escalate(session: AsyncSession, *, today: date, max_escalations: int) -> Sequence[Disposition]:
+    """Active dispositions past their deadline that may still escalate, locked (replicas skip each other's)."""
+    query = (
+        select(Disposition)
+        .where(
+            _col(Disposition.status).in_(ACTIVE_DISPOSITIONS),
+            _col(Disposition.deadline) < today,
+            _col(Disposition.escalations) < max_escalations,
+        )
+        .order_by(_col(Disposition.deadline), _col(Disposition.id))
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def overdue_by_region(
+    session: AsyncSession, who: Principal, *, today: date, digits: int, region_code: str | None
+) -> Sequence[Any]:
+    region = func.substr(Disposition.region_code, 1, digits).label("region")
+    query = _where(
+        select(region, func.count().label("n")),
+        _col(Disposition.status).in_(ACTIVE_DISPOSITIONS),
+        _col(Disposition.deadline) < today,
+        _in_regions(Disposition.region_code, who.region_prefixes),
+        _within(Disposition.region_code, region_code),
+    ).group_by(region)
+    return (await session.execute(query)).all()
+
+
+async def oldest_overdue(
+    session: AsyncSession, who: Principal, *, today: date, region_code: str | None, limit: int
+) -> Sequence[Disposition]:
+    query = _where(
+        select(Disposition),
+        _col(Disposition.status).in_(ACTIVE_DISPOSITIONS),
+        _col(Disposition.deadline) < today,
+        _in_regions(Disposition.region_code, who.region_prefixes),
+        _within(Disposition.region_code, region_code),
+    )
+    query = query.order_by(_col(Disposition.deadline), _col(Disposition.id)).limit(limit)
+    return (await session.execute(query)).scalars().all()
+
+
+# --- risk points ------------------------------------------------------------------------------
+
+
+async def risk_point(session: AsyncSession, risk_point_id: uuid.UUID, *, for_update: bool = False) -> RiskPoint | None:
+    query = select(RiskPoint).where(_col(RiskPoint.id) == risk_point_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def risk_point_by_code(session: AsyncSession, code: str) -> RiskPoint | None:
+    return (await session.execute(select(RiskPoint).where(_col(RiskPoint.code) == code))).scalar_one_or_none()
+
+
+async def rules_of(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    wanted = list(ids)
+    out: dict[uuid.UUID, list[str]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    query = (
+        select(RiskPointRule).where(_col(RiskPointRule.risk_point_id).in_(wanted)).order_by(_col(RiskPointRule.rule_id))
+    )
+    for link in (await session.execute(query)).scalars():
+        out[link.risk_point_id].append(link.rule_id)
+    return out
+
+
+async def set_rules(session: AsyncSession, risk_point: RiskPoint, rule_ids: Sequence[str]) -> None:
+    current = (await rules_of(session, [risk_point.id]))[risk_point.id]
+    for link in (
+        await session.execute(select(RiskPointRule).where(_col(RiskPointRule.risk_point_id) == risk_point.id))
+    ).scalars():
+        if link.rule_id not in rule_ids:
+            await session.delete(link)
+    for rule_id in rule_ids:
+        if rule_id not in current:
+            session.add(RiskPointRule(risk_point_id=risk_point.id, rule_id=rule_id))
+
+
+def _ancestors(region_code: str) -> list[str]:
+    codes, code = [], region_code
+    while code is not None:
+        codes.append(code)
+        code = parent_region(code)  # type: ignore[assignment]
+    return codes
+
+
+async def risk_point_for(
+    session: AsyncSession, *, rule_id: str, region_code: str, unit_uscc: str | None
+) -> uuid.UUID | None:
+    """The risk point a finding realises: one listing its rule, in its region or above; the unit's own first,
+    then the nearest region."""
+    query = (
+        select(RiskPoint.id, RiskPoint.region_code, RiskPoint.unit_uscc)
+        .join(RiskPointRule, _col(RiskPointRule.risk_point_id) == _col(RiskPoint.id))
+        .where(
+            _col(RiskPointRule.rule_id) == rule_id,
+            _col(RiskPoint.region_code).in_(_ancestors(region_code)),
+            or_(_col(RiskPoint.unit_uscc).is_(None), _col(RiskPoint.unit_uscc) == unit_uscc),
+        )
+    )
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return None
+    best = max(rows, key=lambda r: (r.unit_uscc is not None, len(region_prefix(r.region_code)), str(r.id)))
+    return best.id  # type: ignore[no-any-return]
+
+
+async def link_unlinked_warnings(session: AsyncSession, risk_point: RiskPoint, rule_ids: Sequence[str]) -> None:
+    """Link the warnings of ``rule_ids`` in the risk point's region (and unit) that realise no risk point yet."""
+    if not rule_ids:
+        return
+    await session.execute(
+        update(Warning)
+        .where(
+            _col(Warning.risk_point_id).is_(None),
+            _col(Warning.rule_id).in_(list(rule_ids)),
+            _col(Warning.region_code).startswith(region_prefix(risk_point.region_code)),
+            _col(Warning.unit_uscc) == risk_point.unit_uscc if risk_point.unit_uscc else _col(Warning.id).is_not(None),
+        )
+        .values(risk_point_id=risk_point.id)
+    )
+
+
+async def risk_points(
+    session: AsyncSession,
+    who: Principal,
+    page: PageParams,
+    *,
+    region_code: str | None,
+    unit_uscc: str | None,
+    risk_level: str | None,
+    rule_id: str | None,
+) -> Sequence[RiskPoint]:
+    query = _where(
+        select(RiskPoint),
+        _in_regions(RiskPoint.region_code, who.region_prefixes),
+        _within(RiskPoint.region_code, region_code),
+        _col(RiskPoint.unit_uscc) == unit_uscc if unit_uscc else None,
+        _col(RiskPoint.risk_level) == risk_level if risk_level else None,
+        _col(RiskPoint.id).in_(select(RiskPointRule.risk_point_id).where(_col(RiskPointRule.rule_id) == rule_id))
+        if rule_id
+        else None,
+    )
+    after = _after(page, str)
+    if after:
+        query = query.where(_col(RiskPoint.code) > after[0])
+    query = query.order_by(_col(RiskPoint.code)).limit(page.limit + 1)
+    return (await session.execute(query)).scalars().all()
+
+
+def risk_point_cursor(row: Any) -> list[str]:
+    return [row.code]
+
+
+async def heatmap(
+    session: AsyncSession, who: Principal, *, months: Sequence[str], region_code: str | None
+) -> Sequence[Any]:
+    query = _where(
+        select(
+            Warning.unit_uscc,
+            RiskPoint.id,
+            RiskPoint.code,
+            RiskPoint.name,
+            RiskPoint.risk_level,
+            Warning.level,
+            func.count().label("n"),
+        ).join(RiskPoint, _col(RiskPoint.id) == _col(Warning.risk_point_id)),
+        _col(Warning.first_seen_month).in_(list(months)),
+        _in_regions(Warning.region_code, who.region_prefixes),
+        _within(Warning.region_code, region_code),
+    ).group_by(Warning.unit_uscc, RiskPoint.id, RiskPoint.code, RiskPoint.name, RiskPoint.risk_level, Warning.level)
+    return (await session.execute(query)).all()
+
+
+# --- the integrity index ----------------------------------------------------------------------
+
+
+async def framework_by_code(session: AsyncSession, code: str, *, for_update: bool = False) -> Framework | None:
+    query = select(Framework).where(_col(Framework.code) == code)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def frameworks(session: AsyncSession) -> Sequence[Framework]:
+    return (await session.execute(select(Framework).order_by(_col(Framework.code)))).scalars().all()
+
+
+async def subject(session: AsyncSession, subject_id: uuid.UUID) -> Subject | None:
+    return await session.get(Subject, subject_id)
+
+
+async def subject_by_code(session: AsyncSession, kind: SubjectKind, code: str) -> Subject | None:
+    query = select(Subject).where(_col(Subject.kind) == kind, _col(Subject.code) == code)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def subjects(
+    session: AsyncSession,
+    who: Principal,
+    *,
+    kind: SubjectKind | None,
+    region_code: str | None,
+    unit_uscc: str | None = None,
+    page: PageParams | None = None,
+) -> Sequence[Subject]:
+    query = _where(
+        select(Subject),
+        _in_regions(Subject.region_code, who.region_prefixes),
+        _within(Subject.region_code, region_code),
+        _col(Subject.kind) == kind if kind else None,
+        _col(Subject.unit_uscc) == unit_uscc if unit_uscc else None,
+    )
+    if page is not None:
+        after = _after(page, str, uuid.UUID)
+        if after:
+            code = _col(Subject.code)
+            query = query.where(or_(code > after[0], and_(code == after[0], _col(Subject.id) > after[1])))
+        query = query.limit(page.limit + 1)
+    query = query.order_by(_col(Subject.code), _col(Subject.id))
+    return (await session.execute(query)).scalars().all()
+
+
+def subject_cursor(row: Subject) -> list[str]:
+    return [row.code, str(row.id)]
+
+
+async def sheet(
+    session: AsyncSession, framework_id: uuid.UUID, period: str, subject_id: uuid.UUID, rater: str
+) -> Sequence[Score]:
+    query = select(Score).where(
+        _col(Score.framework_id) == framework_id,
+        _col(Score.period) == period,
+        _col(Score.subject_id) == subject_id,
+        _col(Score.rater) == rater,
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def scores(
+    session: AsyncSession,
+    framework_id: uuid.UUID,
+    period: str,
+    *,
+    subject_ids: Sequence[uuid.UUID] | None = None,
+) -> Sequence[Score]:
+    query = _where(
+        select(Score),
+        _col(Score.framework_id) == framework_id,
+        _col(Score.period) == period,
+        _col(Score.subject_id).in_(list(subject_ids)) if subject_ids is not None else None,
+    ).order_by(_col(Score.subject_id), _col(Score.rater), _col(Score.indicator))
+    return (await session.execute(query)).scalars().all()
+
+
+async def result(session: AsyncSession, framework_id: uuid.UUID, period: str, subject_id: uuid.UUID) -> Result | None:
+    query = select(Result).where(
+        _col(Result.framework_id) == framework_id, _col(Result.period) == period, _col(Result.subject_id) == subject_id
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def result_by_id(session: AsyncSession, result_id: uuid.UUID) -> tuple[Result, Subject, Framework] | None:
+    query = (
+        select(Result, Subject, Framework)
+        .join(Subject, _col(Subject.id) == _col(Result.subject_id))
+        .join(Framework, _col(Framework.id) == _col(Result.framework_id))
+        .where(_col(Result.id) == result_id)
+    )
+    row = (await session.execute(query)).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def _sort_value() -> Any:
+    return func.coalesce(Result.value, NO_VALUE)
+
+
+async def results(
+    session: AsyncSession,
+    who: Principal,
+    framework_id: uuid.UUID,
+    *,
+    period: str,
+    grade: str | None,
+    region_code: str | None,
+    page: PageParams,
+) -> Sequence[tuple[Result, Subject]]:
+    """Lowest first; results without a value last."""
+    sort = _sort_value()
+    query = _where(
+        select(Result, Subject).join(Subject, _col(Subject.id) == _col(Result.subject_id)),
+        _col(Result.framework_id) == framework_id,
+        _col(Result.period) == period,
+        _in_regions(Result.region_code, who.region_prefixes),
+        _within(Result.region_code, region_code),
+        _col(Result.grade) == grade if grade else None,
+    )
+    after = _after(page, float, uuid.UUID)
+    if after:
+        query = query.where(or_(sort > after[0], and_(sort == after[0], _col(Result.id) > after[1])))
+    query = query.order_by(sort, _col(Result.id)).limit(page.limit + 1)
+    return [(r, s) for r, s in (await session.execute(query)).all()]
+
+
+def result_cursor(row: tuple[Result, Subject]) -> list[Any]:
+    value = row[0].value
+    return [value if value is not None else NO_VALUE, str(row[0].id)]
+
+
+async def lowest(
+    session: AsyncSession, who: Principal, framework_id: uuid.UUID, *, period: str, region_code: str | None, limit: int
+) -> Sequence[tuple[Result, Subject]]:
+    query = _where(
+        select(Result, Subject).join(Subject, _col(Subject.id) == _col(Result.subject_id)),
+        _col(Result.framework_id) == framework_id,
+        _col(Result.period) == period,
+        _col(Result.value).is_not(None),
+        _in_regions(Result.region_code, who.region_prefixes),
+        _within(Result.region_code, region_code),
+    ).order_by(_col(Result.value), _col(Result.id))
+    return [(r, s) for r, s in (await session.execute(query.limit(limit))).all()]
+
+
+async def latest_period(session: AsyncSession, who: Principal, framework_id: uuid.UUID) -> str | None:
+    query = _where(
+        select(Result.period).distinct(),
+        _col(Result.framework_id) == framework_id,
+        _in_regions(Result.region_code, who.region_prefixes),
+    )
+    found = [p for (p,) in (await session.execute(query)).all()]
+    return max(found, key=periods.sort_key) if found else None
+
+
+async def series(session: AsyncSession, framework_id: uuid.UUID, subject_id: uuid.UUID) -> Sequence[Result]:
+    query = select(Result).where(_col(Result.framework_id) == framework_id, _col(Result.subject_id) == subject_id)
+    return (await session.execute(query)).scalars().all()
+
+
+async def peers(
+    session: AsyncSession, who: Principal, framework_id: uuid.UUID, *, period: str, peer_group: str | None
+) -> Sequence[float]:
+    query = _where(
+        select(Result.value).join(Subject, _col(Subject.id) == _col(Result.subject_id)),
+        _col(Result.framework_id) == framework_id,
+        _col(Result.period) == period,
+        _col(Result.value).is_not(None),
+        _in_regions(Result.region_code, who.region_prefixes),
+        _col(Subject.peer_group) == peer_group if peer_group else None,
+    )
+    return [v for (v,) in (await session.execute(query)).all()]
+
+
+# --- per-unit, per-month aggregates -----------------------------------------------------------
+
+
+async def bump_unit(session: AsyncSession, unit_uscc: str, month: str, region_code: str, **counts: int) -> None:
+    """Add ``counts`` to the unit's month (insert or update in one statement, safe under concurrency)."""
+    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    table = UnitMonth.__table__  # type: ignore[attr-defined]
+    statement = insert(table).values(unit_uscc=unit_uscc, month=month, region_code=region_code, **counts)
+    statement = statement.on_conflict_do_update(
+        index_elements=["unit_uscc", "month"],
+        set_={"region_code": statement.excluded.region_code, **{k: table.c[k] + statement.excluded[k] for k in counts}},
+    )
+    await session.execute(statement)
+
+
+FIGURES = (
+    "warnings_blue",
+    "warnings_orange",
+    "warnings_red",
+    "funds_warnings",
+    "complaints",
+    "cases_concluded",
+    "cases_on_time",
+)
+
+
+async def unit_figures(
+    session: AsyncSession, unit_usccs: Sequence[str], months: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Per unit: the sums of its figures over ``months`` and the region it was last seen in."""
+    if not unit_usccs:
+        return {}
+    columns = [func.sum(getattr(UnitMonth, f)).label(f) for f in FIGURES]
+    query = (
+        select(UnitMonth.unit_uscc, func.max(UnitMonth.region_code).label("region_code"), *columns)
+        .where(_col(UnitMonth.unit_uscc).in_(list(unit_usccs)), _col(UnitMonth.month).in_(list(months)))
+        .group_by(UnitMonth.unit_uscc)
+    )
+    return {
+        row.unit_uscc: {k: row._mapping[k] for k in ("region_code", *FIGURES)} for row in await session.execute(query)
+    }
+
+
+async def unit_region(session: AsyncSession, unit_uscc: str) -> str | None:
+    query = (
+        select(UnitMonth.region_code)
+        .where(_col(UnitMonth.unit_uscc) == unit_uscc)
+        .order_by(_col(UnitMonth.month).desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()

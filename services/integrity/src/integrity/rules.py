@@ -1,7 +1,51 @@
-"""Warning rules of the integrity service (escalations of the register itself)."""
+"""Warning rules of the integrity service: escalations of the register itself and low integrity indices.
+
+Their warnings go through the bus like any other service's and land in this service's own
+register, so an inspector sees them beside the rest (and they repeat and escalate the same way).
+"""
 
 from __future__ import annotations
 
-from sunlight.warnings import RuleRegistry
+from sunlight.warnings import Level, Rule, RuleRegistry
 
 RULES = RuleRegistry("integrity")
+
+DISPOSITION_OVERDUE = RULES.add(
+    Rule(
+        id="INTEGRITY-DISPOSITION-OVERDUE",
+        level=Level.ORANGE,
+        escalates_to=Level.RED,
+        title="A disposition passed its deadline without a conclusion",
+        title_zh="处置逾期未办结",
+        description="A reminder talk, inquiry, supervision recommendation, direct review or case was still open "
+        "after its deadline (working days on the official calendar). The warning it disposes of is raised one "
+        "level, and this warning repeats (and turns red) every overdue_repeat_workdays further working days, "
+        "up to overdue_max_escalations times.",
+        parameters=("disposition_workdays", "overdue_repeat_workdays", "overdue_max_escalations"),
+        evidence=("disposition_id", "warning_id", "kind", "assignee", "opened_at", "deadline", "overdue_workdays"),
+        risk_point="disposition",
+    )
+)
+
+
+def _index_rule(grade: str, level: Level, colour: str, colour_zh: str) -> Rule:
+    return RULES.add(
+        Rule(
+            id=f"INTEGRITY-INDEX-{grade}",
+            level=level,
+            title=f"Integrity index graded {grade} ({colour})",
+            title_zh=f"廉情指数{grade}级({colour_zh}色)预警",
+            description=f"A subject's integrity index for a period fell below its framework's {grade} cut-off. "
+            "The framework holds the cut-offs; index_grade_levels maps the grade to the register's level "
+            "(the level given here is the default).",
+            parameters=("index_grade_levels",),
+            evidence=("framework", "period", "index", "ci_low", "ci_high", "grade", "cutoff", "result_id"),
+            risk_point="integrity-index",
+        )
+    )
+
+
+INDEX_A = _index_rule("A", Level.RED, "red", "红")
+INDEX_B = _index_rule("B", Level.ORANGE, "yellow", "黄")
+INDEX_C = _index_rule("C", Level.BLUE, "orange", "橙")
+INDEX_RULES = {"A": INDEX_A, "B": INDEX_B, "C": INDEX_C}

@@ -1,61 +1,1051 @@
-"""Integrity use cases. No FastAPI here; each commits once (handlers: the dispatcher commits)."""
+"""Integrity use cases. No FastAPI here; session first, the rest keyword-only; each commits once.
+
+Consumers (``register_warning``, ``count_report``, ``count_case``) run inside the dispatcher's
+transaction with the inbox claim and leave the commit to it.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight import idempotency
 from sunlight.auth import Principal
-from sunlight.events import Envelope
+from sunlight.codes import validate_uscc
+from sunlight.errors import NotFound
+from sunlight.events import Envelope, add_event
+from sunlight.events.contracts.approvals import CaseConcluded
+from sunlight.events.contracts.complaints import ReportFiled
 from sunlight.events.contracts.warnings import WarningRaised
+from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
+from sunlight.warnings import Level
+from sunlight.workdays import OFFICIAL
 
-from integrity import repository
-from integrity.models import Warning
-from integrity.schemas import WarningFilter, WarningOut
+from integrity import events, index, periods, repository, templates
+from integrity.errors import (
+    DispositionActive,
+    DispositionConcluded,
+    FrameworkExists,
+    InvalidPeriod,
+    InvalidScore,
+    RiskPointExists,
+    SubjectExists,
+    SubjectKindMismatch,
+    WarningNotActive,
+)
+from integrity.models import (
+    Disposition,
+    DispositionStatus,
+    Framework,
+    Occurrence,
+    Outcome,
+    Result,
+    RiskPoint,
+    Score,
+    Subject,
+    Warning,
+    WarningStatus,
+)
+from integrity.schemas import (
+    DEPTH_DIGITS,
+    AssessmentIn,
+    AssessmentOut,
+    ComputationIn,
+    ComputationOut,
+    ConclusionIn,
+    DismissalIn,
+    DispositionFilter,
+    DispositionIn,
+    DispositionOut,
+    FrameworkIn,
+    FrameworkOut,
+    FrameworkReplace,
+    HeatCell,
+    OccurrenceOut,
+    OverdueOverview,
+    PeerComparison,
+    RegionColours,
+    RegionCount,
+    ResponseIn,
+    ResultDetail,
+    ResultOut,
+    RiskPointIn,
+    RiskPointOut,
+    RiskPointUpdate,
+    RuleFrequency,
+    ScoreOut,
+    SubjectIn,
+    SubjectOut,
+    TrendOut,
+    TrendPoint,
+    UnitActivityOut,
+    WarningCount,
+    WarningDetail,
+    WarningFilter,
+    WarningOut,
+)
+from integrity.settings import IntegritySettings
+
+ACTIVE = repository.ACTIVE
+RANK = {"blue": 1, "orange": 2, "red": 3}
 
 
-async def register_warning(session: AsyncSession, event: Envelope[WarningRaised]) -> Warning:
-    """Add a raised warning to the register, or count a repetition of an active one.
+def _higher(*levels: str | None) -> str:
+    return max((lv for lv in levels if lv), key=lambda lv: RANK.get(lv, 0))
 
-    Runs inside the consumer's transaction (the inbox claim is in it too), so a redelivered
-    event never counts twice.
+
+def level_for_count(occurrences: int, settings: IntegritySettings) -> str | None:
+    """The level a warning reaches by repetition alone (None below the first count)."""
+    if occurrences >= settings.repeat_red_at:
+        return "red"
+    if occurrences >= settings.repeat_orange_at:
+        return "orange"
+    return None
+
+
+def _today(settings: IntegritySettings, now: datetime) -> date:
+    return now.astimezone(settings.zone).date()
+
+
+def _pad(prefix: str) -> str:
+    """A region prefix back as a code: ``13`` → ``130000``, ``1303`` → ``130300``."""
+    return prefix.ljust(6, "0") if len(prefix) < 6 else prefix
+
+
+# --- the register (consumer) ------------------------------------------------------------------
+
+
+async def register_warning(
+    session: AsyncSession, event: Envelope[WarningRaised], settings: IntegritySettings
+) -> Warning:
+    """Add a raised warning to the register, or count a repetition of the active one with its key.
+
+    Runs in the consumer's transaction (the inbox claim is in it too), so a redelivered event
+    never counts twice. A repetition keeps the latest evidence and takes the highest of the
+    source's level and the level its count reaches (``repeat_orange_at``, ``repeat_red_at``).
     """
     data = event.data
-    existing = await repository.active_warning(session, data.dedupe_key)
-    if existing is not None:
-        existing.occurrences += 1
-        existing.last_event_id = event.id
-        existing.last_seen_at = max(existing.last_seen_at, data.occurred_at)
-        existing.evidence = data.evidence
-        if data.level.rank > _rank(existing.level):
-            existing.level = data.level.value
-        return existing
-    warning = Warning(
-        rule_id=data.rule_id,
-        level=data.level.value,
-        title=data.title,
-        service=data.subject.service,
-        subject_kind=data.subject.kind,
-        subject_id=data.subject.id,
-        subject_label=data.subject.label,
-        region_code=data.region_code,
-        unit_uscc=data.unit_uscc,
-        evidence=data.evidence,
-        dedupe_key=data.dedupe_key,
-        first_event_id=event.id,
-        last_event_id=event.id,
-        first_seen_at=data.occurred_at,
-        last_seen_at=data.occurred_at,
+    warning = await repository.active_warning(session, data.dedupe_key)
+    if warning is not None:
+        warning.occurrences += 1
+        warning.last_event_id = event.id
+        if data.occurred_at >= warning.last_seen_at:
+            warning.evidence = data.evidence
+            warning.last_seen_at = data.occurred_at
+        warning.source_level = _higher(warning.source_level, data.level.value)
+        warning.level = _higher(warning.level, data.level.value, level_for_count(warning.occurrences, settings))
+    else:
+        warning = Warning(
+            rule_id=data.rule_id,
+            level=_higher(data.level.value, level_for_count(1, settings)),
+            source_level=data.level.value,
+            title=data.title,
+            service=data.subject.service,
+            subject_kind=data.subject.kind,
+            subject_id=data.subject.id,
+            subject_label=data.subject.label,
+            region_code=data.region_code,
+            unit_uscc=data.unit_uscc,
+            evidence=data.evidence,
+            dedupe_key=data.dedupe_key,
+            first_event_id=event.id,
+            last_event_id=event.id,
+            first_seen_at=data.occurred_at,
+            first_seen_month=periods.month_of(data.occurred_at, settings.zone),
+            last_seen_at=data.occurred_at,
+            risk_point_id=await repository.risk_point_for(
+                session, rule_id=data.rule_id, region_code=data.region_code, unit_uscc=data.unit_uscc
+            ),
+        )
+        if await _disposition_already_concluded(session, data):
+            warning.status, warning.closed_at = WarningStatus.CLOSED, data.occurred_at
+        session.add(warning)
+        await session.flush()
+    repository.add_occurrence(
+        session,
+        Occurrence(
+            warning_id=warning.id,
+            event_id=event.id,
+            rule_id=data.rule_id,
+            level=data.level.value,
+            region_code=data.region_code,
+            evidence=data.evidence,
+            occurred_at=data.occurred_at,
+        ),
     )
-    session.add(warning)
+    await _count_warning(session, data, settings)
     return warning
 
 
-def _rank(level: str) -> int:
-    return {"blue": 1, "orange": 2, "red": 3}.get(level, 0)
+async def _disposition_already_concluded(session: AsyncSession, data: WarningRaised) -> bool:
+    """An overdue warning arriving after its disposition concluded registers as closed."""
+    if data.subject.service != "integrity" or data.subject.kind != "disposition":
+        return False
+    try:
+        found = await repository.disposition(session, uuid.UUID(data.subject.id))
+    except ValueError:
+        return False
+    return found is not None and found.status == DispositionStatus.CONCLUDED
+
+
+async def _count_warning(session: AsyncSession, data: WarningRaised, settings: IntegritySettings) -> None:
+    """Per-unit figures: every finding of another service about a unit (integrity's own are not evidence)."""
+    if data.unit_uscc is None or data.subject.service == "integrity":
+        return
+    counts = {f"warnings_{data.level.value}": 1}
+    if data.subject.service == "funds":
+        counts["funds_warnings"] = 1
+    month = periods.month_of(data.occurred_at, settings.zone)
+    await repository.bump_unit(session, data.unit_uscc, month, data.region_code, **counts)
+
+
+async def count_report(session: AsyncSession, event: Envelope[ReportFiled], settings: IntegritySettings) -> None:
+    """A complaint counts against a unit when it names the unit (subject kind ``unit``, id its USCC) or a
+    subject the register has seen belong to one."""
+    data = event.data
+    if data.subject is None:
+        return
+    unit: str | None = None
+    if data.subject.kind == "unit":
+        try:
+            unit = validate_uscc(data.subject.id)
+        except ValueError:
+            unit = None
+    else:
+        unit = await repository.unit_of_subject(session, data.subject.service, data.subject.kind, data.subject.id)
+    if unit is not None:
+        month = periods.month_of(data.filed_at, settings.zone)
+        await repository.bump_unit(session, unit, month, data.region_code, complaints=1)
+
+
+async def count_case(session: AsyncSession, event: Envelope[CaseConcluded], settings: IntegritySettings) -> None:
+    """A concluded approval case counts for its department: concluded, and on time or not."""
+    data = event.data
+    if data.department_uscc is None:
+        return
+    month = periods.month_of(data.concluded_at, settings.zone)
+    await repository.bump_unit(
+        session, data.department_uscc, month, data.region_code, cases_concluded=1, cases_on_time=int(data.on_time)
+    )
+
+
+# --- the register (reads) ---------------------------------------------------------------------
 
 
 async def list_warnings(
-    session: AsyncSession, who: Principal, where: WarningFilter, page: PageParams
+    session: AsyncSession, who: Principal, where: WarningFilter, page: PageParams, *, now: datetime
 ) -> Page[WarningOut]:
-    rows = await repository.warnings(session, who, where, page)
-    return make_page(rows, page, repository.cursor_key, WarningOut.model_validate)
+    rows = await repository.warnings(session, who, where, page, now=now)
+    return make_page(rows, page, repository.warning_cursor, WarningOut.model_validate)
+
+
+async def _visible_warning(session: AsyncSession, who: Principal, warning_id: uuid.UUID) -> Warning:
+    found = await repository.warning(session, warning_id)
+    if found is None:
+        raise NotFound("no such warning")
+    who.ensure_can_read(found.region_code, "warning")
+    return found
+
+
+async def _writable_warning(session: AsyncSession, who: Principal, warning_id: uuid.UUID) -> Warning:
+    found = await repository.warning(session, warning_id, for_update=True)
+    if found is None:
+        raise NotFound("no such warning")
+    who.ensure_can_write(found.region_code)
+    return found
+
+
+async def get_warning(session: AsyncSession, who: Principal, warning_id: uuid.UUID) -> WarningDetail:
+    found = await _visible_warning(session, who, warning_id)
+    risk_point = await repository.risk_point(session, found.risk_point_id) if found.risk_point_id else None
+    return WarningDetail(
+        **WarningOut.model_validate(found).model_dump(),
+        history=[OccurrenceOut.model_validate(o) for o in await repository.history(session, found.id)],
+        dispositions=[DispositionOut.model_validate(d) for d in await repository.dispositions_of(session, found.id)],
+        risk_point=(await _risk_point_out(session, [risk_point]))[0] if risk_point else None,
+    )
+
+
+async def count_warnings(
+    session: AsyncSession,
+    who: Principal,
+    *,
+    granularity: str,
+    depth: str,
+    first_period: str | None,
+    last_period: str | None,
+    region_code: str | None,
+    status: WarningStatus | None,
+    rule_id: str | None,
+    service: str | None,
+) -> list[WarningCount]:
+    """Warnings first seen per period and region, by colour (for dashboards)."""
+    try:
+        first_month = periods.months(first_period)[0] if first_period else None
+        last_month = periods.months(last_period)[-1] if last_period else None
+    except ValueError as exc:
+        raise InvalidPeriod(str(exc), field="from" if first_period else "to") from None
+    rows = await repository.warning_counts(
+        session,
+        who,
+        digits=DEPTH_DIGITS[depth],
+        first_month=first_month,
+        last_month=last_month,
+        region_code=region_code,
+        status=status,
+        rule_id=rule_id,
+        service=service,
+    )
+    cells: dict[tuple[str, str], WarningCount] = {}
+    for month, region, level, n in rows:
+        key = (periods.roll_up(month, granularity), _pad(region))
+        cell = cells.setdefault(key, WarningCount(period=key[0], region_code=key[1]))
+        setattr(cell, level, getattr(cell, level) + n)
+        cell.total += n
+    return [cells[k] for k in sorted(cells)]
+
+
+# --- dispositions -----------------------------------------------------------------------------
+
+
+async def open_disposition(
+    session: AsyncSession,
+    who: Principal,
+    warning_id: uuid.UUID,
+    body: DispositionIn,
+    *,
+    settings: IntegritySettings,
+    now: datetime,
+    key: IdempotencyKey | None = None,
+) -> DispositionOut:
+    """Open a disposition on an active warning; its deadline is counted in working days from today."""
+    warning = await _writable_warning(session, who, warning_id)
+    await idempotency.begin(session, who.client_id, key)
+    if warning.status not in ACTIVE:
+        raise WarningNotActive(f"the warning is {str(warning.status)}", status_now=str(warning.status))
+    if active := await repository.active_disposition_of(session, warning.id):
+        raise DispositionActive("conclude it before opening another", disposition_id=str(active.id))
+    workdays = body.deadline_workdays or settings.disposition_workdays[body.kind.value]
+    freeze = body.freeze if body.freeze is not None else body.kind.value in settings.freezing_dispositions
+    disposition = Disposition(
+        warning_id=warning.id,
+        kind=body.kind,
+        rule_id=warning.rule_id,
+        region_code=warning.region_code,
+        unit_uscc=warning.unit_uscc,
+        assignee=body.assignee,
+        instructions=body.instructions,
+        deadline_workdays=workdays,
+        deadline=OFFICIAL.add_workdays(_today(settings, now), workdays),
+        freeze=freeze,
+        holding=freeze,
+        opened_at=now,
+        opened_by=who.subject,
+    )
+    session.add(disposition)
+    warning.status = WarningStatus.IN_DISPOSITION
+    await session.flush()
+    add_event(session, events.disposed(warning, disposition=body.kind.value, status="open", at=now, freeze=freeze))
+    out = DispositionOut.model_validate(disposition)
+    await idempotency.complete(session, who.client_id, key, 201, out)
+    await session.commit()
+    return out
+
+
+async def _writable_disposition(
+    session: AsyncSession, who: Principal, disposition_id: uuid.UUID
+) -> tuple[Disposition, Warning]:
+    disposition = await repository.disposition(session, disposition_id, for_update=True)
+    if disposition is None:
+        raise NotFound("no such disposition")
+    who.ensure_can_write(disposition.region_code)
+    warning = await repository.warning(session, disposition.warning_id, for_update=True)
+    assert warning is not None
+    return disposition, warning
+
+
+async def record_response(
+    session: AsyncSession,
+    who: Principal,
+    disposition_id: uuid.UUID,
+    body: ResponseIn,
+    *,
+    now: datetime,
+    key: IdempotencyKey | None = None,
+) -> DispositionOut:
+    """Record the subject's answer; the disposition is then in progress (the inspector assesses it)."""
+    disposition, warning = await _writable_disposition(session, who, disposition_id)
+    await idempotency.begin(session, who.client_id, key)
+    if disposition.status == DispositionStatus.CONCLUDED:
+        raise DispositionConcluded("a concluded disposition takes no more responses")
+    disposition.response = body.response
+    disposition.responded_at, disposition.responded_by = now, who.subject
+    disposition.status = DispositionStatus.IN_PROGRESS
+    add_event(
+        session,
+        events.disposed(
+            warning, disposition=str(disposition.kind), status="in_progress", at=now, freeze=disposition.holding
+        ),
+    )
+    out = DispositionOut.model_validate(disposition)
+    await idempotency.complete(session, who.client_id, key, 200, out)
+    await session.commit()
+    return out
+
+
+async def conclude(
+    session: AsyncSession,
+    who: Principal,
+    disposition_id: uuid.UUID,
+    body: ConclusionIn,
+    *,
+    now: datetime,
+    key: IdempotencyKey | None = None,
+) -> DispositionOut:
+    """Conclude a disposition: the warning closes (or reopens for a stronger disposition when escalated),
+    its overdue warning closes, and the source learns the outcome (and whether to keep holding)."""
+    disposition, warning = await _writable_disposition(session, who, disposition_id)
+    await idempotency.begin(session, who.client_id, key)
+    if disposition.status == DispositionStatus.CONCLUDED:
+        raise DispositionConcluded("the disposition is already concluded")
+    disposition.status = DispositionStatus.CONCLUDED
+    disposition.outcome, disposition.conclusion = body.outcome, body.conclusion
+    disposition.concluded_at, disposition.concluded_by = now, who.subject
+    disposition.holding = disposition.holding and body.keep_hold
+    if body.outcome == Outcome.ESCALATED:
+        warning.status = WarningStatus.OPEN
+    else:
+        warning.status, warning.closed_at = WarningStatus.CLOSED, now
+    await repository.close_active(session, events.overdue_dedupe_key(disposition.id), now=now)
+    add_event(
+        session,
+        events.disposed(
+            warning,
+            disposition=str(disposition.kind),
+            status="concluded",
+            outcome=body.outcome.value,
+            at=now,
+            freeze=disposition.holding,
+        ),
+    )
+    out = DispositionOut.model_validate(disposition)
+    await idempotency.complete(session, who.client_id, key, 200, out)
+    await session.commit()
+    return out
+
+
+async def dismiss(
+    session: AsyncSession,
+    who: Principal,
+    warning_id: uuid.UUID,
+    body: DismissalIn,
+    *,
+    now: datetime,
+    key: IdempotencyKey | None = None,
+) -> WarningOut:
+    """Dismiss an active warning without a disposition (a false positive; handled elsewhere)."""
+    warning = await _writable_warning(session, who, warning_id)
+    await idempotency.begin(session, who.client_id, key)
+    if warning.status not in ACTIVE:
+        raise WarningNotActive(f"the warning is {str(warning.status)}", status_now=str(warning.status))
+    if active := await repository.active_disposition_of(session, warning.id):
+        raise DispositionActive("conclude the disposition instead", disposition_id=str(active.id))
+    warning.status, warning.closed_at, warning.dismissal_reason = WarningStatus.DISMISSED, now, body.reason
+    add_event(session, events.disposed(warning, disposition="dismissed", status="dismissed", at=now))
+    out = WarningOut.model_validate(warning)
+    await idempotency.complete(session, who.client_id, key, 200, out)
+    await session.commit()
+    return out
+
+
+async def list_dispositions(
+    session: AsyncSession,
+    who: Principal,
+    where: DispositionFilter,
+    page: PageParams,
+    *,
+    settings: IntegritySettings,
+    now: datetime,
+) -> Page[DispositionOut]:
+    rows = await repository.dispositions(session, who, where, page, today=_today(settings, now))
+    return make_page(rows, page, repository.disposition_cursor, DispositionOut.model_validate)
+
+
+async def get_disposition(session: AsyncSession, who: Principal, disposition_id: uuid.UUID) -> DispositionOut:
+    found = await repository.disposition(session, disposition_id)
+    if found is None:
+        raise NotFound("no such disposition")
+    who.ensure_can_read(found.region_code, "disposition")
+    return DispositionOut.model_validate(found)
+
+
+async def escalate_overdue(session: AsyncSession, *, settings: IntegritySettings, now: datetime) -> int:
+    """The periodic job: escalate every active disposition past its deadline (INTEGRITY-DISPOSITION-OVERDUE).
+
+    The first escalation comes the day after the deadline, the next ones every
+    ``overdue_repeat_workdays`` working days after it, up to ``overdue_max_escalations``. Each
+    raises the disposed warning one level and repeats the overdue warning (orange, then red).
+    Idempotent: a disposition remembers how far it was escalated. Returns the escalations made.
+    """
+    today = _today(settings, now)
+    made = 0
+    for disposition in await repository.overdue_to_escalate(
+        session, today=today, max_escalations=settings.overdue_max_escalations
+    ):
+        overdue_workdays = OFFICIAL.workdays_between(disposition.deadline, today)
+        due = min(1 + overdue_workdays // settings.overdue_repeat_workdays, settings.overdue_max_escalations)
+        if due <= disposition.escalations:
+            continue
+        warning = await repository.warning(session, disposition.warning_id, for_update=True)
+        assert warning is not None
+        for step in range(disposition.escalations + 1, due + 1):
+            if warning.status in ACTIVE:
+                warning.level = Level(warning.level).raised().value
+            add_event(
+                session,
+                events.overdue_warning(
+                    disposition, warning, step=step, today=today, overdue_workdays=overdue_workdays, at=now
+                ),
+            )
+            made += 1
+        disposition.escalations = due
+        disposition.overdue_since = disposition.overdue_since or today
+    await session.commit()
+    return made
+
+
+# --- risk points ------------------------------------------------------------------------------
+
+
+async def _risk_point_out(session: AsyncSession, rows: Sequence[RiskPoint]) -> list[RiskPointOut]:
+    rules = await repository.rules_of(session, [r.id for r in rows])
+    return [RiskPointOut.model_validate(r).model_copy(update={"rule_ids": rules[r.id]}) for r in rows]
+
+
+async def create_risk_point(
+    session: AsyncSession, who: Principal, body: RiskPointIn, *, now: datetime, key: IdempotencyKey | None = None
+) -> RiskPointOut:
+    """Add a risk point to the catalogue and link the unlinked warnings of its rules in its region."""
+    who.ensure_can_write(body.region_code)
+    await idempotency.begin(session, who.client_id, key)
+    if await repository.risk_point_by_code(session, body.code):
+        raise RiskPointExists(f"risk point {body.code} exists", field="code")
+    risk_point = RiskPoint(**body.model_dump(exclude={"rule_ids"}), created_at=now, updated_at=now)
+    session.add(risk_point)
+    await session.flush()
+    await repository.set_rules(session, risk_point, body.rule_ids)
+    await session.flush()
+    await repository.link_unlinked_warnings(session, risk_point, body.rule_ids)
+    out = (await _risk_point_out(session, [risk_point]))[0]
+    await idempotency.complete(session, who.client_id, key, 201, out)
+    await session.commit()
+    return out
+
+
+async def update_risk_point(
+    session: AsyncSession, who: Principal, risk_point_id: uuid.UUID, body: RiskPointUpdate, *, now: datetime
+) -> RiskPointOut:
+    risk_point = await repository.risk_point(session, risk_point_id, for_update=True)
+    if risk_point is None:
+        raise NotFound("no such risk point")
+    who.ensure_can_write(risk_point.region_code)
+    for name, value in body.model_dump(exclude_unset=True, exclude={"rule_ids"}).items():
+        if value is not None:
+            setattr(risk_point, name, value)
+    risk_point.updated_at = now
+    if body.rule_ids is not None:
+        await repository.set_rules(session, risk_point, body.rule_ids)
+        await session.flush()
+        await repository.link_unlinked_warnings(session, risk_point, body.rule_ids)
+    out = (await _risk_point_out(session, [risk_point]))[0]
+    await session.commit()
+    return out
+
+
+async def get_risk_point(session: AsyncSession, who: Principal, risk_point_id: uuid.UUID) -> RiskPointOut:
+    found = await repository.risk_point(session, risk_point_id)
+    if found is None:
+        raise NotFound("no such risk point")
+    who.ensure_can_read(found.region_code, "risk point")
+    return (await _risk_point_out(session, [found]))[0]
+
+
+async def list_risk_points(
+    session: AsyncSession,
+    who: Principal,
+    page: PageParams,
+    *,
+    region_code: str | None,
+    unit_uscc: str | None,
+    risk_level: str | None,
+    rule_id: str | None,
+) -> Page[RiskPointOut]:
+    rows = await repository.risk_points(
+        session, who, page, region_code=region_code, unit_uscc=unit_uscc, risk_level=risk_level, rule_id=rule_id
+    )
+    shown = await _risk_point_out(session, rows[: page.limit])
+    return make_page([*shown, *rows[page.limit :]], page, repository.risk_point_cursor, lambda r: r)
+
+
+async def heatmap(session: AsyncSession, who: Principal, *, period: str, region_code: str | None) -> list[HeatCell]:
+    """Realised risks per unit and risk point in a period: warnings first seen then, by colour."""
+    cells: dict[tuple[str | None, uuid.UUID], HeatCell] = {}
+    for unit, rp_id, code, name, risk_level, level, n in await repository.heatmap(
+        session, who, months=periods.months(period), region_code=region_code
+    ):
+        cell = cells.setdefault(
+            (unit, rp_id),
+            HeatCell(
+                unit_uscc=unit, risk_point_id=rp_id, risk_point_code=code, risk_point_name=name, risk_level=risk_level
+            ),
+        )
+        setattr(cell, level, getattr(cell, level) + n)
+        cell.total += n
+    return sorted(cells.values(), key=lambda c: (-c.total, c.unit_uscc or "", c.risk_point_code))
+
+
+# --- the integrity index: frameworks ----------------------------------------------------------
+
+
+def framework_out(framework: Framework) -> FrameworkOut:
+    definition = index.Definition.model_validate(framework.definition)
+    return FrameworkOut(
+        id=framework.id,
+        code=framework.code,
+        name=framework.name,
+        target=framework.target,
+        version=framework.version,
+        first_level=len(definition.indicators),
+        second_level=sum(1 for _ in definition.second_level()),
+        bodies=len(definition.bodies),
+        definition=definition,
+        updated_at=framework.updated_at,
+    )
+
+
+async def ensure_default_frameworks(session: AsyncSession) -> None:
+    """Create the default "323" frameworks when missing (at start-up; several replicas may race)."""
+    for code, (name, target, build) in templates.DEFAULTS.items():
+        if await repository.framework_by_code(session, code) is not None:
+            continue
+        session.add(Framework(code=code, name=name, target=target, definition=build().model_dump(mode="json")))
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()  # another replica created it first
+
+
+async def list_frameworks(session: AsyncSession) -> list[FrameworkOut]:
+    return [framework_out(f) for f in await repository.frameworks(session)]
+
+
+async def _framework(session: AsyncSession, code: str, *, for_update: bool = False) -> Framework:
+    found = await repository.framework_by_code(session, code, for_update=for_update)
+    if found is None:
+        raise NotFound(f"no framework {code}", field="framework")
+    return found
+
+
+async def get_framework(session: AsyncSession, code: str) -> FrameworkOut:
+    return framework_out(await _framework(session, code))
+
+
+async def create_framework(
+    session: AsyncSession, who: Principal, body: FrameworkIn, *, now: datetime, key: IdempotencyKey | None = None
+) -> FrameworkOut:
+    await idempotency.begin(session, who.client_id, key)
+    if await repository.framework_by_code(session, body.code):
+        raise FrameworkExists(f"framework {body.code} exists", field="code")
+    framework = Framework(
+        code=body.code,
+        name=body.name,
+        target=body.target,
+        definition=body.definition.model_dump(mode="json"),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(framework)
+    await session.flush()
+    out = framework_out(framework)
+    await idempotency.complete(session, who.client_id, key, 201, out)
+    await session.commit()
+    return out
+
+
+async def replace_framework(
+    session: AsyncSession, who: Principal, code: str, body: FrameworkReplace, *, now: datetime
+) -> FrameworkOut:
+    """Replace a framework's definition (a new version; earlier results keep the version they used)."""
+    framework = await _framework(session, code, for_update=True)
+    framework.name = body.name
+    framework.definition = body.definition.model_dump(mode="json")
+    framework.version += 1
+    framework.updated_at = now
+    out = framework_out(framework)
+    await session.commit()
+    return out
+
+
+# --- the integrity index: subjects and assessments --------------------------------------------
+
+
+async def create_subject(
+    session: AsyncSession, who: Principal, body: SubjectIn, *, now: datetime, key: IdempotencyKey | None = None
+) -> SubjectOut:
+    who.ensure_can_write(body.region_code)
+    await idempotency.begin(session, who.client_id, key)
+    if await repository.subject_by_code(session, body.kind, body.code):
+        raise SubjectExists(f"a {body.kind.value} with code {body.code} exists", field="code")
+    subject = Subject(**body.model_dump(), created_at=now, created_by=who.subject)
+    session.add(subject)
+    await session.flush()
+    out = SubjectOut.model_validate(subject)
+    await idempotency.complete(session, who.client_id, key, 201, out)
+    await session.commit()
+    return out
+
+
+async def _visible_subject(session: AsyncSession, who: Principal, subject_id: uuid.UUID) -> Subject:
+    found = await repository.subject(session, subject_id)
+    if found is None:
+        raise NotFound("no such subject")
+    who.ensure_can_read(found.region_code, "subject")
+    return found
+
+
+async def get_subject(session: AsyncSession, who: Principal, subject_id: uuid.UUID) -> SubjectOut:
+    return SubjectOut.model_validate(await _visible_subject(session, who, subject_id))
+
+
+async def list_subjects(
+    session: AsyncSession,
+    who: Principal,
+    page: PageParams,
+    *,
+    kind: Any,
+    region_code: str | None,
+    unit_uscc: str | None,
+) -> Page[SubjectOut]:
+    rows = await repository.subjects(session, who, kind=kind, region_code=region_code, unit_uscc=unit_uscc, page=page)
+    return make_page(rows, page, repository.subject_cursor, SubjectOut.model_validate)
+
+
+async def enter_assessment(
+    session: AsyncSession, who: Principal, body: AssessmentIn, *, now: datetime, key: IdempotencyKey | None = None
+) -> AssessmentOut:
+    """Store one evaluating body's sheet (its scores replace the ones it gave before for these indicators)."""
+    framework = await _framework(session, body.framework)
+    definition = index.Definition.model_validate(framework.definition)
+    subject = await repository.subject(session, body.subject_id)
+    if subject is None:
+        raise NotFound("no such subject", field="subject_id")
+    who.ensure_can_write(subject.region_code)
+    if subject.kind != framework.target:
+        raise SubjectKindMismatch(f"{framework.code} assesses {str(framework.target)}s", field="subject_id")
+    _check_sheet(definition, body)
+    await idempotency.begin(session, who.client_id, key)
+    existing = {
+        s.indicator: s for s in await repository.sheet(session, framework.id, body.period, subject.id, body.rater)
+    }
+    for indicator, value in body.scores.items():
+        if indicator in existing:
+            existing[indicator].score, existing[indicator].entered_at = value, now
+            existing[indicator].entered_by = who.subject
+        else:
+            session.add(
+                Score(
+                    framework_id=framework.id,
+                    period=body.period,
+                    subject_id=subject.id,
+                    rater=body.rater,
+                    indicator=indicator,
+                    score=value,
+                    entered_by=who.subject,
+                    entered_at=now,
+                )
+            )
+    out = AssessmentOut(
+        framework=framework.code,
+        period=body.period,
+        subject_id=subject.id,
+        rater=body.rater,
+        scores=body.scores,
+        entered_at=now,
+    )
+    await idempotency.complete(session, who.client_id, key, 201, out)
+    await session.commit()
+    return out
+
+
+def _check_sheet(definition: index.Definition, body: AssessmentIn) -> None:
+    if definition.body(body.rater) is None:
+        raise InvalidScore(f"{body.rater} is not an evaluating body of this framework", field="rater")
+    for code, value in body.scores.items():
+        indicator = definition.indicator(code)
+        if indicator is None or indicator.kind != "rated":
+            raise InvalidScore(f"{code} is not a rated indicator of this framework", field=f"scores.{code}")
+        if indicator.raters is not None and body.rater not in indicator.raters:
+            raise InvalidScore(f"{body.rater} does not rate {code}", field=f"scores.{code}")
+        if not definition.score_min <= value <= definition.score_max:
+            raise InvalidScore(
+                f"scores run from {definition.score_min} to {definition.score_max}",
+                field=f"scores.{code}",
+                score_min=definition.score_min,
+                score_max=definition.score_max,
+            )
+
+
+async def list_scores(
+    session: AsyncSession, who: Principal, *, framework_code: str, period: str, subject_id: uuid.UUID
+) -> list[ScoreOut]:
+    framework = await _framework(session, framework_code)
+    subject = await _visible_subject(session, who, subject_id)
+    rows = await repository.scores(session, framework.id, period, subject_ids=[subject.id])
+    return [ScoreOut.model_validate(r) for r in rows]
+
+
+# --- the integrity index: computation and results ---------------------------------------------
+
+
+def _result_out(result: Result, subject: Subject, framework_code: str) -> ResultOut:
+    return ResultOut(
+        id=result.id,
+        framework=framework_code,
+        period=result.period,
+        subject_id=subject.id,
+        subject_label=subject.label,
+        region_code=result.region_code,
+        unit_uscc=result.unit_uscc,
+        value=result.value,
+        se=result.se,
+        ci_low=result.ci_low,
+        ci_high=result.ci_high,
+        grade=result.grade,  # type: ignore[arg-type]
+        coverage=result.coverage,
+        computed_at=result.computed_at,
+    )
+
+
+async def compute_index(
+    session: AsyncSession,
+    who: Principal,
+    framework_code: str,
+    body: ComputationIn,
+    *,
+    settings: IntegritySettings,
+    now: datetime,
+    key: IdempotencyKey | None = None,
+) -> ComputationOut:
+    """Compute the index of every subject of the framework's kind in the caller's regions (or ``region_code``)
+    for a period; store the results, announce them, and warn about newly graded subjects."""
+    framework = await _framework(session, framework_code)
+    definition = index.Definition.model_validate(framework.definition)
+    if body.region_code:
+        who.ensure_can_write(body.region_code)
+    await idempotency.begin(session, who.client_id, key)
+    base_period = definition.baseline_period or body.period
+    stats = index.baseline(
+        (s.rater, s.indicator, s.score) for s in await repository.scores(session, framework.id, base_period)
+    )
+    subjects = await repository.subjects(session, who, kind=framework.target, region_code=body.region_code)
+    by_subject: dict[uuid.UUID, list[index.RatedScore]] = defaultdict(list)
+    for s in await repository.scores(session, framework.id, body.period, subject_ids=[s.id for s in subjects]):
+        by_subject[s.subject_id].append((s.rater, s.indicator, s.score))
+    units = sorted({s.unit_uscc for s in subjects if s.unit_uscc})
+    figures = await repository.unit_figures(session, units, periods.months(body.period))
+    outs: list[ResultOut] = []
+    graded: dict[str, int] = {g: 0 for g in index.GRADES}
+    for subject in subjects:
+        data = figures.get(subject.unit_uscc, {}) if subject.unit_uscc else None
+        value = index.compute(definition, scores=by_subject[subject.id], stats=stats, data=data)
+        result = await repository.result(session, framework.id, body.period, subject.id)
+        previous_grade = result.grade if result else None
+        if result is None:
+            result = Result(framework_id=framework.id, period=body.period, subject_id=subject.id, computed_by="")
+            session.add(result)
+        result.region_code, result.unit_uscc = subject.region_code, subject.unit_uscc
+        result.value, result.se, result.ci_low, result.ci_high = value.value, value.se, value.ci_low, value.ci_high
+        result.grade, result.coverage = value.grade, value.coverage
+        result.breakdown = {
+            "framework_version": framework.version,
+            "baseline_period": base_period,
+            **value.breakdown(),
+        }
+        result.computed_at, result.computed_by = now, who.subject
+        await session.flush()
+        add_event(session, events.index_computed(result, subject, framework))
+        if result.grade is not None:
+            graded[result.grade] += 1
+            if result.grade != previous_grade:
+                level = Level(settings.index_grade_levels[result.grade])
+                cutoff = getattr(definition.cutoffs, result.grade)
+                add_event(session, events.index_warning(result, subject, framework, level=level, cutoff=cutoff, at=now))
+        outs.append(_result_out(result, subject, framework.code))
+    out = ComputationOut(
+        framework=framework.code,
+        period=body.period,
+        baseline_period=base_period,
+        computed=len(outs),
+        with_value=sum(1 for o in outs if o.value is not None),
+        graded=graded,
+        results=outs,
+    )
+    await idempotency.complete(session, who.client_id, key, 201, out)
+    await session.commit()
+    return out
+
+
+async def list_results(
+    session: AsyncSession,
+    who: Principal,
+    framework_code: str,
+    page: PageParams,
+    *,
+    period: str,
+    grade: str | None,
+    region_code: str | None,
+) -> Page[ResultOut]:
+    framework = await _framework(session, framework_code)
+    rows = await repository.results(
+        session, who, framework.id, period=period, grade=grade, region_code=region_code, page=page
+    )
+    return make_page(rows, page, repository.result_cursor, lambda row: _result_out(row[0], row[1], framework.code))
+
+
+async def get_result(session: AsyncSession, who: Principal, result_id: uuid.UUID) -> ResultDetail:
+    found = await repository.result_by_id(session, result_id)
+    if found is None:
+        raise NotFound("no such result")
+    result, subject, framework = found
+    who.ensure_can_read(result.region_code, "result")
+    breakdown = dict(result.breakdown)
+    return ResultDetail(
+        **_result_out(result, subject, framework.code).model_dump(),
+        framework_version=breakdown.pop("framework_version", framework.version),
+        baseline_period=breakdown.pop("baseline_period", result.period),
+        breakdown=breakdown,
+    )
+
+
+async def trend(session: AsyncSession, who: Principal, subject_id: uuid.UUID, *, framework_code: str) -> TrendOut:
+    """The subject's index over the periods, its slope and last change, and the gap to its peers."""
+    subject = await _visible_subject(session, who, subject_id)
+    framework = await _framework(session, framework_code)
+    rows = sorted(await repository.series(session, framework.id, subject.id), key=lambda r: periods.sort_key(r.period))
+    points = [
+        TrendPoint(period=r.period, value=r.value, ci_low=r.ci_low, ci_high=r.ci_high, grade=r.grade) for r in rows
+    ]
+    values = [p.value for p in points if p.value is not None]
+    comparison = None
+    if rows:
+        last = rows[-1]
+        peer_values = await repository.peers(
+            session, who, framework.id, period=last.period, peer_group=subject.peer_group
+        )
+        mean = sum(peer_values) / len(peer_values) if peer_values else None
+        comparison = PeerComparison(
+            period=last.period,
+            peer_group=subject.peer_group,
+            peers=len(peer_values),
+            peer_mean=mean,
+            gap=last.value - mean if last.value is not None and mean is not None else None,
+            rank=1 + sum(1 for v in peer_values if v > last.value) if last.value is not None else None,
+        )
+    return TrendOut(
+        subject=SubjectOut.model_validate(subject),
+        framework=framework.code,
+        points=points,
+        slope=index.slope(values),
+        change=values[-1] - values[-2] if len(values) > 1 else None,
+        peers=comparison,
+    )
+
+
+async def unit_activity(session: AsyncSession, who: Principal, unit_uscc: str, *, period: str) -> UnitActivityOut:
+    region = await repository.unit_region(session, unit_uscc)
+    if region is None:
+        raise NotFound("nothing recorded about this unit")
+    who.ensure_can_read(region, "unit")
+    figures = (await repository.unit_figures(session, [unit_uscc], periods.months(period))).get(unit_uscc)
+    counts = {f: int((figures or {}).get(f) or 0) for f in repository.FIGURES}
+    return UnitActivityOut(
+        unit_uscc=unit_uscc,
+        period=period,
+        region_code=(figures or {}).get("region_code") or region,
+        **counts,
+        on_time_rate=index.figure("approvals_on_time_rate", counts),
+    )
+
+
+# --- the overview -----------------------------------------------------------------------------
+
+
+async def open_warnings_overview(
+    session: AsyncSession, who: Principal, *, depth: str, region_code: str | None
+) -> list[RegionColours]:
+    rows: dict[str, RegionColours] = {}
+    for region, level, n in await repository.open_warnings_by_region(
+        session, who, digits=DEPTH_DIGITS[depth], region_code=region_code
+    ):
+        row = rows.setdefault(_pad(region), RegionColours(region_code=_pad(region)))
+        setattr(row, level, getattr(row, level) + n)
+        row.total += n
+    return sorted(rows.values(), key=lambda r: (-r.red, -r.orange, -r.total, r.region_code))
+
+
+async def overdue_overview(
+    session: AsyncSession,
+    who: Principal,
+    *,
+    depth: str,
+    region_code: str | None,
+    limit: int,
+    settings: IntegritySettings,
+    now: datetime,
+) -> OverdueOverview:
+    today = _today(settings, now)
+    by_region = [
+        RegionCount(region_code=_pad(region), count=n)
+        for region, n in await repository.overdue_by_region(
+            session, who, today=today, digits=DEPTH_DIGITS[depth], region_code=region_code
+        )
+    ]
+    oldest = await repository.oldest_overdue(session, who, today=today, region_code=region_code, limit=limit)
+    return OverdueOverview(
+        today=today,
+        count=sum(r.count for r in by_region),
+        by_region=sorted(by_region, key=lambda r: (-r.count, r.region_code)),
+        oldest=[DispositionOut.model_validate(d) for d in oldest],
+    )
+
+
+async def lowest_index(
+    session: AsyncSession,
+    who: Principal,
+    *,
+    framework_code: str,
+    period: str | None,
+    region_code: str | None,
+    limit: int,
+) -> list[ResultOut]:
+    framework = await _framework(session, framework_code)
+    period = period or await repository.latest_period(session, who, framework.id)
+    if period is None:
+        return []
+    rows = await repository.lowest(session, who, framework.id, period=period, region_code=region_code, limit=limit)
+    return [_result_out(r, s, framework.code) for r, s in rows]
+
+
+async def top_rules(
+    session: AsyncSession, who: Principal, *, days: int, region_code: str | None, limit: int, now: datetime
+) -> list[RuleFrequency]:
+    rows = await repository.rules_firing_most(
+        session, who, since=now - timedelta(days=days), region_code=region_code, limit=limit
+    )
+    return [RuleFrequency(rule_id=r, occurrences=n, warnings=w, last_seen_at=last) for r, n, w, last in rows]

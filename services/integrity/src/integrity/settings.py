@@ -1,12 +1,62 @@
-"""Integrity settings."""
+"""Integrity settings: the common ones plus the register's escalation counts and disposition deadlines.
+
+Deadlines are working days on the official calendar (``sunlight.workdays.OFFICIAL``). The
+inquiry's 15 working days are the party's rule for answering a letter of inquiry (函询: the
+person answers in writing within 15 working days of receiving it); the others are proposed
+defaults for a deployment to set.
+"""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
+from pydantic import Field, model_validator
 from sunlight.settings import ServiceSettings
 
 
 class IntegritySettings(ServiceSettings):
     service_name: ClassVar[str] = "integrity"
     port: int = 8105
+    timezone: str = "Asia/Shanghai"  # months of the aggregates, "today" for deadlines
+
+    # the register: a repeated finding (same dedupe key, new event) raises the level at these counts
+    repeat_orange_at: int = Field(default=3, ge=2)
+    repeat_red_at: int = Field(default=5, ge=2)
+
+    # dispositions: working days from opening to the deadline, per kind
+    disposition_workdays: dict[str, int] = Field(
+        default_factory=lambda: {
+            "reminder_talk": 5,
+            "inquiry": 15,
+            "supervision_recommendation": 20,
+            "direct_review": 30,
+            "case": 90,
+        }
+    )
+    # kinds that ask the source service to hold the subject while they run (freeze)
+    freezing_dispositions: tuple[str, ...] = ("direct_review", "case")
+
+    # INTEGRITY-DISPOSITION-OVERDUE: escalate when the deadline passes, and again every this many working days
+    overdue_repeat_workdays: int = Field(default=5, ge=1)
+    overdue_max_escalations: int = Field(default=2, ge=1)
+    overdue_every_seconds: float = Field(default=900.0, gt=0)
+
+    # INTEGRITY-INDEX-A/B/C: the register level each grade of the integrity index raises
+    index_grade_levels: dict[str, str] = Field(default_factory=lambda: {"A": "red", "B": "orange", "C": "blue"})
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IntegritySettings:
+        if self.repeat_red_at < self.repeat_orange_at:
+            raise ValueError("repeat_red_at must be at least repeat_orange_at")
+        kinds = {"reminder_talk", "inquiry", "supervision_recommendation", "direct_review", "case"}
+        if missing := kinds - set(self.disposition_workdays):
+            raise ValueError(f"disposition_workdays lacks {sorted(missing)}")
+        if unknown := set(self.index_grade_levels.values()) - {"blue", "orange", "red"}:
+            raise ValueError(f"index_grade_levels: {sorted(unknown)} are not warning levels")
+        return self
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

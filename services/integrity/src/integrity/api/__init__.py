@@ -1,5 +1,25 @@
 """One router module per resource."""
 
-from integrity.api import warnings
+from integrity.api import (
+    assessments,
+    dispositions,
+    frameworks,
+    overview,
+    results,
+    risk_points,
+    subjects,
+    units,
+    warnings,
+)
 
-routers = [warnings.router]
+routers = [
+    warnings.router,
+    dispositions.router,
+    risk_points.router,
+    frameworks.router,
+    results.router,
+    subjects.router,
+    assessments.router,
+    units.router,
+    overview.router,
+]

@@ -1,32 +1,141 @@
-"""The warning register (预警登记)."""
+"""The warning register (预警登记): every service's warnings, deduplicated, escalated, disposed of."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import uuid
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from sunlight.codes import RegionCode
+from sunlight.codes import USCC, RegionCode
+from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
 from sunlight.warnings import Level
 
 from integrity import service
-from integrity.deps import IntegrityReader, PageDep, SessionDep
+from integrity.deps import (
+    IdempotencyKeyDep,
+    IntegrityReader,
+    IntegrityWriter,
+    NowDep,
+    PageDep,
+    SessionDep,
+    SettingsDep,
+)
+from integrity.errors import DispositionActive, InvalidPeriod, WarningNotActive
 from integrity.models import WarningStatus
-from integrity.schemas import WarningFilter, WarningOut
+from integrity.periods import PATTERN as PERIOD
+from integrity.schemas import (
+    DismissalIn,
+    DispositionIn,
+    DispositionOut,
+    WarningCount,
+    WarningDetail,
+    WarningFilter,
+    WarningOut,
+)
 
 router = APIRouter(prefix="/v1/integrity/warnings", tags=["warnings"])
 
+RuleId = Annotated[str | None, Query(max_length=64, description="e.g. FUNDS-OVERSPEND")]
+Service = Annotated[str | None, Query(alias="service", pattern=r"^[a-z]+$", description="the raising service")]
+Region = Annotated[RegionCode | None, Query(description="this region and everything below it")]
 
-@router.get("", summary="Warnings in the caller's regions, newest first")
+
+@router.get("", summary="Warnings in the caller's regions, most recently seen first")
 async def list_warnings(
     session: SessionDep,
     who: IntegrityReader,
     page: PageDep,
-    rule_id: Annotated[str | None, Query(max_length=64, description="e.g. FUNDS-OVERSPEND")] = None,
+    now: NowDep,
+    rule_id: RuleId = None,
     level: Level | None = None,
-    region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
-    service_name: Annotated[str | None, Query(alias="service", pattern=r"^[a-z]+$")] = None,
+    region_code: Region = None,
+    service_name: Service = None,
     status: WarningStatus | None = None,
+    unit_uscc: Annotated[USCC | None, Query(description="the unit the warning is about")] = None,
+    min_age_days: Annotated[int | None, Query(ge=0, le=36500, description="first seen at least this long ago")] = None,
+    max_age_days: Annotated[int | None, Query(ge=0, le=36500, description="first seen at most this long ago")] = None,
+    risk_point_id: uuid.UUID | None = None,
 ) -> Page[WarningOut]:
-    where = WarningFilter(rule_id=rule_id, level=level, region_code=region_code, service=service_name, status=status)
-    return await service.list_warnings(session, who, where, page)
+    where = WarningFilter(
+        rule_id=rule_id,
+        level=level,
+        region_code=region_code,
+        service=service_name,
+        status=status,
+        unit_uscc=unit_uscc,
+        min_age_days=min_age_days,
+        max_age_days=max_age_days,
+        risk_point_id=risk_point_id,
+    )
+    return await service.list_warnings(session, who, where, page, now=now)
+
+
+@router.get(
+    "/counts",
+    summary="Warnings first seen per period and region, by colour (dashboards)",
+    responses=problem_responses(InvalidPeriod),
+)
+async def count_warnings(
+    session: SessionDep,
+    who: IntegrityReader,
+    granularity: Literal["month", "quarter", "half", "year"] = "month",
+    depth: Literal["province", "city", "county", "township"] = "city",
+    first_period: Annotated[str | None, Query(alias="from", pattern=PERIOD, examples=["2026-01"])] = None,
+    last_period: Annotated[str | None, Query(alias="to", pattern=PERIOD, examples=["2026-Q2"])] = None,
+    region_code: Region = None,
+    status: WarningStatus | None = None,
+    rule_id: RuleId = None,
+    service_name: Service = None,
+) -> list[WarningCount]:
+    return await service.count_warnings(
+        session,
+        who,
+        granularity=granularity,
+        depth=depth,
+        first_period=first_period,
+        last_period=last_period,
+        region_code=region_code,
+        status=status,
+        rule_id=rule_id,
+        service=service_name,
+    )
+
+
+@router.get("/{warning_id}", summary="One warning with its history, dispositions and risk point")
+async def get_warning(session: SessionDep, who: IntegrityReader, warning_id: uuid.UUID) -> WarningDetail:
+    return await service.get_warning(session, who, warning_id)
+
+
+@router.post(
+    "/{warning_id}/dispositions",
+    status_code=201,
+    summary="Open a disposition (提醒谈话, 函询, 监察建议, 直接核查, 立案) on an active warning",
+    responses=problem_responses(NotFound, WarningNotActive, DispositionActive),
+)
+async def open_disposition(
+    warning_id: uuid.UUID,
+    body: DispositionIn,
+    session: SessionDep,
+    who: IntegrityWriter,
+    key: IdempotencyKeyDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> DispositionOut:
+    """The deadline is ``deadline_workdays`` (or the kind's default) working days from today on the official
+    calendar. The source service hears of it as ``warnings.disposed.v1`` (status ``open``; ``freeze`` for a
+    direct review or a case unless told otherwise)."""
+    return await service.open_disposition(session, who, warning_id, body, settings=settings, now=now, key=key)
+
+
+@router.post(
+    "/{warning_id}/dismissal",
+    summary="Dismiss an active warning without a disposition",
+    responses=problem_responses(NotFound, WarningNotActive, DispositionActive),
+)
+async def dismiss(
+    warning_id: uuid.UUID, body: DismissalIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep,
+    now: NowDep,
+) -> WarningOut:  # fmt: skip
+    """The source service hears of it as ``warnings.disposed.v1`` with disposition and status ``dismissed``."""
+    return await service.dismiss(session, who, warning_id, body, now=now, key=key)

@@ -44,8 +44,20 @@ from sunlight.events.contracts import (  # noqa: E402
     common,
     complaints,
     funds,
+    integrity,
     tenders,
     warnings,
 )
 
-__all__ = ["CONTRACTS", "approvals", "common", "complaints", "contract", "funds", "schema_uri", "tenders", "warnings"]
+__all__ = [
+    "CONTRACTS",
+    "approvals",
+    "common",
+    "complaints",
+    "contract",
+    "funds",
+    "integrity",
+    "schema_uri",
+    "tenders",
+    "warnings",
+]

@@ -1,0 +1,42 @@
+"""Assessments (测评): the evaluating bodies' scores of the rated indicators."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sunlight.errors import NotFound, problem_responses
+
+from integrity import service
+from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, SessionDep
+from integrity.errors import InvalidScore, SubjectKindMismatch
+from integrity.periods import PATTERN as PERIOD
+from integrity.schemas import AssessmentIn, AssessmentOut, ScoreOut
+
+router = APIRouter(prefix="/v1/integrity/assessments", tags=["integrity index"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Enter one evaluating body's sheet for a subject and period",
+    responses=problem_responses(NotFound, InvalidScore, SubjectKindMismatch),
+)
+async def enter_assessment(
+    body: AssessmentIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep, now: NowDep
+) -> AssessmentOut:
+    """Every score must be on the framework's scale, for a rated indicator the body may rate; a sheet
+    entered again replaces that body's earlier scores of the same indicators."""
+    return await service.enter_assessment(session, who, body, now=now, key=key)
+
+
+@router.get("", summary="The scores a subject received in a period", responses=problem_responses(NotFound))
+async def list_scores(
+    session: SessionDep,
+    who: IntegrityReader,
+    framework: Annotated[str, Query(max_length=40)],
+    period: Annotated[str, Query(pattern=PERIOD)],
+    subject_id: uuid.UUID,
+) -> list[ScoreOut]:
+    return await service.list_scores(session, who, framework_code=framework, period=period, subject_id=subject_id)

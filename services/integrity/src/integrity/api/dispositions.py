@@ -1,0 +1,71 @@
+"""Dispositions (处置): reminder talks, inquiries, supervision recommendations, direct reviews and cases."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sunlight.codes import RegionCode
+from sunlight.errors import NotFound, problem_responses
+from sunlight.pagination import Page
+
+from integrity import service
+from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, PageDep, SessionDep, SettingsDep
+from integrity.errors import DispositionConcluded
+from integrity.models import DispositionKind, DispositionStatus
+from integrity.schemas import ConclusionIn, DispositionFilter, DispositionOut, ResponseIn
+
+router = APIRouter(prefix="/v1/integrity/dispositions", tags=["dispositions"])
+
+
+@router.get("", summary="Dispositions in the caller's regions, newest first")
+async def list_dispositions(
+    session: SessionDep,
+    who: IntegrityReader,
+    page: PageDep,
+    settings: SettingsDep,
+    now: NowDep,
+    status: DispositionStatus | None = None,
+    kind: DispositionKind | None = None,
+    assignee: Annotated[str | None, Query(max_length=100)] = None,
+    region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
+    warning_id: uuid.UUID | None = None,
+    overdue: Annotated[bool | None, Query(description="active and past the deadline")] = None,
+) -> Page[DispositionOut]:
+    where = DispositionFilter(
+        status=status, kind=kind, assignee=assignee, region_code=region_code, warning_id=warning_id, overdue=overdue
+    )
+    return await service.list_dispositions(session, who, where, page, settings=settings, now=now)
+
+
+@router.get("/{disposition_id}", summary="One disposition")
+async def get_disposition(session: SessionDep, who: IntegrityReader, disposition_id: uuid.UUID) -> DispositionOut:
+    return await service.get_disposition(session, who, disposition_id)
+
+
+@router.post(
+    "/{disposition_id}/response",
+    summary="Record the subject's answer (回复/说明); the disposition is then in progress",
+    responses=problem_responses(NotFound, DispositionConcluded),
+)
+async def record_response(
+    disposition_id: uuid.UUID, body: ResponseIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep,
+    now: NowDep,
+) -> DispositionOut:  # fmt: skip
+    return await service.record_response(session, who, disposition_id, body, now=now, key=key)
+
+
+@router.post(
+    "/{disposition_id}/conclusion",
+    summary="Conclude a disposition with its outcome; the source service hears of it",
+    responses=problem_responses(NotFound, DispositionConcluded),
+)
+async def conclude(
+    disposition_id: uuid.UUID, body: ConclusionIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep,
+    now: NowDep,
+) -> DispositionOut:  # fmt: skip
+    """The warning closes (outcome ``escalated``: it reopens for a stronger disposition), and so does the
+    disposition's overdue warning if it had one. ``warnings.disposed.v1`` carries the outcome, with ``freeze``
+    released unless ``keep_hold``."""
+    return await service.conclude(session, who, disposition_id, body, now=now, key=key)

@@ -1,0 +1,89 @@
+"""Integrity index frameworks (廉情指数指标体系), their computation and results."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from sunlight.codes import RegionCode
+from sunlight.errors import NotFound, problem_responses
+from sunlight.pagination import Page
+
+from integrity import service
+from integrity.deps import (
+    IdempotencyKeyDep,
+    IntegrityAdmin,
+    IntegrityReader,
+    IntegrityWriter,
+    NowDep,
+    PageDep,
+    SessionDep,
+    SettingsDep,
+)
+from integrity.errors import FrameworkExists
+from integrity.periods import PATTERN as PERIOD
+from integrity.schemas import ComputationIn, ComputationOut, FrameworkIn, FrameworkOut, FrameworkReplace, ResultOut
+
+router = APIRouter(prefix="/v1/integrity/frameworks", tags=["integrity index"])
+
+
+@router.get("", summary="The frameworks (the default 323-team and 323-individual included)")
+async def list_frameworks(session: SessionDep, _who: IntegrityReader) -> list[FrameworkOut]:
+    return await service.list_frameworks(session)
+
+
+@router.post(
+    "", status_code=201, summary="Create a framework", responses=problem_responses(FrameworkExists)
+)  # fmt: skip
+async def create_framework(
+    body: FrameworkIn, session: SessionDep, who: IntegrityAdmin, key: IdempotencyKeyDep, now: NowDep
+) -> FrameworkOut:
+    return await service.create_framework(session, who, body, now=now, key=key)
+
+
+@router.get("/{code}", summary="One framework with its indicators, bodies, weights and cut-offs")
+async def get_framework(code: str, session: SessionDep, _who: IntegrityReader) -> FrameworkOut:
+    return await service.get_framework(session, code)
+
+
+@router.put(
+    "/{code}", summary="Replace a framework's definition (a new version)", responses=problem_responses(NotFound)
+)
+async def replace_framework(
+    code: str, body: FrameworkReplace, session: SessionDep, who: IntegrityAdmin, now: NowDep
+) -> FrameworkOut:
+    return await service.replace_framework(session, who, code, body, now=now)
+
+
+@router.post(
+    "/{code}/computations",
+    status_code=201,
+    summary="Compute the index of every subject in the caller's regions for a period",
+    responses=problem_responses(NotFound),
+)
+async def compute(
+    code: str,
+    body: ComputationIn,
+    session: SessionDep,
+    who: IntegrityWriter,
+    key: IdempotencyKeyDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ComputationOut:
+    """Scores are normalised per evaluating body against the baseline period, indicators need
+    ``min_raters`` bodies, values aggregate level by level; each result is announced as
+    ``integrity.index.computed.v1``, and a newly graded subject raises INTEGRITY-INDEX-A/B/C."""
+    return await service.compute_index(session, who, code, body, settings=settings, now=now, key=key)
+
+
+@router.get("/{code}/results", summary="Results of a period, lowest index first", responses=problem_responses(NotFound))
+async def list_results(
+    code: str,
+    session: SessionDep,
+    who: IntegrityReader,
+    page: PageDep,
+    period: Annotated[str, Query(pattern=PERIOD, examples=["2026"])],
+    grade: Literal["A", "B", "C"] | None = None,
+    region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
+) -> Page[ResultOut]:
+    return await service.list_results(session, who, code, page, period=period, grade=grade, region_code=region_code)

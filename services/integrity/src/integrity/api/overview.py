@@ -1,0 +1,69 @@
+"""The inspector's overview (监督总览): one call per dashboard panel, each one indexed query."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from sunlight.codes import RegionCode
+from sunlight.errors import NotFound, problem_responses
+
+from integrity import service
+from integrity.deps import IntegrityReader, NowDep, SessionDep, SettingsDep
+from integrity.periods import PATTERN as PERIOD
+from integrity.schemas import OverdueOverview, RegionColours, ResultOut, RuleFrequency
+
+router = APIRouter(prefix="/v1/integrity/overview", tags=["overview"])
+
+Region = Annotated[RegionCode | None, Query(description="this region and everything below it (default: all of yours)")]
+Depth = Literal["province", "city", "county", "township"]
+
+
+@router.get("/open-warnings", summary="Active warnings by colour, per region")
+async def open_warnings(
+    session: SessionDep, who: IntegrityReader, region_code: Region = None, depth: Depth = "county"
+) -> list[RegionColours]:
+    return await service.open_warnings_overview(session, who, depth=depth, region_code=region_code)
+
+
+@router.get("/overdue-dispositions", summary="Dispositions past their deadline: per region, and the oldest")
+async def overdue_dispositions(
+    session: SessionDep,
+    who: IntegrityReader,
+    settings: SettingsDep,
+    now: NowDep,
+    region_code: Region = None,
+    depth: Depth = "county",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> OverdueOverview:
+    return await service.overdue_overview(
+        session, who, depth=depth, region_code=region_code, limit=limit, settings=settings, now=now
+    )
+
+
+@router.get(
+    "/lowest-index", summary="The subjects with the lowest integrity index", responses=problem_responses(NotFound)
+)
+async def lowest_index(
+    session: SessionDep,
+    who: IntegrityReader,
+    framework: Annotated[str, Query(max_length=40)] = "323-team",
+    period: Annotated[str | None, Query(pattern=PERIOD, description="default: the latest computed")] = None,
+    region_code: Region = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> list[ResultOut]:
+    return await service.lowest_index(
+        session, who, framework_code=framework, period=period, region_code=region_code, limit=limit
+    )
+
+
+@router.get("/top-rules", summary="The rules firing most (occurrences in the last days)")
+async def top_rules(
+    session: SessionDep,
+    who: IntegrityReader,
+    now: NowDep,
+    days: Annotated[int, Query(ge=1, le=3660)] = 30,
+    region_code: Region = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> list[RuleFrequency]:
+    return await service.top_rules(session, who, days=days, region_code=region_code, limit=limit, now=now)

@@ -1,0 +1,18 @@
+"""One computed integrity index (廉情指数) with its breakdown."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+
+from integrity import service
+from integrity.deps import IntegrityReader, SessionDep
+from integrity.schemas import ResultDetail
+
+router = APIRouter(prefix="/v1/integrity/index-results", tags=["integrity index"])
+
+
+@router.get("/{result_id}", summary="A result with its first- and second-level values")
+async def get_result(result_id: uuid.UUID, session: SessionDep, who: IntegrityReader) -> ResultDetail:
+    return await service.get_result(session, who, result_id)

@@ -1,0 +1,24 @@
+"""Units (by USCC): what the other services reported about them, per period."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from integrity import service
+from integrity.deps import IntegrityReader, SessionDep
+from integrity.periods import PATTERN as PERIOD
+from integrity.schemas import UnitActivityOut
+
+router = APIRouter(prefix="/v1/integrity/units", tags=["integrity index"])
+
+
+@router.get("/{unit_uscc}/activity", summary="Warnings, complaints and approval timeliness of a unit in a period")
+async def unit_activity(
+    session: SessionDep,
+    who: IntegrityReader,
+    unit_uscc: Annotated[str, Path(min_length=18, max_length=18)],
+    period: Annotated[str, Query(pattern=PERIOD, examples=["2026"])],
+) -> UnitActivityOut:
+    return await service.unit_activity(session, who, unit_uscc.upper(), period=period)
