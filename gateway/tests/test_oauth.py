@@ -120,3 +120,29 @@ async def test_key_rotation_publishes_next_before_use_and_old_tokens_keep_workin
     assert old_kid in after and new_kid in after and len(after) == 3
     listed = await gateway.get("/v1/admin/clients", headers={"Authorization": f"Bearer {old_token}"})
     assert listed.status_code == 200, "a token signed by the previous key is still valid"
+
+
+async def test_cors_lets_the_configured_frontend_origin_in_and_no_other(gateway_settings):
+    from asgi_lifespan import LifespanManager
+    from gateway.app import create_app
+
+    gateway_settings.cors_origins = "https://inspect.sunlight.example"
+    app = create_app(gateway_settings)
+    async with (
+        LifespanManager(app.api),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client,
+    ):
+        preflight = await client.options(
+            "/v1/integrity/warnings",
+            headers={
+                "Origin": "https://inspect.sunlight.example",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "authorization",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://inspect.sunlight.example"
+        other = await client.options(
+            "/v1/integrity/warnings", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+        )
+        assert "access-control-allow-origin" not in other.headers

@@ -77,8 +77,28 @@ class GatewayApp:
         await self.api(scope, receive, send)
 
 
-def create_app(settings: GatewaySettings | None = None) -> GatewayApp:
+def create_app(settings: GatewaySettings | None = None) -> Any:
+    """The gateway ASGI app (wrapped in CORS when ``SUNLIGHT_CORS_ORIGINS`` names the frontend's origins)."""
     settings = settings or GatewaySettings()
+    gateway = build_gateway(settings)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if not origins:
+        return gateway
+    from starlette.middleware.cors import CORSMiddleware
+
+    wrapped = CORSMiddleware(
+        gateway,
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+        expose_headers=["X-Request-Id", "Idempotent-Replayed", "Retry-After", "Location"],
+        max_age=600,
+    )
+    wrapped.api = gateway.api  # type: ignore[attr-defined]
+    return wrapped
+
+
+def build_gateway(settings: GatewaySettings) -> GatewayApp:
     configure_logging(settings.log_level, json_lines=settings.log_json)
     metrics = Metrics("gateway")
     openapi_cache: dict[str, Any] = {"at": 0.0, "doc": None}

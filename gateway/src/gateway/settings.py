@@ -35,6 +35,9 @@ class GatewaySettings(CommonSettings):
     rate_limit_token: str = "30/minute"  # noqa: S105 - a rate, not a secret
     rate_limit_storage: str = "memory://"  # redis://127.0.0.1:6379/0 for several replicas
 
+    # browsers: origins allowed to call the API (the frontend), comma-separated; empty = none
+    cors_origins: str = ""
+
     # proxy
     proxy_connect_timeout: float = 2.0
     proxy_read_timeout: float = 30.0
