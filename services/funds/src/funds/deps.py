@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
 from sunlight.deps import IdempotencyKeyDep, PageDep, SessionDep, scoped
+
+from funds.settings import FundsSettings
 
 FundsReader = scoped("funds:read")
 FundsWriter = scoped("funds:write")
+FundsAdmin = scoped("funds:admin")
 
-__all__ = ["FundsReader", "FundsWriter", "IdempotencyKeyDep", "PageDep", "SessionDep"]
+
+def get_settings(request: Request) -> FundsSettings:
+    return cast(FundsSettings, request.app.state.settings)
+
+
+SettingsDep = Annotated[FundsSettings, Depends(get_settings)]
+
+__all__ = [
+    "FundsAdmin",
+    "FundsReader",
+    "FundsWriter",
+    "IdempotencyKeyDep",
+    "PageDep",
+    "SessionDep",
+    "SettingsDep",
+]

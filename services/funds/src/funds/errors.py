@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from sunlight.errors import Conflict, InvalidInput
+from sunlight.errors import Conflict, InvalidInput, PayloadTooLarge, Problem
 
 
 class Overspend(Conflict):
-    """A node tried to pass on or spend more than it holds (the refusal is recorded and warned)."""
+    """A node tried to pass on or spend more than it holds (the refusal is recorded and warned).
+
+    ``limit`` says which balance was short: ``quota``, ``cash``, ``allocation`` (the child's
+    allocation not yet paid) or ``budget_line``; ``available_fen`` is what was there.
+    """
 
     slug, title = "overspend", "The movement exceeds what the node holds"
 
 
+class Frozen(Conflict):
+    """The node, payee or programme is held pending review by a disposition (冻结)."""
+
+    slug, title = "frozen", "The subject is held pending review"
+
+
 class NotAChild(InvalidInput):
     slug, title = "not-a-child", "Money moves from a node to one of its own children"
+
+
+class NotTheParent(InvalidInput):
+    slug, title = "not-the-parent", "Money comes back from a node to its own parent"
 
 
 class RootExists(Conflict):
@@ -25,3 +39,41 @@ class RegionOutsideParent(InvalidInput):
 
 class DuplicateCode(Conflict):
     slug, title = "duplicate-code", "A programme with this code exists"
+
+
+class UnknownBudgetLine(InvalidInput):
+    slug, title = "unknown-budget-line", "The programme has no such budget line"
+
+
+class RefundExceedsPayment(InvalidInput):
+    slug, title = "refund-exceeds-payment", "A refund is larger than what is left of the payment"
+
+
+class NotAPayment(InvalidInput):
+    slug, title = "not-a-payment", "Only an expend movement can be refunded by its payee"
+
+
+class BatchInvalid(InvalidInput):
+    """At least one record of a batch is wrong; ``errors`` lists each (index, pointer, type, message)."""
+
+    slug, title = "batch-invalid", "The batch was refused: nothing was written"
+
+
+class BatchTooLarge(PayloadTooLarge):
+    slug, title = "batch-too-large", "The batch has too many records or bytes"
+
+
+class BatchKeyReused(InvalidInput):
+    slug, title = "batch-key-reused", "This batch key was used with a different batch"
+
+
+class UnsupportedBatchFormat(Problem):
+    slug, title, status = "unsupported-batch-format", "Send application/json (an array) or application/x-ndjson", 415
+
+
+class ImportInvalid(InvalidInput):
+    slug, title = "import-invalid", "The file cannot be imported"
+
+
+class FutureScan(InvalidInput):
+    slug, title = "future-scan", "A scan cannot be run as of a time in the future"

@@ -1,14 +1,65 @@
-"""Funds queries. Never commits: the service function owns the transaction."""
+"""Funds queries. Never commits: the service function owns the transaction.
+
+Row locks (``for_update``) are always taken in one global order — nodes by id, then the
+payee, then budget lines — so two writers never wait on each other in a circle.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight.codes import region_prefix
+from sunlight.errors import BadRequest
+from sunlight.pagination import PageParams
 
-from funds.models import Movement, Node, Programme, RefusedMovement
+from funds.models import (
+    Acceptance,
+    Audit,
+    AuditFinding,
+    BudgetLine,
+    FundsWarning,
+    Hold,
+    Movement,
+    MovementBatch,
+    MovementKind,
+    Node,
+    Payee,
+    Programme,
+    RefusedMovement,
+    WatchEntry,
+)
+from funds.schemas import WarningFilter
+
+
+def in_regions(column: Any, prefixes: Sequence[str]) -> ColumnElement[bool]:
+    """``column`` lies in one of the principal's regions (prefix match; ``""`` is everywhere)."""
+    if not prefixes:
+        return false()
+    return or_(*[column.startswith(p) for p in prefixes])
+
+
+def _page(query: Any, page: PageParams, stamp: Any, ident: Any) -> Any:
+    """Newest first by (stamp, id), continuing after the cursor's key."""
+    after = page.after()
+    if after:
+        try:
+            seen, last = after[0], uuid.UUID(str(after[1]))
+            if isinstance(seen, str) and "T" in seen:
+                seen = datetime.fromisoformat(seen)
+            elif isinstance(seen, str):
+                seen = date.fromisoformat(seen)
+        except (ValueError, IndexError, TypeError):
+            raise BadRequest("the cursor is not one this API gave out", field="cursor") from None
+        query = query.where(or_(stamp < seen, and_(stamp == seen, ident < last)))
+    return query.order_by(stamp.desc(), ident.desc()).limit(page.limit + 1)
+
+
+# --- programmes and budget lines -----------------------------------------------------------------
 
 
 async def programme(session: AsyncSession, programme_id: uuid.UUID) -> Programme | None:
@@ -19,12 +70,71 @@ async def programme_by_code(session: AsyncSession, code: str) -> Programme | Non
     return (await session.execute(select(Programme).where(Programme.code == code))).scalar_one_or_none()
 
 
+async def programmes_by_ids(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Programme]:
+    if not ids:
+        return {}
+    rows = (await session.execute(select(Programme).where(Programme.id.in_(ids)))).scalars().all()  # type: ignore[attr-defined]
+    return {p.id: p for p in rows}
+
+
+async def programmes(
+    session: AsyncSession,
+    prefixes: Sequence[str],
+    page: PageParams,
+    *,
+    fiscal_year: int | None = None,
+    category: str | None = None,
+    region_code: str | None = None,
+) -> Sequence[Programme]:
+    query = select(Programme).where(in_regions(Programme.region_code, prefixes))
+    if fiscal_year is not None:
+        query = query.where(Programme.fiscal_year == fiscal_year)
+    if category:
+        query = query.where(Programme.category == category)
+    if region_code:
+        query = query.where(Programme.region_code.startswith(region_prefix(region_code)))  # type: ignore[attr-defined]
+    return (await session.execute(_page(query, page, Programme.created_at, Programme.id))).scalars().all()
+
+
+async def budget_lines(session: AsyncSession, programme_ids: Collection[uuid.UUID]) -> Sequence[BudgetLine]:
+    if not programme_ids:
+        return []
+    query = select(BudgetLine).where(BudgetLine.programme_id.in_(programme_ids)).order_by(BudgetLine.code)  # type: ignore[attr-defined]
+    return (await session.execute(query)).scalars().all()
+
+
+async def lock_budget_lines(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, BudgetLine]:
+    if not ids:
+        return {}
+    query = select(BudgetLine).where(BudgetLine.id.in_(ids)).order_by(BudgetLine.id).with_for_update()  # type: ignore[attr-defined]
+    return {line.id: line for line in (await session.execute(query)).scalars().all()}
+
+
+async def budget_line(session: AsyncSession, line_id: uuid.UUID) -> BudgetLine | None:
+    return await session.get(BudgetLine, line_id)
+
+
+# --- nodes -------------------------------------------------------------------------------------
+
+
 async def node(session: AsyncSession, node_id: uuid.UUID, *, for_update: bool = False) -> Node | None:
     """A node; ``for_update`` takes its row lock on PostgreSQL (SQLite transactions are already exclusive)."""
     query = select(Node).where(Node.id == node_id)
     if for_update:
         query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def nodes_by_ids(
+    session: AsyncSession, ids: Collection[uuid.UUID], *, for_update: bool = False
+) -> dict[uuid.UUID, Node]:
+    """Several nodes; with ``for_update`` their locks are taken in id order (no deadlocks between writers)."""
+    if not ids:
+        return {}
+    query = select(Node).where(Node.id.in_(ids)).order_by(Node.id)  # type: ignore[attr-defined]
+    if for_update:
+        query = query.with_for_update()
+    return {n.id: n for n in (await session.execute(query)).scalars().all()}
 
 
 async def root_of(session: AsyncSession, programme_id: uuid.UUID) -> Node | None:
@@ -37,9 +147,376 @@ async def nodes_of(session: AsyncSession, programme_id: uuid.UUID) -> Sequence[N
     return (await session.execute(query)).scalars().all()
 
 
-def add_movement(session: AsyncSession, movement: Movement) -> None:
-    session.add(movement)
+async def all_nodes(session: AsyncSession) -> Sequence[Node]:
+    return (await session.execute(select(Node).order_by(Node.programme_id, Node.created_at))).scalars().all()
 
 
-def add_refusal(session: AsyncSession, refusal: RefusedMovement) -> None:
-    session.add(refusal)
+async def parent_ids(session: AsyncSession) -> set[uuid.UUID]:
+    """Ids of every node that has at least one child."""
+    query = select(Node.parent_id).where(Node.parent_id.is_not(None)).distinct()  # type: ignore[union-attr]
+    return {row for row in (await session.execute(query)).scalars().all() if row is not None}
+
+
+# --- payees ------------------------------------------------------------------------------------
+
+
+async def payee(session: AsyncSession, payee_id: uuid.UUID) -> Payee | None:
+    return await session.get(Payee, payee_id)
+
+
+async def payees_by_ids(
+    session: AsyncSession, ids: Collection[uuid.UUID], *, for_update: bool = False
+) -> dict[uuid.UUID, Payee]:
+    if not ids:
+        return {}
+    query = select(Payee).where(Payee.id.in_(ids)).order_by(Payee.id)  # type: ignore[attr-defined]
+    if for_update:
+        query = query.with_for_update()
+    return {p.id: p for p in (await session.execute(query)).scalars().all()}
+
+
+async def payees_by_identity(session: AsyncSession, identities: Collection[str]) -> dict[str, Payee]:
+    if not identities:
+        return {}
+    query = select(Payee).where(Payee.identity.in_(identities))  # type: ignore[attr-defined]
+    return {p.identity: p for p in (await session.execute(query)).scalars().all()}
+
+
+async def payees_matching(session: AsyncSession, *, usccs: Collection[str], id_hashes: Collection[str]) -> list[Payee]:
+    clauses = []
+    if usccs:
+        clauses.append(Payee.uscc.in_(usccs))  # type: ignore[union-attr]
+    if id_hashes:
+        clauses.append(Payee.id_hash.in_(id_hashes))  # type: ignore[union-attr]
+    if not clauses:
+        return []
+    return list((await session.execute(select(Payee).where(or_(*clauses)))).scalars().all())
+
+
+# --- movements and refusals ------------------------------------------------------------------------
+
+
+async def movement(session: AsyncSession, movement_id: uuid.UUID, *, for_update: bool = False) -> Movement | None:
+    query = select(Movement).where(Movement.id == movement_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def movements_by_ids(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Movement]:
+    if not ids:
+        return {}
+    rows = (await session.execute(select(Movement).where(Movement.id.in_(ids)))).scalars().all()  # type: ignore[attr-defined]
+    return {m.id: m for m in rows}
+
+
+async def movements(
+    session: AsyncSession,
+    prefixes: Sequence[str],
+    page: PageParams,
+    *,
+    programme_id: uuid.UUID | None = None,
+    node_id: uuid.UUID | None = None,
+    kind: MovementKind | None = None,
+    payee_id: uuid.UUID | None = None,
+    batch_id: uuid.UUID | None = None,
+) -> Sequence[Movement]:
+    query = select(Movement).where(in_regions(Movement.region_code, prefixes))
+    if programme_id:
+        query = query.where(Movement.programme_id == programme_id)
+    if node_id:
+        query = query.where(or_(Movement.from_node_id == node_id, Movement.to_node_id == node_id))
+    if kind:
+        query = query.where(Movement.kind == kind)
+    if payee_id:
+        query = query.where(Movement.payee_id == payee_id)
+    if batch_id:
+        query = query.where(Movement.batch_id == batch_id)
+    return (await session.execute(_page(query, page, Movement.recorded_at, Movement.id))).scalars().all()
+
+
+async def programme_movements(session: AsyncSession, programme_id: uuid.UUID) -> Sequence[Movement]:
+    query = (
+        select(Movement)
+        .where(Movement.programme_id == programme_id)
+        .order_by(Movement.occurred_on, Movement.recorded_at, Movement.id)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def node_movements(session: AsyncSession, node_ids: Collection[uuid.UUID]) -> Sequence[Movement]:
+    """Every movement into or out of these nodes (for the time-based rules)."""
+    if not node_ids:
+        return []
+    query = (
+        select(Movement)
+        .where(or_(Movement.from_node_id.in_(node_ids), Movement.to_node_id.in_(node_ids)))  # type: ignore[union-attr]
+        .order_by(Movement.occurred_on, Movement.id)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def inflows(session: AsyncSession, node_ids: Collection[uuid.UUID]) -> Sequence[Movement]:
+    """Budget, allocations and disbursements into these nodes."""
+    if not node_ids:
+        return []
+    kinds = (MovementKind.BUDGET, MovementKind.ALLOCATE, MovementKind.DISBURSE)
+    query = (
+        select(Movement)
+        .where(Movement.to_node_id.in_(node_ids), Movement.kind.in_(kinds))  # type: ignore[union-attr, attr-defined]
+        .order_by(Movement.occurred_on, Movement.recorded_at)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def payments_of_payees(
+    session: AsyncSession, payee_ids: Collection[uuid.UUID], *, since: date
+) -> Sequence[Movement]:
+    """Expend movements to these payees on or after ``since`` (history for the payment rules)."""
+    if not payee_ids:
+        return []
+    query = select(Movement).where(
+        Movement.kind == MovementKind.EXPEND,
+        Movement.payee_id.in_(payee_ids),  # type: ignore[union-attr]
+        Movement.occurred_on >= since,
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def programme_payee_totals(
+    session: AsyncSession, pairs: Collection[tuple[uuid.UUID, uuid.UUID]]
+) -> dict[tuple[uuid.UUID, uuid.UUID], tuple[int, list[uuid.UUID]]]:
+    """Net amount paid per (programme, payee), and the payment ids, for the per-head standard."""
+    if not pairs:
+        return {}
+    programmes = {p for p, _ in pairs}
+    payees = {q for _, q in pairs}
+    query = select(
+        Movement.programme_id, Movement.payee_id, Movement.id, Movement.amount_fen - Movement.refunded_fen
+    ).where(
+        Movement.kind == MovementKind.EXPEND,
+        Movement.programme_id.in_(programmes),  # type: ignore[attr-defined]
+        Movement.payee_id.in_(payees),  # type: ignore[union-attr]
+    )
+    out: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, list[uuid.UUID]]] = {}
+    for programme_id, payee_id, movement_id, net in (await session.execute(query)).all():
+        total, ids = out.get((programme_id, payee_id), (0, []))
+        out[(programme_id, payee_id)] = (total + int(net), [*ids, movement_id])
+    return out
+
+
+async def expend_amounts(
+    session: AsyncSession, *, start: date, end: date, node_ids: Collection[uuid.UUID] | None = None
+) -> dict[uuid.UUID, list[int]]:
+    """Payment amounts per paying node with ``start <= occurred_on < end`` (Benford)."""
+    query = select(Movement.from_node_id, Movement.amount_fen).where(
+        Movement.kind == MovementKind.EXPEND, Movement.occurred_on >= start, Movement.occurred_on < end
+    )
+    if node_ids is not None:
+        query = query.where(Movement.from_node_id.in_(node_ids))  # type: ignore[union-attr]
+    out: dict[uuid.UUID, list[int]] = {}
+    for node_id, amount in (await session.execute(query)).all():
+        out.setdefault(node_id, []).append(int(amount))
+    return out
+
+
+async def refusals(
+    session: AsyncSession, prefixes: Sequence[str], page: PageParams, *, programme_id: uuid.UUID | None = None
+) -> Sequence[RefusedMovement]:
+    query = select(RefusedMovement).where(in_regions(RefusedMovement.region_code, prefixes))
+    if programme_id:
+        query = query.where(RefusedMovement.programme_id == programme_id)
+    return (await session.execute(_page(query, page, RefusedMovement.recorded_at, RefusedMovement.id))).scalars().all()
+
+
+async def batch(session: AsyncSession, client_id: str, batch_key: str) -> MovementBatch | None:
+    query = select(MovementBatch).where(MovementBatch.client_id == client_id, MovementBatch.batch_key == batch_key)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+# --- acceptance and audit --------------------------------------------------------------------------
+
+
+async def passed_acceptances(session: AsyncSession, programme_ids: Collection[uuid.UUID]) -> Sequence[Acceptance]:
+    if not programme_ids:
+        return []
+    query = select(Acceptance).where(Acceptance.programme_id.in_(programme_ids), Acceptance.result == "passed")  # type: ignore[attr-defined]
+    return (await session.execute(query)).scalars().all()
+
+
+async def acceptances(
+    session: AsyncSession,
+    prefixes: Sequence[str],
+    page: PageParams,
+    *,
+    programme_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+) -> Sequence[Acceptance]:
+    query = select(Acceptance).where(in_regions(Acceptance.region_code, prefixes))
+    if programme_id:
+        query = query.where(Acceptance.programme_id == programme_id)
+    if subject_id:
+        query = query.where(Acceptance.subject_id == subject_id)
+    return (await session.execute(_page(query, page, Acceptance.recorded_at, Acceptance.id))).scalars().all()
+
+
+async def audits(
+    session: AsyncSession,
+    prefixes: Sequence[str],
+    page: PageParams,
+    *,
+    programme_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+) -> Sequence[Audit]:
+    query = select(Audit).where(in_regions(Audit.region_code, prefixes))
+    if programme_id:
+        query = query.where(Audit.programme_id == programme_id)
+    if subject_id:
+        query = query.where(Audit.subject_id == subject_id)
+    return (await session.execute(_page(query, page, Audit.recorded_at, Audit.id))).scalars().all()
+
+
+async def programme_audits(session: AsyncSession, programme_id: uuid.UUID) -> Sequence[Audit]:
+    return (await session.execute(select(Audit).where(Audit.programme_id == programme_id))).scalars().all()
+
+
+async def audit(session: AsyncSession, audit_id: uuid.UUID) -> Audit | None:
+    return await session.get(Audit, audit_id)
+
+
+async def findings_of(session: AsyncSession, audit_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[AuditFinding]]:
+    if not audit_ids:
+        return {}
+    query = select(AuditFinding).where(AuditFinding.audit_id.in_(audit_ids)).order_by(AuditFinding.rectify_by)  # type: ignore[attr-defined]
+    out: dict[uuid.UUID, list[AuditFinding]] = {}
+    for finding in (await session.execute(query)).scalars().all():
+        out.setdefault(finding.audit_id, []).append(finding)
+    return out
+
+
+async def finding(session: AsyncSession, finding_id: uuid.UUID, *, for_update: bool = False) -> AuditFinding | None:
+    query = select(AuditFinding).where(AuditFinding.id == finding_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def overdue_findings(session: AsyncSession, today: date) -> Sequence[tuple[AuditFinding, Audit]]:
+    query = (
+        select(AuditFinding, Audit)
+        .join(Audit, Audit.id == AuditFinding.audit_id)  # type: ignore[arg-type]
+        .where(AuditFinding.rectified_on.is_(None), AuditFinding.rectify_by < today)  # type: ignore[union-attr]
+    )
+    return [(f, a) for f, a in (await session.execute(query)).all()]
+
+
+# --- watch lists -----------------------------------------------------------------------------------
+
+
+async def watch_matches(
+    session: AsyncSession, *, usccs: Collection[str], id_hashes: Collection[str]
+) -> Sequence[WatchEntry]:
+    clauses = []
+    if usccs:
+        clauses.append(and_(WatchEntry.watch_list == "debarred", WatchEntry.uscc.in_(usccs)))  # type: ignore[union-attr]
+    if id_hashes:
+        clauses.append(and_(WatchEntry.watch_list != "debarred", WatchEntry.id_hash.in_(id_hashes)))  # type: ignore[union-attr]
+    if not clauses:
+        return []
+    return (await session.execute(select(WatchEntry).where(or_(*clauses)))).scalars().all()
+
+
+async def watch_entries(session: AsyncSession, prefixes: Sequence[str], page: PageParams) -> Sequence[WatchEntry]:
+    query = select(WatchEntry).where(in_regions(WatchEntry.region_code, prefixes))
+    return (await session.execute(_page(query, page, WatchEntry.created_at, WatchEntry.id))).scalars().all()
+
+
+async def payments_to(session: AsyncSession, payee_ids: Collection[uuid.UUID]) -> Sequence[Movement]:
+    if not payee_ids:
+        return []
+    query = select(Movement).where(Movement.kind == MovementKind.EXPEND, Movement.payee_id.in_(payee_ids))  # type: ignore[union-attr]
+    return (await session.execute(query.order_by(Movement.occurred_on))).scalars().all()
+
+
+# --- warnings and holds ----------------------------------------------------------------------------
+
+
+async def warnings_by_keys(session: AsyncSession, keys: Collection[str]) -> dict[str, FundsWarning]:
+    if not keys:
+        return {}
+    query = select(FundsWarning).where(FundsWarning.dedupe_key.in_(keys)).with_for_update()  # type: ignore[attr-defined]
+    return {w.dedupe_key: w for w in (await session.execute(query)).scalars().all()}
+
+
+async def warnings(
+    session: AsyncSession, prefixes: Sequence[str], where: WarningFilter, page: PageParams
+) -> Sequence[FundsWarning]:
+    query = select(FundsWarning).where(in_regions(FundsWarning.region_code, prefixes))
+    for name in ("rule_id", "level", "status", "subject_kind", "subject_id", "programme_id", "dedupe_key"):
+        value = getattr(where, name)
+        if value is not None:
+            query = query.where(getattr(FundsWarning, name) == value)
+    return (await session.execute(_page(query, page, FundsWarning.last_raised_at, FundsWarning.id))).scalars().all()
+
+
+async def open_warnings_on(
+    session: AsyncSession, subjects: Iterable[tuple[str, str]], *, programme_id: uuid.UUID | None = None
+) -> Sequence[FundsWarning]:
+    """Open warnings about any of these (kind, id) subjects, or anywhere in ``programme_id``."""
+    clauses = [and_(FundsWarning.subject_kind == k, FundsWarning.subject_id == i) for k, i in subjects]
+    if programme_id is not None:
+        clauses.append(FundsWarning.programme_id == programme_id)
+    if not clauses:
+        return []
+    query = (
+        select(FundsWarning)
+        .where(or_(*clauses), FundsWarning.status.in_(("open", "in_progress", "in_disposition")))  # type: ignore[attr-defined]
+        .order_by(FundsWarning.first_raised_at)
+        .with_for_update()
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def held(session: AsyncSession, subjects: Iterable[tuple[str, uuid.UUID]]) -> set[tuple[str, uuid.UUID]]:
+    """Which of these (kind, id) subjects are held pending review."""
+    pairs = list(subjects)
+    if not pairs:
+        return set()
+    clauses = [and_(Hold.subject_kind == k, Hold.subject_id == i) for k, i in pairs]
+    rows = (await session.execute(select(Hold.subject_kind, Hold.subject_id).where(or_(*clauses)))).all()
+    return {(k, i) for k, i in rows}
+
+
+async def held_ids(session: AsyncSession, kind: str, ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    if not ids:
+        return set()
+    query = select(Hold.subject_id).where(Hold.subject_kind == kind, Hold.subject_id.in_(ids))  # type: ignore[attr-defined]
+    return set((await session.execute(query)).scalars().all())
+
+
+async def holds_of(session: AsyncSession, dedupe_key: str) -> Sequence[Hold]:
+    return (await session.execute(select(Hold).where(Hold.dedupe_key == dedupe_key))).scalars().all()
+
+
+async def frozen_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
+    if not keys:
+        return set()
+    query = select(Hold.dedupe_key).where(Hold.dedupe_key.in_(keys)).distinct()  # type: ignore[attr-defined]
+    return set((await session.execute(query)).scalars().all())
+
+
+async def delete_holds(session: AsyncSession, dedupe_key: str) -> None:
+    await session.execute(delete(Hold).where(Hold.dedupe_key == dedupe_key))
+
+
+async def count(session: AsyncSession, model: Any) -> int:
+    return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def scan_movements(session: AsyncSession, parents: Collection[uuid.UUID]) -> Sequence[Movement]:
+    """Every movement but the payments of nodes without children (the bulk of a ledger): what the
+    pass-down and idle-funds rules read."""
+    query = select(Movement).where(
+        or_(Movement.kind != MovementKind.EXPEND, Movement.from_node_id.in_(parents))  # type: ignore[union-attr]
+    )
+    return (await session.execute(query.order_by(Movement.occurred_on, Movement.id))).scalars().all()

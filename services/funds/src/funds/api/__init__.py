@@ -1,5 +1,14 @@
 """One router module per resource."""
 
-from funds.api import movements, programmes
+from funds.api import disclosure, imports, movements, nodes, programmes, records, warnings, watchlist
 
-routers = [programmes.router, movements.router]
+routers = [
+    programmes.router,
+    nodes.router,
+    movements.router,
+    records.router,
+    warnings.router,
+    watchlist.router,
+    imports.router,
+    disclosure.router,
+]

@@ -1,27 +1,141 @@
-"""The ledger of movements (资金拨付)."""
+"""The ledger of movements (资金拨付/支出): one at a time, in bulk, and read back."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from sunlight.errors import NotFound, problem_responses
+import uuid
+from typing import Annotated
 
-from funds import service
-from funds.deps import FundsWriter, IdempotencyKeyDep, SessionDep
-from funds.errors import NotAChild, Overspend
-from funds.schemas import MovementIn, MovementOut
+from fastapi import APIRouter, Query, Request, Response
+from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
+from sunlight.pagination import Page
 
-router = APIRouter(prefix="/v1/funds/movements", tags=["movements"])
+from funds import ledger, service, trace
+from funds.api.body import read_body
+from funds.deps import FundsReader, FundsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
+from funds.errors import (
+    BatchInvalid,
+    BatchKeyReused,
+    BatchTooLarge,
+    Frozen,
+    NotAChild,
+    NotAPayment,
+    NotTheParent,
+    Overspend,
+    RefundExceedsPayment,
+    UnknownBudgetLine,
+    UnsupportedBatchFormat,
+)
+from funds.models import MovementKind
+from funds.schemas import BatchOut, MovementIn, MovementOut, PayeeOut, PaymentPathOut, RefusalOut
+
+router = APIRouter(prefix="/v1/funds", tags=["movements"])
+
+BATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The records: a JSON array of movements, or one movement per line (NDJSON).",
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/MovementIn"}}},
+            "application/x-ndjson": {"schema": {"type": "string", "description": "one MovementIn per line"}},
+        },
+    }
+}
 
 
 @router.post(
-    "",
+    "/movements",
     status_code=201,
-    summary="Record a movement (allocate from a node to a child)",
-    responses=problem_responses(Overspend, NotAChild, NotFound),
+    summary="Record a movement: allocate, disburse, expend, refund or adjust",
+    responses=problem_responses(
+        Overspend, Frozen, NotAChild, NotTheParent, NotFound, UnknownBudgetLine, RefundExceedsPayment, NotAPayment
+    ),
 )
 async def record_movement(
-    body: MovementIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep
+    body: MovementIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep, settings: SettingsDep
 ) -> MovementOut:
-    """Refused with 409 ``…/overspend`` (and ``available_fen``) when the source holds too little;
-    the refused attempt is recorded and raises the red warning FUNDS-OVERSPEND."""
-    return await service.record_movement(session, who, body, key=key)
+    """Refused with 409 ``…/overspend`` (and ``available_fen``, ``limit``) when the source holds too little;
+    the refused attempt is recorded and raises the red warning FUNDS-OVERSPEND. Refused with 409
+    ``…/frozen`` when a disposition holds the node, payee or programme. Payments are screened by the
+    payment rules as they are recorded."""
+    return await ledger.record_movement(session, settings, who, body, key=key)
+
+
+@router.post(
+    "/movements/batch",
+    status_code=201,
+    summary="Record a batch of movements, all or nothing",
+    responses={
+        200: {"description": "The batch was written before under this key; its result again"},
+        **problem_responses(BatchInvalid, BatchTooLarge, BatchKeyReused, UnsupportedBatchFormat, ForbiddenRegion),
+    },
+    openapi_extra=BATCH_BODY,
+)
+async def import_batch(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    who: FundsWriter,
+    settings: SettingsDep,
+    batch_key: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=120,
+            pattern=r"^[\x21-\x7e]+$",
+            description="The batch's own key: sending the same batch again replays its result",
+        ),
+    ],
+) -> BatchOut:
+    """Every record is checked first (schema, tree, regions, holds, balances in order); one wrong record
+    refuses the whole batch with 422 ``…/batch-invalid`` and a list of ``errors`` (index, JSON pointer,
+    type, message). At most ``batch_max_records`` records (413 beyond)."""
+    raw = await read_body(request, settings.batch_max_bytes)
+    out, replayed = await ledger.import_batch(
+        session, settings, who, raw=raw, content_type=request.headers.get("content-type", ""), batch_key=batch_key
+    )
+    if replayed:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return out
+
+
+@router.get("/movements", summary="Movements in the caller's regions, newest first")
+async def list_movements(
+    session: SessionDep,
+    who: FundsReader,
+    page: PageDep,
+    programme_id: uuid.UUID | None = None,
+    node_id: uuid.UUID | None = None,
+    kind: MovementKind | None = None,
+    payee_id: uuid.UUID | None = None,
+    batch_id: uuid.UUID | None = None,
+) -> Page[MovementOut]:
+    return await service.list_movements(
+        session, who, page, programme_id=programme_id, node_id=node_id, kind=kind, payee_id=payee_id, batch_id=batch_id
+    )
+
+
+@router.get("/movements/{movement_id}", summary="One movement", responses=problem_responses(NotFound))
+async def get_movement(movement_id: uuid.UUID, session: SessionDep, who: FundsReader) -> MovementOut:
+    return await ledger.movement_out(session, await service.get_movement(session, who, movement_id))
+
+
+@router.get(
+    "/movements/{movement_id}/path",
+    summary="The path of a payment back through every node to its budget line",
+    responses=problem_responses(NotFound),
+)
+async def payment_path(movement_id: uuid.UUID, session: SessionDep, who: FundsReader) -> PaymentPathOut:
+    return await trace.payment_path(session, who, movement_id)
+
+
+@router.get("/refusals", summary="Refused movement attempts (overspends, held subjects), newest first")
+async def list_refusals(
+    session: SessionDep, who: FundsReader, page: PageDep, programme_id: uuid.UUID | None = None
+) -> Page[RefusalOut]:
+    return await service.list_refusals(session, who, page, programme_id=programme_id)
+
+
+@router.get("/payees/{payee_id}", summary="One payee (persons masked)", responses=problem_responses(NotFound))
+async def get_payee(payee_id: uuid.UUID, session: SessionDep, who: FundsReader) -> PayeeOut:
+    return await service.get_payee(session, who, payee_id)

@@ -1,16 +1,20 @@
-"""Programmes (专项资金项目) and their node trees."""
+"""Programmes (专项资金项目), their node trees, and their trace and funnel (资金追溯)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from sunlight.codes import RegionCode
 from sunlight.errors import NotFound, problem_responses
+from sunlight.pagination import Page
 
-from funds import service
-from funds.deps import FundsReader, FundsWriter, IdempotencyKeyDep, SessionDep
+from funds import service, trace
+from funds.deps import FundsReader, FundsWriter, IdempotencyKeyDep, PageDep, SessionDep
 from funds.errors import DuplicateCode, NotAChild, RegionOutsideParent, RootExists
-from funds.schemas import NodeIn, NodeOut, ProgrammeIn, ProgrammeOut
+from funds.schemas import FunnelOut, NodeIn, NodeOut, ProgrammeIn, ProgrammeOut, TraceOut
+from funds.service import TierOrder
 
 router = APIRouter(prefix="/v1/funds/programmes", tags=["programmes"])
 
@@ -19,23 +23,40 @@ router = APIRouter(prefix="/v1/funds/programmes", tags=["programmes"])
 async def create_programme(
     body: ProgrammeIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep
 ) -> ProgrammeOut:
+    """A programme with its allowed expenditure categories, its own thresholds and its budget lines
+    (which add up to the budget)."""
     return await service.create_programme(session, who, body, key=key)
+
+
+@router.get("", summary="Programmes in the caller's regions, newest first")
+async def list_programmes(
+    session: SessionDep,
+    who: FundsReader,
+    page: PageDep,
+    fiscal_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
+) -> Page[ProgrammeOut]:
+    return await service.list_programmes(
+        session, who, page, fiscal_year=fiscal_year, category=category, region_code=region_code
+    )
 
 
 @router.get("/{programme_id}", summary="One programme", responses=problem_responses(NotFound))
 async def get_programme(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> ProgrammeOut:
-    return ProgrammeOut.model_validate(await service.get_programme(session, who, programme_id))
+    return await service.read_programme(session, who, programme_id)
 
 
 @router.post(
     "/{programme_id}/nodes",
     status_code=201,
     summary="Add a node to the programme's tree",
-    responses=problem_responses(NotFound, RootExists, RegionOutsideParent, NotAChild),
+    responses=problem_responses(NotFound, RootExists, RegionOutsideParent, NotAChild, TierOrder),
 )
 async def create_node(
     programme_id: uuid.UUID, body: NodeIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep
 ) -> NodeOut:
+    """The first node (no ``parent_id``) is the root and receives the whole budget, as quota and as cash."""
     return await service.create_node(session, who, programme_id, body, key=key)
 
 
@@ -43,4 +64,23 @@ async def create_node(
     "/{programme_id}/nodes", summary="The programme's nodes with their balances", responses=problem_responses(NotFound)
 )
 async def list_nodes(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> list[NodeOut]:
-    return [NodeOut.model_validate(n) for n in await service.list_nodes(session, who, programme_id)]
+    return [service.node_out(n) for n in await service.list_nodes(session, who, programme_id)]
+
+
+@router.get(
+    "/{programme_id}/trace",
+    summary="The whole chain: received, passed on, spent and idle per node and per tier",
+    responses=problem_responses(NotFound),
+)
+async def trace_programme(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> TraceOut:
+    """``conserved`` is true when every parent passed on exactly what its children received."""
+    return await trace.trace(session, who, programme_id)
+
+
+@router.get(
+    "/{programme_id}/funnel",
+    summary="Budget → allocated → disbursed → spent → accepted → audited",
+    responses=problem_responses(NotFound),
+)
+async def funnel(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> FunnelOut:
+    return await trace.funnel(session, who, programme_id)

@@ -1,0 +1,79 @@
+"""Acceptance (验收) and audit (审计) records, and the rectification (整改) of audit findings."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+from sunlight.errors import InvalidInput, NotFound, problem_responses
+from sunlight.pagination import Page
+
+from funds import records
+from funds.deps import FundsReader, FundsWriter, IdempotencyKeyDep, PageDep, SessionDep
+from funds.records import AlreadyRectified, RectifiedBeforeAudit
+from funds.schemas import AcceptanceIn, AcceptanceOut, AuditFindingOut, AuditIn, AuditOut, RectificationIn
+
+router = APIRouter(prefix="/v1/funds", tags=["acceptance and audit"])
+
+
+@router.post(
+    "/acceptances",
+    status_code=201,
+    summary="Record an acceptance of a programme, node or payment",
+    responses=problem_responses(NotFound),
+)
+async def record_acceptance(
+    body: AcceptanceIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep
+) -> AcceptanceOut:
+    """A passed acceptance on the programme, the paying node or an ancestor allows the final payment
+    (otherwise FUNDS-ACCEPTANCE-MISSING)."""
+    return await records.record_acceptance(session, who, body, key=key)
+
+
+@router.get("/acceptances", summary="Acceptances in the caller's regions, newest first")
+async def list_acceptances(
+    session: SessionDep,
+    who: FundsReader,
+    page: PageDep,
+    programme_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+) -> Page[AcceptanceOut]:
+    return await records.list_acceptances(session, who, page, programme_id=programme_id, subject_id=subject_id)
+
+
+@router.post(
+    "/audits",
+    status_code=201,
+    summary="Record an audit with its findings and their rectification deadlines",
+    responses=problem_responses(NotFound, InvalidInput),
+)
+async def record_audit(body: AuditIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep) -> AuditOut:
+    """A finding still open after its ``rectify_by`` raises FUNDS-AUDIT-UNRECTIFIED."""
+    return await records.record_audit(session, who, body, key=key)
+
+
+@router.get("/audits", summary="Audits in the caller's regions, newest first")
+async def list_audits(
+    session: SessionDep,
+    who: FundsReader,
+    page: PageDep,
+    programme_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+) -> Page[AuditOut]:
+    return await records.list_audits(session, who, page, programme_id=programme_id, subject_id=subject_id)
+
+
+@router.post(
+    "/audits/{audit_id}/findings/{finding_id}/rectification",
+    summary="Record that an audit finding was rectified",
+    responses=problem_responses(NotFound, AlreadyRectified, RectifiedBeforeAudit),
+)
+async def rectify_finding(
+    audit_id: uuid.UUID,
+    finding_id: uuid.UUID,
+    body: RectificationIn,
+    session: SessionDep,
+    who: FundsWriter,
+    key: IdempotencyKeyDep,
+) -> AuditFindingOut:
+    return await records.rectify_finding(session, who, audit_id, finding_id, body, key=key)

@@ -1,0 +1,101 @@
+"""Information disclosure (信息公开): what anyone may read without a token.
+
+Programmes, their allocations down to township level, and the payments with their payees —
+organisations by name and USCC, persons by a partly hidden name only; never an ID number,
+an account, a warning or a refusal.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight.errors import NotFound
+from sunlight.pagination import Page, PageParams, make_page
+
+from funds import repository
+from funds.models import Movement, MovementKind, PayeeKind, Programme, Tier
+from funds.schemas import (
+    PublicAllocation,
+    PublicPayee,
+    PublicPayment,
+    PublicProgramme,
+    PublicProgrammeDetail,
+)
+from funds.service import stamp_key
+
+ALL_REGIONS = ("",)
+
+
+def public_programme(programme: Programme) -> PublicProgramme:
+    return PublicProgramme.model_validate(programme, from_attributes=True)
+
+
+async def _programme(session: AsyncSession, programme_id: uuid.UUID) -> Programme:
+    programme = await repository.programme(session, programme_id)
+    if programme is None:
+        raise NotFound("no such programme")
+    return programme
+
+
+async def list_programmes(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    region_code: str | None = None,
+    fiscal_year: int | None = None,
+    category: str | None = None,
+) -> Page[PublicProgramme]:
+    rows = await repository.programmes(
+        session, ALL_REGIONS, page, fiscal_year=fiscal_year, category=category, region_code=region_code
+    )
+    return make_page(rows, page, stamp_key, public_programme)
+
+
+async def programme_detail(session: AsyncSession, programme_id: uuid.UUID) -> PublicProgrammeDetail:
+    programme = await _programme(session, programme_id)
+    nodes = await repository.nodes_of(session, programme.id)
+    return PublicProgrammeDetail(
+        programme=public_programme(programme),
+        allocations=[
+            PublicAllocation(
+                node_id=n.id,
+                parent_id=n.parent_id,
+                tier=n.tier,
+                name=n.name,
+                region_code=n.region_code,
+                received_fen=n.received_fen,
+                passed_on_fen=n.passed_on_fen,
+                disbursed_in_fen=n.disbursed_in_fen,
+                spent_fen=n.spent_fen,
+            )
+            for n in nodes
+            if n.tier != Tier.BENEFICIARY
+        ],
+    )
+
+
+async def payments(session: AsyncSession, programme_id: uuid.UUID, page: PageParams) -> Page[PublicPayment]:
+    programme = await _programme(session, programme_id)
+    rows = await repository.movements(session, ALL_REGIONS, page, programme_id=programme.id, kind=MovementKind.EXPEND)
+    nodes = await repository.nodes_by_ids(session, {m.from_node_id for m in rows if m.from_node_id})
+    found = await repository.payees_by_ids(session, {m.payee_id for m in rows if m.payee_id})
+
+    def convert(movement: Movement) -> PublicPayment:
+        payee = found[movement.payee_id] if movement.payee_id else None
+        node = nodes.get(movement.from_node_id) if movement.from_node_id else None
+        return PublicPayment(
+            id=movement.id,
+            node_id=movement.from_node_id,
+            node_name=node.name if node else "",
+            occurred_on=movement.occurred_on,
+            amount_fen=movement.amount_fen - movement.refunded_fen,
+            category=movement.category,
+            payee=PublicPayee(
+                kind=payee.kind if payee else PayeeKind.ORGANISATION,
+                name=payee.label if payee else "",
+                uscc=payee.uscc if payee and payee.kind == PayeeKind.ORGANISATION else None,
+            ),
+        )
+
+    return make_page(rows, page, stamp_key, convert)

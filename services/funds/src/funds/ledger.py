@@ -1,0 +1,630 @@
+"""The ledger (资金台账): movements between nodes and to payees, with its invariants enforced at write time.
+
+One movement (``record_movement``) and a bulk batch (``import_batch``) go through the same
+steps: load and lock what the movements touch (nodes by id, payees, budget lines, refunded
+payments — always in that order), check each one against the tree, the caller's regions and
+the holds, check it against the balances it draws on, apply it, screen payments against the
+payment rules, and commit the rows, their events and the warnings once.
+
+A movement that would overspend is refused with 409 ``…/overspend``; the attempt is recorded
+(``RefusedMovement``) and raises FUNDS-OVERSPEND in the same commit. A held (frozen) node,
+payee or programme refuses allocations, disbursements and payments with 409 ``…/frozen``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight import idempotency
+from sunlight.auth import Principal
+from sunlight.db import utcnow
+from sunlight.errors import InvalidInput, NotFound, Problem
+from sunlight.events import add_event
+from sunlight.idempotency import IdempotencyKey
+
+from funds import alerts, events, payees, repository, rules, screening
+from funds.errors import (
+    BatchInvalid,
+    BatchKeyReused,
+    BatchTooLarge,
+    Frozen,
+    NotAChild,
+    NotAPayment,
+    NotTheParent,
+    Overspend,
+    RefundExceedsPayment,
+    UnknownBudgetLine,
+    UnsupportedBatchFormat,
+)
+from funds.models import (
+    BudgetLine,
+    Movement,
+    MovementBatch,
+    MovementKind,
+    Node,
+    Payee,
+    Programme,
+    RefusedMovement,
+)
+from funds.schemas import BatchOut, MovementIn, MovementOut, RecordError
+from funds.settings import FundsSettings
+
+K = MovementKind
+BLOCKED_WHEN_HELD = (K.ALLOCATE, K.DISBURSE, K.EXPEND)
+
+
+@dataclass
+class Draft:
+    """A movement checked against the tree, ready to be checked against the balances and applied."""
+
+    index: int
+    body: MovementIn
+    programme: Programme
+    source: Node | None  # the node money leaves (None for a payee's refund)
+    target: Node | None  # the node money arrives at (None for a payment)
+    line: BudgetLine | None = None
+    payment: Movement | None = None  # the payment a payee's refund pays back
+    payee: Payee | None = None
+    payee_is_new: bool = False
+
+    @property
+    def kind(self) -> MovementKind:
+        return MovementKind(self.body.kind)
+
+    @property
+    def amount(self) -> int:
+        return self.body.amount_fen
+
+    @property
+    def region_code(self) -> str:
+        node = self.source or self.target
+        assert node is not None
+        return node.region_code
+
+
+@dataclass
+class Shortfall:
+    limit: str  # quota | cash | allocation | budget_line
+    available_fen: int
+    node: Node
+
+
+@dataclass
+class Context:
+    nodes: dict[uuid.UUID, Node] = field(default_factory=dict)
+    programmes: dict[uuid.UUID, Programme] = field(default_factory=dict)
+    lines: dict[uuid.UUID, list[BudgetLine]] = field(default_factory=dict)
+    payments: dict[uuid.UUID, Movement] = field(default_factory=dict)
+
+
+async def load(session: AsyncSession, bodies: Sequence[MovementIn]) -> Context:
+    """Load and lock everything these movements touch: nodes (id order), budget lines, refunded payments."""
+    refund_ids = {b.refund_of for b in bodies if b.refund_of}
+    payments = await repository.movements_by_ids(session, refund_ids)
+    node_ids = {i for b in bodies for i in (b.from_node_id, b.to_node_id) if i}
+    node_ids |= {m.from_node_id for m in payments.values() if m.from_node_id}
+    ctx = Context(nodes=await repository.nodes_by_ids(session, node_ids, for_update=True))
+    ctx.programmes = await repository.programmes_by_ids(session, {n.programme_id for n in ctx.nodes.values()})
+    spending = {
+        ctx.nodes[b.from_node_id].programme_id for b in bodies if b.kind == K.EXPEND and b.from_node_id in ctx.nodes
+    } | {m.programme_id for m in payments.values()}
+    listed = await repository.budget_lines(session, spending)
+    locked = await repository.lock_budget_lines(session, {line.id for line in listed})
+    for line in locked.values():
+        ctx.lines.setdefault(line.programme_id, []).append(line)
+    for payment_id in sorted(payments):  # re-read under lock: refunds change refunded_fen
+        locked_payment = await repository.movement(session, payment_id, for_update=True)
+        if locked_payment is not None:
+            ctx.payments[payment_id] = locked_payment
+    return ctx
+
+
+def prepare(ctx: Context, who: Principal, index: int, body: MovementIn) -> Draft:
+    """Check one movement against the tree and the caller's regions; raise the problem when it is wrong."""
+    kind = MovementKind(body.kind)
+    if kind == K.REFUND and body.refund_of is not None:
+        payment = ctx.payments.get(body.refund_of)
+        if payment is None:
+            raise NotFound("no such payment", field="refund_of")
+        if payment.kind != K.EXPEND or payment.from_node_id is None:
+            raise NotAPayment("only a payment (expend) is refunded by its payee", field="refund_of")
+        node = ctx.nodes[payment.from_node_id]
+        who.ensure_can_write(node.region_code)
+        line = _line_by_id(ctx, payment.programme_id, payment.budget_line_id)
+        return Draft(index, body, ctx.programmes[node.programme_id], None, node, line=line, payment=payment)
+    assert body.from_node_id is not None
+    source = ctx.nodes.get(body.from_node_id)
+    if source is None:
+        raise NotFound("no such source node", field="from_node_id")
+    programme = ctx.programmes[source.programme_id]
+    if kind == K.EXPEND:
+        who.ensure_can_write(source.region_code)
+        return Draft(index, body, programme, source, None, line=_line_for(ctx, programme, body.budget_line_code))
+    assert body.to_node_id is not None
+    target = ctx.nodes.get(body.to_node_id)
+    if kind in (K.ALLOCATE, K.DISBURSE):
+        who.ensure_can_write(source.region_code)
+        if target is None or target.parent_id != source.id:
+            raise NotAChild("to_node_id must be a child of from_node_id", field="to_node_id")
+    else:  # refund / adjust go up to the parent
+        if target is None or source.parent_id != target.id:
+            raise NotTheParent("to_node_id must be the parent of from_node_id", field="to_node_id")
+        # the child gives money back; the parent withdraws quota it allocated
+        who.ensure_can_write(source.region_code if kind == K.REFUND else target.region_code)
+    return Draft(index, body, programme, source, target)
+
+
+def _line_for(ctx: Context, programme: Programme, code: str | None) -> BudgetLine | None:
+    lines = ctx.lines.get(programme.id, [])
+    if code is None:
+        if len(lines) > 1:
+            raise UnknownBudgetLine(
+                "this programme has budget lines: name one in budget_line_code", field="budget_line_code"
+            )
+        return lines[0] if lines else None
+    for line in lines:
+        if line.code == code:
+            return line
+    raise UnknownBudgetLine(f"the programme has no budget line {code}", field="budget_line_code")
+
+
+def _line_by_id(ctx: Context, programme_id: uuid.UUID, line_id: uuid.UUID | None) -> BudgetLine | None:
+    return next((line for line in ctx.lines.get(programme_id, []) if line.id == line_id), None)
+
+
+async def attach_payees(session: AsyncSession, settings: FundsSettings, drafts: Sequence[Draft]) -> None:
+    """Resolve (create when new) the payee of every payment and lock the payees in id order."""
+    given = [d.body.payee for d in drafts if d.body.payee is not None]
+    found, created = await payees.resolve(session, settings, given) if given else ({}, set())
+    refunded = {d.payment.payee_id for d in drafts if d.payment is not None and d.payment.payee_id}
+    ids = {p.id for p in found.values()} | refunded
+    locked = await repository.payees_by_ids(session, ids, for_update=True)
+    for draft in drafts:
+        if draft.body.payee is not None:
+            draft.payee = found[payees.identity(settings, draft.body.payee)]
+            draft.payee_is_new = draft.payee.id in created
+        elif draft.payment is not None and draft.payment.payee_id:
+            draft.payee = locked.get(draft.payment.payee_id)
+
+
+async def held_subjects(session: AsyncSession, drafts: Sequence[Draft]) -> dict[int, list[dict[str, str]]]:
+    """For each draft index, the held subjects that refuse it (allocate, disburse and expend only)."""
+    wanted: dict[int, list[tuple[str, uuid.UUID]]] = {}
+    for d in drafts:
+        if d.kind not in BLOCKED_WHEN_HELD:
+            continue
+        subjects = [("programme", d.programme.id)]
+        subjects += [("node", n.id) for n in (d.source, d.target) if n is not None]
+        if d.payee is not None and not d.payee_is_new:
+            subjects.append(("payee", d.payee.id))
+        wanted[d.index] = subjects
+    held = await repository.held(session, {s for subjects in wanted.values() for s in subjects})
+    return {
+        i: [{"kind": k, "id": str(s)} for k, s in subjects if (k, s) in held]
+        for i, subjects in wanted.items()
+        if any(s in held for s in subjects)
+    }
+
+
+def shortfall(d: Draft) -> Shortfall | None:
+    """The first balance this movement would overdraw (in the current, locked state), if any."""
+    x = d.amount
+    checks: list[tuple[str, int, Node]] = []
+    if d.kind == K.ALLOCATE:
+        assert d.source is not None
+        checks = [("quota", d.source.available_fen, d.source)]
+    elif d.kind == K.DISBURSE:
+        assert d.source is not None and d.target is not None
+        checks = [("cash", d.source.cash_fen, d.source), ("allocation", d.target.undisbursed_fen, d.source)]
+    elif d.kind == K.EXPEND:
+        assert d.source is not None
+        checks = [("quota", d.source.available_fen, d.source), ("cash", d.source.cash_fen, d.source)]
+        if d.line is not None:
+            checks.append(("budget_line", d.line.amount_fen - d.line.spent_fen, d.source))
+    elif d.kind == K.REFUND and d.payment is None:
+        assert d.source is not None
+        checks = [("quota", d.source.available_fen, d.source), ("cash", d.source.cash_fen, d.source)]
+    elif d.kind == K.ADJUST:
+        assert d.source is not None
+        checks = [("quota", min(d.source.available_fen, d.source.undisbursed_fen), d.source)]
+    for limit, available, node in checks:
+        if x > available:
+            return Shortfall(limit, max(available, 0), node)
+    return None
+
+
+def check_refund(d: Draft) -> None:
+    """A payee pays back at most what is left of the payment (a data error, not an overspend)."""
+    if d.payment is not None and d.amount > d.payment.amount_fen - d.payment.refunded_fen:
+        left = d.payment.amount_fen - d.payment.refunded_fen
+        raise RefundExceedsPayment(f"{left} fen of the payment is left to refund", field="amount_fen", left_fen=left)
+
+
+def apply(d: Draft, who: Principal, batch_id: uuid.UUID | None = None) -> Movement:
+    """Move the balances (on the locked rows) and build the ledger entry."""
+    x, kind = d.amount, d.kind
+    src, dst = d.source, d.target
+    if kind == K.ALLOCATE:
+        assert src and dst
+        src.passed_on_fen += x
+        dst.received_fen += x
+    elif kind == K.DISBURSE:
+        assert src and dst
+        src.disbursed_out_fen += x
+        dst.disbursed_in_fen += x
+    elif kind == K.EXPEND:
+        assert src
+        src.spent_fen += x
+        if d.line is not None:
+            d.line.spent_fen += x
+    elif kind == K.REFUND and d.payment is not None:
+        assert dst
+        dst.spent_fen -= x
+        d.payment.refunded_fen += x
+        if d.line is not None:
+            d.line.spent_fen -= x
+    elif kind == K.REFUND:
+        assert src and dst
+        src.received_fen -= x
+        src.disbursed_in_fen -= x
+        dst.passed_on_fen -= x
+        dst.disbursed_out_fen -= x
+    elif kind == K.ADJUST:
+        assert src and dst
+        src.received_fen -= x
+        dst.passed_on_fen -= x
+    body = d.body
+    return Movement(
+        programme_id=d.programme.id,
+        kind=kind,
+        from_node_id=src.id if src else None,
+        to_node_id=dst.id if dst else None,
+        amount_fen=x,
+        occurred_on=body.occurred_on,
+        reference=body.reference,
+        region_code=d.region_code,
+        payee_id=d.payee.id if d.payee else None,
+        category=body.category if kind == K.EXPEND else (d.payment.category if d.payment else None),
+        budget_line_id=d.line.id if d.line else None,
+        final=body.final,
+        refund_of_id=d.payment.id if d.payment else None,
+        batch_id=batch_id,
+        recorded_by=who.subject,
+    )
+
+
+def refusal(
+    d: Draft, who: Principal, *, reason: str, available_fen: int, batch_key: str | None = None
+) -> RefusedMovement:
+    return RefusedMovement(
+        programme_id=d.programme.id,
+        kind=d.kind,
+        from_node_id=d.source.id if d.source else None,
+        to_node_id=d.target.id if d.target else None,
+        amount_fen=d.amount,
+        available_fen=available_fen,
+        reason=reason,
+        occurred_on=d.body.occurred_on,
+        reference=d.body.reference,
+        region_code=d.region_code,
+        payee_id=d.payee.id if d.payee is not None and not d.payee_is_new else None,
+        batch_key=batch_key,
+        recorded_by=who.subject,
+    )
+
+
+def overspend_finding(refused: RefusedMovement, node: Node, limit: str) -> alerts.Finding:
+    return alerts.Finding(
+        rule=rules.OVERSPEND,
+        subject_kind="node",
+        subject_id=str(node.id),
+        label=node.name,
+        region_code=node.region_code,
+        unit_uscc=node.unit_uscc,
+        programme_id=node.programme_id,
+        evidence={
+            "programme_id": str(refused.programme_id),
+            "node_id": str(node.id),
+            "kind": refused.kind.value,
+            "limit": limit,
+            "requested_fen": refused.amount_fen,
+            "available_fen": refused.available_fen,
+            "to_node_id": str(refused.to_node_id) if refused.to_node_id else None,
+            "refusal_id": str(refused.id),
+        },
+        dedupe_key=f"FUNDS-OVERSPEND:node:{node.id}",
+    )
+
+
+def overspend_problem(d: Draft, short: Shortfall) -> Overspend:
+    return Overspend(
+        f"the node holds {short.available_fen} fen of {short.limit}, {d.amount} requested",
+        available_fen=short.available_fen,
+        requested_fen=d.amount,
+        limit=short.limit,
+        node_id=str(short.node.id),
+    )
+
+
+async def movement_out(session: AsyncSession, movement: Movement, payee: Payee | None = None) -> MovementOut:
+    out = MovementOut.model_validate(movement)
+    if movement.payee_id is not None:
+        payee = payee or await repository.payee(session, movement.payee_id)
+        if payee is not None:
+            held = bool(await repository.held_ids(session, "payee", [payee.id]))
+            out.payee = payees.payee_out(payee, held=held)
+    return out
+
+
+# --- one movement ------------------------------------------------------------------------------
+
+
+async def record_movement(
+    session: AsyncSession,
+    settings: FundsSettings,
+    who: Principal,
+    body: MovementIn,
+    *,
+    key: IdempotencyKey | None = None,
+) -> MovementOut:
+    """Record one movement; refuse (record, warn) an overspend, refuse a held subject."""
+    ctx = await load(session, [body])
+    draft = prepare(ctx, who, 0, body)
+    await idempotency.begin(session, who.client_id, key)
+    check_refund(draft)
+    await attach_payees(session, settings, [draft])
+    now = utcnow()
+    held = (await held_subjects(session, [draft])).get(0)
+    if held:
+        session.add(refusal(draft, who, reason="frozen", available_fen=0))
+        problem: Problem = Frozen("a subject of this movement is held pending review", held=held)
+        await idempotency.complete(session, who.client_id, key, problem.status, problem)
+        await session.commit()
+        raise problem
+    short = shortfall(draft)
+    if short is not None:
+        refused = refusal(draft, who, reason=f"overspend:{short.limit}", available_fen=short.available_fen)
+        session.add(refused)
+        await alerts.raise_findings(
+            session, [overspend_finding(refused, short.node, short.limit)], now=now, repeat=True
+        )
+        problem = overspend_problem(draft, short)
+        await idempotency.complete(session, who.client_id, key, problem.status, problem)
+        await session.commit()
+        raise problem
+    movement = apply(draft, who)
+    findings = await screening.screen_payments(session, settings, [(draft, movement)])
+    session.add(movement)
+    await session.flush()
+    add_event(session, events.movement_recorded(movement))
+    await alerts.raise_findings(session, findings, now=now, repeat=True)
+    out = await movement_out(session, movement, draft.payee)
+    await idempotency.complete(session, who.client_id, key, 201, out)
+    await session.commit()
+    return out
+
+
+# --- a batch -----------------------------------------------------------------------------------
+
+JSON_TYPES = ("application/json",)
+NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines")
+
+
+def parse_records(raw: bytes, content_type: str, *, max_records: int) -> list[Any]:
+    """The records of a batch body: a JSON array, or one JSON object per line (NDJSON)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    errors: list[RecordError] = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BatchInvalid("the body is not UTF-8", errors=[]) from None
+    if media in JSON_TYPES:
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BatchInvalid(f"the body is not JSON: {exc.msg} at line {exc.lineno}", errors=[]) from None
+        if not isinstance(records, list):
+            raise BatchInvalid("send a JSON array of records (or NDJSON)", errors=[])
+    elif media in NDJSON_TYPES:
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                records.append(None)
+                errors.append(_error(len(records) - 1, "", InvalidInput, f"line {number} is not JSON: {exc.msg}"))
+    else:
+        raise UnsupportedBatchFormat(f"{media or 'no content type'} is not a batch format")
+    if len(records) > max_records:
+        raise BatchTooLarge(f"{len(records)} records; a batch holds at most {max_records}", max_records=max_records)
+    if not records:
+        raise BatchInvalid("the batch is empty", errors=[])
+    if errors:
+        raise BatchInvalid(f"{len(errors)} of {len(records)} records are wrong", errors=_dump(errors))
+    return records
+
+
+def _error(index: int, pointer: str, kind: type[Problem], message: str, available: int | None = None) -> RecordError:
+    return RecordError(
+        index=index, pointer=f"/{index}{pointer}", type=kind.type_uri(), message=message, available_fen=available
+    )
+
+
+def _dump(errors: Sequence[RecordError]) -> list[dict[str, Any]]:
+    return [e.model_dump(exclude_none=True) for e in errors]
+
+
+def validate_records(records: Sequence[Any]) -> list[MovementIn]:
+    """Every record against the schema; all their errors at once (index and JSON pointer each)."""
+    bodies: list[MovementIn] = []
+    errors: list[RecordError] = []
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            errors.append(_error(index, "", InvalidInput, "a record is a JSON object"))
+            continue
+        try:
+            bodies.append(MovementIn.model_validate(record))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = "".join(f"/{part}" for part in err["loc"])
+                errors.append(_error(index, loc, InvalidInput, err["msg"]))
+    if errors:
+        raise BatchInvalid(
+            f"{len({e.index for e in errors})} of {len(records)} records are wrong", errors=_dump(errors)
+        )
+    return bodies
+
+
+async def import_batch(
+    session: AsyncSession,
+    settings: FundsSettings,
+    who: Principal,
+    *,
+    raw: bytes,
+    content_type: str,
+    batch_key: str,
+) -> tuple[BatchOut, bool]:
+    """Write a whole batch or nothing; returns the result and whether it replays an earlier batch."""
+    if len(raw) > settings.batch_max_bytes:
+        raise BatchTooLarge(f"the body exceeds {settings.batch_max_bytes} bytes", max_bytes=settings.batch_max_bytes)
+    fingerprint = hashlib.sha256(raw).hexdigest()
+    earlier = await repository.batch(session, who.client_id, batch_key)
+    if earlier is not None:
+        return _replay(earlier, fingerprint)
+    records = parse_records(raw, content_type, max_records=settings.batch_max_records)
+    bodies = validate_records(records)
+    return await write_batch(session, settings, who, bodies, batch_key=batch_key, fingerprint=fingerprint)
+
+
+def _replay(batch: MovementBatch, fingerprint: str) -> tuple[BatchOut, bool]:
+    if batch.fingerprint != fingerprint:
+        raise BatchKeyReused("this batch key was used for a different batch; use a new key")
+    return BatchOut.model_validate(batch.result), True
+
+
+async def write_batch(
+    session: AsyncSession,
+    settings: FundsSettings,
+    who: Principal,
+    bodies: Sequence[MovementIn],
+    *,
+    batch_key: str,
+    fingerprint: str,
+    record_refusals: bool = True,
+) -> tuple[BatchOut, bool]:
+    """Check every movement of a batch, then write all of them (one commit) or none.
+
+    With ``record_refusals`` (the default) a batch refused only for overspends still records each
+    attempt and raises its warning; an import that creates its programme in the same transaction
+    turns that off (the refusals would point at rows that were never written).
+    """
+    ctx = await load(session, bodies)
+    drafts: list[Draft] = []
+    errors: list[RecordError] = []
+    for index, body in enumerate(bodies):
+        try:
+            draft = prepare(ctx, who, index, body)
+            check_refund(draft)
+            drafts.append(draft)
+        except Problem as problem:
+            pointer = f"/{problem.extensions['field']}" if "field" in problem.extensions else ""
+            errors.append(_error(index, pointer, type(problem), problem.detail or problem.title))
+    if errors:
+        raise BatchInvalid(f"{len({e.index for e in errors})} of {len(bodies)} records are wrong", errors=_dump(errors))
+
+    batch = MovementBatch(
+        client_id=who.client_id,
+        batch_key=batch_key,
+        fingerprint=fingerprint,
+        record_count=len(bodies),
+        created_by=who.subject,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(batch)
+            await session.flush()
+    except IntegrityError:  # the same key raced us and won
+        earlier = await repository.batch(session, who.client_id, batch_key)
+        if earlier is None:
+            raise
+        return _replay(earlier, fingerprint)
+
+    await attach_payees(session, settings, drafts)
+    held = await held_subjects(session, drafts)
+    for index, subjects in sorted(held.items()):
+        kinds = ", ".join(sorted({s["kind"] for s in subjects}))
+        errors.append(_error(index, "", Frozen, f"held pending review: {kinds}"))
+    movements: list[Movement] = []
+    shortfalls: list[tuple[Draft, Shortfall]] = []
+    for draft in drafts:
+        if draft.index in held:
+            continue
+        try:
+            check_refund(draft)  # an earlier record of this batch may have refunded the same payment
+        except RefundExceedsPayment as problem:
+            errors.append(_error(draft.index, "/amount_fen", RefundExceedsPayment, problem.detail or problem.title))
+            continue
+        short = shortfall(draft)
+        if short is not None:
+            shortfalls.append((draft, short))
+            errors.append(
+                _error(
+                    draft.index,
+                    "/amount_fen",
+                    Overspend,
+                    f"the node holds {short.available_fen} fen of {short.limit}, {draft.amount} requested",
+                    short.available_fen,
+                )
+            )
+            continue
+        movements.append(apply(draft, who, batch.id))
+    now = utcnow()
+    if errors:
+        refused = [
+            (refusal(d, who, reason=f"overspend:{s.limit}", available_fen=s.available_fen, batch_key=batch_key), s)
+            for d, s in shortfalls
+        ]
+        nodes = [(s.node.id, s.limit) for _, s in refused]
+        await session.rollback()
+        if record_refusals and refused and not held and len(refused) == len(errors):
+            # only overspends: the batch is refused, and each attempt is recorded and warned like a single one
+            again = await repository.nodes_by_ids(session, {n for n, _ in nodes})
+            session.add_all([r for r, _ in refused])
+            findings = [
+                overspend_finding(r, again[n], limit) for (r, _), (n, limit) in zip(refused, nodes, strict=True)
+            ]
+            await alerts.raise_findings(session, findings, now=now, repeat=True)
+            await session.commit()
+        errors.sort(key=lambda e: e.index)
+        raise BatchInvalid(
+            f"{len({e.index for e in errors})} of {len(bodies)} records are refused", errors=_dump(errors)
+        )
+
+    applied = [d for d in drafts if d.index not in held]
+    findings = await screening.screen_payments(session, settings, list(zip(applied, movements, strict=True)))
+    session.add_all(movements)
+    await session.flush()
+    for movement in movements:
+        add_event(session, events.movement_recorded(movement))
+    add_event(session, events.batch_imported(batch, movements))
+    raised = await alerts.raise_findings(session, findings, now=now, repeat=True)
+    out = BatchOut(
+        batch_id=batch.id,
+        batch_key=batch_key,
+        records=len(bodies),
+        movement_ids=[m.id for m in movements],
+        warnings_raised=raised,
+    )
+    batch.result = out.model_dump(mode="json")
+    await session.commit()
+    return out, False

@@ -1,0 +1,115 @@
+"""Payees (收款方): identified without keeping what identifies a person.
+
+An organisation is known by its USCC (or, lacking one, by the paying system's own id); a
+person by the keyed hash of their resident ID number. A person's name and every bank
+account are stored encrypted; output shows only the masked name and the last four digits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight.crypto import mask_name
+
+from funds import repository
+from funds.models import Payee, PayeeKind
+from funds.schemas import PayeeIn, PayeeOut
+from funds.settings import FundsSettings
+
+ID_PURPOSE = "funds.resident_id"  # watch-list entries hash with the same purpose, so they match
+
+
+def id_hash(settings: FundsSettings, resident_id: str) -> str:
+    return settings.hasher.hash(resident_id, purpose=ID_PURPOSE)
+
+
+def identity(settings: FundsSettings, given: PayeeIn) -> str:
+    if given.kind == PayeeKind.PERSON:
+        assert given.resident_id is not None  # the schema requires it
+        return f"id:{id_hash(settings, given.resident_id)}"
+    if given.uscc:
+        return f"uscc:{given.uscc}"
+    return f"ext:{given.external_id}"
+
+
+def _new(settings: FundsSettings, given: PayeeIn, key: str) -> Payee:
+    payee = Payee(
+        kind=given.kind,
+        identity=key,
+        uscc=given.uscc,
+        external_id=given.external_id,
+        name_masked=mask_name(given.name) if given.kind == PayeeKind.PERSON else given.name,
+    )
+    if given.kind == PayeeKind.PERSON:
+        payee.id_hash = key.removeprefix("id:")
+        payee.name_cipher = settings.cipher.encrypt(given.name, context="payee.name")
+    else:
+        payee.name = given.name
+    _set_account(settings, payee, given.bank_account)
+    return payee
+
+
+def _set_account(settings: FundsSettings, payee: Payee, account: str | None) -> None:
+    if account:
+        payee.account_cipher = settings.cipher.encrypt(account, context="payee.account")
+        payee.account_tail = account[-4:]
+
+
+async def resolve(
+    session: AsyncSession, settings: FundsSettings, given: Sequence[PayeeIn]
+) -> tuple[dict[str, Payee], set[uuid.UUID]]:
+    """The payee of every input (created when new); returns them by identity and the ids created now."""
+    wanted: dict[str, PayeeIn] = {}
+    for item in given:
+        wanted.setdefault(identity(settings, item), item)
+    found = await repository.payees_by_identity(session, list(wanted))
+    created: set[uuid.UUID] = set()
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        fresh = [_new(settings, wanted[key], key) for key in missing]
+        try:
+            async with session.begin_nested():
+                session.add_all(fresh)
+                await session.flush()
+        except IntegrityError:  # a concurrent writer created some of them: take theirs, add the rest one by one
+            fresh = []
+            for key in missing:
+                try:
+                    async with session.begin_nested():
+                        one = _new(settings, wanted[key], key)
+                        session.add(one)
+                        await session.flush()
+                    fresh.append(one)
+                except IntegrityError:
+                    pass
+            found.update(await repository.payees_by_identity(session, [k for k in missing if k not in found]))
+        for payee in fresh:
+            found[payee.identity] = payee
+            created.add(payee.id)
+    for key, item in wanted.items():  # the latest account given wins (kept encrypted)
+        payee = found[key]
+        if item.bank_account and payee.account_tail != item.bank_account[-4:]:
+            _set_account(settings, payee, item.bank_account)
+    return found, created
+
+
+def payee_out(payee: Payee, *, held: bool = False) -> PayeeOut:
+    return PayeeOut(
+        id=payee.id,
+        kind=payee.kind,
+        name=payee.label,
+        uscc=payee.uscc,
+        external_id=payee.external_id,
+        account=f"****{payee.account_tail}" if payee.account_tail else None,
+        held=held,
+    )
+
+
+def subject_label(payee: Payee) -> str:
+    """A warning's subject label: an organisation's name, never a person's (even masked)."""
+    if payee.kind == PayeeKind.ORGANISATION and payee.name:
+        return payee.name[:300]
+    return f"person payee {str(payee.id)[:8]}"

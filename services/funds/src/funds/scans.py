@@ -1,0 +1,234 @@
+"""The periodic rules (定期扫描): late pass-down, idle funds, overdue audit findings, Benford per quarter.
+
+Each takes an explicit ``today`` (tests drive them with any date); ``run_scans`` runs them all
+as of ``now`` in one transaction and is what the service's periodic job and
+``POST /v1/funds/scans`` call. A scan repeats itself harmlessly: a warning is sent again only
+when it is new, reopens a closed one or raises its level.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight.app import Job
+from sunlight.db import utcnow
+from sunlight.warnings import Level
+
+from funds import alerts, repository, rules
+from funds.alerts import Finding
+from funds.errors import FutureScan
+from funds.models import Movement, MovementKind, Node, Programme, Tier
+from funds.schemas import ScanOut
+from funds.settings import FundsSettings
+
+K = MovementKind
+MAX_LISTED = 20  # receipts listed in one warning's evidence
+
+
+def local_today(settings: FundsSettings, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(settings.timezone)).date()
+
+
+def _node_finding(
+    rule: rules.Rule, node: Node, evidence: dict[str, object], key: str, level: Level | None = None
+) -> Finding:
+    return Finding(
+        rule=rule,
+        level=level,
+        subject_kind="node",
+        subject_id=str(node.id),
+        label=node.name,
+        region_code=node.region_code,
+        unit_uscc=node.unit_uscc,
+        programme_id=node.programme_id,
+        evidence=evidence,
+        dedupe_key=key,
+    )
+
+
+def quota_flows(node_id: uuid.UUID, movements: Sequence[Movement]) -> tuple[list[rules.Flow], list[rules.Flow]]:
+    """A node's quota receipts (budget, allocations in) and its uses (passed on, spent, sent back up; minus what
+    came back down to it)."""
+    receipts: list[rules.Flow] = []
+    uses: list[rules.Flow] = []
+    for m in movements:
+        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.ALLOCATE):
+            receipts.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
+        elif m.from_node_id == node_id and m.kind in (K.ALLOCATE, K.EXPEND, K.REFUND, K.ADJUST):
+            uses.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
+        elif m.to_node_id == node_id and m.kind in (K.REFUND, K.ADJUST):
+            uses.append(rules.Flow(m.occurred_on, -m.amount_fen, str(m.id)))
+    return receipts, uses
+
+
+def cash_receipts(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[rules.Flow]:
+    return [
+        rules.Flow(m.occurred_on, m.amount_fen, str(m.id))
+        for m in movements
+        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.DISBURSE)
+    ]
+
+
+async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, today: date) -> list[Finding]:
+    """FUNDS-LATE-PASS-DOWN for nodes with children, FUNDS-IDLE-FUNDS for every node holding cash."""
+    nodes = await repository.all_nodes(session)
+    parents = await repository.parent_ids(session)
+    movements = await repository.scan_movements(session, parents)
+    by_node: dict[uuid.UUID, list[Movement]] = {}
+    for m in movements:
+        for node_id in {m.from_node_id, m.to_node_id} - {None}:
+            by_node.setdefault(node_id, []).append(m)  # type: ignore[arg-type]
+    programmes: dict[uuid.UUID, Programme] = await repository.programmes_by_ids(
+        session, {n.programme_id for n in nodes}
+    )
+    findings: list[Finding] = []
+    for node in nodes:
+        limits = rules.thresholds(settings, programmes[node.programme_id].thresholds)
+        mine = by_node.get(node.id, [])
+        days = limits.pass_down_days.get(node.tier.value)
+        if node.id in parents and node.tier != Tier.BENEFICIARY and days:
+            receipts, uses = quota_flows(node.id, mine)
+            late = rules.late_receipts(receipts, uses, today=today, deadline_days=days)
+            if late:
+                worst = max(r.days_late for r in late)
+                level = Level.RED if worst >= limits.pass_down_red_after_days else Level.ORANGE
+                evidence = {
+                    "programme_id": str(node.programme_id),
+                    "node_id": str(node.id),
+                    "tier": node.tier.value,
+                    "deadline_days": days,
+                    "red_after_days": limits.pass_down_red_after_days,
+                    "max_days_late": worst,
+                    "outstanding_fen": sum(r.outstanding_fen for r in late),
+                    "late_receipts": [
+                        {
+                            "movement_id": r.movement_id,
+                            "received_on": r.received_on.isoformat(),
+                            "amount_fen": r.amount_fen,
+                            "deadline": r.deadline.isoformat(),
+                            "passed_down_on": r.passed_down_on.isoformat() if r.passed_down_on else None,
+                            "outstanding_fen": r.outstanding_fen,
+                            "days_late": r.days_late,
+                        }
+                        for r in late[:MAX_LISTED]
+                    ],
+                    "as_of": today.isoformat(),
+                }
+                key = f"FUNDS-LATE-PASS-DOWN:node:{node.id}"
+                findings.append(_node_finding(rules.LATE_PASS_DOWN, node, evidence, key, level))
+        idle = rules.idle_cash(cash_receipts(node.id, mine), node.cash_fen, today=today, idle_days=limits.idle_days)
+        if idle is not None:
+            evidence = {
+                "programme_id": str(node.programme_id),
+                "node_id": str(node.id),
+                "cash_fen": node.cash_fen,
+                "idle_fen": idle.idle_fen,
+                "oldest_receipt_on": idle.oldest_receipt_on.isoformat(),
+                "days_idle": idle.days_idle,
+                "idle_days": limits.idle_days,
+                "as_of": today.isoformat(),
+            }
+            findings.append(_node_finding(rules.IDLE_FUNDS, node, evidence, f"FUNDS-IDLE-FUNDS:node:{node.id}"))
+    return findings
+
+
+async def overdue_audit_findings(session: AsyncSession, today: date) -> list[Finding]:
+    findings = []
+    for item, audit in await repository.overdue_findings(session, today):
+        findings.append(
+            Finding(
+                rule=rules.AUDIT_UNRECTIFIED,
+                subject_kind=audit.subject_kind,
+                subject_id=str(audit.subject_id),
+                label=f"audit by {audit.auditor} on {audit.audited_on.isoformat()}"[:300],
+                region_code=audit.region_code,
+                programme_id=audit.programme_id,
+                evidence={
+                    "programme_id": str(audit.programme_id),
+                    "audit_id": str(audit.id),
+                    "finding_id": str(item.id),
+                    "rectify_by": item.rectify_by.isoformat(),
+                    "days_overdue": rules.days_overdue(item.rectify_by, item.rectified_on, today),
+                    "amount_fen": item.amount_fen,
+                    "as_of": today.isoformat(),
+                },
+                dedupe_key=f"FUNDS-AUDIT-UNRECTIFIED:audit_finding:{item.id}",
+            )
+        )
+    return findings
+
+
+def previous_quarter(today: date) -> tuple[date, date, str]:
+    start, _, _ = rules.quarter_of(today)
+    return rules.quarter_of(start - timedelta(days=1))
+
+
+async def benford_findings(
+    session: AsyncSession, settings: FundsSettings, today: date, *, quarter: tuple[date, date, str] | None = None
+) -> list[Finding]:
+    """FUNDS-BENFORD for each node whose payments in the last complete quarter deviate (blue)."""
+    start, end, label = quarter or previous_quarter(today)
+    amounts = await repository.expend_amounts(session, start=start, end=end)
+    nodes = await repository.nodes_by_ids(session, set(amounts))
+    findings = []
+    for node_id, values in sorted(amounts.items()):
+        if len(values) < settings.benford_min_count or node_id not in nodes:
+            continue
+        result = rules.benford(values)
+        if result.mad <= settings.benford_mad_threshold:
+            continue
+        node = nodes[node_id]
+        evidence = {
+            "programme_id": str(node.programme_id),
+            "node_id": str(node.id),
+            "period": label,
+            "period_from": start.isoformat(),
+            "period_to": end.isoformat(),
+            "count": result.count,
+            "mad": result.mad,
+            "mad_threshold": settings.benford_mad_threshold,
+            "conformity": result.conformity,
+            "chi_square": result.chi_square,
+            "chi_square_critical_5pct": rules.CHI_SQUARE_CRITICAL_5PCT,
+            "observed": [round(o, 4) for o in result.observed],
+            "counts": list(result.counts),
+        }
+        findings.append(_node_finding(rules.BENFORD, node, evidence, f"FUNDS-BENFORD:node:{node.id}:{label}"))
+    return findings
+
+
+async def run_scans(session: AsyncSession, settings: FundsSettings, *, now: datetime) -> ScanOut:
+    """Every periodic rule as of ``now``, in one transaction."""
+    today = local_today(settings, now)
+    findings = [
+        *(await pass_down_and_idle(session, settings, today)),
+        *(await overdue_audit_findings(session, today)),
+        *(await benford_findings(session, settings, today)),
+    ]
+    raised = await alerts.raise_findings(session, findings, now=now, repeat=False)
+    await session.commit()
+    return ScanOut(as_of=now, findings=dict(Counter(f.rule.id for f in findings)), raised=raised)
+
+
+def job(settings: FundsSettings) -> Job:
+    async def run(app: FastAPI) -> None:
+        async with app.state.db.sessions() as session:
+            await run_scans(session, app.state.settings, now=utcnow())
+
+    return Job("funds-scans", settings.scan_every_seconds, run)
+
+
+async def scan_now(session: AsyncSession, settings: FundsSettings, *, as_of: datetime | None = None) -> ScanOut:
+    """``POST /v1/funds/scans``: the periodic scan, now or as of a past instant."""
+    now = utcnow()
+    if as_of is not None and as_of.tzinfo is None:
+        raise FutureScan("as_of needs a time zone (e.g. 2026-03-01T00:00:00Z)", field="as_of")
+    if as_of is not None and as_of > now:
+        raise FutureScan("as_of lies in the future", field="as_of")
+    return await run_scans(session, settings, now=as_of or now)

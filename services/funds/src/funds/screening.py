@@ -1,0 +1,332 @@
+"""Write-time screening of payments (支付审查): the payment rules, run on every expend as it is recorded.
+
+The history each rule needs is read once per call (a batch of thousands of payments costs a
+few queries, not one per payment); payments earlier in the same batch count as history for
+later ones. Every function here only reads and returns findings; the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight.codes import region_contains
+from sunlight.warnings import Level
+
+from funds import repository, rules
+from funds.alerts import Finding
+from funds.models import Movement, MovementKind, Node, Payee, PayeeKind, Programme, WatchEntry
+from funds.payees import subject_label
+from funds.settings import FundsSettings
+
+if TYPE_CHECKING:
+    from funds.ledger import Draft
+
+
+def fact(movement: Movement) -> rules.PaymentFact:
+    return rules.PaymentFact(
+        id=str(movement.id),
+        programme_id=str(movement.programme_id),
+        node_id=str(movement.from_node_id),
+        payee_id=str(movement.payee_id),
+        amount_fen=movement.amount_fen - movement.refunded_fen,
+        occurred_on=movement.occurred_on,
+        reference=movement.reference,
+    )
+
+
+def payment_label(movement: Movement, programme: Programme) -> str:
+    return f"payment {movement.reference or str(movement.id)[:8]} ({programme.code})"[:300]
+
+
+async def screen_payments(
+    session: AsyncSession, settings: FundsSettings, pairs: Sequence[tuple[Draft, Movement]]
+) -> list[Finding]:
+    """Findings of the payment rules for these new payments (not yet added to the session)."""
+    pays = [(d, m) for d, m in pairs if m.kind == MovementKind.EXPEND and d.payee is not None and d.source]
+    if not pays:
+        return []
+    limits = {d.programme.id: rules.thresholds(settings, d.programme.thresholds) for d, _ in pays}
+    window = max(max(t.duplicate_window_days, t.split_window_days) for t in limits.values())
+    since = min(m.occurred_on for _, m in pays) - timedelta(days=window)
+    payee_ids = {m.payee_id for _, m in pays if m.payee_id}
+    history = [fact(m) for m in await repository.payments_of_payees(session, payee_ids, since=since)]
+    persons = {(m.programme_id, m.payee_id) for d, m in pays if d.payee and d.payee.kind == PayeeKind.PERSON}
+    totals = await repository.programme_payee_totals(session, persons)  # type: ignore[arg-type]
+    payees_of = {d.payee.id: d.payee for d, _ in pays if d.payee}
+    watch = await repository.watch_matches(
+        session,
+        usccs={p.uscc for p in payees_of.values() if p.uscc},
+        id_hashes={p.id_hash for p in payees_of.values() if p.id_hash},
+    )
+    finals = {m.programme_id for _, m in pays if m.final}
+    accepted = await _acceptance_cover(session, finals)
+
+    findings: list[Finding] = []
+    earlier: list[rules.PaymentFact] = []
+    running: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, list[str]]] = {
+        key: (total, [str(i) for i in ids]) for key, (total, ids) in totals.items()
+    }
+    for draft, movement in pays:
+        assert draft.payee is not None and draft.source is not None
+        limit = limits[draft.programme.id]
+        new = fact(movement)
+        seen = [*history, *earlier]
+        findings += _duplicates(new, seen, limit, draft, movement)
+        findings += _split(new, seen, limit, draft, movement)
+        findings += _ineligible(draft.payee, watch, draft, movement)
+        findings += _category(draft.programme, draft, movement)
+        if draft.payee.kind == PayeeKind.PERSON:
+            key = (movement.programme_id, draft.payee.id)
+            total, ids = running.get(key, (0, []))
+            running[key] = (total + movement.amount_fen, [*ids, str(movement.id)])
+            findings += _over_standard(running[key], limit, draft, movement)
+        if movement.final:
+            findings += _acceptance(accepted, draft, movement)
+        earlier.append(new)
+    return findings
+
+
+def _on_payment(
+    rule: rules.Rule,
+    draft: Draft,
+    movement: Movement,
+    *,
+    evidence: dict[str, object],
+    dedupe_key: str,
+    level: Level | None = None,
+) -> Finding:
+    """A finding whose subject is the payment itself (a freeze on it holds its payee)."""
+    assert draft.source is not None
+    return Finding(
+        rule=rule,
+        level=level,
+        subject_kind="movement",
+        subject_id=str(movement.id),
+        label=payment_label(movement, draft.programme),
+        region_code=movement.region_code,
+        unit_uscc=draft.source.unit_uscc,
+        programme_id=draft.programme.id,
+        evidence=evidence,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _duplicates(
+    new: rules.PaymentFact, seen: list[rules.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Movement
+) -> list[Finding]:
+    dups = rules.duplicates_of(new, seen, limit.duplicate_window_days)
+    if not dups:
+        return []
+    same_day = any(p.occurred_on == new.occurred_on for p in dups)
+    group = sorted([*dups, new], key=lambda p: (p.occurred_on, p.id))
+    ref = hashlib.sha256((new.reference or "").encode()).hexdigest()[:16]
+    return [
+        _on_payment(
+            rules.DUPLICATE_PAYMENT,
+            draft,
+            movement,
+            level=Level.RED if same_day else Level.ORANGE,
+            evidence={
+                "payee_id": new.payee_id,
+                "amount_fen": new.amount_fen,
+                "reference": new.reference,
+                "payment_ids": [p.id for p in group],
+                "dates": [p.occurred_on.isoformat() for p in group],
+                "window_days": limit.duplicate_window_days,
+            },
+            dedupe_key=f"FUNDS-DUPLICATE-PAYMENT:payee:{new.payee_id}:{new.amount_fen}:{ref}",
+        )
+    ]
+
+
+def _split(
+    new: rules.PaymentFact, seen: list[rules.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Movement
+) -> list[Finding]:
+    split = rules.split_payments(
+        new,
+        seen,
+        threshold_fen=limit.approval_threshold_fen,
+        window_days=limit.split_window_days,
+        min_count=limit.split_min_count,
+        near_percent=limit.split_near_percent,
+    )
+    if split is None:
+        return []
+    assert draft.payee is not None and draft.source is not None
+    return [
+        Finding(
+            rule=rules.SPLIT_PAYMENT,
+            level=Level.RED if split.all_near else Level.ORANGE,
+            subject_kind="payee",
+            subject_id=new.payee_id,
+            label=subject_label(draft.payee),
+            region_code=movement.region_code,
+            unit_uscc=draft.source.unit_uscc,
+            programme_id=draft.programme.id,
+            evidence={
+                "programme_id": new.programme_id,
+                "payee_id": new.payee_id,
+                "threshold_fen": limit.approval_threshold_fen,
+                "window_days": limit.split_window_days,
+                "payment_ids": [p.id for p in split.payments],
+                "amounts_fen": [p.amount_fen for p in split.payments],
+                "dates": [p.occurred_on.isoformat() for p in split.payments],
+                "total_fen": split.total_fen,
+                "all_just_under": split.all_near,
+            },
+            dedupe_key=f"FUNDS-SPLIT-PAYMENT:programme:{new.programme_id}:payee:{new.payee_id}",
+        )
+    ]
+
+
+def _ineligible(payee: Payee, watch: Sequence[WatchEntry], draft: Draft, movement: Movement) -> list[Finding]:
+    reasons: list[tuple[str, WatchEntry | None]] = []
+    if payee.kind == PayeeKind.ORGANISATION and payee.uscc and not rules.uscc_is_valid(payee.uscc):
+        reasons.append(("invalid_uscc", None))
+    for entry in watch:
+        matches = (entry.watch_list == "debarred" and entry.uscc and entry.uscc == payee.uscc) or (
+            entry.watch_list != "debarred" and entry.id_hash and entry.id_hash == payee.id_hash
+        )
+        active = entry.listed_on <= movement.occurred_on and (
+            entry.delisted_on is None or movement.occurred_on < entry.delisted_on
+        )
+        if matches and active and region_contains(entry.region_code, movement.region_code):
+            reasons.append((entry.watch_list, entry))
+    return [
+        ineligible_finding(payee, reason, entry, draft.programme, movement, draft.source) for reason, entry in reasons
+    ]
+
+
+def ineligible_finding(
+    payee: Payee,
+    reason: str,
+    entry: WatchEntry | None,
+    programme: Programme,
+    movement: Movement,
+    node: Node | None,
+) -> Finding:
+    return Finding(
+        rule=rules.PAYEE_INELIGIBLE,
+        subject_kind="movement",
+        subject_id=str(movement.id),
+        label=payment_label(movement, programme),
+        region_code=movement.region_code,
+        unit_uscc=node.unit_uscc if node else None,
+        programme_id=programme.id,
+        evidence={
+            "programme_id": str(programme.id),
+            "payment_id": str(movement.id),
+            "payee_id": str(payee.id),
+            "reason": reason,
+            "uscc": payee.uscc if payee.kind == PayeeKind.ORGANISATION else None,
+            "watch_entry_id": str(entry.id) if entry else None,
+            "list_reason": entry.reason if entry else None,
+            "amount_fen": movement.amount_fen,
+            "occurred_on": movement.occurred_on.isoformat(),
+        },
+        dedupe_key=f"FUNDS-PAYEE-INELIGIBLE:payee:{payee.id}:{reason}",
+    )
+
+
+def _category(programme: Programme, draft: Draft, movement: Movement) -> list[Finding]:
+    allowed = programme.allowed_categories or []
+    if not allowed or movement.category in allowed:
+        return []
+    return [
+        _on_payment(
+            rules.CATEGORY_NOT_ALLOWED,
+            draft,
+            movement,
+            evidence={
+                "programme_id": str(programme.id),
+                "payment_id": str(movement.id),
+                "category": movement.category,
+                "allowed_categories": list(allowed),
+                "amount_fen": movement.amount_fen,
+            },
+            dedupe_key=f"FUNDS-CATEGORY-NOT-ALLOWED:movement:{movement.id}",
+        )
+    ]
+
+
+def _over_standard(
+    running: tuple[int, list[str]], limit: rules.Thresholds, draft: Draft, movement: Movement
+) -> list[Finding]:
+    total, ids = running
+    standard = limit.per_head_standard_fen
+    if standard is None or total <= standard:
+        return []
+    return [
+        _on_payment(
+            rules.OVER_STANDARD,
+            draft,
+            movement,
+            evidence={
+                "programme_id": str(movement.programme_id),
+                "payee_id": str(movement.payee_id),
+                "payment_id": str(movement.id),
+                "total_fen": total,
+                "standard_fen": standard,
+                "payment_ids": ids,
+            },
+            dedupe_key=f"FUNDS-OVER-STANDARD:programme:{movement.programme_id}:payee:{movement.payee_id}",
+        )
+    ]
+
+
+async def _acceptance_cover(
+    session: AsyncSession, programme_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, object]]]]:
+    """Per programme: its node parents, and its passed acceptances (kind, subject, accepted_on)."""
+    out: dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, object]]]] = {}
+    if not programme_ids:
+        return out
+    passed = await repository.passed_acceptances(session, programme_ids)
+    for programme_id in programme_ids:
+        parents = {n.id: n.parent_id for n in await repository.nodes_of(session, programme_id)}
+        records = [(a.subject_kind, a.subject_id, a.accepted_on) for a in passed if a.programme_id == programme_id]
+        out[programme_id] = (parents, records)
+    return out
+
+
+def ancestry(node_id: uuid.UUID | None, parents: dict[uuid.UUID, uuid.UUID | None]) -> list[uuid.UUID]:
+    """The node and its ancestors up to the root."""
+    chain: list[uuid.UUID] = []
+    while node_id is not None and node_id not in chain:
+        chain.append(node_id)
+        node_id = parents.get(node_id)
+    return chain
+
+
+def _acceptance(
+    cover: dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, object]]]],
+    draft: Draft,
+    movement: Movement,
+) -> list[Finding]:
+    parents, records = cover.get(movement.programme_id, ({}, []))
+    chain = set(ancestry(movement.from_node_id, parents))
+    for kind, subject, accepted_on in records:
+        if accepted_on > movement.occurred_on:  # type: ignore[operator]
+            continue
+        if (kind == "programme" and subject == movement.programme_id) or (kind == "node" and subject in chain):
+            return []
+    return [
+        _on_payment(
+            rules.ACCEPTANCE_MISSING,
+            draft,
+            movement,
+            evidence={
+                "programme_id": str(movement.programme_id),
+                "payment_id": str(movement.id),
+                "node_id": str(movement.from_node_id),
+                "amount_fen": movement.amount_fen,
+                "occurred_on": movement.occurred_on.isoformat(),
+            },
+            dedupe_key=f"FUNDS-ACCEPTANCE-MISSING:movement:{movement.id}",
+        )
+    ]
