@@ -32,9 +32,7 @@ var/secrets.env: setup
 	@$(RUN) python scripts/dev_secrets.py
 
 migrate: setup var/secrets.env
-	@set -a; source var/secrets.env; set +a; \
-	.venv/bin/sunlight-gateway migrate && \
-	for s in $(SERVICES); do .venv/bin/sunlight-$$s migrate || exit 1; done
+	@set -a; source var/secrets.env; set +a; $(RUN) python scripts/migrate_all.py
 
 run: setup migrate
 	@$(RUN) python scripts/dev_secrets.py
