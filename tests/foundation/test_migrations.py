@@ -31,13 +31,14 @@ async def test_upgrade_downgrade_upgrade_and_no_drift(backend: Backend, package:
 
 
 async def test_a_service_refuses_to_start_on_an_unmigrated_database(backend: Backend):
+    from asgi_lifespan import LifespanManager
     from funds.app import create_app
     from funds.settings import FundsSettings
     from sunlight.migrations import NotMigrated
-    from asgi_lifespan import LifespanManager
 
-    settings = FundsSettings(environment="test", database_url=await backend.empty_database("funds"),
-                             **backend.bus_settings())
+    settings = FundsSettings(
+        environment="test", database_url=await backend.empty_database("funds"), **backend.bus_settings()
+    )
     with pytest.raises(NotMigrated, match="make migrate"):
         async with LifespanManager(create_app(settings)):
             pass
