@@ -24,8 +24,8 @@ from sunlight.warnings import Level, Rule, RuleRegistry, SubjectRef, warning_eve
 T = TypeVar("T")
 
 FUNDS = RuleRegistry("funds")
-OVERSPEND = FUNDS.add(Rule(id="FUNDS-OVERSPEND", level=Level.RED, title="Overspend", title_zh="超额拨付", description="t"))
-IDLE = FUNDS.add(Rule(id="FUNDS-IDLE-FUNDS", level=Level.BLUE, title="Idle funds", title_zh="资金闲置", description="t"))
+OVERSPEND = FUNDS.add(Rule(id="FUNDS-OVERSPEND", level=Level.RED, title="Overspend", title_zh="超额", description="t"))
+IDLE = FUNDS.add(Rule(id="FUNDS-IDLE-FUNDS", level=Level.BLUE, title="Idle funds", title_zh="闲置", description="t"))
 TENDERS = RuleRegistry("tenders")
 SINGLE_BID = TENDERS.add(
     Rule(id="TENDERS-SINGLE-BID", level=Level.ORANGE, title="Single bid", title_zh="单一投标", description="t")
@@ -114,9 +114,7 @@ def overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def integrity(
-    harness: ServiceHarness, backend: Backend, overrides: dict[str, Any]
-) -> AsyncIterator[Integrity]:
+async def integrity(harness: ServiceHarness, backend: Backend, overrides: dict[str, Any]) -> AsyncIterator[Integrity]:
     settings = await harness.settings(IntegritySettings, MIGRATIONS, **overrides)
     app = create_app(settings)
     bus = bus_from_settings(CommonSettings(**backend.bus_settings()), client_name="test-publisher")

@@ -328,7 +328,7 @@ async def open_disposition(
     warning = await _writable_warning(session, who, warning_id)
     await idempotency.begin(session, who.client_id, key)
     if warning.status not in ACTIVE:
-        raise WarningNotActive(f"the warning is {str(warning.status)}", status_now=str(warning.status))
+        raise WarningNotActive(f"the warning is {warning.status!s}", status_now=str(warning.status))
     if active := await repository.active_disposition_of(session, warning.id):
         raise DispositionActive("conclude it before opening another", disposition_id=str(active.id))
     workdays = body.deadline_workdays or settings.disposition_workdays[body.kind.value]
@@ -453,7 +453,7 @@ async def dismiss(
     warning = await _writable_warning(session, who, warning_id)
     await idempotency.begin(session, who.client_id, key)
     if warning.status not in ACTIVE:
-        raise WarningNotActive(f"the warning is {str(warning.status)}", status_now=str(warning.status))
+        raise WarningNotActive(f"the warning is {warning.status!s}", status_now=str(warning.status))
     if active := await repository.active_disposition_of(session, warning.id):
         raise DispositionActive("conclude the disposition instead", disposition_id=str(active.id))
     warning.status, warning.closed_at, warning.dismissal_reason = WarningStatus.DISMISSED, now, body.reason
@@ -747,7 +747,7 @@ async def enter_assessment(
         raise NotFound("no such subject", field="subject_id")
     who.ensure_can_write(subject.region_code)
     if subject.kind != framework.target:
-        raise SubjectKindMismatch(f"{framework.code} assesses {str(framework.target)}s", field="subject_id")
+        raise SubjectKindMismatch(f"{framework.code} assesses {framework.target!s}s", field="subject_id")
     _check_sheet(definition, body)
     await idempotency.begin(session, who.client_id, key)
     existing = {
