@@ -117,3 +117,33 @@ def test_regions_contain_their_children_and_nothing_else():
         city.ensure_can_read("110101")
     nation = Principal(subject="s", client_id="c", kind="client", scopes=frozenset(), regions=("000000",))
     assert nation.sees_region("650102") and nation.region_prefixes == ("",)
+
+
+async def test_within_regions_filters_rows_by_prefix(tmp_path):
+    from sqlalchemy import Column, MetaData, String, Table, insert, select
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sunlight.db import within_regions
+
+    table = Table("t", MetaData(), Column("region", String(12)))
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    async with engine.begin() as conn:
+        await conn.run_sync(table.metadata.create_all)  # a scratch table for a pure SQL helper
+        await conn.execute(
+            insert(table), [{"region": r} for r in ("130300", "130302", "130302001", "130402", "110101")]
+        )
+        city = Principal(subject="s", client_id="c", kind="client", scopes=frozenset(), regions=("130300", "110101"))
+        rows = (
+            (
+                await conn.execute(
+                    select(table.c.region)
+                    .where(within_regions(table.c.region, city.region_prefixes))
+                    .order_by(table.c.region)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert rows == ["110101", "130300", "130302", "130302001"]
+        everywhere = (await conn.execute(select(table.c.region).where(within_regions(table.c.region, ("",))))).all()
+        assert len(everywhere) == 5
+    await engine.dispose()

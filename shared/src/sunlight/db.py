@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,11 +25,14 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    or_,
     text,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import registry
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -43,6 +46,15 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def within_regions(column: Any, prefixes: Iterable[str]) -> ColumnElement[bool]:
+    """SQL condition: ``column`` (a region code) lies within one of the regions given by their prefixes
+    (``Principal.region_prefixes``); the empty prefix (nationwide) matches everything."""
+    chosen = tuple(prefixes)
+    if "" in chosen:
+        return true()
+    return or_(*(column.startswith(prefix, autoescape=True) for prefix in chosen))
 
 
 def make_registry() -> registry:
