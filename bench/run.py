@@ -1,0 +1,8 @@
+"""`make bench`: every scenario, figures appended to docs/benchmarks.md."""
+
+import events
+import proxy
+
+if __name__ == "__main__":
+    proxy.run()
+    events.run()
