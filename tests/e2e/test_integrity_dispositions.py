@@ -89,11 +89,12 @@ async def test_a_disposition_round_trips_to_funds(stack: Stack):
     assert disposition["kind"] == "direct_review" and disposition["freeze"] is True and disposition["deadline"]
 
     async def seen_by_funds(status: str) -> dict[str, Any] | None:
+        """Funds' view of the warning once it shows the direct review with ``status`` (it is "open" before, too)."""
         listed = await stack.client.get("/v1/funds/warnings", headers=bearer(funds_reader),
                                         params={"rule_id": "FUNDS-OVERSPEND"})  # fmt: skip
         assert listed.status_code == 200, listed.text
         mine = [w for w in listed.json()["items"] if w["dedupe_key"] == warning["dedupe_key"]]
-        return mine[0] if mine and mine[0]["status"] == status else None
+        return mine[0] if mine and mine[0]["disposition"] and mine[0]["status"] == status else None
 
     held = await until(lambda: seen_by_funds("open"), "funds seeing the direct review")
     assert held["disposition"] == "direct_review" and held["frozen"] is True, held
