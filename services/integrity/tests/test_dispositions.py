@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from integrity import service
+from integrity.models import Disposition
 from sunlight.testing import Backend, EventCapture
 from sunlight.workdays import OFFICIAL
 
@@ -61,6 +63,12 @@ async def test_a_direct_review_round_trip_tells_the_source(integrity: Integrity,
     detail = (await integrity.client.get(f"/v1/integrity/warnings/{warning['id']}", headers=inspector)).json()
     assert detail["status"] == "closed" and detail["closed_at"]
     assert [d["outcome"] for d in detail["dispositions"]] == ["corrected"]
+    shown = detail["dispositions"][0]
+    assert (shown["instructions"], shown["response"]) == ("核实拨付记录", "拨付前未核对余额, 已退回")
+    async with integrity.app.state.db.sessions() as session:
+        stored = await session.get(Disposition, uuid.UUID(disposition["id"]))
+    assert stored is not None and "拨付" not in (stored.response or "") and "整改" not in (stored.conclusion or "")
+    assert "核实" not in (stored.instructions or ""), "the notes are encrypted at rest"
     again = await integrity.client.post(
         f"/v1/integrity/dispositions/{disposition['id']}/conclusion",
         headers=inspector,

@@ -140,18 +140,18 @@ class Disposition(Base, table=True):
     region_code: str = Field(max_length=12, index=True)
     unit_uscc: str | None = Field(default=None, max_length=18)
     assignee: str = Field(max_length=100, index=True)
-    instructions: str | None = Field(default=None, max_length=4000)
+    instructions: str | None = Field(default=None, sa_type=sa.Text)  # encrypted (they may name people)
     deadline_workdays: int
     deadline: date
     freeze: bool = False  # asked the source to hold the subject while this runs
     holding: bool = False  # the hold currently asked of the source (released at conclusion unless kept)
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     opened_by: str = Field(max_length=200)
-    response: str | None = Field(default=None, max_length=8000)
+    response: str | None = Field(default=None, sa_type=sa.Text)  # encrypted
     responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     responded_by: str | None = Field(default=None, max_length=200)
     outcome: Outcome | None = Field(default=None, sa_type=sa.String(20))
-    conclusion: str | None = Field(default=None, max_length=8000)
+    conclusion: str | None = Field(default=None, sa_type=sa.Text)  # encrypted
     concluded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     concluded_by: str | None = Field(default=None, max_length=200)
     overdue_since: date | None = None

@@ -113,6 +113,23 @@ def _today(settings: IntegritySettings, now: datetime) -> date:
     return now.astimezone(settings.zone).date()
 
 
+NOTES = ("instructions", "response", "conclusion")  # free text that may name people: encrypted at rest
+
+
+def _seal(settings: IntegritySettings, column: str, text: str | None) -> str | None:
+    return settings.cipher.encrypt(text, context=f"disposition.{column}") if text is not None else None
+
+
+def disposition_out(disposition: Disposition, settings: IntegritySettings) -> DispositionOut:
+    """The disposition as the API shows it, its notes decrypted."""
+    opened = {
+        column: settings.cipher.decrypt(value, context=f"disposition.{column}") if value is not None else None
+        for column in NOTES
+        for value in [getattr(disposition, column)]
+    }
+    return DispositionOut.model_validate(disposition).model_copy(update=opened)
+
+
 def _pad(prefix: str) -> str:
     """A region prefix back as a code: ``13`` → ``130000``, ``1303`` → ``130300``."""
     return prefix.ljust(6, "0") if len(prefix) < 6 else prefix
@@ -261,13 +278,15 @@ async def _writable_warning(session: AsyncSession, who: Principal, warning_id: u
     return found
 
 
-async def get_warning(session: AsyncSession, who: Principal, warning_id: uuid.UUID) -> WarningDetail:
+async def get_warning(
+    session: AsyncSession, who: Principal, warning_id: uuid.UUID, *, settings: IntegritySettings
+) -> WarningDetail:
     found = await _visible_warning(session, who, warning_id)
     risk_point = await repository.risk_point(session, found.risk_point_id) if found.risk_point_id else None
     return WarningDetail(
         **WarningOut.model_validate(found).model_dump(),
         history=[OccurrenceOut.model_validate(o) for o in await repository.history(session, found.id)],
-        dispositions=[DispositionOut.model_validate(d) for d in await repository.dispositions_of(session, found.id)],
+        dispositions=[disposition_out(d, settings) for d in await repository.dispositions_of(session, found.id)],
         risk_point=(await _risk_point_out(session, [risk_point]))[0] if risk_point else None,
     )
 
@@ -340,7 +359,7 @@ async def open_disposition(
         region_code=warning.region_code,
         unit_uscc=warning.unit_uscc,
         assignee=body.assignee,
-        instructions=body.instructions,
+        instructions=_seal(settings, "instructions", body.instructions),
         deadline_workdays=workdays,
         deadline=OFFICIAL.add_workdays(_today(settings, now), workdays),
         freeze=freeze,
@@ -352,7 +371,7 @@ async def open_disposition(
     warning.status = WarningStatus.IN_DISPOSITION
     await session.flush()
     add_event(session, events.disposed(warning, disposition=body.kind.value, status="open", at=now, freeze=freeze))
-    out = DispositionOut.model_validate(disposition)
+    out = disposition_out(disposition, settings)
     await idempotency.complete(session, who.client_id, key, 201, out)
     await session.commit()
     return out
@@ -376,6 +395,7 @@ async def record_response(
     disposition_id: uuid.UUID,
     body: ResponseIn,
     *,
+    settings: IntegritySettings,
     now: datetime,
     key: IdempotencyKey | None = None,
 ) -> DispositionOut:
@@ -384,7 +404,7 @@ async def record_response(
     await idempotency.begin(session, who.client_id, key)
     if disposition.status == DispositionStatus.CONCLUDED:
         raise DispositionConcluded("a concluded disposition takes no more responses")
-    disposition.response = body.response
+    disposition.response = _seal(settings, "response", body.response)
     disposition.responded_at, disposition.responded_by = now, who.subject
     disposition.status = DispositionStatus.IN_PROGRESS
     add_event(
@@ -393,7 +413,7 @@ async def record_response(
             warning, disposition=str(disposition.kind), status="in_progress", at=now, freeze=disposition.holding
         ),
     )
-    out = DispositionOut.model_validate(disposition)
+    out = disposition_out(disposition, settings)
     await idempotency.complete(session, who.client_id, key, 200, out)
     await session.commit()
     return out
@@ -405,6 +425,7 @@ async def conclude(
     disposition_id: uuid.UUID,
     body: ConclusionIn,
     *,
+    settings: IntegritySettings,
     now: datetime,
     key: IdempotencyKey | None = None,
 ) -> DispositionOut:
@@ -415,7 +436,7 @@ async def conclude(
     if disposition.status == DispositionStatus.CONCLUDED:
         raise DispositionConcluded("the disposition is already concluded")
     disposition.status = DispositionStatus.CONCLUDED
-    disposition.outcome, disposition.conclusion = body.outcome, body.conclusion
+    disposition.outcome, disposition.conclusion = body.outcome, _seal(settings, "conclusion", body.conclusion)
     disposition.concluded_at, disposition.concluded_by = now, who.subject
     disposition.holding = disposition.holding and body.keep_hold
     if body.outcome == Outcome.ESCALATED:
@@ -434,7 +455,7 @@ async def conclude(
             freeze=disposition.holding,
         ),
     )
-    out = DispositionOut.model_validate(disposition)
+    out = disposition_out(disposition, settings)
     await idempotency.complete(session, who.client_id, key, 200, out)
     await session.commit()
     return out
@@ -474,15 +495,17 @@ async def list_dispositions(
     now: datetime,
 ) -> Page[DispositionOut]:
     rows = await repository.dispositions(session, who, where, page, today=_today(settings, now))
-    return make_page(rows, page, repository.disposition_cursor, DispositionOut.model_validate)
+    return make_page(rows, page, repository.disposition_cursor, lambda d: disposition_out(d, settings))
 
 
-async def get_disposition(session: AsyncSession, who: Principal, disposition_id: uuid.UUID) -> DispositionOut:
+async def get_disposition(
+    session: AsyncSession, who: Principal, disposition_id: uuid.UUID, *, settings: IntegritySettings
+) -> DispositionOut:
     found = await repository.disposition(session, disposition_id)
     if found is None:
         raise NotFound("no such disposition")
     who.ensure_can_read(found.region_code, "disposition")
-    return DispositionOut.model_validate(found)
+    return disposition_out(found, settings)
 
 
 async def escalate_overdue(session: AsyncSession, *, settings: IntegritySettings, now: datetime) -> int:
@@ -1021,7 +1044,7 @@ async def overdue_overview(
         today=today,
         count=sum(r.count for r in by_region),
         by_region=sorted(by_region, key=lambda r: (-r.count, r.region_code)),
-        oldest=[DispositionOut.model_validate(d) for d in oldest],
+        oldest=[disposition_out(d, settings) for d in oldest],
     )
 
 

@@ -40,8 +40,10 @@ async def list_dispositions(
 
 
 @router.get("/{disposition_id}", summary="One disposition")
-async def get_disposition(session: SessionDep, who: IntegrityReader, disposition_id: uuid.UUID) -> DispositionOut:
-    return await service.get_disposition(session, who, disposition_id)
+async def get_disposition(
+    session: SessionDep, who: IntegrityReader, settings: SettingsDep, disposition_id: uuid.UUID
+) -> DispositionOut:
+    return await service.get_disposition(session, who, disposition_id, settings=settings)
 
 
 @router.post(
@@ -51,9 +53,9 @@ async def get_disposition(session: SessionDep, who: IntegrityReader, disposition
 )
 async def record_response(
     disposition_id: uuid.UUID, body: ResponseIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep,
-    now: NowDep,
+    settings: SettingsDep, now: NowDep,
 ) -> DispositionOut:  # fmt: skip
-    return await service.record_response(session, who, disposition_id, body, now=now, key=key)
+    return await service.record_response(session, who, disposition_id, body, settings=settings, now=now, key=key)
 
 
 @router.post(
@@ -63,9 +65,9 @@ async def record_response(
 )
 async def conclude(
     disposition_id: uuid.UUID, body: ConclusionIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep,
-    now: NowDep,
+    settings: SettingsDep, now: NowDep,
 ) -> DispositionOut:  # fmt: skip
     """The warning closes (outcome ``escalated``: it reopens for a stronger disposition), and so does the
     disposition's overdue warning if it had one. ``warnings.disposed.v1`` carries the outcome, with ``freeze``
     released unless ``keep_hold``."""
-    return await service.conclude(session, who, disposition_id, body, now=now, key=key)
+    return await service.conclude(session, who, disposition_id, body, settings=settings, now=now, key=key)

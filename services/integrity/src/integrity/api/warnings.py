@@ -103,8 +103,10 @@ async def count_warnings(
 
 
 @router.get("/{warning_id}", summary="One warning with its history, dispositions and risk point")
-async def get_warning(session: SessionDep, who: IntegrityReader, warning_id: uuid.UUID) -> WarningDetail:
-    return await service.get_warning(session, who, warning_id)
+async def get_warning(
+    session: SessionDep, who: IntegrityReader, settings: SettingsDep, warning_id: uuid.UUID
+) -> WarningDetail:
+    return await service.get_warning(session, who, warning_id, settings=settings)
 
 
 @router.post(
