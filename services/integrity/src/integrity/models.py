@@ -286,7 +286,8 @@ class Result(Base, table=True):
 
 
 class UnitMonth(Base, table=True):
-    """What the other services reported about one unit in one month (China time): the computed indicators' data."""
+    """UnitMonth — 单位月度数据: what the other services reported about one unit in one month (China time),
+    the figures of the computed indicators."""
 
     __tablename__ = "unit_month"
 

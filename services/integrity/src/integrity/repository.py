@@ -535,11 +535,17 @@ async def scores(
     return (await session.execute(query)).scalars().all()
 
 
-async def result(session: AsyncSession, framework_id: uuid.UUID, period: str, subject_id: uuid.UUID) -> Result | None:
+async def results_of(
+    session: AsyncSession, framework_id: uuid.UUID, period: str, subject_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Result]:
+    if not subject_ids:
+        return {}
     query = select(Result).where(
-        _col(Result.framework_id) == framework_id, _col(Result.period) == period, _col(Result.subject_id) == subject_id
+        _col(Result.framework_id) == framework_id,
+        _col(Result.period) == period,
+        _col(Result.subject_id).in_(list(subject_ids)),
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    return {r.subject_id: r for r in (await session.execute(query)).scalars()}
 
 
 async def result_by_id(session: AsyncSession, result_id: uuid.UUID) -> tuple[Result, Subject, Framework] | None:

@@ -882,12 +882,13 @@ async def compute_index(
         by_subject[s.subject_id].append((s.rater, s.indicator, s.score))
     units = sorted({s.unit_uscc for s in subjects if s.unit_uscc})
     figures = await repository.unit_figures(session, units, periods.months(body.period))
+    earlier = await repository.results_of(session, framework.id, body.period, [s.id for s in subjects])
     outs: list[ResultOut] = []
     graded: dict[str, int] = {g: 0 for g in index.GRADES}
     for subject in subjects:
         data = figures.get(subject.unit_uscc, {}) if subject.unit_uscc else None
         value = index.compute(definition, scores=by_subject[subject.id], stats=stats, data=data)
-        result = await repository.result(session, framework.id, body.period, subject.id)
+        result = earlier.get(subject.id)
         previous_grade = result.grade if result else None
         if result is None:
             result = Result(framework_id=framework.id, period=body.period, subject_id=subject.id, computed_by="")
