@@ -37,6 +37,14 @@ def resident_id(serial: int) -> str:
     return body + check
 
 
+def uscc(prefix: str) -> str:
+    """A valid USCC from its first 17 characters (the GB 32100 check character computed)."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    total = sum(alphabet.index(c) * w for c, w in zip(prefix, weights, strict=True))
+    return prefix + alphabet[(31 - total % 31) % 31]
+
+
 @pytest.fixture
 async def funds_settings(harness: ServiceHarness) -> FundsSettings:
     return await harness.settings(FundsSettings, MIGRATIONS)

@@ -47,7 +47,7 @@ def movement_recorded(movement: Movement, region_code: str | None = None) -> Env
         MovementRecorded(
             movement_id=str(movement.id),
             programme_id=str(movement.programme_id),
-            kind=movement.kind.value,
+            kind=str(movement.kind),
             from_node_id=str(movement.from_node_id) if movement.from_node_id else None,
             to_node_id=str(movement.to_node_id) if movement.to_node_id else None,
             amount_fen=movement.amount_fen,

@@ -333,7 +333,7 @@ def overspend_finding(refused: RefusedMovement, node: Node, limit: str) -> alert
         evidence={
             "programme_id": str(refused.programme_id),
             "node_id": str(node.id),
-            "kind": refused.kind.value,
+            "kind": str(refused.kind),
             "limit": limit,
             "requested_fen": refused.amount_fen,
             "available_fen": refused.available_fen,

@@ -53,17 +53,15 @@ def _node_finding(
 
 
 def quota_flows(node_id: uuid.UUID, movements: Sequence[Movement]) -> tuple[list[rules.Flow], list[rules.Flow]]:
-    """A node's quota receipts (budget, allocations in) and its uses (passed on, spent, sent back up; minus what
-    came back down to it)."""
+    """A node's quota receipts (budget, allocations in, and money coming back to it from a child or a payee,
+    which has to be passed on again) and its uses (passed on, spent, sent back up)."""
     receipts: list[rules.Flow] = []
     uses: list[rules.Flow] = []
     for m in movements:
-        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.ALLOCATE):
+        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.ALLOCATE, K.REFUND, K.ADJUST):
             receipts.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
         elif m.from_node_id == node_id and m.kind in (K.ALLOCATE, K.EXPEND, K.REFUND, K.ADJUST):
             uses.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
-        elif m.to_node_id == node_id and m.kind in (K.REFUND, K.ADJUST):
-            uses.append(rules.Flow(m.occurred_on, -m.amount_fen, str(m.id)))
     return receipts, uses
 
 
@@ -91,7 +89,7 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
     for node in nodes:
         limits = rules.thresholds(settings, programmes[node.programme_id].thresholds)
         mine = by_node.get(node.id, [])
-        days = limits.pass_down_days.get(node.tier.value)
+        days = limits.pass_down_days.get(str(node.tier))
         if node.id in parents and node.tier != Tier.BENEFICIARY and days:
             receipts, uses = quota_flows(node.id, mine)
             late = rules.late_receipts(receipts, uses, today=today, deadline_days=days)
@@ -101,7 +99,7 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
                 evidence = {
                     "programme_id": str(node.programme_id),
                     "node_id": str(node.id),
-                    "tier": node.tier.value,
+                    "tier": str(node.tier),
                     "deadline_days": days,
                     "red_after_days": limits.pass_down_red_after_days,
                     "max_days_late": worst,

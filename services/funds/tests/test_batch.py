@@ -1,0 +1,144 @@
+"""Bulk import of movements: validate everything first, write all or nothing, replay by batch key."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from funds.app import MIGRATIONS, create_app
+from funds.settings import FundsSettings
+
+from .conftest import Maker, Tree, org, person
+
+NDJSON = {"content-type": "application/x-ndjson"}
+
+
+def records(t: Tree, payments: int = 3) -> list[dict]:
+    out: list[dict] = [
+        {"kind": "allocate", "from_node_id": t.root["id"], "to_node_id": t.dept["id"], "amount_fen": 100_000,
+         "occurred_on": "2025-03-01"},
+        {"kind": "disburse", "from_node_id": t.root["id"], "to_node_id": t.dept["id"], "amount_fen": 100_000,
+         "occurred_on": "2025-03-01"},
+    ]  # fmt: skip
+    for i in range(payments):
+        out.append(
+            {
+                "kind": "expend",
+                "from_node_id": t.dept["id"],
+                "amount_fen": 1_000 + i,
+                "occurred_on": "2025-03-02",
+                "payee": person(i + 1),
+                "reference": f"B-{i}",
+            }
+        )
+    return out
+
+
+async def post_batch(make: Maker, body: bytes | list, key: str, headers: dict | None = None):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return await make.client.post(
+        "/v1/funds/movements/batch",
+        params={"batch_key": key},
+        content=raw,
+        headers={**make.headers, "content-type": "application/json", **(headers or {})},
+    )
+
+
+async def test_a_json_array_is_written_whole_and_replayed_by_its_key(make: Maker):
+    t = await make.tree()
+    body = records(t)
+    first = await post_batch(make, body, "batch-1")
+    assert first.status_code == 201, first.text
+    out = first.json()
+    assert out["records"] == 5 and len(out["movement_ids"]) == 5
+    nodes = await make.nodes(t.pid)
+    assert nodes[t.dept["id"]]["spent_fen"] == 1_000 + 1_001 + 1_002
+    again = await post_batch(make, body, "batch-1")
+    assert again.status_code == 200 and again.headers["idempotent-replayed"] == "true"
+    assert again.json() == out
+    assert (await make.nodes(t.pid))[t.dept["id"]]["spent_fen"] == 3_003, "a replay writes nothing"
+    reused = await post_batch(make, body[:2], "batch-1")
+    assert reused.status_code == 422 and reused.json()["type"].endswith("/batch-key-reused")
+    listed = await make.client.get(
+        "/v1/funds/movements", headers=make.headers, params={"batch_id": out["batch_id"], "limit": 10}
+    )
+    assert len(listed.json()["items"]) == 5
+
+
+async def test_ndjson_is_accepted_line_by_line(make: Maker):
+    t = await make.tree()
+    raw = "\n".join(json.dumps(r) for r in records(t, payments=2)).encode() + b"\n\n"
+    r = await post_batch(make, raw, "nd-1", NDJSON)
+    assert r.status_code == 201, r.text
+    assert r.json()["records"] == 4
+
+
+async def test_one_wrong_record_refuses_the_batch_with_a_report_per_record(make: Maker):
+    t = await make.tree()
+    body = records(t)
+    body[2]["amount_fen"] = -5  # schema
+    body[3]["payee"] = {"kind": "person", "name": "王五"}  # schema (no resident_id)
+    body[4]["from_node_id"] = "00000000-0000-0000-0000-000000000000"  # fine by schema; checked after
+    r = await post_batch(make, body, "bad-1")
+    assert r.status_code == 422 and r.json()["type"].endswith("/batch-invalid")
+    errors = r.json()["errors"]
+    assert {e["index"] for e in errors} == {2, 3}, "schema errors are reported first, all of them"
+    assert any(e["pointer"] == "/2/amount_fen" for e in errors)
+    assert any(e["pointer"].startswith("/3/payee") for e in errors)
+    body[2]["amount_fen"] = 5
+    body[3]["payee"] = person(9)
+    r = await post_batch(make, body, "bad-1")
+    assert r.status_code == 422
+    (error,) = r.json()["errors"]
+    assert error["index"] == 4 and error["pointer"] == "/4/from_node_id" and error["type"].endswith("/not-found")
+    nodes = await make.nodes(t.pid)
+    assert nodes[t.root["id"]]["passed_on_fen"] == 0, "nothing of a refused batch is written"
+
+
+async def test_an_overspend_inside_a_batch_refuses_it_and_is_recorded(make: Maker):
+    t = await make.tree(budget_fen=100_000)
+    body = records(t, payments=1)
+    body.append({"kind": "expend", "from_node_id": t.dept["id"], "amount_fen": 99_500, "occurred_on": "2025-03-03",
+                 "payee": org()})  # fmt: skip
+    r = await post_batch(make, body, "over-1")
+    assert r.status_code == 422
+    (error,) = r.json()["errors"]
+    assert error["index"] == 3 and error["type"].endswith("/overspend") and error["available_fen"] == 99_000
+    assert (await make.nodes(t.pid))[t.dept["id"]]["received_fen"] == 0
+    refusals = (await make.client.get("/v1/funds/refusals", headers=make.headers)).json()["items"]
+    assert [(r["batch_key"], r["available_fen"], r["reason"]) for r in refusals] == [
+        ("over-1", 99_000, "overspend:quota")
+    ]
+    (warning,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
+    assert warning["subject"]["id"] == t.dept["id"] and warning["evidence"]["requested_fen"] == 99_500
+
+
+async def test_formats_and_sizes_are_checked(harness, make: Maker, admin):
+    t = await make.tree()
+    unsupported = await post_batch(make, b"a,b", "f-1", {"content-type": "text/csv"})
+    assert unsupported.status_code == 415 and unsupported.json()["type"].endswith("/unsupported-batch-format")
+    not_json = await post_batch(make, b"{", "f-2")
+    assert not_json.status_code == 422 and not_json.json()["type"].endswith("/batch-invalid")
+    not_array = await post_batch(make, b"{}", "f-3")
+    assert not_array.status_code == 422
+    empty = await post_batch(make, b"[]", "f-4")
+    assert empty.status_code == 422
+    bad_line = await post_batch(make, b'{"kind": "allocate"}\nnope\n', "f-5", NDJSON)
+    assert bad_line.status_code == 422
+    assert any(e["index"] == 1 and "line 2" in e["message"] for e in bad_line.json()["errors"])
+    missing_key = await make.client.post("/v1/funds/movements/batch", headers=make.headers, json=records(t))
+    assert missing_key.status_code == 422
+
+
+@pytest.mark.parametrize("limit", ["records", "bytes"])
+async def test_a_batch_over_the_cap_is_refused_with_413(harness, admin, limit):
+    small = {"batch_max_records": 3} if limit == "records" else {"batch_max_bytes": 2048}
+    settings = await harness.settings(FundsSettings, MIGRATIONS, **small)
+    async with harness.client(create_app(settings)) as client:
+        make = Maker(client, admin)
+        t = await make.tree()
+        body = records(t, payments=10)
+        r = await post_batch(make, body, "big-1")
+        assert r.status_code == 413, r.text
+        assert r.json()["type"].endswith("/batch-too-large")
+        assert r.json().get("max_records") == 3 or r.json().get("max_bytes") == 2048

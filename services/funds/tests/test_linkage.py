@@ -1,0 +1,186 @@
+"""Supervision linkage over the real bus: dispositions from integrity, complaints from the public."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sunlight.events import new_event
+from sunlight.events.bus import bus_from_settings
+from sunlight.events.contracts.common import SubjectRef
+from sunlight.events.contracts.complaints import ReportFiled
+from sunlight.events.contracts.warnings import WarningDisposed
+from sunlight.settings import CommonSettings
+from sunlight.testing import EventCapture
+
+from .conftest import Maker, eventually, org, person
+
+
+@contextlib.asynccontextmanager
+async def publisher(backend: Any) -> AsyncIterator[Any]:
+    bus = bus_from_settings(CommonSettings(**backend.bus_settings()), client_name="test-publisher")
+    await bus.connect()
+
+    async def publish(payload: Any, source: str) -> None:
+        event = new_event(payload, source=source)
+        await bus.publish(event.type, event.to_json().encode(), msg_id=event.id)
+
+    try:
+        yield publish
+    finally:
+        await bus.close()
+
+
+@pytest.fixture
+async def publish(backend: Any) -> AsyncIterator[Any]:
+    async with publisher(backend) as send:
+        yield send
+
+
+def disposed(
+    w: dict, *, status: str, disposition: str, freeze: bool = False, at: datetime | None = None
+) -> WarningDisposed:
+    return WarningDisposed(
+        warning_id="integrity-warning-1",
+        rule_id=w["rule_id"],
+        dedupe_key=w["dedupe_key"],
+        subject=SubjectRef(**w["subject"]),
+        region_code=w["region_code"],
+        disposition=disposition,
+        status=status,
+        outcome="核实中" if status != "concluded" else "已整改",
+        freeze=freeze,
+        disposed_at=at or datetime.now(UTC),
+    )
+
+
+async def test_a_disposition_updates_the_warning_and_a_freeze_holds_the_payee(make: Maker, publish):
+    t = await make.tree(allowed_categories=["subsidy"])
+    await make.down(t, 100_000, to="county")
+    suspect, honest = person(41, name="周九"), person(42, name="吴十")
+    pay = await make.pay(t.county, 1_000, suspect, category="banquet")
+    (w,) = await make.warnings(rule_id="FUNDS-CATEGORY-NOT-ALLOWED")
+    assert (w["status"], w["disposition"], w["frozen"]) == ("open", None, False)
+
+    await publish(disposed(w, status="in_progress", disposition="inquiry", freeze=True), "/sunlight/integrity")
+
+    async def frozen() -> dict | None:
+        (seen,) = await make.warnings(rule_id="FUNDS-CATEGORY-NOT-ALLOWED")
+        return seen if seen["frozen"] else None
+
+    w = await eventually(frozen)
+    assert (w["status"], w["disposition"], w["outcome"]) == ("in_progress", "inquiry", "核实中")
+    refused = await make.pay(t.county, 500, suspect, category="subsidy", expect=409)
+    assert refused["type"].endswith("/frozen")
+    assert {"kind": "payee", "id": pay["payee"]["id"]} in refused["held"]
+    await make.pay(t.county, 500, honest, category="subsidy")  # others are paid as before
+    await make.move(kind="refund", refund_of=pay["id"], amount_fen=1_000)  # money coming back is never blocked
+    payee = await make.client.get(f"/v1/funds/payees/{pay['payee']['id']}", headers=make.headers)
+    assert payee.json()["held"] is True and payee.json()["name"] == "周*"
+    refusals = (await make.client.get("/v1/funds/refusals", headers=make.headers)).json()["items"]
+    assert [r["reason"] for r in refusals] == ["frozen"]
+
+    stale = disposed(w, status="open", disposition="reminder_talk", at=datetime.now(UTC) - timedelta(days=1))
+    await publish(stale, "/sunlight/integrity")
+    await publish(disposed(w, status="concluded", disposition="inquiry", freeze=False), "/sunlight/integrity")
+
+    async def released() -> dict | None:
+        (seen,) = await make.warnings(rule_id="FUNDS-CATEGORY-NOT-ALLOWED")
+        return seen if seen["status"] == "concluded" else None
+
+    w = await eventually(released)
+    assert w["frozen"] is False and w["outcome"] == "已整改" and w["disposition"] == "inquiry"
+    await make.pay(t.county, 500, suspect, category="subsidy")
+
+
+async def test_a_frozen_node_neither_receives_nor_passes_on(make: Maker, publish):
+    t = await make.tree(budget_fen=10_000)
+    await make.down(t, 5_000, to="county")
+    await make.move(409, kind="allocate", from_node_id=t.county["id"], to_node_id=t.town["id"], amount_fen=6_000)
+    (w,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
+    await publish(disposed(w, status="in_progress", disposition="direct_review", freeze=True), "/sunlight/integrity")
+
+    async def frozen() -> bool:
+        return bool((await make.warnings(rule_id="FUNDS-OVERSPEND"))[0]["frozen"])
+
+    await eventually(frozen)
+    into = await make.move(409, kind="disburse", from_node_id=t.dept["id"], to_node_id=t.county["id"], amount_fen=1)
+    out = await make.move(409, kind="expend", from_node_id=t.county["id"], amount_fen=1, payee=org())
+    assert into["type"].endswith("/frozen") and out["type"].endswith("/frozen")
+    assert into["held"] == [{"kind": "node", "id": t.county["id"]}]
+    back = await make.move(kind="refund", from_node_id=t.county["id"], to_node_id=t.dept["id"], amount_fen=1_000)
+    assert back["kind"] == "refund"
+    trace = (await make.client.get(f"/v1/funds/programmes/{t.pid}/trace", headers=make.headers)).json()
+    assert {n["name"]: n["held"] for n in trace["nodes"]}["海港区农业农村局"] is True
+
+
+async def test_a_complaint_escalates_open_warnings_or_raises_a_blue_one(make: Maker, publish, backend):
+    t = await make.tree(budget_fen=10_000)
+    await make.move(409, kind="allocate", from_node_id=t.root["id"], to_node_id=t.dept["id"], amount_fen=20_000)
+    (overspend,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
+    assert overspend["level"] == "red"
+    async with EventCapture.on(backend.bus_settings(), ["warnings.raised.v1"]) as capture:
+        report = ReportFiled(
+            report_id="R-1",
+            region_code="130300",
+            category="fund_misuse",
+            subject=SubjectRef(service="funds", kind="programme", id=t.pid),
+            anonymous=True,
+            filed_at=datetime.now(UTC),
+        )
+        await publish(report, "/sunlight/complaints")
+        event = await capture.wait_for(
+            "warnings.raised.v1", lambda e: e.data.evidence.get("complaint_report_id") == "R-1"
+        )
+    assert event.data.dedupe_key == overspend["dedupe_key"] and event.data.level == "red"
+
+    async def escalated() -> dict | None:
+        (seen,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
+        return seen if seen["occurrences"] == 2 else None
+
+    w = await eventually(escalated)
+    assert w["evidence"]["complaint_report_id"] == "R-1" and w["evidence"]["requested_fen"] == 20_000
+
+    node_report = report.model_copy(
+        update={"report_id": "R-2", "subject": SubjectRef(service="funds", kind="node", id=t.town["id"])}
+    )
+    await publish(node_report, "/sunlight/complaints")
+
+    async def blue() -> list:
+        return await make.warnings(rule_id="FUNDS-COMPLAINT")
+
+    (c,) = await eventually(blue)
+    assert c["level"] == "blue" and c["subject"]["id"] == t.town["id"] and c["evidence"]["report_id"] == "R-2"
+    await publish(node_report.model_copy(update={"report_id": "R-3"}), "/sunlight/complaints")
+
+    async def orange() -> list:
+        return [w for w in await make.warnings(rule_id="FUNDS-COMPLAINT") if w["level"] == "orange"]
+
+    (c,) = await eventually(orange)
+    assert c["evidence"]["complaint_report_id"] == "R-3"
+
+
+async def test_complaints_about_other_services_are_ignored_and_unknown_subjects_dead_lettered(make: Maker, publish):
+    await publish(
+        ReportFiled(report_id="T-1", region_code="130300", category="bid_rigging",
+                    subject=SubjectRef(service="tenders", kind="tender", id="x"), anonymous=False,
+                    filed_at=datetime.now(UTC)),
+        "/sunlight/complaints",
+    )  # fmt: skip
+    await publish(
+        ReportFiled(report_id="F-404", region_code="130300", category="fund_misuse",
+                    subject=SubjectRef(service="funds", kind="movement", id="00000000-0000-0000-0000-000000000000"),
+                    anonymous=False, filed_at=datetime.now(UTC)),
+        "/sunlight/complaints",
+    )  # fmt: skip
+
+    async def dead() -> list:
+        r = await make.client.get("/v1/funds/dead-letters", headers=make.headers)
+        return [d for d in r.json() if d["type"] == "complaints.report.filed.v1"]
+
+    (letter,) = await eventually(dead)
+    assert "does not have" in letter["error"]
+    assert await make.warnings() == []

@@ -1,0 +1,395 @@
+"""Every warning rule through the API: one case that fires (with the evidence a person checks) and one that must not.
+
+Payment rules fire as payments are recorded; the time-based ones when the scan runs, here with
+an explicit ``now`` so the dates are fixed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from funds import scans
+
+from .conftest import ORG_USCC, Maker, org, person, resident_id, uscc
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(day + "T04:00:00").replace(tzinfo=UTC)  # noon in Beijing
+
+
+async def scan(app, day: str) -> dict:
+    async with app.state.db.sessions() as session:
+        out = await scans.run_scans(session, app.state.settings, now=at(day))
+    return out.model_dump()
+
+
+def of(warnings: list[dict], rule: str, subject: str | None = None) -> list[dict]:
+    return [w for w in warnings if w["rule_id"] == rule and (subject is None or w["subject"]["id"] == subject)]
+
+
+async def test_the_catalogue_lists_every_rule_with_its_thresholds(funds, reader):
+    r = await funds.get("/v1/funds/rules", headers=reader)
+    assert r.status_code == 200
+    rules = {x["id"]: x for x in r.json()}
+    assert set(rules) == {
+        "FUNDS-ACCEPTANCE-MISSING",
+        "FUNDS-AUDIT-UNRECTIFIED",
+        "FUNDS-BENFORD",
+        "FUNDS-CATEGORY-NOT-ALLOWED",
+        "FUNDS-COMPLAINT",
+        "FUNDS-DUPLICATE-PAYMENT",
+        "FUNDS-IDLE-FUNDS",
+        "FUNDS-LATE-PASS-DOWN",
+        "FUNDS-OVER-STANDARD",
+        "FUNDS-OVERSPEND",
+        "FUNDS-PAYEE-INELIGIBLE",
+        "FUNDS-SPLIT-PAYMENT",
+    }
+    assert rules["FUNDS-LATE-PASS-DOWN"]["parameters"]["pass_down_days"]["department"] == 15
+    assert rules["FUNDS-LATE-PASS-DOWN"]["escalates_to"] == "red"
+    assert rules["FUNDS-IDLE-FUNDS"]["parameters"] == {"idle_days": 90}
+
+
+async def test_overspend_fires_only_on_a_refusal(make: Maker):
+    t = await make.tree(budget_fen=1_000)
+    await make.move(kind="allocate", from_node_id=t.root["id"], to_node_id=t.dept["id"], amount_fen=1_000)
+    assert of(await make.warnings(), "FUNDS-OVERSPEND") == [], "using everything is not overspending"
+    await make.move(409, kind="allocate", from_node_id=t.root["id"], to_node_id=t.dept["id"], amount_fen=1)
+    (w,) = of(await make.warnings(), "FUNDS-OVERSPEND")
+    assert w["evidence"]["requested_fen"] == 1 and w["evidence"]["available_fen"] == 0
+
+
+async def test_late_pass_down_orange_then_red_and_on_time_is_quiet(make: Maker, funds_app):
+    t = await make.tree(budget_fen=100_000, budget_approved_on="2025-01-01")
+    await make.move(kind="allocate", from_node_id=t.root["id"], to_node_id=t.dept["id"], amount_fen=100_000,
+                    occurred_on="2025-01-10")  # finance bureau: 9 days, within 20  # fmt: skip
+    await make.move(kind="allocate", from_node_id=t.dept["id"], to_node_id=t.county["id"], amount_fen=60_000,
+                    occurred_on="2025-01-20")  # department: 60k on time, 40k still held  # fmt: skip
+    await make.move(kind="allocate", from_node_id=t.county["id"], to_node_id=t.town["id"], amount_fen=60_000,
+                    occurred_on="2025-02-15")  # county: 26 days, within 30  # fmt: skip
+    early = await scan(funds_app, "2025-01-25")
+    assert "FUNDS-LATE-PASS-DOWN" not in early["findings"], "the department's deadline is Jan 25 itself"
+
+    out = await scan(funds_app, "2025-02-10")
+    assert out["findings"]["FUNDS-LATE-PASS-DOWN"] == 1
+    (w,) = of(await make.warnings(), "FUNDS-LATE-PASS-DOWN")
+    assert w["subject"] == {"service": "funds", "kind": "node", "id": t.dept["id"], "label": "市农业农村局"}
+    assert w["level"] == "orange"
+    ev = w["evidence"]
+    assert (ev["tier"], ev["deadline_days"], ev["max_days_late"], ev["outstanding_fen"]) == (
+        "department",
+        15,
+        16,
+        40_000,
+    )
+    (receipt,) = ev["late_receipts"]
+    assert receipt["received_on"] == "2025-01-10" and receipt["deadline"] == "2025-01-25"
+    assert receipt["passed_down_on"] is None
+
+    again = await scan(funds_app, "2025-02-11")
+    assert again["raised"] == 0, "a scan does not repeat a warning that has not changed"
+    await scan(funds_app, "2025-03-10")  # 44 days late
+    (w,) = of(await make.warnings(), "FUNDS-LATE-PASS-DOWN")
+    assert w["level"] == "red" and w["occurrences"] == 2 and w["evidence"]["max_days_late"] == 44
+
+
+async def test_a_programme_may_give_a_tier_more_time(make: Maker, funds_app):
+    t = await make.tree(
+        budget_fen=100_000, budget_approved_on="2025-01-01", thresholds={"pass_down_days": {"department": 60}}
+    )
+    await make.move(kind="allocate", from_node_id=t.root["id"], to_node_id=t.dept["id"], amount_fen=100_000,
+                    occurred_on="2025-01-10")  # fmt: skip
+    await make.move(kind="allocate", from_node_id=t.dept["id"], to_node_id=t.county["id"], amount_fen=1,
+                    occurred_on="2025-01-11")  # fmt: skip
+    out = await scan(funds_app, "2025-02-10")
+    assert "FUNDS-LATE-PASS-DOWN" not in out["findings"]
+
+
+async def test_idle_funds_fire_after_the_threshold(make: Maker, funds_app):
+    t = await make.tree(budget_fen=100_000, budget_approved_on="2025-01-01")
+    await make.down(t, 50_000, to="county", on="2025-01-10")
+    await make.pay(t.county, 10_000, org(), occurred_on="2025-02-01")
+    await scan(funds_app, "2025-04-01")
+    assert of(await make.warnings(), "FUNDS-IDLE-FUNDS", t.county["id"]) == [], "80 days: not idle yet"
+    await scan(funds_app, "2025-05-01")
+    (w,) = of(await make.warnings(), "FUNDS-IDLE-FUNDS", t.county["id"])
+    ev = w["evidence"]
+    assert w["level"] == "orange"
+    assert (ev["cash_fen"], ev["idle_fen"], ev["oldest_receipt_on"], ev["days_idle"], ev["idle_days"]) == (
+        40_000,
+        40_000,
+        "2025-01-10",
+        111,
+        90,
+    )
+
+
+async def test_idle_days_can_be_set_per_programme(make: Maker, funds_app):
+    t = await make.tree(budget_fen=100_000, budget_approved_on="2025-01-01", thresholds={"idle_days": 200})
+    await make.down(t, 50_000, to="county", on="2025-01-10")
+    await scan(funds_app, "2025-05-01")
+    assert of(await make.warnings(), "FUNDS-IDLE-FUNDS") == []
+
+
+async def test_duplicate_payments(make: Maker):
+    t = await make.tree()
+    await make.down(t, 1_000_000, to="county")
+    first = await make.pay(t.county, 5_000, org(), reference="INV-7", occurred_on="2025-03-01")
+    await make.pay(t.county, 5_000, org(), reference="INV-8", occurred_on="2025-03-05")
+    await make.pay(t.county, 5_001, org(), reference="INV-7", occurred_on="2025-03-05")
+    await make.pay(t.county, 5_000, org(), reference="INV-7", occurred_on="2025-04-15")  # 45 days later
+    assert of(await make.warnings(), "FUNDS-DUPLICATE-PAYMENT") == []
+    second = await make.pay(t.county, 5_000, org(), reference="INV-7", occurred_on="2025-03-11")
+    (w,) = of(await make.warnings(), "FUNDS-DUPLICATE-PAYMENT")
+    assert w["level"] == "orange" and w["subject"]["kind"] == "movement" and w["subject"]["id"] == second["id"]
+    ev = w["evidence"]
+    assert ev["payment_ids"][:2] == [first["id"], second["id"]] and ev["reference"] == "INV-7"
+    assert ev["amount_fen"] == 5_000 and ev["window_days"] == 30
+    await make.pay(t.county, 5_000, org(), reference="INV-7", occurred_on="2025-03-11")  # same day again
+    (w,) = of(await make.warnings(), "FUNDS-DUPLICATE-PAYMENT")
+    assert w["level"] == "red" and w["occurrences"] == 2
+
+
+async def test_split_payments(make: Maker):
+    t = await make.tree(budget_fen=10_000_000, thresholds={"approval_threshold_fen": 50_000})
+    await make.down(t, 5_000_000, to="county")
+    supplier = org()
+    await make.pay(t.county, 49_000, supplier, occurred_on="2025-03-01")
+    await make.pay(t.county, 60_000, supplier, occurred_on="2025-03-02")  # approved: above the threshold
+    await make.pay(t.county, 30_000, org(uscc=uscc("91130300MA0A1B2C3"), name="另一家公司"), occurred_on="2025-03-02")
+    assert of(await make.warnings(), "FUNDS-SPLIT-PAYMENT") == []
+    second = await make.pay(t.county, 47_500, supplier, occurred_on="2025-03-10")
+    (w,) = of(await make.warnings(), "FUNDS-SPLIT-PAYMENT")
+    assert w["level"] == "red" and w["subject"]["kind"] == "payee" and w["subject"]["id"] == second["payee"]["id"]
+    ev = w["evidence"]
+    assert ev["amounts_fen"] == [49_000, 47_500] and ev["total_fen"] == 96_500 and ev["threshold_fen"] == 50_000
+    assert ev["all_just_under"] is True and w["subject"]["label"] == supplier["name"]
+
+
+async def test_split_payments_not_all_just_under_are_orange(make: Maker):
+    t = await make.tree(budget_fen=10_000_000, thresholds={"approval_threshold_fen": 50_000})
+    await make.down(t, 5_000_000, to="county")
+    await make.pay(t.county, 20_000, org(), occurred_on="2025-03-01")
+    await make.pay(t.county, 35_000, org(), occurred_on="2025-03-03")
+    (w,) = of(await make.warnings(), "FUNDS-SPLIT-PAYMENT")
+    assert w["level"] == "orange" and w["evidence"]["total_fen"] == 55_000
+
+
+async def test_payee_ineligible_for_an_invalid_uscc(make: Maker):
+    t = await make.tree()
+    await make.down(t, 100_000, to="county")
+    await make.pay(t.county, 1_000, org())
+    assert of(await make.warnings(), "FUNDS-PAYEE-INELIGIBLE") == []
+    bad = ORG_USCC[:-1] + "A"
+    pay = await make.pay(t.county, 1_000, org(uscc=bad, name="假公司"))
+    (w,) = of(await make.warnings(), "FUNDS-PAYEE-INELIGIBLE")
+    assert w["level"] == "red" and w["subject"]["id"] == pay["id"]
+    assert w["evidence"]["reason"] == "invalid_uscc" and w["evidence"]["uscc"] == bad
+
+
+async def test_payee_ineligible_against_the_watch_lists(make: Maker, funds):
+    t = await make.tree()
+    await make.down(t, 100_000, to="county")
+    debarred = uscc("91130302MA0CXY812")
+    entries = [
+        {"list": "debarred", "uscc": debarred, "region_code": "130000", "reason": "串通投标，禁入三年",
+         "reference": "冀财采〔2024〕12号", "listed_on": "2024-06-01"},
+        {"list": "official", "resident_id": resident_id(11), "region_code": "130302", "reason": "海港区农业农村局干部",
+         "listed_on": "2020-01-01"},
+        {"list": "relative", "resident_id": resident_id(12), "region_code": "130302", "reason": "干部配偶",
+         "listed_on": "2020-01-01"},
+        {"list": "debarred", "uscc": ORG_USCC, "region_code": "110000", "reason": "北京禁入",
+         "listed_on": "2024-01-01"},
+        {"list": "official", "resident_id": resident_id(13), "region_code": "130302", "reason": "已离任",
+         "listed_on": "2020-01-01", "delisted_on": "2024-12-31"},
+    ]  # fmt: skip
+    loaded = await make.client.post(
+        "/v1/funds/watchlist",
+        headers=make.headers,
+        json={"entries": [e for e in entries if e["region_code"] != "110000"]},
+    )
+    assert loaded.status_code == 201, loaded.text
+    assert loaded.json() == {"created": 4, "matched_payees": 0}
+    outside = await funds.post("/v1/funds/watchlist", headers=make.headers, json={"entries": [entries[3]]})
+    assert outside.status_code == 403, "a Hebei token cannot list for Beijing"
+
+    await make.pay(t.county, 1_000, org(uscc=debarred, name="禁入公司"))
+    await make.pay(t.county, 1_000, person(11, name="王官员"))
+    await make.pay(t.county, 1_000, person(12, name="王家属"))
+    await make.pay(t.county, 1_000, person(13, name="已离任"))  # delisted before the payment
+    await make.pay(t.county, 1_000, person(14, name="普通农户"))
+    await make.pay(t.county, 1_000, org())
+    found = of(await make.warnings(), "FUNDS-PAYEE-INELIGIBLE")
+    assert sorted(w["evidence"]["reason"] for w in found) == ["debarred", "official", "relative"]
+    by_reason = {w["evidence"]["reason"]: w for w in found}
+    assert by_reason["debarred"]["evidence"]["list_reason"] == "串通投标，禁入三年"
+    for w in found:
+        assert "王" not in str(w) and resident_id(11) not in str(w), "no personal data in a warning"
+
+    listed = await funds.get("/v1/funds/watchlist", headers=make.headers)
+    assert len(listed.json()["items"]) == 4 and "resident_id" not in listed.text and "id_hash" not in listed.text
+
+
+async def test_a_list_loaded_later_screens_payees_already_paid(make: Maker):
+    t = await make.tree()
+    await make.down(t, 100_000, to="county")
+    await make.pay(t.county, 1_000, person(21, name="赵六"), occurred_on="2025-03-01")
+    r = await make.client.post(
+        "/v1/funds/watchlist",
+        headers=make.headers,
+        json={"entries": [{"list": "official", "resident_id": resident_id(21), "region_code": "130300",
+                           "reason": "市直机关干部", "listed_on": "2019-01-01"}]},
+    )  # fmt: skip
+    assert r.json() == {"created": 1, "matched_payees": 1}
+    (w,) = of(await make.warnings(), "FUNDS-PAYEE-INELIGIBLE")
+    assert w["evidence"]["reason"] == "official"
+
+
+async def test_category_outside_the_allowed_list(make: Maker):
+    t = await make.tree(allowed_categories=["subsidy", "equipment"])
+    await make.down(t, 100_000, to="county")
+    await make.pay(t.county, 1_000, org(), category="subsidy")
+    assert of(await make.warnings(), "FUNDS-CATEGORY-NOT-ALLOWED") == []
+    pay = await make.pay(t.county, 2_000, org(), category="entertainment")
+    none = await make.pay(t.county, 3_000, org())
+    found = of(await make.warnings(), "FUNDS-CATEGORY-NOT-ALLOWED")
+    assert {w["subject"]["id"]: w["evidence"]["category"] for w in found} == {
+        pay["id"]: "entertainment",
+        none["id"]: None,
+    }
+    assert all(w["level"] == "red" and w["evidence"]["allowed_categories"] == ["subsidy", "equipment"] for w in found)
+
+
+async def test_any_category_goes_when_the_programme_has_no_list(make: Maker):
+    t = await make.tree()
+    await make.down(t, 100_000, to="county")
+    await make.pay(t.county, 2_000, org(), category="entertainment")
+    assert of(await make.warnings(), "FUNDS-CATEGORY-NOT-ALLOWED") == []
+
+
+async def test_paid_over_the_per_head_standard(make: Maker):
+    t = await make.tree(thresholds={"per_head_standard_fen": 100_000})
+    await make.down(t, 1_000_000, to="county")
+    farmer, other = person(31, name="钱七"), person(32, name="孙八")
+    await make.pay(t.county, 60_000, farmer)
+    await make.pay(t.county, 40_000, farmer)  # exactly the standard
+    await make.pay(t.county, 150_000, org())  # organisations have no per-head standard
+    await make.pay(t.county, 90_000, other)
+    assert of(await make.warnings(), "FUNDS-OVER-STANDARD") == []
+    third = await make.pay(t.county, 1, farmer)
+    (w,) = of(await make.warnings(), "FUNDS-OVER-STANDARD")
+    assert w["level"] == "red" and w["subject"]["id"] == third["id"]
+    assert w["evidence"]["total_fen"] == 100_001 and w["evidence"]["standard_fen"] == 100_000
+    assert len(w["evidence"]["payment_ids"]) == 3
+
+
+async def test_final_payment_needs_a_passed_acceptance_before_it(make: Maker):
+    t = await make.tree()
+    await make.down(t, 100_000, to="county")
+    await make.pay(t.county, 1_000, org(), final=False)
+    late = await make.client.post(
+        "/v1/funds/acceptances",
+        headers=make.headers,
+        json={"subject": {"kind": "node", "id": t.dept["id"]}, "result": "passed", "accepted_on": "2025-05-01",
+              "inspector_unit": "市农业农村局验收组"},
+    )  # fmt: skip
+    assert late.status_code == 201
+    failed = await make.client.post(
+        "/v1/funds/acceptances",
+        headers=make.headers,
+        json={"subject": {"kind": "programme", "id": t.pid}, "result": "failed", "accepted_on": "2025-03-01",
+              "inspector_unit": "市财政局"},
+    )  # fmt: skip
+    assert failed.status_code == 201
+    unaccepted = await make.pay(t.county, 5_000, org(), final=True, occurred_on="2025-04-01")
+    (w,) = of(await make.warnings(), "FUNDS-ACCEPTANCE-MISSING")
+    assert w["level"] == "orange" and w["subject"]["id"] == unaccepted["id"]
+    assert w["evidence"]["occurred_on"] == "2025-04-01" and w["evidence"]["node_id"] == t.county["id"]
+    await make.pay(t.county, 5_000, org(), final=True, occurred_on="2025-05-02")  # after the dept's acceptance
+    assert len(of(await make.warnings(), "FUNDS-ACCEPTANCE-MISSING")) == 1
+
+
+async def test_unrectified_audit_findings(make: Maker, funds_app):
+    t = await make.tree()
+    audit = await make.client.post(
+        "/v1/funds/audits",
+        headers=make.headers,
+        json={
+            "subject": {"kind": "node", "id": t.county["id"]},
+            "auditor": "秦皇岛市审计局",
+            "audited_on": "2025-02-01",
+            "findings": [
+                {"description": "补贴资金未及时发放", "amount_fen": 120_000, "rectify_by": "2025-03-01"},
+                {"description": "台账不全", "rectify_by": "2025-03-01"},
+                {"description": "公示不到位", "rectify_by": "2025-06-01"},
+            ],
+        },
+    )
+    assert audit.status_code == 201, audit.text
+    a = audit.json()
+    first, second, _ = a["findings"]
+    fixed = await make.client.post(
+        f"/v1/funds/audits/{a['id']}/findings/{second['id']}/rectification",
+        headers=make.headers,
+        json={"rectified_on": "2025-02-20", "rectification": "台账已补齐"},
+    )
+    assert fixed.status_code == 200
+    await scan(funds_app, "2025-03-01")
+    assert of(await make.warnings(), "FUNDS-AUDIT-UNRECTIFIED") == [], "due today is not overdue"
+    await scan(funds_app, "2025-03-10")
+    (w,) = of(await make.warnings(), "FUNDS-AUDIT-UNRECTIFIED")
+    assert w["level"] == "orange" and w["subject"] == {
+        "service": "funds",
+        "kind": "node",
+        "id": t.county["id"],
+        "label": "audit by 秦皇岛市审计局 on 2025-02-01",
+    }
+    assert w["evidence"]["finding_id"] == first["id"] and w["evidence"]["days_overdue"] == 9
+    assert w["evidence"]["amount_fen"] == 120_000
+
+
+async def test_benford_deviation_per_node_and_quarter(make: Maker, funds_app):
+    t = await make.tree(budget_fen=100_000_000)
+    await make.down(t, 50_000_000, to="county")
+    flat = [{"kind": "expend", "from_node_id": t.county["id"], "amount_fen": d * 1_000 + i, "occurred_on": "2025-02-10",
+             "payee": org()} for d in range(1, 10) for i in range(12)]  # fmt: skip
+    r = await make.client.post(
+        "/v1/funds/movements/batch", params={"batch_key": "benford"}, json=flat, headers=make.headers
+    )
+    assert r.status_code == 201, r.text
+    in_q2 = [{**p, "occurred_on": "2025-04-02"} for p in flat[:50]]
+    await make.client.post("/v1/funds/movements/batch", params={"batch_key": "q2"}, json=in_q2, headers=make.headers)
+    out = await scan(funds_app, "2025-04-15")
+    assert out["findings"]["FUNDS-BENFORD"] == 1
+    (w,) = of(await make.warnings(), "FUNDS-BENFORD")
+    ev = w["evidence"]
+    assert w["level"] == "blue" and w["subject"]["id"] == t.county["id"]
+    assert ev["period"] == "2025Q1" and ev["count"] == 108 and ev["conformity"] == "nonconformity"
+    assert ev["mad"] > 0.015 and ev["counts"] == [12] * 9 and ev["chi_square"] > ev["chi_square_critical_5pct"]
+    # the node endpoint gives the same statistic
+    b = await make.client.get(
+        f"/v1/funds/nodes/{t.county['id']}/benford",
+        headers=make.headers,
+        params={"from": "2025-01-01", "to": "2025-04-01"},
+    )
+    assert b.json()["mad"] == ev["mad"] and b.json()["count"] == 108
+
+
+async def test_benford_is_quiet_below_the_minimum_count(make: Maker, funds_app):
+    t = await make.tree(budget_fen=100_000_000)
+    await make.down(t, 50_000_000, to="county")
+    few = [{"kind": "expend", "from_node_id": t.county["id"], "amount_fen": 9_000 + i, "occurred_on": "2025-02-10",
+            "payee": org()} for i in range(99)]  # fmt: skip
+    r = await make.client.post("/v1/funds/movements/batch", params={"batch_key": "few"}, json=few, headers=make.headers)
+    assert r.status_code == 201
+    out = await scan(funds_app, "2025-04-15")
+    assert "FUNDS-BENFORD" not in out["findings"]
+
+
+async def test_the_scan_endpoint(make: Maker, funds, writer):
+    ok = await funds.post("/v1/funds/scans", headers=make.headers, json={"as_of": "2025-06-01T00:00:00Z"})
+    assert ok.status_code == 200 and ok.json()["as_of"].startswith("2025-06-01")
+    future = await funds.post("/v1/funds/scans", headers=make.headers, json={"as_of": "2999-01-01T00:00:00Z"})
+    assert future.status_code == 422 and future.json()["type"].endswith("/future-scan")
+    forbidden = await funds.post("/v1/funds/scans", headers=writer, json={})
+    assert forbidden.status_code == 403 and forbidden.json()["type"].endswith("/insufficient-scope")
