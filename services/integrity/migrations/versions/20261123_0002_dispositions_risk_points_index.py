@@ -195,7 +195,9 @@ def upgrade() -> None:
     with op.batch_alter_table("disposition", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_disposition_assignee"), ["assignee"], unique=False)
         batch_op.create_index(batch_op.f("ix_disposition_region_code"), ["region_code"], unique=False)
-        batch_op.create_index("ix_disposition_status_deadline", ["status", "deadline"], unique=False)
+        batch_op.create_index(
+            "ix_disposition_status_deadline_region_code", ["status", "deadline", "region_code"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_disposition_warning_id"), ["warning_id"], unique=False)
         batch_op.create_index(
             "uq_disposition_active_warning_id",
@@ -221,7 +223,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("event_id", name=op.f("uq_warning_occurrence_event_id")),
     )
     with op.batch_alter_table("warning_occurrence", schema=None) as batch_op:
-        batch_op.create_index("ix_warning_occurrence_occurred_at_rule_id", ["occurred_at", "rule_id"], unique=False)
+        batch_op.create_index(
+            "ix_warning_occurrence_occurred_at_region_code",
+            ["occurred_at", "region_code", "rule_id", "warning_id"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_warning_occurrence_warning_id"), ["warning_id"], unique=False)
 
     # the register's new columns; the rows already there get their source level and month (China time) first
@@ -244,7 +250,7 @@ def upgrade() -> None:
         batch_op.alter_column("source_level", existing_type=sa.String(length=10), nullable=False)
         batch_op.alter_column("first_seen_month", existing_type=sa.String(length=7), nullable=False)
         batch_op.create_index(
-            "ix_warning_first_seen_month_region_code", ["first_seen_month", "region_code"], unique=False
+            "ix_warning_region_code_first_seen_month_level", ["region_code", "first_seen_month", "level"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_warning_risk_point_id"), ["risk_point_id"], unique=False)
         batch_op.create_index("ix_warning_status_region_code_level", ["status", "region_code", "level"], unique=False)
@@ -260,7 +266,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_warning_subject_id"))
         batch_op.drop_index("ix_warning_status_region_code_level")
         batch_op.drop_index(batch_op.f("ix_warning_risk_point_id"))
-        batch_op.drop_index("ix_warning_first_seen_month_region_code")
+        batch_op.drop_index("ix_warning_region_code_first_seen_month_level")
         batch_op.drop_column("dismissal_reason")
         batch_op.drop_column("closed_at")
         batch_op.drop_column("risk_point_id")
@@ -269,7 +275,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("warning_occurrence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_warning_occurrence_warning_id"))
-        batch_op.drop_index("ix_warning_occurrence_occurred_at_rule_id")
+        batch_op.drop_index("ix_warning_occurrence_occurred_at_region_code")
 
     op.drop_table("warning_occurrence")
     with op.batch_alter_table("disposition", schema=None) as batch_op:
@@ -279,7 +285,7 @@ def downgrade() -> None:
             sqlite_where=sa.text("status IN ('open', 'in_progress')"),
         )
         batch_op.drop_index(batch_op.f("ix_disposition_warning_id"))
-        batch_op.drop_index("ix_disposition_status_deadline")
+        batch_op.drop_index("ix_disposition_status_deadline_region_code")
         batch_op.drop_index(batch_op.f("ix_disposition_region_code"))
         batch_op.drop_index(batch_op.f("ix_disposition_assignee"))
 

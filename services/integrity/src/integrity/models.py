@@ -44,8 +44,8 @@ class Warning(Base, table=True):
                  sqlite_where=ACTIVE_WARNING),
         # the overview: open warnings by colour and region
         sa.Index("ix_warning_status_region_code_level", "status", "region_code", "level"),
-        # counts by period and region
-        sa.Index("ix_warning_first_seen_month_region_code", "first_seen_month", "region_code"),
+        # counts by period and region, the heat map
+        sa.Index("ix_warning_region_code_first_seen_month_level", "region_code", "first_seen_month", "level"),
     )  # fmt: skip
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -78,7 +78,12 @@ class Occurrence(Base, table=True):
     """Occurrence — 预警记录: one ``warnings.raised.v1`` event counted against a register entry."""
 
     __tablename__ = "warning_occurrence"
-    __table_args__ = (sa.Index("ix_warning_occurrence_occurred_at_rule_id", "occurred_at", "rule_id"),)
+    __table_args__ = (
+        # the rules firing most: recent occurrences in a region, by rule (covering)
+        sa.Index(
+            "ix_warning_occurrence_occurred_at_region_code", "occurred_at", "region_code", "rule_id", "warning_id"
+        ),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     warning_id: uuid.UUID = Field(foreign_key="warning.id", index=True)
@@ -129,7 +134,7 @@ class Disposition(Base, table=True):
         sa.Index("uq_disposition_active_warning_id", "warning_id", unique=True, postgresql_where=ACTIVE_DISPOSITION,
                  sqlite_where=ACTIVE_DISPOSITION),
         # the overdue job and the overview: active dispositions by deadline
-        sa.Index("ix_disposition_status_deadline", "status", "deadline"),
+        sa.Index("ix_disposition_status_deadline_region_code", "status", "deadline", "region_code"),
     )  # fmt: skip
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

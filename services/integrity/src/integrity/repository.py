@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
@@ -43,12 +43,27 @@ def _col(attribute: Any) -> Any:
     return attribute
 
 
+def _successor(prefix: str) -> str | None:
+    """The smallest digit string above every string that starts with ``prefix`` (``1303`` → ``1304``)."""
+    digits = prefix.rstrip("9")
+    return digits[:-1] + str(int(digits[-1]) + 1) if digits else None
+
+
+def _prefixed(column: Any, prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with the digits ``prefix``, as a range a B-tree index serves under any collation
+    (PostgreSQL uses an index for ``LIKE 'p%'`` only under the C collation or with text_pattern_ops)."""
+    if not prefix:
+        return true()
+    upper = _successor(prefix)
+    return and_(column >= prefix, column < upper) if upper else column >= prefix
+
+
 def _in_regions(column: Any, prefixes: Sequence[str]) -> ColumnElement[bool]:
-    return or_(*[column.startswith(p) for p in prefixes])
+    return or_(*[_prefixed(column, p) for p in prefixes])
 
 
 def _within(column: Any, region_code: str | None) -> ColumnElement[bool] | None:
-    return column.startswith(region_prefix(region_code)) if region_code else None
+    return _prefixed(column, region_prefix(region_code)) if region_code else None
 
 
 def _where(query: Any, *conditions: ColumnElement[bool] | None) -> Any:
@@ -396,7 +411,7 @@ async def link_unlinked_warnings(session: AsyncSession, risk_point: RiskPoint, r
         .where(
             _col(Warning.risk_point_id).is_(None),
             _col(Warning.rule_id).in_(list(rule_ids)),
-            _col(Warning.region_code).startswith(region_prefix(risk_point.region_code)),
+            _prefixed(Warning.region_code, region_prefix(risk_point.region_code)),
             _col(Warning.unit_uscc) == risk_point.unit_uscc if risk_point.unit_uscc else _col(Warning.id).is_not(None),
         )
         .values(risk_point_id=risk_point.id)
