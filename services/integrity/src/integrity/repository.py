@@ -682,18 +682,16 @@ FIGURES = (
 async def unit_figures(
     session: AsyncSession, unit_usccs: Sequence[str], months: Sequence[str]
 ) -> dict[str, dict[str, Any]]:
-    """Per unit: the sums of its figures over ``months`` and the region it was last seen in."""
+    """Per unit: the sums of its figures over ``months``."""
     if not unit_usccs:
         return {}
     columns = [func.sum(getattr(UnitMonth, f)).label(f) for f in FIGURES]
     query = (
-        select(UnitMonth.unit_uscc, func.max(UnitMonth.region_code).label("region_code"), *columns)
+        select(UnitMonth.unit_uscc, *columns)
         .where(_col(UnitMonth.unit_uscc).in_(list(unit_usccs)), _col(UnitMonth.month).in_(list(months)))
         .group_by(UnitMonth.unit_uscc)
     )
-    return {
-        row.unit_uscc: {k: row._mapping[k] for k in ("region_code", *FIGURES)} for row in await session.execute(query)
-    }
+    return {row.unit_uscc: {k: int(row._mapping[k] or 0) for k in FIGURES} for row in await session.execute(query)}
 
 
 async def unit_region(session: AsyncSession, unit_uscc: str) -> str | None:

@@ -1001,7 +1001,7 @@ async def unit_activity(session: AsyncSession, who: Principal, unit_uscc: str, *
     return UnitActivityOut(
         unit_uscc=unit_uscc,
         period=period,
-        region_code=(figures or {}).get("region_code") or region,
+        region_code=region,
         **counts,
         on_time_rate=index.figure("approvals_on_time_rate", counts),
     )
