@@ -118,7 +118,7 @@ async def test_a_path_is_the_same_directly_and_through_the_gateway(stack: Stack)
         direct = await plain.get(f"{stack.services['funds'].url}/v1/funds/rules", headers=bearer(token))
     assert via_gateway.status_code == direct.status_code == 200
     assert via_gateway.json() == direct.json()
-    assert [r["id"] for r in direct.json()] == ["FUNDS-OVERSPEND"]
+    assert "FUNDS-OVERSPEND" in [r["id"] for r in direct.json()]
     assert via_gateway.headers["x-request-id"] == "trace-me-123", "the request id travels through"
 
 
