@@ -147,3 +147,16 @@ async def test_within_regions_filters_rows_by_prefix(tmp_path):
         everywhere = (await conn.execute(select(table.c.region).where(within_regions(table.c.region, ("",))))).all()
         assert len(everywhere) == 5
     await engine.dispose()
+
+
+def test_region_prefixes_become_index_friendly_ranges():
+    from sqlalchemy import Column, String
+    from sunlight.db import starts_with_digits
+
+    column = Column("region_code", String)
+    assert str(starts_with_digits(column, "1303").compile(compile_kwargs={"literal_binds": True})) == (
+        "region_code >= '1303' AND region_code < '1304'"
+    )
+    assert "< '131'" in str(starts_with_digits(column, "1309").compile(compile_kwargs={"literal_binds": True}))
+    with pytest.raises(ValueError):
+        starts_with_digits(column, "13%")

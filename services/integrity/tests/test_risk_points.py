@@ -92,4 +92,4 @@ async def test_risk_points_link_warnings_and_feed_the_heat_map(integrity: Integr
     assert hidden.status_code == 404
     not_yours = await integrity.client.patch(f"/v1/integrity/risk-points/{general['id']}", headers=beijing,
                                              json={"risk_level": "low"})  # fmt: skip
-    assert not_yours.status_code == 403
+    assert not_yours.status_code == 404

@@ -24,7 +24,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     event,
+    false,
     or_,
     text,
     true,
@@ -48,13 +50,34 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _successor(prefix: str) -> str | None:
+    """The smallest digit string above every string that starts with ``prefix`` (``1303`` → ``1304``,
+    ``1309`` → ``131``; ``None`` when there is none, as for ``99``)."""
+    digits = prefix.rstrip("9")
+    return digits[:-1] + str(int(digits[-1]) + 1) if digits else None
+
+
+def starts_with_digits(column: Any, prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with the digits ``prefix``, written as a range so that a B-tree index serves it
+    under any collation (PostgreSQL uses an index for ``LIKE 'p%'`` only under the C collation or with
+    ``text_pattern_ops``)."""
+    if not prefix:
+        return true()
+    if not prefix.isdigit():
+        raise ValueError("region prefixes are digits")
+    upper = _successor(prefix)
+    return and_(column >= prefix, column < upper) if upper else column >= prefix
+
+
 def within_regions(column: Any, prefixes: Iterable[str]) -> ColumnElement[bool]:
     """SQL condition: ``column`` (a region code) lies within one of the regions given by their prefixes
-    (``Principal.region_prefixes``); the empty prefix (nationwide) matches everything."""
+    (``Principal.region_prefixes``); the empty prefix (nationwide) matches everything, none matches nothing."""
     chosen = tuple(prefixes)
     if "" in chosen:
         return true()
-    return or_(*(column.startswith(prefix, autoescape=True) for prefix in chosen))
+    if not chosen:
+        return false()
+    return or_(*(starts_with_digits(column, prefix) for prefix in chosen))
 
 
 def make_registry() -> registry:

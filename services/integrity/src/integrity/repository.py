@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.codes import parent_region, region_prefix
+from sunlight.db import starts_with_digits, within_regions
 from sunlight.errors import BadRequest
 from sunlight.pagination import PageParams
 
@@ -43,27 +44,8 @@ def _col(attribute: Any) -> Any:
     return attribute
 
 
-def _successor(prefix: str) -> str | None:
-    """The smallest digit string above every string that starts with ``prefix`` (``1303`` → ``1304``)."""
-    digits = prefix.rstrip("9")
-    return digits[:-1] + str(int(digits[-1]) + 1) if digits else None
-
-
-def _prefixed(column: Any, prefix: str) -> ColumnElement[bool]:
-    """``column`` starts with the digits ``prefix``, as a range a B-tree index serves under any collation
-    (PostgreSQL uses an index for ``LIKE 'p%'`` only under the C collation or with text_pattern_ops)."""
-    if not prefix:
-        return true()
-    upper = _successor(prefix)
-    return and_(column >= prefix, column < upper) if upper else column >= prefix
-
-
-def _in_regions(column: Any, prefixes: Sequence[str]) -> ColumnElement[bool]:
-    return or_(*[_prefixed(column, p) for p in prefixes])
-
-
 def _within(column: Any, region_code: str | None) -> ColumnElement[bool] | None:
-    return _prefixed(column, region_prefix(region_code)) if region_code else None
+    return starts_with_digits(column, region_prefix(region_code)) if region_code else None
 
 
 def _where(query: Any, *conditions: ColumnElement[bool] | None) -> Any:
@@ -115,7 +97,7 @@ async def warnings(
     seen = _col(Warning.first_seen_at)
     query = _where(
         select(Warning),
-        _in_regions(Warning.region_code, who.region_prefixes),
+        within_regions(Warning.region_code, who.region_prefixes),
         _col(Warning.rule_id) == where.rule_id if where.rule_id else None,
         _col(Warning.level) == where.level.value if where.level else None,
         _col(Warning.service) == where.service if where.service else None,
@@ -185,7 +167,7 @@ async def warning_counts(
     month = _col(Warning.first_seen_month)
     query = _where(
         select(month, region, Warning.level, func.count().label("n")),
-        _in_regions(Warning.region_code, who.region_prefixes),
+        within_regions(Warning.region_code, who.region_prefixes),
         _within(Warning.region_code, region_code),
         month >= first_month if first_month else None,
         month <= last_month if last_month else None,
@@ -203,7 +185,7 @@ async def open_warnings_by_region(
     query = _where(
         select(region, Warning.level, func.count().label("n")),
         _col(Warning.status).in_(ACTIVE),
-        _in_regions(Warning.region_code, who.region_prefixes),
+        within_regions(Warning.region_code, who.region_prefixes),
         _within(Warning.region_code, region_code),
     ).group_by(region, Warning.level)
     return (await session.execute(query)).all()
@@ -222,7 +204,7 @@ async def rules_firing_most(
                 func.max(Occurrence.occurred_at).label("last_seen_at"),
             ),
             _col(Occurrence.occurred_at) >= since,
-            _in_regions(Occurrence.region_code, who.region_prefixes),
+            within_regions(Occurrence.region_code, who.region_prefixes),
             _within(Occurrence.region_code, region_code),
         )
         .group_by(Occurrence.rule_id)
@@ -271,7 +253,7 @@ async def dispositions(
     overdue = and_(active, _col(Disposition.deadline) < today)
     query = _where(
         select(Disposition),
-        _in_regions(Disposition.region_code, who.region_prefixes),
+        within_regions(Disposition.region_code, who.region_prefixes),
         _within(Disposition.region_code, where.region_code),
         _col(Disposition.status) == where.status if where.status else None,
         _col(Disposition.kind) == where.kind if where.kind else None,
@@ -314,7 +296,7 @@ async def overdue_by_region(
         select(region, func.count().label("n")),
         _col(Disposition.status).in_(ACTIVE_DISPOSITIONS),
         _col(Disposition.deadline) < today,
-        _in_regions(Disposition.region_code, who.region_prefixes),
+        within_regions(Disposition.region_code, who.region_prefixes),
         _within(Disposition.region_code, region_code),
     ).group_by(region)
     return (await session.execute(query)).all()
@@ -327,7 +309,7 @@ async def oldest_overdue(
         select(Disposition),
         _col(Disposition.status).in_(ACTIVE_DISPOSITIONS),
         _col(Disposition.deadline) < today,
-        _in_regions(Disposition.region_code, who.region_prefixes),
+        within_regions(Disposition.region_code, who.region_prefixes),
         _within(Disposition.region_code, region_code),
     )
     query = query.order_by(_col(Disposition.deadline), _col(Disposition.id)).limit(limit)
@@ -411,7 +393,7 @@ async def link_unlinked_warnings(session: AsyncSession, risk_point: RiskPoint, r
         .where(
             _col(Warning.risk_point_id).is_(None),
             _col(Warning.rule_id).in_(list(rule_ids)),
-            _prefixed(Warning.region_code, region_prefix(risk_point.region_code)),
+            starts_with_digits(Warning.region_code, region_prefix(risk_point.region_code)),
             _col(Warning.unit_uscc) == risk_point.unit_uscc if risk_point.unit_uscc else _col(Warning.id).is_not(None),
         )
         .values(risk_point_id=risk_point.id)
@@ -430,7 +412,7 @@ async def risk_points(
 ) -> Sequence[RiskPoint]:
     query = _where(
         select(RiskPoint),
-        _in_regions(RiskPoint.region_code, who.region_prefixes),
+        within_regions(RiskPoint.region_code, who.region_prefixes),
         _within(RiskPoint.region_code, region_code),
         _col(RiskPoint.unit_uscc) == unit_uscc if unit_uscc else None,
         _col(RiskPoint.risk_level) == risk_level if risk_level else None,
@@ -463,7 +445,7 @@ async def heatmap(
             func.count().label("n"),
         ).join(RiskPoint, _col(RiskPoint.id) == _col(Warning.risk_point_id)),
         _col(Warning.first_seen_month).in_(list(months)),
-        _in_regions(Warning.region_code, who.region_prefixes),
+        within_regions(Warning.region_code, who.region_prefixes),
         _within(Warning.region_code, region_code),
     ).group_by(Warning.unit_uscc, RiskPoint.id, RiskPoint.code, RiskPoint.name, RiskPoint.risk_level, Warning.level)
     return (await session.execute(query)).all()
@@ -503,7 +485,7 @@ async def subjects(
 ) -> Sequence[Subject]:
     query = _where(
         select(Subject),
-        _in_regions(Subject.region_code, who.region_prefixes),
+        within_regions(Subject.region_code, who.region_prefixes),
         _within(Subject.region_code, region_code),
         _col(Subject.kind) == kind if kind else None,
         _col(Subject.unit_uscc) == unit_uscc if unit_uscc else None,
@@ -594,7 +576,7 @@ async def results(
         select(Result, Subject).join(Subject, _col(Subject.id) == _col(Result.subject_id)),
         _col(Result.framework_id) == framework_id,
         _col(Result.period) == period,
-        _in_regions(Result.region_code, who.region_prefixes),
+        within_regions(Result.region_code, who.region_prefixes),
         _within(Result.region_code, region_code),
         _col(Result.grade) == grade if grade else None,
     )
@@ -618,7 +600,7 @@ async def lowest(
         _col(Result.framework_id) == framework_id,
         _col(Result.period) == period,
         _col(Result.value).is_not(None),
-        _in_regions(Result.region_code, who.region_prefixes),
+        within_regions(Result.region_code, who.region_prefixes),
         _within(Result.region_code, region_code),
     ).order_by(_col(Result.value), _col(Result.id))
     return [(r, s) for r, s in (await session.execute(query.limit(limit))).all()]
@@ -628,7 +610,7 @@ async def latest_period(session: AsyncSession, who: Principal, framework_id: uui
     query = _where(
         select(Result.period).distinct(),
         _col(Result.framework_id) == framework_id,
-        _in_regions(Result.region_code, who.region_prefixes),
+        within_regions(Result.region_code, who.region_prefixes),
     )
     found = [p for (p,) in (await session.execute(query)).all()]
     return max(found, key=periods.sort_key) if found else None
@@ -647,7 +629,7 @@ async def peers(
         _col(Result.framework_id) == framework_id,
         _col(Result.period) == period,
         _col(Result.value).is_not(None),
-        _in_regions(Result.region_code, who.region_prefixes),
+        within_regions(Result.region_code, who.region_prefixes),
         _col(Subject.peer_group) == peer_group if peer_group else None,
     )
     return [v for (v,) in (await session.execute(query)).all()]

@@ -274,7 +274,7 @@ async def _writable_warning(session: AsyncSession, who: Principal, warning_id: u
     found = await repository.warning(session, warning_id, for_update=True)
     if found is None:
         raise NotFound("no such warning")
-    who.ensure_can_write(found.region_code)
+    who.ensure_can_read(found.region_code, "warning")  # another region's warning does not exist for you
     return found
 
 
@@ -383,7 +383,7 @@ async def _writable_disposition(
     disposition = await repository.disposition(session, disposition_id, for_update=True)
     if disposition is None:
         raise NotFound("no such disposition")
-    who.ensure_can_write(disposition.region_code)
+    who.ensure_can_read(disposition.region_code, "disposition")
     warning = await repository.warning(session, disposition.warning_id, for_update=True)
     assert warning is not None
     return disposition, warning
@@ -577,7 +577,7 @@ async def update_risk_point(
     risk_point = await repository.risk_point(session, risk_point_id, for_update=True)
     if risk_point is None:
         raise NotFound("no such risk point")
-    who.ensure_can_write(risk_point.region_code)
+    who.ensure_can_read(risk_point.region_code, "risk point")
     for name, value in body.model_dump(exclude_unset=True, exclude={"rule_ids"}).items():
         if value is not None:
             setattr(risk_point, name, value)
@@ -768,7 +768,7 @@ async def enter_assessment(
     subject = await repository.subject(session, body.subject_id)
     if subject is None:
         raise NotFound("no such subject", field="subject_id")
-    who.ensure_can_write(subject.region_code)
+    who.ensure_can_read(subject.region_code, "subject")
     if subject.kind != framework.target:
         raise SubjectKindMismatch(f"{framework.code} assesses {framework.target!s}s", field="subject_id")
     _check_sheet(definition, body)

@@ -136,7 +136,15 @@ class NatsBus:
         if self._nc is None or not self._nc.is_connected:
             raise BusUnavailable(f"not connected to NATS at {self.url}")
         js = await self._ensure_stream()
-        await js.publish(self.subject(event_type), body, headers={"Nats-Msg-Id": msg_id}, timeout=2)
+        try:
+            await js.publish(self.subject(event_type), body, headers={"Nats-Msg-Id": msg_id}, timeout=2)
+        except nats.js.errors.NoStreamResponseError:
+            # no stream answered: it was just created (interest not yet propagated) or deleted meanwhile;
+            # make sure it exists and try once more — a duplicate is dropped by Nats-Msg-Id anyway
+            self._stream_ready = False
+            js = await self._ensure_stream()
+            await asyncio.sleep(0.05)
+            await js.publish(self.subject(event_type), body, headers={"Nats-Msg-Id": msg_id}, timeout=2)
 
     async def consume(self, durable: str, event_type: str, process: Process, stop: asyncio.Event) -> None:
         subscription = None
