@@ -20,7 +20,7 @@ from sunlight.events.contracts.funds import (
     ProgrammeCreated,
 )
 
-from funds.models import Acceptance, Audit, AuditFinding, Movement, MovementBatch, Programme
+from funds.models import Acceptance, Audit, AuditFinding, MovementBatch, Programme
 
 SOURCE = "/sunlight/funds"
 
@@ -42,7 +42,8 @@ def programme_created(programme: Programme) -> Envelope[Any]:
     )
 
 
-def movement_recorded(movement: Movement, region_code: str | None = None) -> Envelope[Any]:
+def movement_recorded(movement: Any, region_code: str | None = None) -> Envelope[Any]:
+    """``movement``: a ``Movement`` row or a ledger entry about to become one."""
     return new_event(
         MovementRecorded(
             movement_id=str(movement.id),
@@ -115,7 +116,7 @@ def finding_rectified(finding: AuditFinding, audit: Audit, now: datetime) -> Env
     )
 
 
-def batch_imported(batch: MovementBatch, movements: Sequence[Movement]) -> Envelope[Any]:
+def batch_imported(batch: MovementBatch, movements: Sequence[Any]) -> Envelope[Any]:
     return new_event(
         BatchImported(
             batch_id=str(batch.id),

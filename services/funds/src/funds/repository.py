@@ -479,10 +479,12 @@ async def open_warnings_on(
 
 async def held(session: AsyncSession, subjects: Iterable[tuple[str, uuid.UUID]]) -> set[tuple[str, uuid.UUID]]:
     """Which of these (kind, id) subjects are held pending review."""
-    pairs = list(subjects)
-    if not pairs:
+    by_kind: dict[str, set[uuid.UUID]] = {}
+    for kind, ident in subjects:
+        by_kind.setdefault(kind, set()).add(ident)
+    if not by_kind:
         return set()
-    clauses = [and_(Hold.subject_kind == k, Hold.subject_id == i) for k, i in pairs]
+    clauses = [and_(Hold.subject_kind == k, Hold.subject_id.in_(ids)) for k, ids in by_kind.items()]  # type: ignore[attr-defined]
     rows = (await session.execute(select(Hold.subject_kind, Hold.subject_id).where(or_(*clauses)))).all()
     return {(k, i) for k, i in rows}
 

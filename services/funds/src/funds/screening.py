@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -24,10 +25,10 @@ from funds.payees import subject_label
 from funds.settings import FundsSettings
 
 if TYPE_CHECKING:
-    from funds.ledger import Draft
+    from funds.ledger import Draft, Entry
 
 
-def fact(movement: Movement) -> rules.PaymentFact:
+def fact(movement: Movement | Entry) -> rules.PaymentFact:
     return rules.PaymentFact(
         id=str(movement.id),
         programme_id=str(movement.programme_id),
@@ -39,12 +40,12 @@ def fact(movement: Movement) -> rules.PaymentFact:
     )
 
 
-def payment_label(movement: Movement, programme: Programme) -> str:
+def payment_label(movement: Movement | Entry, programme: Programme) -> str:
     return f"payment {movement.reference or str(movement.id)[:8]} ({programme.code})"[:300]
 
 
 async def screen_payments(
-    session: AsyncSession, settings: FundsSettings, pairs: Sequence[tuple[Draft, Movement]]
+    session: AsyncSession, settings: FundsSettings, pairs: Sequence[tuple[Draft, Entry]]
 ) -> list[Finding]:
     """Findings of the payment rules for these new payments (not yet added to the session)."""
     pays = [(d, m) for d, m in pairs if m.kind == MovementKind.EXPEND and d.payee is not None and d.source]
@@ -54,7 +55,9 @@ async def screen_payments(
     window = max(max(t.duplicate_window_days, t.split_window_days) for t in limits.values())
     since = min(m.occurred_on for _, m in pays) - timedelta(days=window)
     payee_ids = {m.payee_id for _, m in pays if m.payee_id}
-    history = [fact(m) for m in await repository.payments_of_payees(session, payee_ids, since=since)]
+    seen_by_payee: dict[str, list[rules.PaymentFact]] = defaultdict(list)  # history, then this call's payments
+    for m in await repository.payments_of_payees(session, payee_ids, since=since):
+        seen_by_payee[str(m.payee_id)].append(fact(m))
     persons = {(m.programme_id, m.payee_id) for d, m in pays if d.payee and d.payee.kind == PayeeKind.PERSON}
     totals = await repository.programme_payee_totals(session, persons)  # type: ignore[arg-type]
     payees_of = {d.payee.id: d.payee for d, _ in pays if d.payee}
@@ -67,7 +70,6 @@ async def screen_payments(
     accepted = await _acceptance_cover(session, finals)
 
     findings: list[Finding] = []
-    earlier: list[rules.PaymentFact] = []
     running: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, list[str]]] = {
         key: (total, [str(i) for i in ids]) for key, (total, ids) in totals.items()
     }
@@ -75,7 +77,7 @@ async def screen_payments(
         assert draft.payee is not None and draft.source is not None
         limit = limits[draft.programme.id]
         new = fact(movement)
-        seen = [*history, *earlier]
+        seen = seen_by_payee[new.payee_id]
         findings += _duplicates(new, seen, limit, draft, movement)
         findings += _split(new, seen, limit, draft, movement)
         findings += _ineligible(draft.payee, watch, draft, movement)
@@ -87,14 +89,14 @@ async def screen_payments(
             findings += _over_standard(running[key], limit, draft, movement)
         if movement.final:
             findings += _acceptance(accepted, draft, movement)
-        earlier.append(new)
+        seen.append(new)
     return findings
 
 
 def _on_payment(
     rule: rules.Rule,
     draft: Draft,
-    movement: Movement,
+    movement: Entry,
     *,
     evidence: dict[str, object],
     dedupe_key: str,
@@ -117,7 +119,7 @@ def _on_payment(
 
 
 def _duplicates(
-    new: rules.PaymentFact, seen: list[rules.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Movement
+    new: rules.PaymentFact, seen: list[rules.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Entry
 ) -> list[Finding]:
     dups = rules.duplicates_of(new, seen, limit.duplicate_window_days)
     if not dups:
@@ -145,7 +147,7 @@ def _duplicates(
 
 
 def _split(
-    new: rules.PaymentFact, seen: list[rules.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Movement
+    new: rules.PaymentFact, seen: list[rules.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Entry
 ) -> list[Finding]:
     split = rules.split_payments(
         new,
@@ -184,7 +186,7 @@ def _split(
     ]
 
 
-def _ineligible(payee: Payee, watch: Sequence[WatchEntry], draft: Draft, movement: Movement) -> list[Finding]:
+def _ineligible(payee: Payee, watch: Sequence[WatchEntry], draft: Draft, movement: Entry) -> list[Finding]:
     reasons: list[tuple[str, WatchEntry | None]] = []
     if payee.kind == PayeeKind.ORGANISATION and payee.uscc and not rules.uscc_is_valid(payee.uscc):
         reasons.append(("invalid_uscc", None))
@@ -207,7 +209,7 @@ def ineligible_finding(
     reason: str,
     entry: WatchEntry | None,
     programme: Programme,
-    movement: Movement,
+    movement: Movement | Entry,
     node: Node | None,
 ) -> Finding:
     return Finding(
@@ -233,7 +235,7 @@ def ineligible_finding(
     )
 
 
-def _category(programme: Programme, draft: Draft, movement: Movement) -> list[Finding]:
+def _category(programme: Programme, draft: Draft, movement: Entry) -> list[Finding]:
     allowed = programme.allowed_categories or []
     if not allowed or movement.category in allowed:
         return []
@@ -255,7 +257,7 @@ def _category(programme: Programme, draft: Draft, movement: Movement) -> list[Fi
 
 
 def _over_standard(
-    running: tuple[int, list[str]], limit: rules.Thresholds, draft: Draft, movement: Movement
+    running: tuple[int, list[str]], limit: rules.Thresholds, draft: Draft, movement: Entry
 ) -> list[Finding]:
     total, ids = running
     standard = limit.per_head_standard_fen
@@ -306,7 +308,7 @@ def ancestry(node_id: uuid.UUID | None, parents: dict[uuid.UUID, uuid.UUID | Non
 def _acceptance(
     cover: dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, object]]]],
     draft: Draft,
-    movement: Movement,
+    movement: Entry,
 ) -> list[Finding]:
     parents, records = cover.get(movement.programme_id, ({}, []))
     chain = set(ancestry(movement.from_node_id, parents))
