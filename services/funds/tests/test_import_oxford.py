@@ -149,7 +149,14 @@ async def test_a_real_quarter_becomes_a_programme_with_its_tree_and_payments(mak
         content=raw,
         headers={**make.headers, "content-type": "text/csv"},
     )
-    assert again.status_code == 409 and again.json()["type"].endswith("/duplicate-code")
+    assert again.status_code == 200 and again.headers["idempotent-replayed"] == "true" and again.json() == out
+    other = await funds.post(
+        "/v1/funds/imports/oxford-expenditure",
+        params={"code": "OXF-2017Q2", "region_code": "130300"},
+        content=path("jul-sep").read_bytes(),
+        headers={**make.headers, "content-type": "text/csv"},
+    )
+    assert other.status_code == 409 and other.json()["type"].endswith("/duplicate-code")
 
 
 async def test_an_unreadable_file_writes_nothing(make: Maker, funds):

@@ -20,12 +20,12 @@ from collections import defaultdict
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 
-from funds import service
+from funds import repository, service
 from funds.errors import BatchTooLarge, ImportInvalid
 from funds.importers import oxford
 from funds.ledger import write_batch
 from funds.models import MovementKind, PayeeKind, Tier
-from funds.schemas import BudgetLineIn, ImportOut, MovementIn, NodeIn, PayeeIn, ProgrammeIn, SkippedLine
+from funds.schemas import BatchOut, BudgetLineIn, ImportOut, MovementIn, NodeIn, PayeeIn, ProgrammeIn, SkippedLine
 from funds.settings import FundsSettings
 
 SUPPLIER_PREFIX = "oxford:"
@@ -40,8 +40,14 @@ async def import_oxford_expenditure(
     code: str,
     region_code: str,
     name: str | None = None,
-) -> ImportOut:
+) -> tuple[ImportOut, bool]:
+    """The import's summary, and whether it replays an earlier import of the same file under the same code."""
     who.ensure_can_write(region_code)
+    batch_key = f"import:oxford:{code}"[:120]
+    fingerprint = hashlib.sha256(raw).hexdigest()
+    earlier = await repository.batch(session, who.client_id, batch_key)
+    if earlier is not None and earlier.fingerprint == fingerprint and "import" in earlier.result:
+        return ImportOut.model_validate(earlier.result["import"]), True
     try:
         parsed = oxford.read(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -115,21 +121,26 @@ async def import_oxford_expenditure(
                 budget_line_code=payment.type,
             )
         )
+    summary = {
+        "programme_id": programme.id,
+        "nodes": 1 + len(nodes),
+        "payments": len(payments),
+        "payees": len({p.supplier_id for p in payments}),
+        "total_fen": total,
+        "skipped": [SkippedLine(line=line, reason=reason) for line, reason in parsed.skipped],
+    }
+
+    def describe(out: BatchOut) -> dict[str, object]:
+        return {"import": ImportOut(**summary, warnings_raised=out.warnings_raised).model_dump(mode="json")}
+
     out, _ = await write_batch(
         session,
         settings,
         who,
         bodies,
-        batch_key=f"import:oxford:{code}"[:120],
-        fingerprint=hashlib.sha256(raw).hexdigest(),
+        batch_key=batch_key,
+        fingerprint=fingerprint,
         record_refusals=False,
+        describe=describe,
     )
-    return ImportOut(
-        programme_id=programme.id,
-        nodes=1 + len(nodes),
-        payments=len(payments),
-        payees=len({p.supplier_id for p in payments}),
-        total_fen=total,
-        skipped=[SkippedLine(line=line, reason=reason) for line, reason in parsed.skipped],
-        warnings_raised=out.warnings_raised,
-    )
+    return ImportOut(**summary, warnings_raised=out.warnings_raised), False

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -560,12 +560,14 @@ async def write_batch(
     batch_key: str,
     fingerprint: str,
     record_refusals: bool = True,
+    describe: Callable[[BatchOut], dict[str, Any]] | None = None,
 ) -> tuple[BatchOut, bool]:
     """Check every movement of a batch, then write all of them (one commit) or none.
 
     With ``record_refusals`` (the default) a batch refused only for overspends still records each
     attempt and raises its warning; an import that creates its programme in the same transaction
-    turns that off (the refusals would point at rows that were never written).
+    turns that off (the refusals would point at rows that were never written). ``describe`` adds to
+    the stored result what a caller needs to replay its own answer (an import's summary).
     """
     ctx = await load(session, bodies)
     drafts: list[Draft] = []
@@ -663,6 +665,6 @@ async def write_batch(
         movement_ids=[m.id for m in movements],
         warnings_raised=raised,
     )
-    batch.result = out.model_dump(mode="json")
+    batch.result = {**out.model_dump(mode="json"), **(describe(out) if describe else {})}
     await session.commit()
     return out, False

@@ -374,7 +374,7 @@ def quarter_of(day: date) -> tuple[date, date, str]:
 @dataclass(frozen=True)
 class Flow:
     on: date
-    amount_fen: int  # outflows may be negative (money coming back down the tree reverses them)
+    amount_fen: int
     movement_id: str | None = None
 
 

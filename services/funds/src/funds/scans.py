@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.app import Job
 from sunlight.db import utcnow
-from sunlight.warnings import Level
+from sunlight.warnings import Level, Rule
 
 from funds import alerts, repository, rules
 from funds.alerts import Finding
@@ -35,9 +35,7 @@ def local_today(settings: FundsSettings, now: datetime) -> date:
     return now.astimezone(ZoneInfo(settings.timezone)).date()
 
 
-def _node_finding(
-    rule: rules.Rule, node: Node, evidence: dict[str, object], key: str, level: Level | None = None
-) -> Finding:
+def _node_finding(rule: Rule, node: Node, evidence: dict[str, object], key: str, level: Level | None = None) -> Finding:
     return Finding(
         rule=rule,
         level=level,

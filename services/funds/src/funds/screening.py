@@ -11,12 +11,12 @@ import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_contains
-from sunlight.warnings import Level
+from sunlight.warnings import Level, Rule
 
 from funds import repository, rules
 from funds.alerts import Finding
@@ -94,7 +94,7 @@ async def screen_payments(
 
 
 def _on_payment(
-    rule: rules.Rule,
+    rule: Rule,
     draft: Draft,
     movement: Entry,
     *,
@@ -283,9 +283,9 @@ def _over_standard(
 
 async def _acceptance_cover(
     session: AsyncSession, programme_ids: set[uuid.UUID]
-) -> dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, object]]]]:
+) -> dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, date]]]]:
     """Per programme: its node parents, and its passed acceptances (kind, subject, accepted_on)."""
-    out: dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, object]]]] = {}
+    out: dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, date]]]] = {}
     if not programme_ids:
         return out
     passed = await repository.passed_acceptances(session, programme_ids)
@@ -306,14 +306,14 @@ def ancestry(node_id: uuid.UUID | None, parents: dict[uuid.UUID, uuid.UUID | Non
 
 
 def _acceptance(
-    cover: dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, object]]]],
+    cover: dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, date]]]],
     draft: Draft,
     movement: Entry,
 ) -> list[Finding]:
     parents, records = cover.get(movement.programme_id, ({}, []))
     chain = set(ancestry(movement.from_node_id, parents))
     for kind, subject, accepted_on in records:
-        if accepted_on > movement.occurred_on:  # type: ignore[operator]
+        if accepted_on > movement.occurred_on:
             continue
         if (kind == "programme" and subject == movement.programme_id) or (kind == "node" and subject in chain):
             return []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from sunlight.codes import RegionCode
 from sunlight.errors import ForbiddenRegion, problem_responses
 
@@ -21,13 +21,17 @@ router = APIRouter(prefix="/v1/funds/imports", tags=["imports"])
     "/oxford-expenditure",
     status_code=201,
     summary="Import an Oxford City Council 'expenditure over £500' CSV file as a programme",
-    responses=problem_responses(ImportInvalid, BatchInvalid, BatchTooLarge, DuplicateCode, ForbiddenRegion),
+    responses={
+        200: {"description": "The same file was imported under this code before; its summary again"},
+        **problem_responses(ImportInvalid, BatchInvalid, BatchTooLarge, DuplicateCode, ForbiddenRegion),
+    },
     openapi_extra={
         "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}
     },
 )
 async def import_oxford(
     request: Request,
+    response: Response,
     session: SessionDep,
     who: FundsWriter,
     settings: SettingsDep,
@@ -36,8 +40,13 @@ async def import_oxford(
     name: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> ImportOut:
     """One quarter's file becomes one programme: the council as root, each service area a department, each
-    row a payment to its supplier (rows that are not payments are listed in ``skipped``). All or nothing."""
+    row a payment to its supplier (rows that are not payments are listed in ``skipped``). All or nothing.
+    Sending the same file under the same code again replays the first answer (200)."""
     raw = await read_body(request, settings.batch_max_bytes)
-    return await imports.import_oxford_expenditure(
+    out, replayed = await imports.import_oxford_expenditure(
         session, settings, who, raw=raw, code=code, region_code=region_code, name=name
     )
+    if replayed:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return out
