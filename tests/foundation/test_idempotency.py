@@ -15,8 +15,13 @@ async def _movements(settings) -> int:
     db = Database(settings.effective_database_url())
     try:
         async with db.sessions() as session:
-            return int((await session.execute(select(func.count()).select_from(Movement)
-                                              .where(Movement.kind == MovementKind.ALLOCATE))).scalar_one())
+            return int(
+                (
+                    await session.execute(
+                        select(func.count()).select_from(Movement).where(Movement.kind == MovementKind.ALLOCATE)
+                    )
+                ).scalar_one()
+            )
     finally:
         await db.dispose()
 
@@ -33,16 +38,19 @@ async def test_the_same_post_twice_creates_one_movement_and_answers_the_same(har
         assert second.json() == first.json()
         assert second.headers.get("idempotent-replayed") == "true"
         assert await _movements(settings) == 1
-        nodes = {n["id"]: n for n in (await client.get(f"/v1/funds/programmes/{first.json()['programme_id']}/nodes",
-                                                         headers=headers)).json()}
+        nodes = {
+            n["id"]: n
+            for n in (
+                await client.get(f"/v1/funds/programmes/{first.json()['programme_id']}/nodes", headers=headers)
+            ).json()
+        }
         assert nodes[root]["passed_on_fen"] == 250_000, "the retry moved no money"
 
         changed = await client.post("/v1/funds/movements", headers=keyed, json={**body, "amount_fen": 1})
         assert changed.status_code == 422 and changed.json()["type"].endswith("/idempotency-key-reused")
 
 
-async def test_a_retried_refusal_replays_the_refusal_and_records_one_attempt(harness: ServiceHarness,
-                                                                             keys: TestKeys):
+async def test_a_retried_refusal_replays_the_refusal_and_records_one_attempt(harness: ServiceHarness, keys: TestKeys):
     from funds.models import RefusedMovement
     from sunlight.db import Database
 
@@ -69,8 +77,9 @@ async def test_parallel_duplicates_write_once(harness: ServiceHarness, keys: Tes
         headers, root, child = await programme_with_child(client, keys)
         body = {"from_node_id": root, "to_node_id": child, "amount_fen": 1_000, "occurred_on": "2026-03-01"}
         keyed = {**headers, "Idempotency-Key": "parallel-1"}
-        answers = await asyncio.gather(*(client.post("/v1/funds/movements", headers=keyed, json=body)
-                                         for _ in range(20)))
+        answers = await asyncio.gather(
+            *(client.post("/v1/funds/movements", headers=keyed, json=body) for _ in range(20))
+        )
         statuses = sorted(a.status_code for a in answers)
         assert set(statuses) <= {201, 409}, statuses
         created = [a.json()["id"] for a in answers if a.status_code == 201]

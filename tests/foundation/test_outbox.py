@@ -16,8 +16,11 @@ async def _pending(url: str) -> list:
     db = Database(url)
     try:
         async with db.sessions() as session:
-            return (await session.execute(select(outbox_table.c.type, outbox_table.c.attempts)
-                                          .where(outbox_table.c.sent_at.is_(None)))).all()
+            return (
+                await session.execute(
+                    select(outbox_table.c.type, outbox_table.c.attempts).where(outbox_table.c.sent_at.is_(None))
+                )
+            ).all()
     finally:
         await db.dispose()
 
@@ -33,7 +36,8 @@ async def _wait(predicate, timeout: float, what: str):
 
 
 async def test_an_event_written_while_the_bus_is_down_is_delivered_when_it_returns(
-        backend: Backend, harness: ServiceHarness, keys: TestKeys, tmp_path: Path):
+    backend: Backend, harness: ServiceHarness, keys: TestKeys, tmp_path: Path
+):
     nats = None
     if backend.bus == "nats":
         nats = NatsServer()
@@ -49,8 +53,11 @@ async def test_an_event_written_while_the_bus_is_down_is_delivered_when_it_retur
             headers, root, child = await programme_with_child(client, keys)
             if nats is not None:
                 nats.stop()
-            refused = await client.post("/v1/funds/movements", headers=headers, json={
-                "from_node_id": root, "to_node_id": child, "amount_fen": 9_999_999, "occurred_on": "2026-03-01"})
+            refused = await client.post(
+                "/v1/funds/movements",
+                headers=headers,
+                json={"from_node_id": root, "to_node_id": child, "amount_fen": 9_999_999, "occurred_on": "2026-03-01"},
+            )
             assert refused.status_code == 409, "the write does not depend on the bus"
 
             async def failed_attempt():
@@ -68,8 +75,9 @@ async def test_an_event_written_while_the_bus_is_down_is_delivered_when_it_retur
                 blocked.unlink()
                 blocked.mkdir()
             async with EventCapture.on(bus, ["warnings.raised.v1"]) as capture:
-                event = await capture.wait_for("warnings.raised.v1", lambda e: e.data.rule_id == "FUNDS-OVERSPEND",
-                                               timeout=30)
+                event = await capture.wait_for(
+                    "warnings.raised.v1", lambda e: e.data.rule_id == "FUNDS-OVERSPEND", timeout=30
+                )
             assert event.data.evidence["requested_fen"] == 9_999_999
             assert await _pending(settings.effective_database_url()) == []
             assert (await client.get("/readyz")).status_code == 200

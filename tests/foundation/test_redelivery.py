@@ -11,13 +11,25 @@ from sunlight.settings import CommonSettings
 from sunlight.testing import Backend, ServiceHarness, TestKeys
 from sunlight.warnings import Rule, RuleRegistry, SubjectRef, warning_event
 
-RULE = RuleRegistry("funds").add(Rule(id="FUNDS-TEST-REDELIVERY", level=Level.ORANGE, title="test", title_zh="测试",
-                                      description="a rule for this test"))
+RULE = RuleRegistry("funds").add(
+    Rule(
+        id="FUNDS-TEST-REDELIVERY",
+        level=Level.ORANGE,
+        title="test",
+        title_zh="测试",
+        description="a rule for this test",
+    )
+)
 
 
 def _event(subject: str):
-    return warning_event(RULE, service="funds", subject=SubjectRef(service="funds", kind="node", id=subject),
-                         region_code="130302", evidence={"n": subject})
+    return warning_event(
+        RULE,
+        service="funds",
+        subject=SubjectRef(service="funds", kind="node", id=subject),
+        region_code="130302",
+        evidence={"n": subject},
+    )
 
 
 async def test_a_redelivered_event_is_applied_once(backend: Backend, harness: ServiceHarness, keys: TestKeys):
