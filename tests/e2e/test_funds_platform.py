@@ -194,7 +194,7 @@ async def test_a_programme_from_budget_to_beneficiary_through_the_gateway(stack:
         headers=bearer(beijing),
         json={"from_node_id": root["id"], "to_node_id": dept["id"], "amount_fen": 1, "occurred_on": "2026-03-08"},
     )
-    assert moved.status_code == 403 and moved.json()["type"].endswith("/forbidden-region")
+    assert moved.status_code == 404 and moved.json()["type"].endswith("/not-found")
     assert (await stack.client.get("/v1/funds/warnings", headers=bearer(beijing))).json()["items"] == []
 
 

@@ -171,7 +171,9 @@ async def test_regions_refuse_writes_and_hide_reads(make: Maker, funds, outsider
         headers=outsider,
         json={"from_node_id": t.county["id"], "to_node_id": t.town["id"], "amount_fen": 1, "occurred_on": "2025-03-01"},
     )
-    assert write.status_code == 403 and write.json()["type"].endswith("/forbidden-region")
+    assert write.status_code == 404 and write.json()["type"].endswith("/not-found"), (
+        "another region's node does not exist"
+    )
     pay = await make.pay(t.county, 100, org())
     for path in (
         f"/v1/funds/movements/{pay['id']}",
@@ -189,13 +191,27 @@ async def test_regions_refuse_writes_and_hide_reads(make: Maker, funds, outsider
         headers=district,
         json={"from_node_id": t.dept["id"], "to_node_id": t.county["id"], "amount_fen": 1, "occurred_on": "2025-03-01"},
     )
-    assert up.status_code == 403
+    assert up.status_code == 404, "the city's department is not the district's to move"
     down = await funds.post(
         "/v1/funds/movements",
         headers=district,
         json={"from_node_id": t.county["id"], "to_node_id": t.town["id"], "amount_fen": 1, "occurred_on": "2025-03-01"},
     )
     assert down.status_code == 201, down.text
+    back = await funds.post(
+        "/v1/funds/movements",
+        headers=district,
+        json={"kind": "refund", "from_node_id": t.county["id"], "to_node_id": t.dept["id"], "amount_fen": 1,
+              "occurred_on": "2025-03-02"},
+    )  # fmt: skip
+    assert back.status_code == 201, "a child gives money back to a parent it does not see"
+    withdraw = await funds.post(
+        "/v1/funds/movements",
+        headers=district,
+        json={"kind": "adjust", "from_node_id": t.county["id"], "to_node_id": t.dept["id"], "amount_fen": 1,
+              "occurred_on": "2025-03-02"},
+    )  # fmt: skip
+    assert withdraw.status_code == 404, "only who acts for the parent withdraws quota"
 
 
 async def test_a_retried_post_replays_and_writes_once(make: Maker, funds):

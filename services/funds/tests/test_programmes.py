@@ -48,6 +48,8 @@ async def test_invalid_programmes_are_refused(make: Maker, funds):
         r = await funds.post("/v1/funds/programmes", headers=make.headers, json={**base, **extra})
         assert r.status_code == 422, (extra, r.text)
         assert r.json()["type"].endswith("/validation") and needle in r.text, (needle, r.text)
+    beijing = await funds.post("/v1/funds/programmes", headers=make.headers, json={**base, "region_code": "110000"})
+    assert beijing.status_code == 403 and beijing.json()["type"].endswith("/forbidden-region")
     await make.programme(code="DUP-1")
     dup = await funds.post("/v1/funds/programmes", headers=make.headers, json={**base, "code": "DUP-1"})
     assert dup.status_code == 409 and dup.json()["type"].endswith("/duplicate-code")

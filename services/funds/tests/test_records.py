@@ -39,7 +39,7 @@ async def test_acceptances_are_recorded_listed_and_published(make: Maker, funds,
         json={"subject": {"kind": "programme", "id": t.pid}, "result": "passed", "accepted_on": "2025-04-01",
               "inspector_unit": "x"},
     )  # fmt: skip
-    assert foreign.status_code == 403
+    assert foreign.status_code == 404
 
 
 async def test_audits_and_their_rectification(make: Maker, funds):

@@ -168,37 +168,39 @@ async def load(session: AsyncSession, bodies: Sequence[MovementIn]) -> Context:
 
 
 def prepare(ctx: Context, who: Principal, index: int, body: MovementIn) -> Draft:
-    """Check one movement against the tree and the caller's regions; raise the problem when it is wrong."""
+    """Check one movement against the tree and the caller's regions; raise the problem when it is wrong.
+
+    A node or payment outside the caller's regions does not exist for it (404, as for reads): acting on
+    a node needs to see it; a child gives money back to a parent it may not see.
+    """
     kind = MovementKind(body.kind)
     if kind == K.REFUND and body.refund_of is not None:
         payment = ctx.payments.get(body.refund_of)
-        if payment is None:
+        if payment is None or not who.sees_region(payment.region_code):
             raise NotFound("no such payment", field="refund_of")
         if payment.kind != K.EXPEND or payment.from_node_id is None:
             raise NotAPayment("only a payment (expend) is refunded by its payee", field="refund_of")
         node = ctx.nodes[payment.from_node_id]
-        who.ensure_can_write(node.region_code)
         line = _line_by_id(ctx, payment.programme_id, payment.budget_line_id)
         return Draft(index, body, ctx.programmes[node.programme_id], None, node, line=line, payment=payment)
     assert body.from_node_id is not None
     source = ctx.nodes.get(body.from_node_id)
-    if source is None:
+    if source is None or not who.sees_region(source.region_code):
         raise NotFound("no such source node", field="from_node_id")
     programme = ctx.programmes[source.programme_id]
     if kind == K.EXPEND:
-        who.ensure_can_write(source.region_code)
         return Draft(index, body, programme, source, None, line=_line_for(ctx, programme, body.budget_line_code))
     assert body.to_node_id is not None
     target = ctx.nodes.get(body.to_node_id)
     if kind in (K.ALLOCATE, K.DISBURSE):
-        who.ensure_can_write(source.region_code)
         if target is None or target.parent_id != source.id:
             raise NotAChild("to_node_id must be a child of from_node_id", field="to_node_id")
     else:  # refund / adjust go up to the parent
         if target is None or source.parent_id != target.id:
             raise NotTheParent("to_node_id must be the parent of from_node_id", field="to_node_id")
-        # the child gives money back; the parent withdraws quota it allocated
-        who.ensure_can_write(source.region_code if kind == K.REFUND else target.region_code)
+        if kind == K.ADJUST and not who.sees_region(target.region_code):
+            # the parent withdraws quota it allocated: only who acts for the parent may
+            raise NotFound("no such parent node", field="to_node_id")
     return Draft(index, body, programme, source, target)
 
 

@@ -35,8 +35,15 @@ class RectifiedBeforeAudit(InvalidInput):
     slug, title = "rectified-before-audit", "A finding is rectified on or after the day of its audit"
 
 
-async def subject_of(session: AsyncSession, subject: SubjectIn) -> tuple[uuid.UUID, str]:
-    """The programme and region of a programme, node or payment (404 when there is none)."""
+async def subject_of(session: AsyncSession, who: Principal, subject: SubjectIn) -> tuple[uuid.UUID, str]:
+    """The programme and region of a programme, node or payment (404 when there is none for the caller)."""
+    programme_id, region = await _subject(session, subject)
+    if not who.sees_region(region):
+        raise NotFound(f"no such {subject.kind}", field="subject")
+    return programme_id, region
+
+
+async def _subject(session: AsyncSession, subject: SubjectIn) -> tuple[uuid.UUID, str]:
     if subject.kind == "programme":
         programme = await repository.programme(session, subject.id)
         if programme is not None:
@@ -55,8 +62,7 @@ async def subject_of(session: AsyncSession, subject: SubjectIn) -> tuple[uuid.UU
 async def record_acceptance(
     session: AsyncSession, who: Principal, body: AcceptanceIn, *, key: IdempotencyKey | None = None
 ) -> AcceptanceOut:
-    programme_id, region = await subject_of(session, body.subject)
-    who.ensure_can_write(region)
+    programme_id, region = await subject_of(session, who, body.subject)
     await idempotency.begin(session, who.client_id, key)
     acceptance = Acceptance(
         programme_id=programme_id,
@@ -111,8 +117,7 @@ def audit_out(audit: Audit, findings: list[AuditFinding]) -> AuditOut:
 async def record_audit(
     session: AsyncSession, who: Principal, body: AuditIn, *, key: IdempotencyKey | None = None
 ) -> AuditOut:
-    programme_id, region = await subject_of(session, body.subject)
-    who.ensure_can_write(region)
+    programme_id, region = await subject_of(session, who, body.subject)
     for index, item in enumerate(body.findings):
         if item.rectify_by < body.audited_on:
             raise InvalidInput("a finding's deadline is after the audit", field=f"findings/{index}/rectify_by")
@@ -165,7 +170,6 @@ async def rectify_finding(
     if audit is None:
         raise NotFound("no such audit")
     who.ensure_can_read(audit.region_code, "audit")
-    who.ensure_can_write(audit.region_code)
     await idempotency.begin(session, who.client_id, key)
     finding = await repository.finding(session, finding_id, for_update=True)
     if finding is None or finding.audit_id != audit.id:

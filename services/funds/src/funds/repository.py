@@ -11,9 +11,10 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_prefix
+from sunlight.db import within_regions
 from sunlight.errors import BadRequest
 from sunlight.pagination import PageParams
 
@@ -34,13 +35,6 @@ from funds.models import (
     WatchEntry,
 )
 from funds.schemas import WarningFilter
-
-
-def in_regions(column: Any, prefixes: Sequence[str]) -> ColumnElement[bool]:
-    """``column`` lies in one of the principal's regions (prefix match; ``""`` is everywhere)."""
-    if not prefixes:
-        return false()
-    return or_(*[column.startswith(p) for p in prefixes])
 
 
 def _page(query: Any, page: PageParams, stamp: Any, ident: Any) -> Any:
@@ -86,13 +80,13 @@ async def programmes(
     category: str | None = None,
     region_code: str | None = None,
 ) -> Sequence[Programme]:
-    query = select(Programme).where(in_regions(Programme.region_code, prefixes))
+    query = select(Programme).where(within_regions(Programme.region_code, prefixes))
     if fiscal_year is not None:
         query = query.where(Programme.fiscal_year == fiscal_year)
     if category:
         query = query.where(Programme.category == category)
     if region_code:
-        query = query.where(Programme.region_code.startswith(region_prefix(region_code)))  # type: ignore[attr-defined]
+        query = query.where(within_regions(Programme.region_code, [region_prefix(region_code)]))
     return (await session.execute(_page(query, page, Programme.created_at, Programme.id))).scalars().all()
 
 
@@ -221,7 +215,7 @@ async def movements(
     payee_id: uuid.UUID | None = None,
     batch_id: uuid.UUID | None = None,
 ) -> Sequence[Movement]:
-    query = select(Movement).where(in_regions(Movement.region_code, prefixes))
+    query = select(Movement).where(within_regions(Movement.region_code, prefixes))
     if programme_id:
         query = query.where(Movement.programme_id == programme_id)
     if node_id:
@@ -323,7 +317,7 @@ async def expend_amounts(
 async def refusals(
     session: AsyncSession, prefixes: Sequence[str], page: PageParams, *, programme_id: uuid.UUID | None = None
 ) -> Sequence[RefusedMovement]:
-    query = select(RefusedMovement).where(in_regions(RefusedMovement.region_code, prefixes))
+    query = select(RefusedMovement).where(within_regions(RefusedMovement.region_code, prefixes))
     if programme_id:
         query = query.where(RefusedMovement.programme_id == programme_id)
     return (await session.execute(_page(query, page, RefusedMovement.recorded_at, RefusedMovement.id))).scalars().all()
@@ -352,7 +346,7 @@ async def acceptances(
     programme_id: uuid.UUID | None = None,
     subject_id: uuid.UUID | None = None,
 ) -> Sequence[Acceptance]:
-    query = select(Acceptance).where(in_regions(Acceptance.region_code, prefixes))
+    query = select(Acceptance).where(within_regions(Acceptance.region_code, prefixes))
     if programme_id:
         query = query.where(Acceptance.programme_id == programme_id)
     if subject_id:
@@ -368,7 +362,7 @@ async def audits(
     programme_id: uuid.UUID | None = None,
     subject_id: uuid.UUID | None = None,
 ) -> Sequence[Audit]:
-    query = select(Audit).where(in_regions(Audit.region_code, prefixes))
+    query = select(Audit).where(within_regions(Audit.region_code, prefixes))
     if programme_id:
         query = query.where(Audit.programme_id == programme_id)
     if subject_id:
@@ -427,7 +421,7 @@ async def watch_matches(
 
 
 async def watch_entries(session: AsyncSession, prefixes: Sequence[str], page: PageParams) -> Sequence[WatchEntry]:
-    query = select(WatchEntry).where(in_regions(WatchEntry.region_code, prefixes))
+    query = select(WatchEntry).where(within_regions(WatchEntry.region_code, prefixes))
     return (await session.execute(_page(query, page, WatchEntry.created_at, WatchEntry.id))).scalars().all()
 
 
@@ -451,7 +445,7 @@ async def warnings_by_keys(session: AsyncSession, keys: Collection[str]) -> dict
 async def warnings(
     session: AsyncSession, prefixes: Sequence[str], where: WarningFilter, page: PageParams
 ) -> Sequence[FundsWarning]:
-    query = select(FundsWarning).where(in_regions(FundsWarning.region_code, prefixes))
+    query = select(FundsWarning).where(within_regions(FundsWarning.region_code, prefixes))
     for name in ("rule_id", "level", "status", "subject_kind", "subject_id", "programme_id", "dedupe_key"):
         value = getattr(where, name)
         if value is not None:

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
+from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
 
 from funds import ledger, service, trace
@@ -66,7 +66,7 @@ async def record_movement(
     summary="Record a batch of movements, all or nothing",
     responses={
         200: {"description": "The batch was written before under this key; its result again"},
-        **problem_responses(BatchInvalid, BatchTooLarge, BatchKeyReused, UnsupportedBatchFormat, ForbiddenRegion),
+        **problem_responses(BatchInvalid, BatchTooLarge, BatchKeyReused, UnsupportedBatchFormat),
     },
     openapi_extra=BATCH_BODY,
 )
