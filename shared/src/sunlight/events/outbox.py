@@ -81,7 +81,6 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         """Send one batch; returns how many rows were sent (0 when none pending or the bus failed)."""
-        sent = 0
         async with self.db.sessions() as session, session.begin():
             query = (
                 select(outbox_table.c.id, outbox_table.c.type, outbox_table.c.body)
@@ -92,20 +91,27 @@ class OutboxRelay:
             if self.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = (await session.execute(query)).all()
-            for row in rows:
-                try:
-                    await self.bus.publish(row.type, row.body.encode(), msg_id=row.id)
-                except Exception as exc:  # the bus is down or refused: keep the row, try later
-                    await session.execute(
-                        update(outbox_table)
-                        .where(outbox_table.c.id == row.id)
-                        .values(attempts=outbox_table.c.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500])
-                    )
-                    self._failures += 1
-                    log.warning("outbox: publish failed (%s), %d sent in this batch", type(exc).__name__, sent)
-                    break
-                await session.execute(update(outbox_table).where(outbox_table.c.id == row.id).values(sent_at=utcnow()))
-                sent += 1
+            if not rows:
+                return 0
+            error: str | None = None
+            try:
+                sent = await self.bus.publish_many([(r.type, r.body.encode(), r.id) for r in rows])
+            except Exception as exc:  # the bus is down or refused: keep the rows, try later
+                sent, error = 0, f"{type(exc).__name__}: {exc}"[:500]
+                log.warning("outbox: publish failed (%s)", type(exc).__name__)
+            if sent:
+                await session.execute(
+                    update(outbox_table)
+                    .where(outbox_table.c.id.in_([r.id for r in rows[:sent]]))
+                    .values(sent_at=utcnow())
+                )
+            if sent < len(rows):
+                self._failures += 1
+                await session.execute(
+                    update(outbox_table)
+                    .where(outbox_table.c.id == rows[sent].id)
+                    .values(attempts=outbox_table.c.attempts + 1, last_error=error or "not acknowledged")
+                )
         if sent:
             self._failures = 0
         return sent

@@ -15,6 +15,7 @@ class Outcome(Enum):
 
 
 Process = Callable[[bytes, int], Awaitable[Outcome]]  # (body, delivery number starting at 1)
+Outgoing = tuple[str, bytes, str]  # (event type, body, message id)
 
 
 class BusUnavailable(Exception):
@@ -31,6 +32,9 @@ class Bus(Protocol):
 
     async def publish(self, event_type: str, body: bytes, *, msg_id: str) -> None:
         """Durably store one event; a second publish of the same ``msg_id`` is dropped."""
+
+    async def publish_many(self, events: list[Outgoing]) -> int:
+        """Store several events, in order; returns how many leading events are stored (all, or up to a failure)."""
 
     async def consume(self, durable: str, event_type: str, process: Process, stop: asyncio.Event) -> None:
         """Deliver events of ``event_type`` to ``process`` until ``stop``; at least once, in order."""

@@ -22,7 +22,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 
-from sunlight.events.bus.base import BusUnavailable, Outcome, Process
+from sunlight.events.bus.base import BusUnavailable, Outcome, Outgoing, Process
 
 log = logging.getLogger("sunlight.bus.nats")
 
@@ -145,6 +145,32 @@ class NatsBus:
             js = await self._ensure_stream()
             await asyncio.sleep(0.05)
             await js.publish(self.subject(event_type), body, headers={"Nats-Msg-Id": msg_id}, timeout=2)
+
+    async def publish_many(self, events: list[Outgoing]) -> int:
+        """Pipelined: every publish is sent before any acknowledgement is awaited (one round trip, not N)."""
+        if len(events) == 1:
+            event_type, body, msg_id = events[0]
+            await self.publish(event_type, body, msg_id=msg_id)
+            return 1
+        if self._nc is None or not self._nc.is_connected:
+            raise BusUnavailable(f"not connected to NATS at {self.url}")
+        js = await self._ensure_stream()
+        futures = [
+            await js.publish_async(self.subject(event_type), body, headers={"Nats-Msg-Id": msg_id}, wait_stall=5)
+            for event_type, body, msg_id in events
+        ]
+        acked = 0
+        for future in futures:
+            try:
+                await asyncio.wait_for(future, timeout=5)
+            except Exception as exc:  # not stored (or not known to be): this one and the rest are sent again
+                for rest in futures[acked + 1 :]:
+                    rest.cancel()
+                if acked == 0:
+                    raise BusUnavailable(f"NATS at {self.url}: {type(exc).__name__}") from exc
+                break
+            acked += 1
+        return acked
 
     async def consume(self, durable: str, event_type: str, process: Process, stop: asyncio.Event) -> None:
         subscription = None
