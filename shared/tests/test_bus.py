@@ -9,8 +9,16 @@ RULE = RuleRegistry("funds").add(Rule(id="FUNDS-TEST-BUS", level=Level.BLUE, tit
 
 
 async def test_a_batch_arrives_whole_in_order_and_once(backend: Backend):
-    events = [warning_event(RULE, service="funds", subject=SubjectRef(service="funds", kind="node", id=str(i)),
-                            region_code="130302", evidence={"i": i}) for i in range(300)]
+    events = [
+        warning_event(
+            RULE,
+            service="funds",
+            subject=SubjectRef(service="funds", kind="node", id=str(i)),
+            region_code="130302",
+            evidence={"i": i},
+        )
+        for i in range(300)
+    ]
     batch = [(e.type, e.to_json().encode(), e.id) for e in events]
     bus = bus_from_settings(CommonSettings(**backend.bus_settings()), client_name="test")
     await bus.connect()
@@ -19,8 +27,13 @@ async def test_a_batch_arrives_whole_in_order_and_once(backend: Backend):
             assert await bus.publish_many(batch) == 300
             assert await bus.publish_many(batch[:50]) == 50  # a relay that crashed before marking rows sent
             await capture.wait_for("warnings.raised.v1", lambda e: e.data.evidence["i"] == 299)
-            marker = warning_event(RULE, service="funds", subject=SubjectRef(service="funds", kind="node", id="end"),
-                                   region_code="130302", evidence={"i": -1})
+            marker = warning_event(
+                RULE,
+                service="funds",
+                subject=SubjectRef(service="funds", kind="node", id="end"),
+                region_code="130302",
+                evidence={"i": -1},
+            )
             await bus.publish(marker.type, marker.to_json().encode(), msg_id=marker.id)
             await capture.wait_for("warnings.raised.v1", lambda e: e.data.evidence["i"] == -1)
         seen = [e.data.evidence["i"] for e in capture.of_type("warnings.raised.v1")]

@@ -24,7 +24,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 
 import httpx
 from fastapi import Depends, Request
@@ -41,6 +41,14 @@ TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068 typ, not a secret
 MAX_TOKEN_BYTES = 8192
 _KID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _FORBIDDEN_HEADERS = ("jku", "x5u", "jwk", "x5c", "crit")
+
+
+class _Regional(Protocol):
+    @property
+    def region_code(self) -> str: ...
+
+
+_R = TypeVar("_R", bound=_Regional)
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,13 @@ class Principal:
     def ensure_can_write(self, code: str | None) -> None:
         if not self.sees_region(code):
             raise ForbiddenRegion(f"region {code} is outside this token's regions", region_code=code)
+
+    def visible(self, found: _R | None, what: str) -> _R:
+        """``found`` when it exists and lies in the principal's regions; otherwise 404 ``no such <what>``
+        (another region's resource does not exist for the caller, whatever the method)."""
+        if found is None or not self.sees_region(found.region_code):
+            raise NotFound(f"no such {what}")
+        return found
 
     def ensure_can_read(self, code: str | None, what: str = "resource") -> None:
         """Reads of another region's resource answer 404: existence is not disclosed (OWASP API1)."""

@@ -166,10 +166,7 @@ async def rectify_finding(
     *,
     key: IdempotencyKey | None = None,
 ) -> AuditFindingOut:
-    audit = await repository.audit(session, audit_id)
-    if audit is None:
-        raise NotFound("no such audit")
-    who.ensure_can_read(audit.region_code, "audit")
+    audit = who.visible(await repository.audit(session, audit_id), "audit")
     await idempotency.begin(session, who.client_id, key)
     finding = await repository.finding(session, finding_id, for_update=True)
     if finding is None or finding.audit_id != audit.id:

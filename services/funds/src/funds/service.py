@@ -103,11 +103,7 @@ async def create_programme(
 
 
 async def get_programme(session: AsyncSession, who: Principal, programme_id: uuid.UUID) -> Programme:
-    programme = await repository.programme(session, programme_id)
-    if programme is None:
-        raise NotFound("no such programme")
-    who.ensure_can_read(programme.region_code, "programme")
-    return programme
+    return who.visible(await repository.programme(session, programme_id), "programme")
 
 
 async def read_programme(session: AsyncSession, who: Principal, programme_id: uuid.UUID) -> ProgrammeOut:
@@ -207,11 +203,7 @@ async def list_nodes(session: AsyncSession, who: Principal, programme_id: uuid.U
 
 
 async def get_movement(session: AsyncSession, who: Principal, movement_id: uuid.UUID) -> Movement:
-    movement = await repository.movement(session, movement_id)
-    if movement is None:
-        raise NotFound("no such movement")
-    who.ensure_can_read(movement.region_code, "movement")
-    return movement
+    return who.visible(await repository.movement(session, movement_id), "movement")
 
 
 async def list_movements(

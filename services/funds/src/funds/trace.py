@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
-from sunlight.errors import InvalidInput, NotFound
+from sunlight.errors import InvalidInput
 
 from funds import repository, rules
 from funds.ledger import movement_out
@@ -209,10 +209,7 @@ async def benford_of(
     """First digits of a node's payments with ``start <= occurred_on < end`` against Benford's law."""
     if end <= start:
         raise InvalidInput("to is after from", field="to")
-    node = await repository.node(session, node_id)
-    if node is None:
-        raise NotFound("no such node")
-    who.ensure_can_read(node.region_code, "node")
+    node = who.visible(await repository.node(session, node_id), "node")
     amounts = (await repository.expend_amounts(session, start=start, end=end, node_ids=[node.id])).get(node.id, [])
     result = rules.benford(amounts)
     return BenfordOut(

@@ -263,19 +263,11 @@ async def list_warnings(
 
 
 async def _visible_warning(session: AsyncSession, who: Principal, warning_id: uuid.UUID) -> Warning:
-    found = await repository.warning(session, warning_id)
-    if found is None:
-        raise NotFound("no such warning")
-    who.ensure_can_read(found.region_code, "warning")
-    return found
+    return who.visible(await repository.warning(session, warning_id), "warning")
 
 
 async def _writable_warning(session: AsyncSession, who: Principal, warning_id: uuid.UUID) -> Warning:
-    found = await repository.warning(session, warning_id, for_update=True)
-    if found is None:
-        raise NotFound("no such warning")
-    who.ensure_can_read(found.region_code, "warning")  # another region's warning does not exist for you
-    return found
+    return who.visible(await repository.warning(session, warning_id, for_update=True), "warning")
 
 
 async def get_warning(
@@ -380,10 +372,7 @@ async def open_disposition(
 async def _writable_disposition(
     session: AsyncSession, who: Principal, disposition_id: uuid.UUID
 ) -> tuple[Disposition, Warning]:
-    disposition = await repository.disposition(session, disposition_id, for_update=True)
-    if disposition is None:
-        raise NotFound("no such disposition")
-    who.ensure_can_read(disposition.region_code, "disposition")
+    disposition = who.visible(await repository.disposition(session, disposition_id, for_update=True), "disposition")
     warning = await repository.warning(session, disposition.warning_id, for_update=True)
     assert warning is not None
     return disposition, warning
@@ -501,10 +490,7 @@ async def list_dispositions(
 async def get_disposition(
     session: AsyncSession, who: Principal, disposition_id: uuid.UUID, *, settings: IntegritySettings
 ) -> DispositionOut:
-    found = await repository.disposition(session, disposition_id)
-    if found is None:
-        raise NotFound("no such disposition")
-    who.ensure_can_read(found.region_code, "disposition")
+    found = who.visible(await repository.disposition(session, disposition_id), "disposition")
     return disposition_out(found, settings)
 
 
@@ -574,10 +560,7 @@ async def create_risk_point(
 async def update_risk_point(
     session: AsyncSession, who: Principal, risk_point_id: uuid.UUID, body: RiskPointUpdate, *, now: datetime
 ) -> RiskPointOut:
-    risk_point = await repository.risk_point(session, risk_point_id, for_update=True)
-    if risk_point is None:
-        raise NotFound("no such risk point")
-    who.ensure_can_read(risk_point.region_code, "risk point")
+    risk_point = who.visible(await repository.risk_point(session, risk_point_id, for_update=True), "risk point")
     for name, value in body.model_dump(exclude_unset=True, exclude={"rule_ids"}).items():
         if value is not None:
             setattr(risk_point, name, value)
@@ -592,10 +575,7 @@ async def update_risk_point(
 
 
 async def get_risk_point(session: AsyncSession, who: Principal, risk_point_id: uuid.UUID) -> RiskPointOut:
-    found = await repository.risk_point(session, risk_point_id)
-    if found is None:
-        raise NotFound("no such risk point")
-    who.ensure_can_read(found.region_code, "risk point")
+    found = who.visible(await repository.risk_point(session, risk_point_id), "risk point")
     return (await _risk_point_out(session, [found]))[0]
 
 
@@ -735,11 +715,7 @@ async def create_subject(
 
 
 async def _visible_subject(session: AsyncSession, who: Principal, subject_id: uuid.UUID) -> Subject:
-    found = await repository.subject(session, subject_id)
-    if found is None:
-        raise NotFound("no such subject")
-    who.ensure_can_read(found.region_code, "subject")
-    return found
+    return who.visible(await repository.subject(session, subject_id), "subject")
 
 
 async def get_subject(session: AsyncSession, who: Principal, subject_id: uuid.UUID) -> SubjectOut:
