@@ -14,17 +14,15 @@ from pathlib import Path
 import pytest
 from funds import rules
 from funds.importers import oxford
+from sunlight.testing.data import require_data
 
 from .conftest import Maker
 
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "funds" / "oxford-expenditure-over-500"
 QUARTERS = ["jan-mar", "apr-jun", "jul-sep", "oct-dec"]
-
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="the shared data folder is not beside the repository")
 
 
 def path(quarter: str) -> Path:
-    return DATA / f"expenditure-over-500-{quarter}-2017.csv"
+    return require_data("funds", "oxford-expenditure-over-500", f"expenditure-over-500-{quarter}-2017.csv")
 
 
 def expected(quarter: str) -> dict:
