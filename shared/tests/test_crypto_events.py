@@ -108,3 +108,34 @@ def test_cursors_are_opaque_and_checked():
     ]
     with pytest.raises(BadRequest):
         PageParams(cursor="!!!").after()
+
+
+async def test_keyset_pages_cover_every_row_once_in_order(tmp_path):
+    import uuid as uuidlib
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import Column, MetaData, Table, Uuid, insert, select
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sunlight.db import UTCDateTime
+    from sunlight.pagination import keyset, make_page
+
+    table = Table("t", MetaData(), Column("at", UTCDateTime), Column("id", Uuid, primary_key=True))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = [{"at": start + timedelta(minutes=i // 3), "id": uuidlib.uuid4()} for i in range(25)]  # ties on "at"
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}")
+    async with engine.begin() as conn:
+        await conn.run_sync(table.metadata.create_all)  # a scratch table for a pure query helper
+        await conn.execute(insert(table), rows)
+        seen, cursor = [], None
+        while True:
+            params = PageParams(cursor=cursor, limit=4)
+            found = (await conn.execute(keyset(select(table), params, table.c.at, table.c.id))).all()
+            page = make_page(found, params, lambda r: [r.at.isoformat(), str(r.id)], lambda r: (r.at, r.id))
+            seen += page.items
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+    await engine.dispose()
+    assert seen == sorted(((r["at"], r["id"]) for r in rows), reverse=True), "newest first, ties by id, no gaps"
+    with pytest.raises(BadRequest):
+        keyset(select(table), PageParams(cursor=encode_cursor(["yesterday", "x"])), table.c.at, table.c.id)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
+from sqlalchemy import and_, or_
 
 from sunlight.errors import BadRequest
 
@@ -66,3 +69,43 @@ def make_page(
     return Page[T](
         items=[convert(r) for r in shown], next_cursor=encode_cursor(key(shown[-1])) if more and shown else None
     )
+
+
+def _parse(kind: type, value: Any) -> Any:
+    if kind is datetime:
+        return datetime.fromisoformat(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    if kind is uuid.UUID:
+        return uuid.UUID(str(value))
+    return kind(value)
+
+
+def decode_after(page: PageParams, *kinds: type) -> list[Any] | None:
+    """The cursor's key, each part parsed as ``kinds`` says; 400 when it is not one we gave out."""
+    raw = page.after()
+    if raw is None:
+        return None
+    try:
+        if len(raw) != len(kinds):
+            raise ValueError("wrong length")
+        return [_parse(kind, value) for kind, value in zip(kinds, raw, strict=True)]
+    except (ValueError, TypeError):
+        raise BadRequest("the cursor is not one this API gave out", field="cursor") from None
+
+
+def keyset(query: Any, page: PageParams, *columns: Any, descending: bool = True) -> Any:
+    """Order ``query`` by ``columns`` (the last one unique, e.g. the id), continue strictly after the
+    cursor's key, and fetch one row more than the page (``make_page`` uses it to say there is more).
+    The key's types come from the columns' own types."""
+    after = decode_after(page, *(column.type.python_type for column in columns))
+    if after is not None:
+        beyond = [
+            column < value if descending else column > value for column, value in zip(columns, after, strict=True)
+        ]
+        condition = beyond[-1]
+        for index in range(len(columns) - 2, -1, -1):
+            condition = or_(beyond[index], and_(columns[index] == after[index], condition))
+        query = query.where(condition)
+    order = [column.desc() if descending else column.asc() for column in columns]
+    return query.order_by(*order).limit(page.limit + 1)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_prefix
 from sunlight.db import within_regions
-from sunlight.errors import BadRequest
-from sunlight.pagination import PageParams
+from sunlight.pagination import PageParams, keyset
 
 from funds.models import (
     Acceptance,
@@ -35,23 +34,6 @@ from funds.models import (
     WatchEntry,
 )
 from funds.schemas import WarningFilter
-
-
-def _page(query: Any, page: PageParams, stamp: Any, ident: Any) -> Any:
-    """Newest first by (stamp, id), continuing after the cursor's key."""
-    after = page.after()
-    if after:
-        try:
-            seen, last = after[0], uuid.UUID(str(after[1]))
-            if isinstance(seen, str) and "T" in seen:
-                seen = datetime.fromisoformat(seen)
-            elif isinstance(seen, str):
-                seen = date.fromisoformat(seen)
-        except (ValueError, IndexError, TypeError):
-            raise BadRequest("the cursor is not one this API gave out", field="cursor") from None
-        query = query.where(or_(stamp < seen, and_(stamp == seen, ident < last)))
-    return query.order_by(stamp.desc(), ident.desc()).limit(page.limit + 1)
-
 
 # --- programmes and budget lines -----------------------------------------------------------------
 
@@ -87,7 +69,7 @@ async def programmes(
         query = query.where(Programme.category == category)
     if region_code:
         query = query.where(within_regions(Programme.region_code, [region_prefix(region_code)]))
-    return (await session.execute(_page(query, page, Programme.created_at, Programme.id))).scalars().all()
+    return (await session.execute(keyset(query, page, Programme.created_at, Programme.id))).scalars().all()
 
 
 async def budget_lines(session: AsyncSession, programme_ids: Collection[uuid.UUID]) -> Sequence[BudgetLine]:
@@ -226,7 +208,7 @@ async def movements(
         query = query.where(Movement.payee_id == payee_id)
     if batch_id:
         query = query.where(Movement.batch_id == batch_id)
-    return (await session.execute(_page(query, page, Movement.recorded_at, Movement.id))).scalars().all()
+    return (await session.execute(keyset(query, page, Movement.recorded_at, Movement.id))).scalars().all()
 
 
 async def programme_movements(session: AsyncSession, programme_id: uuid.UUID) -> Sequence[Movement]:
@@ -320,7 +302,7 @@ async def refusals(
     query = select(RefusedMovement).where(within_regions(RefusedMovement.region_code, prefixes))
     if programme_id:
         query = query.where(RefusedMovement.programme_id == programme_id)
-    return (await session.execute(_page(query, page, RefusedMovement.recorded_at, RefusedMovement.id))).scalars().all()
+    return (await session.execute(keyset(query, page, RefusedMovement.recorded_at, RefusedMovement.id))).scalars().all()
 
 
 async def batch(session: AsyncSession, client_id: str, batch_key: str) -> MovementBatch | None:
@@ -351,7 +333,7 @@ async def acceptances(
         query = query.where(Acceptance.programme_id == programme_id)
     if subject_id:
         query = query.where(Acceptance.subject_id == subject_id)
-    return (await session.execute(_page(query, page, Acceptance.recorded_at, Acceptance.id))).scalars().all()
+    return (await session.execute(keyset(query, page, Acceptance.recorded_at, Acceptance.id))).scalars().all()
 
 
 async def audits(
@@ -367,7 +349,7 @@ async def audits(
         query = query.where(Audit.programme_id == programme_id)
     if subject_id:
         query = query.where(Audit.subject_id == subject_id)
-    return (await session.execute(_page(query, page, Audit.recorded_at, Audit.id))).scalars().all()
+    return (await session.execute(keyset(query, page, Audit.recorded_at, Audit.id))).scalars().all()
 
 
 async def programme_audits(session: AsyncSession, programme_id: uuid.UUID) -> Sequence[Audit]:
@@ -422,7 +404,7 @@ async def watch_matches(
 
 async def watch_entries(session: AsyncSession, prefixes: Sequence[str], page: PageParams) -> Sequence[WatchEntry]:
     query = select(WatchEntry).where(within_regions(WatchEntry.region_code, prefixes))
-    return (await session.execute(_page(query, page, WatchEntry.created_at, WatchEntry.id))).scalars().all()
+    return (await session.execute(keyset(query, page, WatchEntry.created_at, WatchEntry.id))).scalars().all()
 
 
 async def payments_to(session: AsyncSession, payee_ids: Collection[uuid.UUID]) -> Sequence[Movement]:
@@ -450,7 +432,7 @@ async def warnings(
         value = getattr(where, name)
         if value is not None:
             query = query.where(getattr(FundsWarning, name) == value)
-    return (await session.execute(_page(query, page, FundsWarning.last_raised_at, FundsWarning.id))).scalars().all()
+    return (await session.execute(keyset(query, page, FundsWarning.last_raised_at, FundsWarning.id))).scalars().all()
 
 
 async def open_warnings_on(

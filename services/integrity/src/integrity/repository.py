@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.codes import parent_region, region_prefix
 from sunlight.db import starts_with_digits, within_regions
-from sunlight.errors import BadRequest
-from sunlight.pagination import PageParams
+from sunlight.pagination import PageParams, keyset
 
 from integrity import periods
 from integrity.models import (
@@ -57,21 +56,6 @@ def _dialect(session: AsyncSession) -> str:
     return session.bind.dialect.name if session.bind is not None else "sqlite"
 
 
-def _after(page: PageParams, *kinds: type) -> list[Any] | None:
-    raw = page.after()
-    if raw is None:
-        return None
-    try:
-        if len(raw) != len(kinds):
-            raise ValueError
-        return [
-            datetime.fromisoformat(v) if k is datetime else uuid.UUID(v) if k is uuid.UUID else k(v)
-            for k, v in zip(kinds, raw, strict=True)
-        ]
-    except (ValueError, TypeError):
-        raise BadRequest("the cursor is not one this API gave out", field="cursor") from None
-
-
 # --- the register -----------------------------------------------------------------------------
 
 
@@ -108,11 +92,7 @@ async def warnings(
         seen <= now - timedelta(days=where.min_age_days) if where.min_age_days is not None else None,
         seen >= now - timedelta(days=where.max_age_days) if where.max_age_days is not None else None,
     )
-    after = _after(page, datetime, uuid.UUID)
-    if after:
-        last = _col(Warning.last_seen_at)
-        query = query.where(or_(last < after[0], and_(last == after[0], _col(Warning.id) < after[1])))
-    query = query.order_by(_col(Warning.last_seen_at).desc(), _col(Warning.id).desc()).limit(page.limit + 1)
+    query = keyset(query, page, _col(Warning.last_seen_at), _col(Warning.id))
     return (await session.execute(query)).scalars().all()
 
 
@@ -261,11 +241,7 @@ async def dispositions(
         _col(Disposition.warning_id) == where.warning_id if where.warning_id else None,
         None if where.overdue is None else overdue if where.overdue else ~overdue,
     )
-    after = _after(page, datetime, uuid.UUID)
-    if after:
-        opened = _col(Disposition.opened_at)
-        query = query.where(or_(opened < after[0], and_(opened == after[0], _col(Disposition.id) < after[1])))
-    query = query.order_by(_col(Disposition.opened_at).desc(), _col(Disposition.id).desc()).limit(page.limit + 1)
+    query = keyset(query, page, _col(Disposition.opened_at), _col(Disposition.id))
     return (await session.execute(query)).scalars().all()
 
 
@@ -420,10 +396,7 @@ async def risk_points(
         if rule_id
         else None,
     )
-    after = _after(page, str)
-    if after:
-        query = query.where(_col(RiskPoint.code) > after[0])
-    query = query.order_by(_col(RiskPoint.code)).limit(page.limit + 1)
+    query = keyset(query, page, _col(RiskPoint.code), descending=False)
     return (await session.execute(query)).scalars().all()
 
 
@@ -491,12 +464,9 @@ async def subjects(
         _col(Subject.unit_uscc) == unit_uscc if unit_uscc else None,
     )
     if page is not None:
-        after = _after(page, str, uuid.UUID)
-        if after:
-            code = _col(Subject.code)
-            query = query.where(or_(code > after[0], and_(code == after[0], _col(Subject.id) > after[1])))
-        query = query.limit(page.limit + 1)
-    query = query.order_by(_col(Subject.code), _col(Subject.id))
+        query = keyset(query, page, _col(Subject.code), _col(Subject.id), descending=False)
+    else:
+        query = query.order_by(_col(Subject.code), _col(Subject.id))
     return (await session.execute(query)).scalars().all()
 
 
@@ -580,10 +550,7 @@ async def results(
         _within(Result.region_code, region_code),
         _col(Result.grade) == grade if grade else None,
     )
-    after = _after(page, float, uuid.UUID)
-    if after:
-        query = query.where(or_(sort > after[0], and_(sort == after[0], _col(Result.id) > after[1])))
-    query = query.order_by(sort, _col(Result.id)).limit(page.limit + 1)
+    query = keyset(query, page, sort, _col(Result.id), descending=False)
     return [(r, s) for r, s in (await session.execute(query)).all()]
 
 
