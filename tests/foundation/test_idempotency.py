@@ -86,3 +86,31 @@ async def test_parallel_duplicates_write_once(harness: ServiceHarness, keys: Tes
         assert len(set(created)) == 1, "every success is the same movement"
         assert all(a.json()["type"].endswith("/idempotency-key-in-flight") for a in answers if a.status_code == 409)
         assert await _movements(settings) == 1
+
+
+async def test_keys_are_forgotten_after_their_24_hours(harness: ServiceHarness, keys: TestKeys):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+    from sunlight.app import prune_idempotency_keys
+    from sunlight.db import idempotency_table, utcnow
+
+    settings = await funds_settings(harness)
+    app = funds_app(settings)
+    async with harness.client(app) as client:
+        headers, root, child = await programme_with_child(client, keys)
+        body = {"from_node_id": root, "to_node_id": child, "amount_fen": 1_000, "occurred_on": "2026-03-01"}
+        for key in ("old-key", "fresh-key"):
+            assert (
+                await client.post("/v1/funds/movements", headers={**headers, "Idempotency-Key": key}, json=body)
+            ).status_code == 201
+        async with app.state.db.sessions() as session, session.begin():
+            await session.execute(
+                update(idempotency_table)
+                .where(idempotency_table.c.key == "old-key")
+                .values(expires_at=utcnow() - timedelta(seconds=1))
+            )
+        await prune_idempotency_keys(app)
+        async with app.state.db.sessions() as session:
+            left = (await session.execute(select(idempotency_table.c.key))).scalars().all()
+        assert "old-key" not in left and "fresh-key" in left

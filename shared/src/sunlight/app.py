@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from sunlight import idempotency
 from sunlight.auth import Principal, RemoteJWKS, StaticJWKS, TokenVerifier, authenticate
 from sunlight.db import Database, dead_letter_table
 from sunlight.errors import (
@@ -57,6 +58,15 @@ class Job:
     name: str
     every_seconds: float
     run: Callable[[FastAPI], Awaitable[None]]
+
+
+async def prune_idempotency_keys(app: FastAPI) -> None:
+    """Forget Idempotency-Keys past their 24 h (the promise published in the README)."""
+    async with app.state.db.sessions() as session, session.begin():
+        await idempotency.prune(session)
+
+
+PRUNE_KEYS = Job("prune idempotency keys", 3600, prune_idempotency_keys)
 
 
 async def _run_job(app: FastAPI, job: Job, stop: asyncio.Event) -> None:
@@ -139,7 +149,7 @@ def create_service_app(
         tasks = [
             asyncio.create_task(relay.run(stop), name="outbox relay"),
             *start_consumers(bus, dispatcher, stop),
-            *(asyncio.create_task(_run_job(app, job, stop), name=f"job {job.name}") for job in jobs),
+            *(asyncio.create_task(_run_job(app, job, stop), name=f"job {job.name}") for job in (PRUNE_KEYS, *jobs)),
         ]
         app.state.tasks = tasks
         try:

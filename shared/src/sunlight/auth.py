@@ -110,9 +110,6 @@ class StaticJWKS:
     async def key(self, kid: str) -> dict[str, Any] | None:
         return self._keys.get(kid)
 
-    def replace(self, jwks: dict[str, Any]) -> None:
-        self._keys = {k["kid"]: k for k in jwks.get("keys", []) if "kid" in k}
-
 
 class RemoteJWKS:
     """The gateway's JWKS over HTTP: cached, refreshed on an unknown kid at most once per cool-down."""

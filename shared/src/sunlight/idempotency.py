@@ -54,9 +54,6 @@ class IdempotencyKey:
     key: str
     fingerprint: str
 
-    def scoped(self, client_id: str) -> tuple[str, str]:
-        return client_id, self.key
-
 
 async def idempotency_key(
     request: Request,
