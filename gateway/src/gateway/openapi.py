@@ -29,6 +29,28 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
+def _renames(ours: dict[str, Any], theirs: dict[str, Any], service: str) -> dict[str, str]:
+    """Which of a service's schemas must be renamed to keep their meaning in the merged document.
+
+    A schema is shared only when it is the same *after* the references inside it are rewritten:
+    two ``Page_WarningOut_`` wrappers read alike as text, yet one points at funds' ``WarningOut``
+    and the other, once integrity's ``WarningOut`` is renamed, at ``IntegrityWarningOut``. So the
+    comparison repeats until no new rename appears (a fixpoint over the reference graph).
+    """
+    renames: dict[str, str] = {}
+    while True:
+        added = False
+        for name, schema in theirs.items():
+            if name in renames or name not in ours:
+                continue
+            rewritten = _rename_refs(schema, renames)
+            if json.dumps(ours[name], sort_keys=True) != json.dumps(rewritten, sort_keys=True):
+                renames[name] = f"{service.capitalize()}{name}"
+                added = True
+        if not added:
+            return renames
+
+
 def merge(
     base: dict[str, Any], services: dict[str, dict[str, Any]], *, title: str = "Sunlight API", description: str = ""
 ) -> dict[str, Any]:
@@ -45,11 +67,7 @@ def merge(
     tags = {t["name"]: t for t in merged.get("tags", [])}
     for service, doc in sorted(services.items()):
         doc = copy.deepcopy(doc)
-        their = doc.get("components", {}).get("schemas", {})
-        renames = {}
-        for name, schema in their.items():
-            if name in schemas and json.dumps(schemas[name], sort_keys=True) != json.dumps(schema, sort_keys=True):
-                renames[name] = f"{service.capitalize()}{name}"
+        renames = _renames(schemas, doc.get("components", {}).get("schemas", {}), service)
         doc = _rename_refs(doc, renames)
         for name, schema in doc.get("components", {}).get("schemas", {}).items():
             schemas.setdefault(renames.get(name, name), schema)
