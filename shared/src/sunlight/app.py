@@ -230,7 +230,7 @@ def create_service_app(
         request: Request,
         _who: Annotated[Principal, Security(authenticate, scopes=[admin_scope])],
     ) -> list[DeadLetterOut]:
-        async with request.app.state.db.sessions() as session:
+        async with request.app.state.db.readers() as session:
             rows = (
                 await session.execute(select(dead_letter_table).order_by(dead_letter_table.c.id.desc()).limit(200))
             ).all()

@@ -1,8 +1,10 @@
 """Async database setup for SQLite (aiosqlite) and PostgreSQL (asyncpg).
 
 - one :class:`Database` per process, built in ``create_app`` from the settings' URL;
-- SQLite runs in WAL mode with ``BEGIN IMMEDIATE`` transactions, so a transaction that
-  reads a balance and then writes can never lose a race (SQLite's stand-in for row locks);
+- SQLite runs in WAL mode; writing sessions begin ``BEGIN IMMEDIATE``, so a transaction that
+  reads a balance and then writes can never lose a race (SQLite's stand-in for row locks), and
+  reading sessions (:attr:`Database.readers`, what GET and HEAD requests get) begin deferred, so
+  they never queue behind the write lock, the relay or each other;
 - each service declares its tables on its own registry (:func:`make_registry`) with the
   shared naming convention; the infrastructure tables every service has (outbox, inbox,
   dead letters, idempotency keys) live in :data:`infra_metadata` and are created by the
@@ -172,7 +174,7 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def _sqlite_setup(engine: AsyncEngine) -> None:
+def _sqlite_setup(engine: AsyncEngine, *, immediate: bool = True) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # take transaction control from the driver so that we can say BEGIN IMMEDIATE
@@ -186,13 +188,15 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, immediate: bool = True) -> AsyncEngine:
+    """The engine for ``url``; on SQLite ``immediate=False`` gives one whose transactions begin deferred
+    (for reading: a deferred transaction takes no lock until it writes)."""
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 15})
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, immediate=immediate)
         return engine
     return create_async_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
@@ -206,6 +210,14 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # sessions for requests that only read: on SQLite a second engine whose transactions begin
+        # deferred; on PostgreSQL (MVCC, row locks only when asked) the same sessions as writers
+        self._read_engine = create_engine(url, immediate=False) if is_sqlite(url) else None
+        self.readers = (
+            async_sessionmaker(self._read_engine, expire_on_commit=False, autoflush=False)
+            if self._read_engine is not None
+            else self.sessions
+        )
 
     @property
     def dialect(self) -> str:
@@ -217,6 +229,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._read_engine is not None:
+            await self._read_engine.dispose()
 
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self.sessions() as session:

@@ -13,9 +13,17 @@ from sunlight.idempotency import IdempotencyKeyDep
 from sunlight.pagination import PageParams, page_params
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session per request; the service function commits (once), never this dependency."""
-    async with request.app.state.db.sessions() as session:
+    """A session per request; the service function commits (once), never this dependency.
+
+    GET and HEAD only read (an API convention: no write behind a GET), so they get a reading session,
+    which on SQLite begins deferred and never waits for the write lock."""
+    db = request.app.state.db
+    factory = db.readers if request.method in READ_METHODS else db.sessions
+    async with factory() as session:
         yield session
 
 
