@@ -12,7 +12,6 @@ from sunlight.auth import Principal, authenticate
 from sunlight.idempotency import IdempotencyKeyDep
 from sunlight.pagination import PageParams, page_params
 
-
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
