@@ -6,7 +6,9 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from sunlight.codes import USCC, RegionCode, parent_region, region_contains, region_name, validate_resident_id
 from sunlight.money import format_yuan, parse_minor_units
-from sunlight.workdays import OFFICIAL, WorkdayCalendar
+from sunlight.workdays import CalendarNotCovered, WorkdayCalendar
+
+OFFICIAL = WorkdayCalendar()
 
 
 class Org(BaseModel):
@@ -82,5 +84,48 @@ def test_suspensions_stop_the_clock_and_local_days_override():
     assert OFFICIAL.add_workdays(start, 5, suspended=[(date(2026, 3, 3), date(2026, 3, 4))]) == date(2026, 3, 11)
     local = WorkdayCalendar(holidays=[date(2026, 3, 3)], workdays=[date(2026, 3, 7)])
     assert not local.is_workday(date(2026, 3, 3)) and local.is_workday(date(2026, 3, 7))
-    assert WorkdayCalendar.covers(date(2026, 6, 1)) and not WorkdayCalendar.covers(date(2099, 6, 1))
-    assert OFFICIAL.is_workday(date(2099, 6, 1)) is True  # Monday; beyond the schedule: weekdays
+    assert OFFICIAL.covers(date(2026, 6, 1)) and not OFFICIAL.covers(date(2099, 6, 1))
+
+
+def test_a_year_without_a_schedule_is_refused_not_guessed():
+    """chinesecalendar 1.11 stops at 2026: 2027-10-01 (National Day) must not count as a working Friday."""
+    assert not OFFICIAL.covers(date(2027, 10, 1))
+    with pytest.raises(CalendarNotCovered) as refused:
+        OFFICIAL.is_workday(date(2027, 10, 1))
+    assert refused.value.status == 503 and refused.value.extensions["year"] == 2027
+    with pytest.raises(CalendarNotCovered):  # a 30-working-day deadline from 2026-12-01 runs into 2027
+        OFFICIAL.add_workdays(date(2026, 12, 1), 30)
+    assert OFFICIAL.covered_until(date(2026, 11, 30)) == date(2026, 12, 31)
+    assert OFFICIAL.covered_until(date(2027, 1, 4)) is None
+
+
+def test_a_deployment_loads_the_next_years_schedule_from_a_file(tmp_path):
+    schedule = tmp_path / "calendar.json"
+    # a made-up 2027 schedule for the test (not the State Council's): New Year off, one Sunday worked
+    schedule.write_text('{"years": [2027], "holidays": ["2027-01-01"], "workdays": ["2027-01-03"]}')
+    calendar = WorkdayCalendar.configured(schedule)
+    assert calendar.covers(date(2027, 10, 1)) and calendar.covered_until(date(2026, 11, 30)) == date(2027, 12, 31)
+    assert not calendar.is_workday(date(2027, 1, 1))  # a Friday, listed as a holiday
+    assert calendar.is_workday(date(2027, 1, 3))  # a Sunday, listed as a working day
+    assert calendar.is_workday(date(2027, 1, 4)) and not calendar.is_workday(date(2027, 1, 9))
+    assert not calendar.is_workday(date(2026, 10, 1))  # the library's years are unchanged
+    # Thu 2026-12-31 → Mon 2027-01-04 (1 Jan is off, 2 Jan a Saturday, 3 Jan worked) → 2 working days
+    assert calendar.add_workdays(date(2026, 12, 31), 2) == date(2027, 1, 4)
+
+
+def test_readiness_warns_before_the_calendar_runs_out(tmp_path):
+    from datetime import UTC, datetime
+
+    from sunlight.app import calendar_warnings
+    from sunlight.settings import ServiceSettings
+
+    official = ServiceSettings(environment="test")
+    assert calendar_warnings(official, datetime(2026, 6, 1, tzinfo=UTC)) == []
+    (ending,) = calendar_warnings(official, datetime(2026, 11, 30, tzinfo=UTC))
+    assert "ends on 2026-12-31" in ending
+    (missing,) = calendar_warnings(official, datetime(2027, 1, 4, tzinfo=UTC))
+    assert "no working-day schedule for 2027" in missing
+    schedule = tmp_path / "calendar.json"
+    schedule.write_text('{"years": [2027]}')
+    loaded = ServiceSettings(environment="test", calendar_file=schedule)
+    assert calendar_warnings(loaded, datetime(2026, 11, 30, tzinfo=UTC)) == []

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sunlight.testing.backends import Backend, Templates
+from sunlight.testing.harness import TEST_CALENDAR
 from sunlight.testing.processes import Process, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,6 +72,7 @@ def processes(
     common = {
         "SUNLIGHT_ENVIRONMENT": "test",
         "SUNLIGHT_LOG_LEVEL": "WARNING",
+        "SUNLIGHT_CALENDAR_FILE": str(TEST_CALENDAR),
         "SUNLIGHT_JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
     }
     for key, value in backend.bus_settings().items():

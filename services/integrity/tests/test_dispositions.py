@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from integrity import service
 from integrity.models import Disposition
 from sunlight.testing import Backend, EventCapture
-from sunlight.workdays import OFFICIAL
 
 from .conftest import IDLE, OVERSPEND, Integrity, eventually, finding, unit
 
@@ -34,7 +33,7 @@ async def test_a_direct_review_round_trip_tells_the_source(integrity: Integrity,
         today = datetime.now(UTC).astimezone(integrity.settings.zone).date()
         assert disposition["status"] == "open" and disposition["freeze"] is True and disposition["holding"] is True
         assert disposition["deadline_workdays"] == 30
-        assert disposition["deadline"] == OFFICIAL.add_workdays(today, 30).isoformat()
+        assert disposition["deadline"] == integrity.settings.calendar.add_workdays(today, 30).isoformat()
         event = await capture.wait_for(DISPOSED, lambda e: e.data.status == "open")
         assert event.data.warning_id == warning["id"] and event.data.dedupe_key == warning["dedupe_key"]
         assert event.data.disposition == "direct_review" and event.data.freeze is True
@@ -184,7 +183,7 @@ async def test_overdue_dispositions_escalate(integrity: Integrity, inspector):
     assert overdue[0]["evidence"]["deadline"] == disposition["deadline"]
     assert overdue[0]["unit_uscc"] == unit(10) and overdue[0]["service"] == "integrity"
 
-    later = OFFICIAL.add_workdays(deadline, settings.overdue_repeat_workdays)
+    later = settings.calendar.add_workdays(deadline, settings.overdue_repeat_workdays)
     assert await run_job(later) == 1
     assert await run_job(later + timedelta(days=60)) == 0, "at most overdue_max_escalations"
     assert (await integrity.registered(inspector, "node-10"))["level"] == "red"

@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -94,6 +95,28 @@ class DeadLetterOut(BaseModel):
 class Health(BaseModel):
     status: str
     checks: dict[str, str] = {}
+    warnings: list[str] = []
+
+
+CALENDAR_WARN_DAYS = 60  # /readyz warns this long before the loaded working-day schedules end
+
+
+def calendar_warnings(settings: ServiceSettings, now: datetime | None = None) -> list[str]:
+    """What an operator must do about the working-day calendar: load today's year when it is missing, or
+    next year's when the loaded years end within ``CALENDAR_WARN_DAYS`` (the State Council publishes it
+    each November or December). A warning, not a readiness failure: a service whose deadlines cannot
+    run past the calendar still serves everything else, and taking every replica out of the load
+    balancer over a missing file would turn one refused deadline into an outage."""
+    today = (now or datetime.now(UTC)).astimezone(settings.zone).date()
+    until = settings.calendar.covered_until(today)
+    if until is None:
+        return [f"no working-day schedule for {today.year}: deadlines are refused; set SUNLIGHT_CALENDAR_FILE"]
+    if (until - today).days < CALENDAR_WARN_DAYS:
+        return [
+            f"the working-day calendar ends on {until}: deadlines after it are refused until next year's "
+            "schedule is loaded (SUNLIGHT_CALENDAR_FILE)"
+        ]
+    return []
 
 
 def build_verifier(settings: ServiceSettings, http: httpx.AsyncClient) -> TokenVerifier:
@@ -209,8 +232,10 @@ def create_service_app(
         except Exception as exc:
             checks["bus"] = type(exc).__name__
         if all(v == "ok" for v in checks.values()):
-            return JSONResponse(Health(status="ready", checks=checks).model_dump())
-        return problem_response(NotReady("a dependency is not reachable", checks=checks), "/readyz")
+            return JSONResponse(
+                Health(status="ready", checks=checks, warnings=calendar_warnings(settings)).model_dump()
+            )
+        return problem_response(NotReady("a dependency is not ready", checks=checks), "/readyz")
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics_endpoint() -> Response:

@@ -10,11 +10,13 @@ import base64
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sunlight.crypto import FieldCipher, KeyedHasher
+from sunlight.workdays import WorkdayCalendar
 
 DEV_ENVIRONMENTS = frozenset({"dev", "test"})
 
@@ -50,6 +52,12 @@ class CommonSettings(BaseSettings):
     encryption_keys: SecretStr = SecretStr("")
     hash_key: SecretStr = SecretStr("")
 
+    # time: the zone that says what "today" is (deadlines, monthly figures, time-based rules), and
+    # the working-day calendar: the official one, plus the years and days of this file when set
+    # (see sunlight.workdays for its format)
+    timezone: str = "Asia/Shanghai"
+    calendar_file: Path | None = None
+
     @model_validator(mode="after")
     def _refuse_missing_secrets_in_production(self) -> CommonSettings:
         if self.environment not in DEV_ENVIRONMENTS:
@@ -69,6 +77,14 @@ class CommonSettings(BaseSettings):
             # dev/test without keys: a fixed development key, refused in production above
             raw = "dev:" + base64.b64encode(b"sunlight-development-key-32byte!").decode()
         return FieldCipher.from_setting(raw)
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def calendar(self) -> WorkdayCalendar:
+        return WorkdayCalendar.configured(self.calendar_file)
 
     @cached_property
     def hasher(self) -> KeyedHasher:

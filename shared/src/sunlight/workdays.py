@@ -1,13 +1,21 @@
 """Working-day arithmetic on the official Chinese calendar (holidays and make-up working days).
 
-The official calendar comes from the maintained ``chinesecalendar`` library (published
-State Council schedules). A deployment may add its own days (a local holiday, a
-schedule published after the library's release) with a JSON file::
+The official calendar comes from the maintained ``chinesecalendar`` library (the State
+Council's published schedules, one year at a time). A deployment loads the schedules the
+library does not have yet — the next year's is published each November or December — or
+local days with a JSON file named by ``SUNLIGHT_CALENDAR_FILE``::
 
-    {"holidays": ["2027-01-01"], "workdays": ["2027-02-07"]}
+    {"years": [2027], "holidays": ["2027-01-01", ...], "workdays": ["2027-02-07", ...]}
 
-Years the library does not cover yet fall back to Monday–Friday, and
-:meth:`WorkdayCalendar.covers` tells whether a date is on the official schedule.
+``years`` are the years the file covers *whole*: in them a weekday not listed as a holiday is
+a working day and a weekend day not listed as a working day is a rest day. Dates outside
+``years`` adjust a year the library covers (a local holiday).
+
+A day in a year that neither covers is never guessed: counting it raises
+:class:`CalendarNotCovered` (503 problem+json, ``…/calendar-not-covered``), and ``/readyz``
+reports when the covered years end soon. A Monday-to-Friday guess would count the National
+Day holidays as working days and put every deadline in that week a week early.
+
 Suspensions (e.g. an approval waiting for the applicant's corrections) stop the clock:
 days inside a suspension never count.
 """
@@ -21,13 +29,29 @@ from pathlib import Path
 
 import chinese_calendar
 
+from sunlight.errors import Problem
+
 Span = tuple[date, date]  # inclusive
 
 
+class CalendarNotCovered(Problem):
+    slug, title, status = "calendar-not-covered", "The working-day calendar does not cover this date", 503
+
+
+def _library_years() -> frozenset[int]:
+    return frozenset(d.year for d in chinese_calendar.holidays) | frozenset(d.year for d in chinese_calendar.workdays)
+
+
 class WorkdayCalendar:
-    def __init__(self, *, holidays: Iterable[date] = (), workdays: Iterable[date] = ()) -> None:
+    """The official calendar, plus a deployment's own years and days."""
+
+    def __init__(
+        self, *, holidays: Iterable[date] = (), workdays: Iterable[date] = (), years: Iterable[int] = ()
+    ) -> None:
         self._holidays = frozenset(holidays)
         self._workdays = frozenset(workdays)
+        self._own_years = frozenset(years)
+        self._years = _library_years() | self._own_years
 
     @classmethod
     def from_file(cls, path: str | Path) -> WorkdayCalendar:
@@ -35,26 +59,41 @@ class WorkdayCalendar:
         return cls(
             holidays=(date.fromisoformat(d) for d in data.get("holidays", [])),
             workdays=(date.fromisoformat(d) for d in data.get("workdays", [])),
+            years=(int(y) for y in data.get("years", [])),
         )
 
-    @staticmethod
-    def covers(day: date) -> bool:
-        """True when the official schedule for ``day``'s year is known to the library."""
-        try:
-            chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            return False
-        return True
+    @classmethod
+    def configured(cls, path: str | Path | None) -> WorkdayCalendar:
+        """The calendar a deployment asked for: the library's, plus ``path`` when given."""
+        return cls.from_file(path) if path else cls()
+
+    def covers(self, day: date) -> bool:
+        """True when ``day``'s year has a known schedule (the library's or the deployment's)."""
+        return day.year in self._years
+
+    def covered_until(self, today: date) -> date | None:
+        """The last day of the run of covered years that contains ``today`` (None when today is not covered)."""
+        if not self.covers(today):
+            return None
+        year = today.year
+        while year + 1 in self._years:
+            year += 1
+        return date(year, 12, 31)
 
     def is_workday(self, day: date) -> bool:
         if day in self._workdays:
             return True
         if day in self._holidays:
             return False
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
+        if day.year in self._own_years:
             return day.weekday() < 5
+        if day.year not in self._years:
+            raise CalendarNotCovered(
+                f"no official working-day schedule for {day.year} is loaded; add the State Council's schedule "
+                "to the file named by SUNLIGHT_CALENDAR_FILE",
+                year=day.year,
+            )
+        return bool(chinese_calendar.is_workday(day))
 
     def add_workdays(self, start: date, days: int, *, suspended: Iterable[Span] = ()) -> date:
         """The date on which ``days`` working days after ``start`` have run (``start`` not counted)."""
@@ -81,6 +120,3 @@ class WorkdayCalendar:
 
 def _inside(day: date, spans: list[Span]) -> bool:
     return any(first <= day <= last for first, last in spans)
-
-
-OFFICIAL = WorkdayCalendar()

@@ -12,7 +12,6 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +31,7 @@ MAX_LISTED = 20  # receipts listed in one warning's evidence
 
 
 def local_today(settings: FundsSettings, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(settings.timezone)).date()
+    return now.astimezone(settings.zone).date()
 
 
 def _node_finding(rule: Rule, node: Node, evidence: dict[str, object], key: str, level: Level | None = None) -> Finding:

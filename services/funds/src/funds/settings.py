@@ -16,7 +16,6 @@ from sunlight.settings import ServiceSettings
 class FundsSettings(ServiceSettings):
     service_name: ClassVar[str] = "funds"
     port: int = 8101
-    timezone: str = "Asia/Shanghai"  # "today" for the time-based rules
 
     # FUNDS-LATE-PASS-DOWN: calendar days a tier has to pass received quota down (Budget Law Art. 52:
     # a province passes central transfers down within 30 days, finance → departments 20, departments →

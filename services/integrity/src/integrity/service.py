@@ -25,7 +25,6 @@ from sunlight.events.contracts.warnings import WarningRaised
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 from sunlight.warnings import Level
-from sunlight.workdays import OFFICIAL
 
 from integrity import events, index, periods, repository, templates
 from integrity.errors import (
@@ -353,7 +352,7 @@ async def open_disposition(
         assignee=body.assignee,
         instructions=_seal(settings, "instructions", body.instructions),
         deadline_workdays=workdays,
-        deadline=OFFICIAL.add_workdays(_today(settings, now), workdays),
+        deadline=settings.calendar.add_workdays(_today(settings, now), workdays),
         freeze=freeze,
         holding=freeze,
         opened_at=now,
@@ -507,7 +506,7 @@ async def escalate_overdue(session: AsyncSession, *, settings: IntegritySettings
     for disposition in await repository.overdue_to_escalate(
         session, today=today, max_escalations=settings.overdue_max_escalations
     ):
-        overdue_workdays = OFFICIAL.workdays_between(disposition.deadline, today)
+        overdue_workdays = settings.calendar.workdays_between(disposition.deadline, today)
         due = min(1 + overdue_workdays // settings.overdue_repeat_workdays, settings.overdue_max_escalations)
         if due <= disposition.escalations:
             continue

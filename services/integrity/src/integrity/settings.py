@@ -1,6 +1,6 @@
 """Integrity settings: the common ones plus the register's escalation counts and disposition deadlines.
 
-Deadlines are working days on the official calendar (``sunlight.workdays.OFFICIAL``). The
+Deadlines are working days on the deployment's calendar (``settings.calendar``). The
 inquiry's 15 working days are the party's rule for answering a letter of inquiry (函询: the
 person answers in writing within 15 working days of receiving it); the others are proposed
 defaults for a deployment to set.
@@ -8,9 +8,7 @@ defaults for a deployment to set.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
 from sunlight.settings import ServiceSettings
@@ -19,7 +17,6 @@ from sunlight.settings import ServiceSettings
 class IntegritySettings(ServiceSettings):
     service_name: ClassVar[str] = "integrity"
     port: int = 8105
-    timezone: str = "Asia/Shanghai"  # months of the aggregates, "today" for deadlines
 
     # the register: a repeated finding (same dedupe key, new event) raises the level at these counts
     repeat_orange_at: int = Field(default=3, ge=2)
@@ -56,7 +53,3 @@ class IntegritySettings(ServiceSettings):
         if unknown := set(self.index_grade_levels.values()) - {"blue", "orange", "red"}:
             raise ValueError(f"index_grade_levels: {sorted(unknown)} are not warning levels")
         return self
-
-    @cached_property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)

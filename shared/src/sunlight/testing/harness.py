@@ -17,6 +17,9 @@ from sunlight.testing.tokens import TestKeys
 
 S = TypeVar("S", bound=ServiceSettings)
 
+# years past the library's official schedules as plain weeks (test only), so deadlines are deterministic
+TEST_CALENDAR = Path(__file__).with_name("test-calendar.json")
+
 
 class ServiceHarness:
     def __init__(self, backend: Backend, keys: TestKeys) -> None:
@@ -31,6 +34,7 @@ class ServiceHarness:
             "jwks_json": self.keys.jwks_json,
             "jwt_issuer": self.keys.issuer,
             "jwt_audience": self.keys.audience,
+            "calendar_file": TEST_CALENDAR,
             **self.backend.bus_settings(),
         }
         values.update(overrides)
