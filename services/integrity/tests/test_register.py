@@ -87,6 +87,10 @@ async def test_filters_pages_and_regions(integrity: Integrity, inspector, reader
     assert await subjects(reader, min_age_days=30) == ["a"], "first seen at least 30 days ago"
     assert await subjects(reader, max_age_days=5) == ["c"], "first seen within 5 days"
     assert await subjects(reader, min_age_days=5, max_age_days=30) == ["b"]
+    assert await subjects(beijing, max_age_days=0) == ["d"], "0 days: first seen today"
+    assert await subjects(reader, max_age_days=0) == [], "c was first seen yesterday"
+    assert await subjects(reader, max_age_days=1) == ["c"]
+    assert await subjects(reader, min_age_days=1) == ["a", "b", "c"]
     assert await subjects(reader, status="open") == ["a", "b", "c"]
     assert await subjects(reader, status="closed") == []
 

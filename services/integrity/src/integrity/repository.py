@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
@@ -75,9 +75,7 @@ async def warning(session: AsyncSession, warning_id: uuid.UUID, *, for_update: b
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def warnings(
-    session: AsyncSession, who: Principal, where: WarningFilter, page: PageParams, *, now: datetime
-) -> Sequence[Warning]:
+async def warnings(session: AsyncSession, who: Principal, where: WarningFilter, page: PageParams) -> Sequence[Warning]:
     seen = _col(Warning.first_seen_at)
     query = _where(
         select(Warning),
@@ -89,8 +87,8 @@ async def warnings(
         _col(Warning.unit_uscc) == where.unit_uscc if where.unit_uscc else None,
         _col(Warning.risk_point_id) == where.risk_point_id if where.risk_point_id else None,
         _within(Warning.region_code, where.region_code),
-        seen <= now - timedelta(days=where.min_age_days) if where.min_age_days is not None else None,
-        seen >= now - timedelta(days=where.max_age_days) if where.max_age_days is not None else None,
+        seen < where.seen_before if where.seen_before is not None else None,
+        seen >= where.seen_since if where.seen_since is not None else None,
     )
     query = keyset(query, page, _col(Warning.last_seen_at), _col(Warning.id))
     return (await session.execute(query)).scalars().all()

@@ -75,6 +75,8 @@ class WarningFilter(BaseModel):
     min_age_days: int | None = None
     max_age_days: int | None = None
     risk_point_id: uuid.UUID | None = None
+    seen_since: datetime | None = None  # derived from max_age_days (start of that day in the zone)
+    seen_before: datetime | None = None  # derived from min_age_days
 
 
 class WarningCount(BaseModel):

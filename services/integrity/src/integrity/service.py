@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -255,9 +255,25 @@ async def count_case(session: AsyncSession, event: Envelope[CaseConcluded], sett
 
 
 async def list_warnings(
-    session: AsyncSession, who: Principal, where: WarningFilter, page: PageParams, *, now: datetime
+    session: AsyncSession,
+    who: Principal,
+    where: WarningFilter,
+    page: PageParams,
+    *,
+    now: datetime,
+    settings: IntegritySettings,
 ) -> Page[WarningOut]:
-    rows = await repository.warnings(session, who, where, page, now=now)
+    """Warnings matching ``where``; ages count calendar days in the deployment's zone (0 = today)."""
+    today = _today(settings, now)
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=settings.zone)
+
+    if where.max_age_days is not None:
+        where = where.model_copy(update={"seen_since": midnight(today - timedelta(days=where.max_age_days))})
+    if where.min_age_days is not None:
+        where = where.model_copy(update={"seen_before": midnight(today - timedelta(days=where.min_age_days - 1))})
+    rows = await repository.warnings(session, who, where, page)
     return make_page(rows, page, repository.warning_cursor, WarningOut.model_validate)
 
 

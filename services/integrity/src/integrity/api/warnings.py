@@ -47,14 +47,19 @@ async def list_warnings(
     who: IntegrityReader,
     page: PageDep,
     now: NowDep,
+    settings: SettingsDep,
     rule_id: RuleId = None,
     level: Level | None = None,
     region_code: Region = None,
     service_name: Service = None,
     status: WarningStatus | None = None,
     unit_uscc: Annotated[USCC | None, Query(description="the unit the warning is about")] = None,
-    min_age_days: Annotated[int | None, Query(ge=0, le=36500, description="first seen at least this long ago")] = None,
-    max_age_days: Annotated[int | None, Query(ge=0, le=36500, description="first seen at most this long ago")] = None,
+    min_age_days: Annotated[
+        int | None, Query(ge=0, le=36500, description="first seen at least this many calendar days before today")
+    ] = None,
+    max_age_days: Annotated[
+        int | None, Query(ge=0, le=36500, description="first seen at most this many calendar days ago (0: today)")
+    ] = None,
     risk_point_id: uuid.UUID | None = None,
 ) -> Page[WarningOut]:
     where = WarningFilter(
@@ -68,7 +73,7 @@ async def list_warnings(
         max_age_days=max_age_days,
         risk_point_id=risk_point_id,
     )
-    return await service.list_warnings(session, who, where, page, now=now)
+    return await service.list_warnings(session, who, where, page, now=now, settings=settings)
 
 
 @router.get(
