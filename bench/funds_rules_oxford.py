@@ -188,7 +188,7 @@ async def synthetic(templates: Templates) -> dict[str, Any]:
                         {
                             "kind": "refund",
                             "refund_of": first_payment,
-                            "amount_fen": 300_000,
+                            "amount_fen": 100_000,
                             "occurred_on": "2025-05-20",
                         },
                     )
