@@ -7,7 +7,9 @@ test checks the importer against the file, not against itself.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections import Counter, defaultdict
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,10 +28,12 @@ def path(quarter: str) -> Path:
 
 
 def expected(quarter: str) -> dict:
-    """Ground truth straight from the CSV: payments (amount > 0 with a supplier), totals per service area."""
+    """Ground truth straight from the CSV: payments (amount > 0 with a supplier), credit notes (amount < 0 with
+    a supplier), totals per service area."""
     with path(quarter).open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     paid = [r for r in rows if Decimal(r["Amount"]) > 0 and r["Supplier ID"].strip()]
+    credits = [r for r in rows if Decimal(r["Amount"]) < 0 and r["Supplier ID"].strip()]
     by_area: dict[str, int] = defaultdict(int)
     for r in paid:
         by_area[" ".join(r["Service Area"].split())] += int(Decimal(r["Amount"]) * 100)
@@ -40,6 +44,7 @@ def expected(quarter: str) -> dict:
         "by_area": dict(by_area),
         "suppliers": len({r["Supplier ID"] for r in paid}),
         "paid": paid,
+        "credits": credits,
     }
 
 
@@ -48,14 +53,18 @@ def test_every_quarter_reads_despite_its_header_drift(quarter):
     parsed = oxford.read(path(quarter).read_text(encoding="utf-8"))
     truth = expected(quarter)
     assert len(parsed.payments) == truth["payments"]
-    assert len(parsed.payments) + len(parsed.skipped) == truth["rows"]
+    assert len(parsed.credits) == len(truth["credits"]) > 0, "credit notes are read, not dropped"
+    assert sum(c.amount_minor for c in parsed.credits) == -sum(
+        int(Decimal(r["Amount"]) * 100) for r in truth["credits"]
+    )
+    assert len(parsed.payments) + len(parsed.credits) + len(parsed.skipped) == truth["rows"]
     assert sum(p.amount_minor for p in parsed.payments) == truth["total"]
     assert parsed.has_category == (quarter != "jul-sep")
     first = parsed.payments[0]
     assert first.line >= 2 and first.paid_on.year == 2017 and first.type in ("Revenue", "Capital")
     if quarter == "jul-sep":
         assert first.category == first.code, "without a category column the expenditure code stands in"
-    assert all(reason.startswith(("amount", "no supplier")) for _, reason in parsed.skipped)
+    assert all("with no supplier" in reason for _, reason in parsed.skipped)
 
 
 def test_a_broken_file_is_refused_with_its_line():
@@ -81,20 +90,33 @@ async def test_a_real_quarter_becomes_a_programme_with_its_tree_and_payments(mak
     assert out["payments"] == truth["payments"] == 4045
     assert out["total_fen"] == truth["total"] and out["payees"] == truth["suppliers"]
     assert out["nodes"] == 1 + len(truth["by_area"])
-    assert len(out["skipped"]) == truth["rows"] - truth["payments"] == 7
-    assert out["skipped"][0] == {"line": 2, "reason": "amount -0.01 is not a payment (credit or correction)"}
+    # five credit notes kept as refunds; the council's two penny corrections have no supplier
+    assert out["refunds"] == len(truth["credits"]) == 5
+    assert out["refunded_fen"] == -sum(int(Decimal(r["Amount"]) * 100) for r in truth["credits"]) == 145_949
+    assert out["skipped"] == [
+        {"line": 2, "reason": "amount -0.01: a correction with no supplier"},
+        {"line": 15, "reason": "amount -0.01: a correction with no supplier"},
+    ]
 
     pid = out["programme_id"]
     programme = (await funds.get(f"/v1/funds/programmes/{pid}", headers=make.headers)).json()
     assert programme["budget_fen"] == truth["total"] and programme["fiscal_year"] == 2017
+    assert programme["budget_approved_on"] == "2017-04-03", "the day of the file's first payment"
+    assert programme["thresholds"] == {"reporting_floor_fen": 50_000}
     lines = {line["code"]: line for line in programme["budget_lines"]}
-    assert set(lines) == {"Revenue", "Capital"} and all(x["spent_fen"] == x["amount_fen"] for x in lines.values())
+    assert set(lines) == {"Revenue", "Capital"}
+    assert sum(x["amount_fen"] - x["spent_fen"] for x in lines.values()) == out["refunded_fen"], "net of credits"
 
     trace = (await funds.get(f"/v1/funds/programmes/{pid}/trace", headers=make.headers)).json()
     assert trace["conserved"], trace["discrepancies"]
     areas = {n["name"]: n for n in trace["nodes"] if n["tier"] == "department"}
-    assert {name: n["spent_fen"] for name, n in areas.items()} == truth["by_area"]
-    assert all(n["idle_fen"] == 0 for n in trace["nodes"]), "the council passed on exactly what was paid"
+    credited: dict[str, int] = defaultdict(int)
+    for r in truth["credits"]:
+        credited[" ".join(r["Service Area"].split())] -= int(Decimal(r["Amount"]) * 100)
+    assert {name: n["spent_fen"] + n["idle_fen"] for name, n in areas.items()} == truth["by_area"]
+    assert {name: n["idle_fen"] for name, n in areas.items() if n["idle_fen"]} == credited, (
+        "what a supplier paid back is back in the service area's hands"
+    )
 
     # one real payment, followed back to the council and its budget line
     sample = truth["paid"][100]
@@ -138,6 +160,28 @@ async def test_a_real_quarter_becomes_a_programme_with_its_tree_and_payments(mak
     assert b["counts"] == [digits[d] for d in range(1, 10)] and b["count"] == sum(digits.values())
     assert b["conformity"] == "nonconformity", "payments over £500 only: the first digits cannot follow Benford"
 
+    # the warnings the import raised, and those of the scan after the quarter: counted per rule
+    warnings = await all_warnings(funds, make, pid)
+    assert {rule: len(ws) for rule, ws in warnings.items()} == {
+        "FUNDS-DUPLICATE-PAYMENT": 132,
+        "FUNDS-SPLIT-PAYMENT": 1,
+    }, "no late pass-down from the import's own dates; no refusals"
+    for w in warnings["FUNDS-DUPLICATE-PAYMENT"]:  # no invoice numbers in the file: same supplier and amount, 3 days
+        ev = w["evidence"]
+        days = sorted(date.fromisoformat(d) for d in ev["dates"])
+        assert w["level"] == "orange" and ev["match"] == "payee_amount_date" and len(ev["payment_ids"]) >= 2
+        assert len(set(ev["references"])) == len(ev["references"]), "each a payment of its own"
+        assert any((b - a).days <= 3 for a, b in itertools.pairwise(days)), ev
+    (split,) = warnings["FUNDS-SPLIT-PAYMENT"]
+    amounts = split["evidence"]["amounts_fen"]
+    assert len(amounts) >= 2 and all(4_500_000 <= a < 5_000_000 for a in amounts), "just under £50,000"
+    scanned = await funds.post("/v1/funds/scans", headers=make.headers, json={"as_of": "2017-07-01T04:00:00Z"})
+    assert scanned.status_code == 200, scanned.text
+    assert scanned.json()["findings"] == {"FUNDS-BENFORD": 1}, "no late pass-down, nothing idle"
+    (benford,) = (await all_warnings(funds, make, pid))["FUNDS-BENFORD"]
+    assert benford["evidence"]["floor_fen"] == 100_000, "tested from £1,000 up: the file starts at £500"
+    assert benford["evidence"]["p_value"] < 0.01 and benford["evidence"]["mad"] > 0.015
+
     public = (await funds.get(f"/v1/funds/public/programmes/{pid}/payments", params={"limit": 5})).json()
     assert len(public["items"]) == 5 and all(p["payee"]["kind"] == "organisation" for p in public["items"])
 
@@ -155,6 +199,19 @@ async def test_a_real_quarter_becomes_a_programme_with_its_tree_and_payments(mak
         headers={**make.headers, "content-type": "text/csv"},
     )
     assert other.status_code == 409 and other.json()["type"].endswith("/duplicate-code")
+
+
+async def all_warnings(funds, make: Maker, pid: str) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = defaultdict(list)
+    cursor = None
+    while True:
+        params = {"programme_id": pid, "limit": 500, **({"cursor": cursor} if cursor else {})}
+        page = (await funds.get("/v1/funds/warnings", headers=make.headers, params=params)).json()
+        for w in page["items"]:
+            found[w["rule_id"]].append(w)
+        cursor = page["next_cursor"]
+        if not cursor:
+            return dict(found)
 
 
 async def test_an_unreadable_file_writes_nothing(make: Maker, funds):

@@ -45,7 +45,11 @@ async def test_the_catalogue_lists_every_rule_with_its_thresholds(funds, reader)
         "FUNDS-PAYEE-INELIGIBLE",
         "FUNDS-SPLIT-PAYMENT",
     }
-    assert rules["FUNDS-LATE-PASS-DOWN"]["parameters"]["pass_down_days"]["department"] == 15
+    days = rules["FUNDS-LATE-PASS-DOWN"]["parameters"]["pass_down_days"]
+    assert days["department"] == {"budget": 15, "general": 30, "special": 60}
+    assert days["finance_bureau"]["budget"] == 20 and "township" not in days
+    assert rules["FUNDS-LATE-PASS-DOWN"]["parameters"]["pass_down_kind"] == "special"
+    assert "Art. 52" in rules["FUNDS-LATE-PASS-DOWN"]["description"]
     assert rules["FUNDS-LATE-PASS-DOWN"]["escalates_to"] == "red"
     assert rules["FUNDS-IDLE-FUNDS"]["parameters"] == {"idle_days": 90}
 
@@ -60,37 +64,55 @@ async def test_overspend_fires_only_on_a_refusal(make: Maker):
 
 
 async def test_late_pass_down_orange_then_red_and_on_time_is_quiet(make: Maker, funds_app):
+    """Department → county is a special transfer to a lower-level government: 60 days (Budget Law Art. 52 ¶4),
+    not the 15 days a department has to approve its own units' budgets (¶1)."""
     t = await make.tree(budget_fen=100_000, budget_approved_on="2025-01-01")
     await make.move(kind="allocate", from_node_id=t.root["id"], to_node_id=t.dept["id"], amount_fen=100_000,
-                    occurred_on="2025-01-10")  # finance bureau: 9 days, within 20  # fmt: skip
+                    occurred_on="2025-01-10")  # finance bureau → its department: 9 days, within 20  # fmt: skip
     await make.move(kind="allocate", from_node_id=t.dept["id"], to_node_id=t.county["id"], amount_fen=60_000,
                     occurred_on="2025-01-20")  # department: 60k on time, 40k still held  # fmt: skip
     await make.move(kind="allocate", from_node_id=t.county["id"], to_node_id=t.town["id"], amount_fen=60_000,
-                    occurred_on="2025-02-15")  # county: 26 days, within 30  # fmt: skip
-    early = await scan(funds_app, "2025-01-25")
-    assert "FUNDS-LATE-PASS-DOWN" not in early["findings"], "the department's deadline is Jan 25 itself"
+                    occurred_on="2025-02-15")  # county → township: 26 days, within 60  # fmt: skip
+    early = await scan(funds_app, "2025-03-11")
+    assert "FUNDS-LATE-PASS-DOWN" not in early["findings"], "the department's deadline is Mar 11 itself"
 
-    out = await scan(funds_app, "2025-02-10")
+    out = await scan(funds_app, "2025-03-20")
     assert out["findings"]["FUNDS-LATE-PASS-DOWN"] == 1
     (w,) = of(await make.warnings(), "FUNDS-LATE-PASS-DOWN")
     assert w["subject"] == {"service": "funds", "kind": "node", "id": t.dept["id"], "label": "市农业农村局"}
     assert w["level"] == "orange"
     ev = w["evidence"]
-    assert (ev["tier"], ev["deadline_days"], ev["max_days_late"], ev["outstanding_fen"]) == (
+    assert (ev["tier"], ev["kind"], ev["deadline_days"], ev["max_days_late"], ev["outstanding_fen"]) == (
         "department",
-        15,
-        16,
+        "special",
+        60,
+        9,
         40_000,
     )
+    assert ev["legal_basis"].startswith("预算法第五十二条第四款") and "60 days" in ev["legal_basis"]
     (receipt,) = ev["late_receipts"]
-    assert receipt["received_on"] == "2025-01-10" and receipt["deadline"] == "2025-01-25"
+    assert receipt["received_on"] == "2025-01-10" and receipt["deadline"] == "2025-03-11"
     assert receipt["passed_down_on"] is None
 
-    again = await scan(funds_app, "2025-02-11")
+    again = await scan(funds_app, "2025-03-21")
     assert again["raised"] == 0, "a scan does not repeat a warning that has not changed"
-    await scan(funds_app, "2025-03-10")  # 44 days late
+    await scan(funds_app, "2025-04-15")  # 35 days late
     (w,) = of(await make.warnings(), "FUNDS-LATE-PASS-DOWN")
-    assert w["level"] == "red" and w["occurrences"] == 2 and w["evidence"]["max_days_late"] == 44
+    assert w["level"] == "red" and w["occurrences"] == 2 and w["evidence"]["max_days_late"] == 35
+
+
+async def test_a_general_transfer_has_thirty_days(make: Maker, funds_app):
+    t = await make.tree(budget_fen=100_000, budget_approved_on="2025-01-01", thresholds={"pass_down_kind": "general"})
+    await make.move(kind="allocate", from_node_id=t.root["id"], to_node_id=t.dept["id"], amount_fen=100_000,
+                    occurred_on="2025-01-10")  # fmt: skip
+    await make.move(kind="allocate", from_node_id=t.dept["id"], to_node_id=t.county["id"], amount_fen=100_000,
+                    occurred_on="2025-01-11")  # fmt: skip
+    await scan(funds_app, "2025-02-10")
+    assert of(await make.warnings(), "FUNDS-LATE-PASS-DOWN") == [], "the county's deadline is Feb 10 itself"
+    await scan(funds_app, "2025-02-11")
+    (w,) = of(await make.warnings(), "FUNDS-LATE-PASS-DOWN")
+    assert w["subject"]["id"] == t.county["id"]
+    assert (w["evidence"]["kind"], w["evidence"]["deadline_days"], w["evidence"]["max_days_late"]) == ("general", 30, 1)
 
 
 async def test_a_programme_may_give_a_tier_more_time(make: Maker, funds_app):
@@ -124,6 +146,27 @@ async def test_idle_funds_fire_after_the_threshold(make: Maker, funds_app):
     )
 
 
+async def test_money_that_came_back_is_idle_from_its_return_and_only_after_more_than_n_days(make: Maker, funds_app):
+    t = await make.tree(budget_fen=50_000, budget_approved_on="2025-01-01")  # all of it goes to the county
+    await make.down(t, 50_000, to="county", on="2025-01-10")
+    for kind in ("allocate", "disburse"):
+        await make.move(kind=kind, from_node_id=t.county["id"], to_node_id=t.town["id"], amount_fen=20_000,
+                        occurred_on="2025-01-10")  # fmt: skip
+    paid = await make.pay(t.county, 30_000, org(), occurred_on="2025-01-20")  # the county's cash is now spent
+    await make.move(kind="refund", from_node_id=t.town["id"], to_node_id=t.county["id"], amount_fen=20_000,
+                    occurred_on="2025-04-20")  # the township sends its money back  # fmt: skip
+    await make.move(kind="refund", refund_of=paid["id"], amount_fen=10_000, occurred_on="2025-04-20")  # fmt: skip
+    await scan(funds_app, "2025-05-01")
+    assert of(await make.warnings(), "FUNDS-IDLE-FUNDS") == [], "returned 11 days ago, not in January"
+    await scan(funds_app, "2025-07-19")
+    assert of(await make.warnings(), "FUNDS-IDLE-FUNDS") == [], "exactly 90 days is not more than 90"
+    await scan(funds_app, "2025-07-20")
+    (w,) = of(await make.warnings(), "FUNDS-IDLE-FUNDS")
+    ev = w["evidence"]
+    assert w["subject"]["id"] == t.county["id"]
+    assert (ev["idle_fen"], ev["oldest_receipt_on"], ev["days_idle"]) == (30_000, "2025-04-20", 91)
+
+
 async def test_idle_days_can_be_set_per_programme(make: Maker, funds_app):
     t = await make.tree(budget_fen=100_000, budget_approved_on="2025-01-01", thresholds={"idle_days": 200})
     await make.down(t, 50_000, to="county", on="2025-01-10")
@@ -131,48 +174,76 @@ async def test_idle_days_can_be_set_per_programme(make: Maker, funds_app):
     assert of(await make.warnings(), "FUNDS-IDLE-FUNDS") == []
 
 
-async def test_duplicate_payments(make: Maker):
+async def test_duplicate_payments_on_payee_amount_and_date_when_references_differ(make: Maker):
+    """A real feed gives every payment its own transaction number: the same payee paid the same amount within
+    three days is a possible duplicate (orange) however the references differ."""
     t = await make.tree()
     await make.down(t, 1_000_000, to="county")
-    first = await make.pay(t.county, 5_000, org(), reference="INV-7", occurred_on="2025-03-01")
-    await make.pay(t.county, 5_000, org(), reference="INV-8", occurred_on="2025-03-05")
-    await make.pay(t.county, 5_001, org(), reference="INV-7", occurred_on="2025-03-05")
-    await make.pay(t.county, 5_000, org(), reference="INV-7", occurred_on="2025-04-15")  # 45 days later
+    first = await make.pay(t.county, 5_000, org(), reference="T-1", occurred_on="2025-03-01")
+    await make.pay(t.county, 5_000, org(), reference="T-2", occurred_on="2025-03-08")  # weekly
+    await make.pay(t.county, 5_001, org(), reference="T-3", occurred_on="2025-03-01")
+    await make.pay(t.county, 5_000, org(uscc=uscc("91130300MA0A1B2C3"), name="另一家公司"), reference="T-4",
+                   occurred_on="2025-03-01")  # fmt: skip
     assert of(await make.warnings(), "FUNDS-DUPLICATE-PAYMENT") == []
-    second = await make.pay(t.county, 5_000, org(), reference="INV-7", occurred_on="2025-03-11")
+    second = await make.pay(t.county, 5_000, org(), reference="T-5", occurred_on="2025-03-03")
     (w,) = of(await make.warnings(), "FUNDS-DUPLICATE-PAYMENT")
     assert w["level"] == "orange" and w["subject"]["kind"] == "movement" and w["subject"]["id"] == second["id"]
     ev = w["evidence"]
-    assert ev["payment_ids"][:2] == [first["id"], second["id"]] and ev["reference"] == "INV-7"
-    assert ev["amount_fen"] == 5_000 and ev["window_days"] == 30
-    await make.pay(t.county, 5_000, org(), reference="INV-7", occurred_on="2025-03-11")  # same day again
+    assert ev["match"] == "payee_amount_date" and ev["payment_ids"] == [first["id"], second["id"]]
+    assert ev["references"] == ["T-1", "T-5"] and ev["amount_fen"] == 5_000 and ev["window_days"] == 3
+
+
+async def test_the_supplier_invoice_number_decides_a_duplicate(make: Maker):
+    t = await make.tree()
+    await make.down(t, 1_000_000, to="county")
+    first = await make.pay(t.county, 5_000, org(), invoice_no="No.00012345", occurred_on="2025-03-01")
+    await make.pay(t.county, 5_000, org(), invoice_no="No.00012346", occurred_on="2025-03-01")
+    assert of(await make.warnings(), "FUNDS-DUPLICATE-PAYMENT") == [], "two invoices of one amount, one day"
+    again = await make.pay(t.county, 5_000, org(), invoice_no="No.00012345", occurred_on="2025-08-01")
     (w,) = of(await make.warnings(), "FUNDS-DUPLICATE-PAYMENT")
-    assert w["level"] == "red" and w["occurrences"] == 2
+    assert w["level"] == "red" and w["subject"]["id"] == again["id"]
+    assert w["evidence"]["match"] == "invoice" and w["evidence"]["invoice_no"] == "No.00012345"
+    assert w["evidence"]["payment_ids"] == [first["id"], again["id"]]
+    shown = await make.client.get(f"/v1/funds/movements/{again['id']}", headers=make.headers)
+    assert shown.json()["invoice_no"] == "No.00012345"
 
 
-async def test_split_payments(make: Maker):
+async def test_split_payments_just_under_the_threshold_in_a_short_window(make: Maker):
     t = await make.tree(budget_fen=10_000_000, thresholds={"approval_threshold_fen": 50_000})
     await make.down(t, 5_000_000, to="county")
     supplier = org()
-    await make.pay(t.county, 49_000, supplier, occurred_on="2025-03-01")
-    await make.pay(t.county, 60_000, supplier, occurred_on="2025-03-02")  # approved: above the threshold
-    await make.pay(t.county, 30_000, org(uscc=uscc("91130300MA0A1B2C3"), name="另一家公司"), occurred_on="2025-03-02")
+    for day in ("2025-03-01", "2025-03-08", "2025-03-15"):  # a supplier paid weekly, just under, is no cluster
+        await make.pay(t.county, 49_000, supplier, occurred_on=day)
+    await make.pay(t.county, 60_000, supplier, occurred_on="2025-03-16")  # approved: above the threshold
+    weekly = org(uscc=uscc("91130300MA0A1B2C3"), name="另一家公司")
+    for day in ("2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04"):  # ordinary amounts that add up
+        await make.pay(t.county, 20_000, weekly, occurred_on=day)
     assert of(await make.warnings(), "FUNDS-SPLIT-PAYMENT") == []
-    second = await make.pay(t.county, 47_500, supplier, occurred_on="2025-03-10")
+    second = await make.pay(t.county, 47_500, supplier, occurred_on="2025-03-17")
     (w,) = of(await make.warnings(), "FUNDS-SPLIT-PAYMENT")
-    assert w["level"] == "red" and w["subject"]["kind"] == "payee" and w["subject"]["id"] == second["payee"]["id"]
+    assert w["level"] == "orange" and w["subject"]["kind"] == "payee" and w["subject"]["id"] == second["payee"]["id"]
     ev = w["evidence"]
-    assert ev["amounts_fen"] == [49_000, 47_500] and ev["total_fen"] == 96_500 and ev["threshold_fen"] == 50_000
-    assert ev["all_just_under"] is True and w["subject"]["label"] == supplier["name"]
+    assert ev["kind"] == "just_under" and ev["amounts_fen"] == [49_000, 47_500] and ev["total_fen"] == 96_500
+    assert (ev["threshold_fen"], ev["band_from_fen"], ev["window_days"]) == (50_000, 45_000, 5)
+    assert w["subject"]["label"] == supplier["name"]
+    await make.pay(t.county, 46_000, supplier, occurred_on="2025-03-18")
+    (w,) = of(await make.warnings(), "FUNDS-SPLIT-PAYMENT")
+    assert w["level"] == "red" and w["evidence"]["amounts_fen"] == [49_000, 47_500, 46_000]
 
 
-async def test_split_payments_not_all_just_under_are_orange(make: Maker):
+async def test_one_purchase_split_across_payees_sharing_an_invoice(make: Maker):
     t = await make.tree(budget_fen=10_000_000, thresholds={"approval_threshold_fen": 50_000})
     await make.down(t, 5_000_000, to="county")
-    await make.pay(t.county, 20_000, org(), occurred_on="2025-03-01")
-    await make.pay(t.county, 35_000, org(), occurred_on="2025-03-03")
+    payees = [org(uscc=uscc(f"91130300MA0A1B2C{i}"), name=f"公司{i}") for i in range(3)]
+    await make.pay(t.county, 20_000, payees[0], invoice_no="INV-9", occurred_on="2025-03-01")
+    await make.pay(t.county, 20_000, payees[1], invoice_no="INV-9", occurred_on="2025-03-02")
+    assert of(await make.warnings(), "FUNDS-SPLIT-PAYMENT") == [], "40,000 of one invoice: under the threshold"
+    last = await make.pay(t.county, 20_000, payees[2], invoice_no="INV-9", occurred_on="2025-03-03")
     (w,) = of(await make.warnings(), "FUNDS-SPLIT-PAYMENT")
-    assert w["level"] == "orange" and w["evidence"]["total_fen"] == 55_000
+    assert w["level"] == "orange" and w["subject"]["id"] == last["id"]
+    ev = w["evidence"]
+    assert ev["kind"] == "shared_invoice" and ev["total_fen"] == 60_000 and len(ev["payee_ids"]) == 3
+    assert ev["invoice_no"] == "INV-9"
 
 
 async def test_payee_ineligible_for_an_invalid_uscc(make: Maker):
@@ -352,7 +423,7 @@ async def test_benford_deviation_per_node_and_quarter(make: Maker, funds_app):
     t = await make.tree(budget_fen=100_000_000)
     await make.down(t, 50_000_000, to="county")
     flat = [{"kind": "expend", "from_node_id": t.county["id"], "amount_fen": d * 1_000 + i, "occurred_on": "2025-02-10",
-             "payee": org()} for d in range(1, 10) for i in range(12)]  # fmt: skip
+             "payee": org()} for d in range(1, 10) for i in range(36)]  # fmt: skip
     r = await make.client.post(
         "/v1/funds/movements/batch", params={"batch_key": "benford"}, json=flat, headers=make.headers
     )
@@ -364,26 +435,60 @@ async def test_benford_deviation_per_node_and_quarter(make: Maker, funds_app):
     (w,) = of(await make.warnings(), "FUNDS-BENFORD")
     ev = w["evidence"]
     assert w["level"] == "blue" and w["subject"]["id"] == t.county["id"]
-    assert ev["period"] == "2025Q1" and ev["count"] == 108 and ev["conformity"] == "nonconformity"
-    assert ev["mad"] > 0.015 and ev["counts"] == [12] * 9 and ev["chi_square"] > ev["chi_square_critical_5pct"]
+    assert ev["period"] == "2025Q1" and ev["count"] == 324 and ev["conformity"] == "nonconformity"
+    assert ev["mad"] > 0.015 and ev["counts"] == [36] * 9 and ev["chi_square"] > ev["chi_square_critical_5pct"]
+    assert ev["p_value"] < ev["alpha"] == 0.01
     # the node endpoint gives the same statistic
     b = await make.client.get(
         f"/v1/funds/nodes/{t.county['id']}/benford",
         headers=make.headers,
         params={"from": "2025-01-01", "to": "2025-04-01"},
     )
-    assert b.json()["mad"] == ev["mad"] and b.json()["count"] == 108
+    assert b.json()["mad"] == ev["mad"] and b.json()["count"] == 324
 
 
 async def test_benford_is_quiet_below_the_minimum_count(make: Maker, funds_app):
     t = await make.tree(budget_fen=100_000_000)
     await make.down(t, 50_000_000, to="county")
     few = [{"kind": "expend", "from_node_id": t.county["id"], "amount_fen": 9_000 + i, "occurred_on": "2025-02-10",
-            "payee": org()} for i in range(99)]  # fmt: skip
+            "payee": org()} for i in range(299)]  # fmt: skip
     r = await make.client.post("/v1/funds/movements/batch", params={"batch_key": "few"}, json=few, headers=make.headers)
     assert r.status_code == 201
     out = await scan(funds_app, "2025-04-15")
     assert "FUNDS-BENFORD" not in out["findings"]
+
+
+async def test_benford_skips_a_per_head_subsidy(make: Maker, funds_app):
+    """Every farmer gets 1,200 yuan: the first digit is always 1, and that is the programme, not a fraud."""
+    t = await make.tree(budget_fen=100_000_000)
+    await make.down(t, 50_000_000, to="town")
+    same = [{"kind": "expend", "from_node_id": t.town["id"], "amount_fen": 120_000, "occurred_on": "2025-02-10",
+             "payee": person(100 + i, account=None)} for i in range(320)]  # fmt: skip
+    r = await make.client.post(
+        "/v1/funds/movements/batch", params={"batch_key": "sub"}, json=same, headers=make.headers
+    )
+    assert r.status_code == 201, r.text
+    out = await scan(funds_app, "2025-04-15")
+    assert "FUNDS-BENFORD" not in out["findings"]
+
+
+async def test_movement_dates_lie_within_the_programme_period_and_not_in_the_future(make: Maker):
+    t = await make.tree(budget_fen=1_000_000)  # fiscal year 2025
+    body = {"kind": "allocate", "from_node_id": t.root["id"], "to_node_id": t.dept["id"], "amount_fen": 100}
+    for day, words in (("0001-01-01", "outside"), ("2024-09-30", "outside"), ("2999-01-01", "future"),
+                       ("2026-12-25", "future")):  # fmt: skip
+        r = await make.client.post("/v1/funds/movements", headers=make.headers, json={**body, "occurred_on": day})
+        assert r.status_code == 422, (day, r.text)
+        problem = r.json()
+        assert problem["type"].endswith("/date-out-of-range") and problem["field"] == "occurred_on"
+        assert words in problem["detail"], problem
+    await make.move(**body, occurred_on="2024-10-01")  # issued ahead, in the autumn before the year
+    await make.move(**body, occurred_on="2026-06-30")  # carried over into the next year
+    batch = [{**body, "occurred_on": "2025-03-01"}, {**body, "occurred_on": "0001-01-01"}]
+    r = await make.client.post("/v1/funds/movements/batch", params={"batch_key": "d"}, json=batch, headers=make.headers)
+    assert r.status_code == 422
+    (error,) = r.json()["errors"]
+    assert error["pointer"] == "/1/occurred_on" and error["type"].endswith("/date-out-of-range")
 
 
 async def test_the_scan_endpoint(make: Maker, funds, writer):

@@ -45,6 +45,12 @@ class UnknownBudgetLine(InvalidInput):
     slug, title = "unknown-budget-line", "The programme has no such budget line"
 
 
+class DateOutOfRange(InvalidInput):
+    """A movement dated in the future, or outside its programme's fiscal year by more than the allowed grace."""
+
+    slug, title = "date-out-of-range", "The date lies outside the programme's period or in the future"
+
+
 class RefundExceedsPayment(InvalidInput):
     slug, title = "refund-exceeds-payment", "A refund is larger than what is left of the payment"
 

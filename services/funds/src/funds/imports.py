@@ -4,12 +4,20 @@ Oxford City Council's quarterly "expenditure over £500" file becomes one progra
 the council (finance bureau tier), each service area a department node, each row a payment
 (expend) from its service area to the supplier (an organisation known by the council's
 supplier id), charged to the ``Revenue`` or ``Capital`` budget line, with the expenditure
-category and the transaction number as reference. The budget is what the file spends, so
-the council allocates and disburses to each service area exactly what it paid out, on the
-day of its first payment. Amounts stay in minor units (pence in ``*_fen`` fields).
+category and the transaction number as reference. A credit note (a negative row with a
+supplier) is the supplier paying back: it becomes a refund of the latest earlier payment to
+that supplier it fits in (same service area first), dated on the credit; one that fits no
+payment of the file is listed in ``skipped``. Amounts stay in minor units (pence in ``*_fen``).
 
-Everything — programme, tree, allocations, payments, warnings — is written in one commit
-through the ledger's batch path, or nothing is.
+The file says nothing about budgets or when money reached the service areas, so the import
+does not invent dates for it: the budget (what the file pays out) is approved, allocated and
+disbursed to each service area on the day of the file's first payment, and the pass-down
+deadlines cannot fire on dates of the import's own making. The file lists payments over
+£500 only, so the programme's reporting floor is £500 (FUNDS-BENFORD tests amounts from
+£1,000 up).
+
+Everything — programme, tree, allocations, payments, refunds, warnings — is written in one
+commit through the ledger's batch path, or nothing is.
 """
 
 from __future__ import annotations
@@ -25,10 +33,62 @@ from funds.errors import BatchTooLarge, ImportInvalid
 from funds.importers import oxford
 from funds.ledger import write_batch
 from funds.models import MovementKind, PayeeKind, Tier
-from funds.schemas import BatchOut, BudgetLineIn, ImportOut, MovementIn, NodeIn, PayeeIn, ProgrammeIn, SkippedLine
+from funds.schemas import (
+    BatchOut,
+    BudgetLineIn,
+    ImportOut,
+    MovementIn,
+    NodeIn,
+    PayeeIn,
+    ProgrammeIn,
+    ProgrammeThresholds,
+    SkippedLine,
+)
 from funds.settings import FundsSettings
 
 SUPPLIER_PREFIX = "oxford:"
+REPORTING_FLOOR_MINOR = 50_000  # the file lists payments over £500
+
+
+def match_credits(
+    payments: list[oxford.OxfordPayment], credits: list[oxford.OxfordPayment]
+) -> tuple[list[tuple[oxford.OxfordPayment, int]], list[tuple[int, str]]]:
+    """Each credit note with the index of the payment it pays back, and the credits that fit none.
+
+    A credit pays back an earlier (or same-day) payment to the same supplier that still has at least
+    its amount left: one of the same service area and amount first, then of the same service area,
+    then of any; the latest such payment.
+    """
+    left = [p.amount_minor for p in payments]
+    by_supplier: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(payments):
+        by_supplier[p.supplier_id].append(i)
+    matched: list[tuple[oxford.OxfordPayment, int]] = []
+    unmatched: list[tuple[int, str]] = []
+    for credit in sorted(credits, key=lambda c: (c.paid_on, c.line)):
+        fits = [
+            i
+            for i in by_supplier.get(credit.supplier_id, [])
+            if payments[i].paid_on <= credit.paid_on and left[i] >= credit.amount_minor
+        ]
+        if not fits:
+            unmatched.append(
+                (
+                    credit.line,
+                    f"credit note {credit.reference}: no earlier payment to the supplier in the file to set it against",
+                )
+            )
+            continue
+
+        def rank(i: int, credit: oxford.OxfordPayment = credit) -> tuple[bool, bool, object, int]:
+            p = payments[i]
+            same_area = p.service_area == credit.service_area
+            return (same_area and p.amount_minor == credit.amount_minor, same_area, p.paid_on, i)
+
+        best = max(fits, key=rank)
+        left[best] -= credit.amount_minor
+        matched.append((credit, best))
+    return matched, unmatched
 
 
 async def import_oxford_expenditure(
@@ -68,6 +128,7 @@ async def import_oxford_expenditure(
     total = sum(lines.values())
     first, last = min(p.paid_on for p in payments), max(p.paid_on for p in payments)
     client = next((p.client for p in payments if p.client), None)
+    credits, unmatched = match_credits(payments, parsed.credits)
     programme, _ = await service.add_programme(
         session,
         who,
@@ -77,7 +138,9 @@ async def import_oxford_expenditure(
             category="municipal-expenditure",
             fiscal_year=first.year,
             budget_fen=total,
+            budget_approved_on=first,
             region_code=region_code,
+            thresholds=ProgrammeThresholds(reporting_floor_fen=REPORTING_FLOOR_MINOR),
             budget_lines=[
                 BudgetLineIn(code=t, name=f"{t} expenditure", amount_fen=a) for t, a in sorted(lines.items())
             ],
@@ -99,11 +162,11 @@ async def import_oxford_expenditure(
         )
         nodes[area] = node
         spent = sum(p.amount_minor for p in areas[area])
-        on = min(p.paid_on for p in areas[area])
         for kind in (MovementKind.ALLOCATE, MovementKind.DISBURSE):
             bodies.append(
-                MovementIn(kind=kind, from_node_id=root.id, to_node_id=node.id, amount_fen=spent, occurred_on=on)
+                MovementIn(kind=kind, from_node_id=root.id, to_node_id=node.id, amount_fen=spent, occurred_on=first)
             )
+    funding = len(bodies)
     for payment in payments:
         bodies.append(
             MovementIn(
@@ -127,12 +190,38 @@ async def import_oxford_expenditure(
         "payments": len(payments),
         "payees": len({p.supplier_id for p in payments}),
         "total_fen": total,
-        "skipped": [SkippedLine(line=line, reason=reason) for line, reason in parsed.skipped],
+        "refunds": len(credits),
+        "refunded_fen": sum(c.amount_minor for c, _ in credits),
+        "skipped": [SkippedLine(line=line, reason=reason) for line, reason in sorted([*parsed.skipped, *unmatched])],
     }
+    raised = 0
 
     def describe(out: BatchOut) -> dict[str, object]:
-        return {"import": ImportOut(**summary, warnings_raised=out.warnings_raised).model_dump(mode="json")}
+        return {"import": ImportOut(**summary, warnings_raised=raised + out.warnings_raised).model_dump(mode="json")}
 
+    if credits:  # the refunds name the payments' ids: the payments are written first, in the same transaction
+        paid, _ = await write_batch(
+            session,
+            settings,
+            who,
+            bodies,
+            batch_key=f"{batch_key}:payments",
+            fingerprint=fingerprint,
+            record_refusals=False,
+            commit=False,
+        )
+        raised = paid.warnings_raised
+        ids = paid.movement_ids[funding:]
+        bodies = [
+            MovementIn(
+                kind=MovementKind.REFUND,
+                refund_of=ids[index],
+                amount_fen=credit.amount_minor,
+                occurred_on=credit.paid_on,
+                reference=credit.reference[:100],
+            )
+            for credit, index in credits
+        ]
     out, _ = await write_batch(
         session,
         settings,
@@ -143,4 +232,4 @@ async def import_oxford_expenditure(
         record_refusals=False,
         describe=describe,
     )
-    return ImportOut(**summary, warnings_raised=out.warnings_raised), False
+    return ImportOut(**summary, warnings_raised=raised + out.warnings_raised), False

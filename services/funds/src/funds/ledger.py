@@ -18,8 +18,9 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy import insert
@@ -37,6 +38,7 @@ from funds.errors import (
     BatchInvalid,
     BatchKeyReused,
     BatchTooLarge,
+    DateOutOfRange,
     Frozen,
     NotAChild,
     NotAPayment,
@@ -122,6 +124,7 @@ class Entry:
     amount_fen: int
     occurred_on: date
     reference: str | None
+    invoice_no: str | None
     region_code: str
     payee_id: uuid.UUID | None
     category: str | None
@@ -202,6 +205,29 @@ def prepare(ctx: Context, who: Principal, index: int, body: MovementIn) -> Draft
             # the parent withdraws quota it allocated: only who acts for the parent may
             raise NotFound("no such parent node", field="to_node_id")
     return Draft(index, body, programme, source, target)
+
+
+def local_today(settings: FundsSettings) -> date:
+    """Today in the deployment's time zone (a movement dated later lies in the future)."""
+    return utcnow().astimezone(ZoneInfo(settings.timezone)).date()
+
+
+def check_date(d: Draft, settings: FundsSettings, today: date) -> None:
+    """A movement happens within its programme's fiscal year (1 January – 31 December, as China's budget year),
+    give or take the settings' grace, and not after today."""
+    on, year = d.body.occurred_on, d.programme.fiscal_year
+    first = date(year, 1, 1) - timedelta(days=settings.movement_days_before_year)
+    last = date(year, 12, 31) + timedelta(days=settings.movement_days_after_year)
+    if on > today:
+        raise DateOutOfRange(f"{on.isoformat()} lies in the future (today is {today.isoformat()})", field="occurred_on")
+    if not first <= on <= last:
+        raise DateOutOfRange(
+            f"{on.isoformat()} lies outside the period of the programme's fiscal year {year}: "
+            f"{first.isoformat()} – {last.isoformat()}",
+            field="occurred_on",
+            period_from=first.isoformat(),
+            period_to=last.isoformat(),
+        )
 
 
 def _line_for(ctx: Context, programme: Programme, code: str | None) -> BudgetLine | None:
@@ -332,6 +358,7 @@ def apply(d: Draft, who: Principal, batch_id: uuid.UUID | None = None) -> Entry:
         amount_fen=x,
         occurred_on=body.occurred_on,
         reference=body.reference,
+        invoice_no=body.invoice_no,
         region_code=d.region_code,
         payee_id=d.payee.id if d.payee else None,
         category=body.category if kind == K.EXPEND else (d.payment.category if d.payment else None),
@@ -420,6 +447,7 @@ async def record_movement(
     """Record one movement; refuse (record, warn) an overspend, refuse a held subject."""
     ctx = await load(session, [body])
     draft = prepare(ctx, who, 0, body)
+    check_date(draft, settings, local_today(settings))
     await idempotency.begin(session, who.client_id, key)
     check_refund(draft)
     await attach_payees(session, settings, [draft])
@@ -563,20 +591,25 @@ async def write_batch(
     fingerprint: str,
     record_refusals: bool = True,
     describe: Callable[[BatchOut], dict[str, Any]] | None = None,
+    commit: bool = True,
 ) -> tuple[BatchOut, bool]:
     """Check every movement of a batch, then write all of them (one commit) or none.
 
     With ``record_refusals`` (the default) a batch refused only for overspends still records each
     attempt and raises its warning; an import that creates its programme in the same transaction
     turns that off (the refusals would point at rows that were never written). ``describe`` adds to
-    the stored result what a caller needs to replay its own answer (an import's summary).
+    the stored result what a caller needs to replay its own answer (an import's summary). Without
+    ``commit`` the batch is only flushed: the caller writes more in the same transaction (a refused
+    batch still rolls the whole transaction back).
     """
     ctx = await load(session, bodies)
     drafts: list[Draft] = []
     errors: list[RecordError] = []
+    today = local_today(settings)
     for index, body in enumerate(bodies):
         try:
             draft = prepare(ctx, who, index, body)
+            check_date(draft, settings, today)
             check_refund(draft)
             drafts.append(draft)
         except Problem as problem:
@@ -668,5 +701,8 @@ async def write_batch(
         warnings_raised=raised,
     )
     batch.result = {**out.model_dump(mode="json"), **(describe(out) if describe else {})}
-    await session.commit()
+    if commit:
+        await session.commit()
+    else:
+        await session.flush()
     return out, False

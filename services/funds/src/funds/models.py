@@ -203,6 +203,7 @@ class Movement(Base, table=True):
     amount_fen: int = Field(sa_type=sa.BigInteger)
     occurred_on: date = Field(index=True)
     reference: str | None = Field(default=None, max_length=100)
+    invoice_no: str | None = Field(default=None, max_length=64, index=True)  # the supplier's invoice number
     region_code: str = Field(default="", max_length=12, index=True)
     payee_id: uuid.UUID | None = Field(default=None, foreign_key="payee.id", index=True)
     category: str | None = Field(default=None, max_length=64)

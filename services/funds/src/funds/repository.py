@@ -259,6 +259,23 @@ async def payments_of_payees(
     return (await session.execute(query)).scalars().all()
 
 
+async def payments_sharing(
+    session: AsyncSession, *, invoices: Collection[str], references: Collection[str], since: date
+) -> Sequence[Movement]:
+    """Expend movements on or after ``since`` carrying one of these supplier invoice numbers or references."""
+    if not invoices and not references:
+        return []
+    query = select(Movement).where(
+        Movement.kind == MovementKind.EXPEND,
+        Movement.occurred_on >= since,
+        or_(
+            Movement.invoice_no.in_(list(invoices)),  # type: ignore[union-attr]
+            Movement.reference.in_(list(references)),  # type: ignore[union-attr]
+        ),
+    )
+    return (await session.execute(query)).scalars().all()
+
+
 async def programme_payee_totals(
     session: AsyncSession, pairs: Collection[tuple[uuid.UUID, uuid.UUID]]
 ) -> dict[tuple[uuid.UUID, uuid.UUID], tuple[int, list[uuid.UUID]]]:

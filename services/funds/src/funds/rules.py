@@ -49,12 +49,28 @@ LATE_PASS_DOWN = RULES.add(
         escalates_to=Level.RED,
         title="Received funds were not passed down within the statutory deadline",
         title_zh="资金下达不及时",
-        description="A node with children received quota and did not pass it on (or spend it) within the "
-        "deadline of its tier, in calendar days (Budget Law Art. 52: province 30 days for central transfers, "
-        "finance bureau → departments 20, departments → units 15, county level and up 30). Receipts are matched "
-        "to outflows first in, first out. Red when the delay reaches pass_down_red_after_days.",
-        parameters=("pass_down_days", "pass_down_red_after_days"),
-        evidence=("programme_id", "node_id", "tier", "deadline_days", "max_days_late", "late_receipts"),
+        description="A node with children received quota and did not pass it on (or spend it) within its "
+        "deadline, in calendar days from each receipt (the root receives the budget on the day it is approved). "
+        "The deadline depends on the tier and on what the passing down is (Budget Law of the PRC, 预算法 2018, "
+        "Art. 52): to a body of the node's own government (a child in the same region) it approves a budget — "
+        "finance → departments 20 days (¶1), department → its units 15 days (¶1); to a lower-level government "
+        "(a child in a region inside the node's) it issues a transfer — county level and up 30 days for general "
+        "and 60 days for special transfers (¶4, pass_down_kind; programmes are special funds, 专项资金, by "
+        "default), a province 30 days for central transfers (¶3). Townships have no statutory deadline. A "
+        "node passing down both kinds gets the longer one; a programme may set its own days per tier. "
+        "Receipts are matched to outflows first in, first out; money coming back down is a receipt of its own. "
+        "Red when the delay reaches pass_down_red_after_days.",
+        parameters=("pass_down_days", "pass_down_kind", "pass_down_red_after_days"),
+        evidence=(
+            "programme_id",
+            "node_id",
+            "tier",
+            "kind",
+            "legal_basis",
+            "deadline_days",
+            "max_days_late",
+            "late_receipts",
+        ),
         risk_point="fund-allocation",
     )
 )
@@ -66,7 +82,9 @@ IDLE_FUNDS = RULES.add(
         title="Cash received and left unspent too long",
         title_zh="资金闲置沉淀",
         description="Cash on hand at a node (received, neither passed on nor spent) that arrived more than "
-        "idle_days calendar days ago, matched first in, first out.",
+        "idle_days calendar days ago (exactly idle_days is not yet idle), the newest receipts matched to what is "
+        "left. Money that came back — a child's refund, a payee paying back — counts from the day it returned. "
+        "idle_days is a deployment default (90: one quarter), not a statutory deadline.",
         parameters=("idle_days",),
         evidence=("programme_id", "node_id", "cash_fen", "idle_fen", "oldest_receipt_on", "days_idle", "idle_days"),
         risk_point="fund-use",
@@ -78,12 +96,26 @@ DUPLICATE_PAYMENT = RULES.add(
         id="FUNDS-DUPLICATE-PAYMENT",
         level=Level.ORANGE,
         escalates_to=Level.RED,
-        title="The same payee was paid the same amount for the same reference again",
+        title="The same payee was paid the same amount again",
         title_zh="重复支付",
-        description="A payment with the same payee, amount and reference as another within "
-        "duplicate_window_days days (any programme). Red when both fall on the same day.",
-        parameters=("duplicate_window_days",),
-        evidence=("payee_id", "amount_fen", "reference", "payment_ids", "dates", "window_days"),
+        description="A payment to the same payee for the same amount (net of refunds, any programme) as an earlier "
+        "one. When both carry the supplier's invoice number (invoice_no) it decides: the same number within "
+        "duplicate_invoice_window_days is red, different numbers are different invoices and never match. Without "
+        "invoice numbers, payments within duplicate_window_days of each other are orange (three days: a payment "
+        "entered twice, or again after a weekend; weekly and monthly payments of one amount stay quiet). Source: "
+        "the supplier + invoice number + date + amount check of accounts-payable systems (Odoo "
+        "account_supplier_invoice_check_duplicates); no statutory threshold.",
+        parameters=("duplicate_window_days", "duplicate_invoice_window_days"),
+        evidence=(
+            "payee_id",
+            "amount_fen",
+            "match",
+            "invoice_no",
+            "reference",
+            "payment_ids",
+            "dates",
+            "window_days",
+        ),
         risk_point="fund-use",
     )
 )
@@ -93,16 +125,28 @@ SPLIT_PAYMENT = RULES.add(
         id="FUNDS-SPLIT-PAYMENT",
         level=Level.ORANGE,
         escalates_to=Level.RED,
-        title="Several payments to one payee stay just under the approval threshold",
+        title="Payments split to stay under the approval threshold",
         title_zh="拆分支付规避审批",
-        description="Within split_window_days, at least split_min_count payments of one programme to one payee, "
-        "each below the approval threshold, together reach it. Red when every one of them is within "
-        "split_near_percent below the threshold.",
-        parameters=("approval_threshold_fen", "split_window_days", "split_min_count", "split_near_percent"),
+        description="Either at least split_min_count payments of one programme to one payee, each just under the "
+        "approval threshold (from split_band_percent % of it up to below it), within split_window_days of each "
+        "other — red from split_red_count of them; or one purchase paid to several payees: payments of one "
+        "programme, each under the threshold, sharing the supplier's invoice number (or, without one, the "
+        "reference) within split_window_days, that together reach the threshold (orange). Ordinary payments "
+        "below the band never count, however many. approval_threshold_fen is the deployment's approval limit "
+        "(set per programme to the local rules); the band and window are detection choices, not statutory.",
+        parameters=(
+            "approval_threshold_fen",
+            "split_band_percent",
+            "split_window_days",
+            "split_min_count",
+            "split_red_count",
+        ),
         evidence=(
             "programme_id",
             "payee_id",
+            "kind",
             "threshold_fen",
+            "band_from_fen",
             "window_days",
             "payment_ids",
             "amounts_fen",
@@ -160,10 +204,33 @@ BENFORD = RULES.add(
         title="Payment amounts of a node deviate from Benford's law",
         title_zh="支付金额首位数字分布异常",
         description="The first digits of a node's payments over a calendar quarter deviate from Benford's "
-        "distribution: mean absolute deviation above benford_mad_threshold (Nigrini: > 0.015 is nonconformity), "
-        "with at least benford_min_count payments. Chi-square (8 degrees of freedom) is recorded too.",
-        parameters=("benford_min_count", "benford_mad_threshold"),
-        evidence=("programme_id", "node_id", "period", "count", "mad", "conformity", "chi_square", "observed"),
+        "distribution, by a test that knows the sample size: the chi-square test (8 degrees of freedom) rejects "
+        "Benford at significance benford_alpha — so conforming data fire at most that often, at any size — and the "
+        "mean absolute deviation exceeds Nigrini's first-digit nonconformity cut-off benford_mad_threshold (0.015; "
+        "Nigrini, Forensic Analytics, 2012, as implemented in the benford.analysis R package), so a huge sample "
+        "is not flagged for a trivial deviation. At least benford_min_count payments (expected count of the "
+        "digit 9 ≥ 13, well inside the chi-square approximation). Not tested: fixed-amount programmes (a "
+        "per-head standard is set, or distinct amounts are fewer than benford_min_distinct_percent % of the "
+        "payments: per-head subsidies have no first-digit law), and amounts under the programme's "
+        "reporting_floor_fen rounded up to a power of ten (a file of payments over £500 is cut from below).",
+        parameters=(
+            "benford_min_count",
+            "benford_alpha",
+            "benford_mad_threshold",
+            "benford_min_distinct_percent",
+        ),
+        evidence=(
+            "programme_id",
+            "node_id",
+            "period",
+            "count",
+            "mad",
+            "conformity",
+            "chi_square",
+            "p_value",
+            "alpha",
+            "observed",
+        ),
         risk_point="fund-use",
     )
 )
@@ -216,31 +283,45 @@ class Thresholds:
     per_head_standard_fen: int | None
     idle_days: int
     duplicate_window_days: int
+    duplicate_invoice_window_days: int
     split_window_days: int
     split_min_count: int
-    split_near_percent: int
-    pass_down_days: dict[str, int]
+    split_band_percent: int
+    split_red_count: int
+    pass_down_days: dict[str, dict[str, int]]  # tier → kind of pass-down (budget | general | special) → days
+    pass_down_kind: str  # general | special: the kind of transfer this programme's money is
     pass_down_red_after_days: int
+    reporting_floor_fen: int | None
 
 
 def thresholds(settings: Any, overrides: dict[str, Any] | None) -> Thresholds:
-    """The deployment's thresholds with a programme's own overrides on top."""
+    """The deployment's thresholds with a programme's own overrides on top.
+
+    A programme's ``pass_down_days`` gives a tier one deadline for every kind of pass-down.
+    """
     own = overrides or {}
 
     def pick(name: str) -> Any:
         value = own.get(name)
         return getattr(settings, name) if value is None else value
 
+    days = {tier: dict(kinds) for tier, kinds in settings.pass_down_days.items()}
+    for tier, value in (own.get("pass_down_days") or {}).items():
+        days[str(tier)] = {kind: value for kind in PASS_DOWN_KINDS}
     return Thresholds(
         approval_threshold_fen=pick("approval_threshold_fen"),
         per_head_standard_fen=pick("per_head_standard_fen"),
         idle_days=pick("idle_days"),
         duplicate_window_days=pick("duplicate_window_days"),
+        duplicate_invoice_window_days=settings.duplicate_invoice_window_days,
         split_window_days=pick("split_window_days"),
         split_min_count=settings.split_min_count,
-        split_near_percent=settings.split_near_percent,
-        pass_down_days={**settings.pass_down_days, **(own.get("pass_down_days") or {})},
+        split_band_percent=settings.split_band_percent,
+        split_red_count=settings.split_red_count,
+        pass_down_days=days,
+        pass_down_kind=pick("pass_down_kind"),
         pass_down_red_after_days=settings.pass_down_red_after_days,
+        reporting_floor_fen=pick("reporting_floor_fen"),
     )
 
 
@@ -256,28 +337,48 @@ class PaymentFact:
     amount_fen: int  # net of refunds
     occurred_on: date
     reference: str | None
+    invoice_no: str | None = None  # the supplier's invoice number (发票号码), when the paying system has it
 
 
-def duplicates_of(new: PaymentFact, history: Iterable[PaymentFact], window_days: int) -> list[PaymentFact]:
-    """Earlier payments to the same payee with the same amount and reference within the window."""
-    if not new.reference:
-        return []
-    return [
-        p
-        for p in history
-        if p.id != new.id
-        and p.payee_id == new.payee_id
-        and p.amount_fen == new.amount_fen
-        and p.reference == new.reference
-        and abs((p.occurred_on - new.occurred_on).days) <= window_days
-    ]
+@dataclass(frozen=True)
+class Duplicate:
+    match: str  # invoice (same invoice number) | payee_amount_date (no invoice number to tell them apart)
+    payments: tuple[PaymentFact, ...]  # the earlier payments it repeats
+
+
+def duplicates_of(
+    new: PaymentFact, history: Iterable[PaymentFact], *, window_days: int, invoice_window_days: int
+) -> Duplicate | None:
+    """Earlier payments that ``new`` repeats: same payee and amount, and
+
+    - both carry the supplier's invoice number: the same number, within ``invoice_window_days``
+      (an invoice is paid once; two different numbers are two invoices, whatever the dates);
+    - otherwise: within ``window_days`` of each other (the paying system gives nothing better).
+    """
+    strong: list[PaymentFact] = []
+    weak: list[PaymentFact] = []
+    for p in history:
+        if p.id == new.id or p.payee_id != new.payee_id or p.amount_fen != new.amount_fen or new.amount_fen <= 0:
+            continue
+        apart = abs((p.occurred_on - new.occurred_on).days)
+        if new.invoice_no and p.invoice_no:
+            if p.invoice_no == new.invoice_no and apart <= invoice_window_days:
+                strong.append(p)
+        elif apart <= window_days:
+            weak.append(p)
+    if strong:
+        return Duplicate("invoice", tuple(strong))
+    if weak:
+        return Duplicate("payee_amount_date", tuple(weak))
+    return None
 
 
 @dataclass(frozen=True)
 class Split:
+    kind: str  # just_under (one payee, a cluster just under the threshold) | shared_invoice (several payees)
     payments: tuple[PaymentFact, ...]
     total_fen: int
-    all_near: bool
+    band_from_fen: int
 
 
 def split_payments(
@@ -287,10 +388,12 @@ def split_payments(
     threshold_fen: int,
     window_days: int,
     min_count: int,
-    near_percent: int,
+    band_percent: int,
 ) -> Split | None:
-    """Payments under the threshold to one payee in one programme that together reach it."""
-    if new.amount_fen >= threshold_fen:
+    """At least ``min_count`` payments of one programme to one payee, each *just under* the approval
+    threshold (at or above ``band_percent`` % of it and below it), within ``window_days`` of each other."""
+    floor = math.ceil(threshold_fen * band_percent / 100)
+    if not floor <= new.amount_fen < threshold_fen:
         return None
     start = new.occurred_on - timedelta(days=window_days)
     group = [
@@ -299,15 +402,39 @@ def split_payments(
         if p.id != new.id
         and p.payee_id == new.payee_id
         and p.programme_id == new.programme_id
+        and floor <= p.amount_fen < threshold_fen
+        and start <= p.occurred_on <= new.occurred_on
+    ]
+    group = sorted([*group, new], key=lambda p: (p.occurred_on, p.id))
+    if len(group) < min_count:
+        return None
+    return Split("just_under", tuple(group), sum(p.amount_fen for p in group), floor)
+
+
+def split_across_payees(
+    new: PaymentFact, history: Iterable[PaymentFact], *, threshold_fen: int, window_days: int
+) -> Split | None:
+    """One purchase paid to several payees: payments of one programme under the threshold that share the
+    supplier's invoice number (or, with no invoice number, the reference) within ``window_days``, go to
+    more than one payee and together reach the threshold."""
+    key = new.invoice_no or new.reference
+    if not key or not 0 < new.amount_fen < threshold_fen:
+        return None
+    start = new.occurred_on - timedelta(days=window_days)
+    group = [
+        p
+        for p in history
+        if p.id != new.id
+        and p.programme_id == new.programme_id
+        and (p.invoice_no or p.reference) == key
         and 0 < p.amount_fen < threshold_fen
-        and start < p.occurred_on <= new.occurred_on
+        and start <= p.occurred_on <= new.occurred_on
     ]
     group = sorted([*group, new], key=lambda p: (p.occurred_on, p.id))
     total = sum(p.amount_fen for p in group)
-    if len(group) < min_count or total < threshold_fen:
+    if len({p.payee_id for p in group}) < 2 or total < threshold_fen:
         return None
-    floor = threshold_fen * (100 - near_percent) / 100
-    return Split(payments=tuple(group), total_fen=total, all_near=all(p.amount_fen >= floor for p in group))
+    return Split("shared_invoice", tuple(group), total, 0)
 
 
 def uscc_is_valid(value: str) -> bool:
@@ -332,10 +459,19 @@ class BenfordResult:
     mad: float
     chi_square: float
     conformity: str  # close | acceptable | marginal | nonconformity (Nigrini, first digit)
+    p_value: float = 1.0  # of the chi-square statistic, 8 degrees of freedom
 
 
 def first_digit(amount_fen: int) -> int:
     return int(str(abs(amount_fen))[0])
+
+
+def chi_square_sf_8(x: float) -> float:
+    """P(X >= x) for a chi-square variable with 8 degrees of freedom (closed form for even degrees)."""
+    if x <= 0:
+        return 1.0
+    half = x / 2
+    return math.exp(-half) * sum(half**i / math.factorial(i) for i in range(4))
 
 
 def benford(amounts_fen: Iterable[int]) -> BenfordResult:
@@ -357,7 +493,64 @@ def benford(amounts_fen: Iterable[int]) -> BenfordResult:
         conformity = "marginal"
     else:
         conformity = "nonconformity"
-    return BenfordResult(n, observed, tuple(counts), round(mad, 6), round(chi, 4), conformity)
+    return BenfordResult(n, observed, tuple(counts), round(mad, 6), round(chi, 4), conformity, chi_square_sf_8(chi))
+
+
+@dataclass(frozen=True)
+class BenfordVerdict:
+    """Whether a set of payments deviates from Benford's law, and why it was or was not tested."""
+
+    deviates: bool
+    reason: str  # deviates | conforms | too_few | fixed_amounts
+    result: BenfordResult | None
+    tested: int  # payments tested (those at or above the floor)
+    distinct: int  # distinct amounts among them
+    floor_fen: int  # amounts below this were left out
+
+
+def benford_floor(reporting_floor_fen: int | None) -> int:
+    """The smallest amount tested when payments below ``reporting_floor_fen`` are not published.
+
+    A file of payments "over £500" is cut from below, so its first digits cannot follow Benford
+    (5–9 are over-represented). Cut at the next power of ten instead, the amounts left keep
+    Benford's first-digit shares (the law is scale-invariant: truncating at a power of ten removes
+    whole decades), so only those are tested.
+    """
+    if not reporting_floor_fen or reporting_floor_fen <= 1:
+        return 0
+    return 10 ** math.ceil(math.log10(reporting_floor_fen))
+
+
+def benford_verdict(
+    amounts_fen: Sequence[int],
+    *,
+    min_count: int,
+    alpha: float,
+    mad_threshold: float,
+    min_distinct_percent: int,
+    reporting_floor_fen: int | None = None,
+    fixed_amounts: bool = False,
+) -> BenfordVerdict:
+    """FUNDS-BENFORD on one node's payments of one quarter.
+
+    A deviation needs both: the chi-square test rejects Benford's distribution at significance
+    ``alpha`` (size-aware: its false-positive rate on conforming data is ``alpha`` at any sample
+    size, where Nigrini's MAD cut-off alone flags most small conforming samples), and the mean
+    absolute deviation exceeds Nigrini's nonconformity cut-off ``mad_threshold`` (so a very large
+    sample is not flagged for a deviation too small to matter). Not tested: fewer than
+    ``min_count`` payments, a fixed-amount programme (per-head subsidies: ``fixed_amounts``), or
+    payments whose distinct amounts are fewer than ``min_distinct_percent`` % of them.
+    """
+    floor = benford_floor(reporting_floor_fen)
+    tested = [a for a in amounts_fen if a > 0 and a >= floor]
+    distinct = len(set(tested))
+    if fixed_amounts or (tested and distinct * 100 < min_distinct_percent * len(tested)):
+        return BenfordVerdict(False, "fixed_amounts", None, len(tested), distinct, floor)
+    if len(tested) < min_count:
+        return BenfordVerdict(False, "too_few", None, len(tested), distinct, floor)
+    result = benford(tested)
+    deviates = result.p_value < alpha and result.mad > mad_threshold
+    return BenfordVerdict(deviates, "deviates" if deviates else "conforms", result, len(tested), distinct, floor)
 
 
 def quarter_of(day: date) -> tuple[date, date, str]:
@@ -369,6 +562,50 @@ def quarter_of(day: date) -> tuple[date, date, str]:
 
 
 # --- time-based: late pass-down, idle cash, overdue audit findings -------------------------------
+
+
+# Budget Law of the PRC (预算法, 2018 revision) Art. 52 — the deadlines FUNDS-LATE-PASS-DOWN enforces:
+#   ¶1 the finance department approves the budgets of the departments of its own government within 20 days
+#      of the people's congress approving the budget; a department approves its units' budgets within 15 days
+#      of receiving its own;
+#   ¶2 the central government issues general transfers within 30 days and special transfers within 90 days
+#      of the NPC approving the budget (the central tier is not a node tier here);
+#   ¶3 a province passes central general and special transfers down to the governments of county level and
+#      up in its area within 30 days of receiving them;
+#   ¶4 local governments of county level and up issue their general transfers to lower-level governments
+#      within 30 days, and their special transfers within 60 days, of their people's congress approving the
+#      budget.
+# Townships are not "county level and up": Art. 52 sets them no deadline, so none is checked by default.
+PASS_DOWN_KINDS = ("budget", "general", "special")
+PASS_DOWN_BASIS = {
+    ("province", "budget"): "预算法第五十二条第一款 (Budget Law Art. 52 ¶1): 20 days",
+    ("province", "general"): "预算法第五十二条第三款 (Budget Law Art. 52 ¶3): 30 days",
+    ("province", "special"): "预算法第五十二条第三款 (Budget Law Art. 52 ¶3): 30 days",
+    ("finance_bureau", "budget"): "预算法第五十二条第一款 (Budget Law Art. 52 ¶1): 20 days",
+    ("department", "budget"): "预算法第五十二条第一款 (Budget Law Art. 52 ¶1): 15 days",
+    ("county", "budget"): "预算法第五十二条第一款 (Budget Law Art. 52 ¶1): 20 days",
+}
+for _tier in ("finance_bureau", "department", "county"):
+    PASS_DOWN_BASIS[(_tier, "general")] = "预算法第五十二条第四款 (Budget Law Art. 52 ¶4): 30 days"
+    PASS_DOWN_BASIS[(_tier, "special")] = "预算法第五十二条第四款 (Budget Law Art. 52 ¶4): 60 days"
+
+
+def pass_down_kinds(region_code: str, child_regions: Iterable[str], transfer_kind: str) -> set[str]:
+    """What a node's passing down is, by where its children sit: to a body of its own government (same region)
+    it approves a budget (``budget``); to a lower-level government (a region inside its own) it issues a
+    transfer of the programme's kind (``general`` or ``special``)."""
+    return {"budget" if child == region_code else transfer_kind for child in child_regions}
+
+
+def pass_down_deadline(days: dict[str, dict[str, int]], tier: str, kinds: Iterable[str]) -> tuple[int, str] | None:
+    """The deadline of a node of ``tier`` passing down ``kinds`` (days, kind), or None when none is set.
+
+    A node passing down two kinds (a department approving its own units' budgets and transferring to
+    counties) gets the longer deadline: a red warning has to be certain.
+    """
+    table = days.get(tier) or {}
+    options = [(table[kind], kind) for kind in kinds if kind in table]
+    return max(options) if options else None
 
 
 @dataclass(frozen=True)
@@ -438,7 +675,11 @@ class Idle:
 
 
 def idle_cash(receipts: Sequence[Flow], cash_fen: int, *, today: date, idle_days: int) -> Idle | None:
-    """Cash on hand that arrived more than ``idle_days`` ago (the newest receipts are spent last)."""
+    """Cash on hand that arrived more than ``idle_days`` ago (exactly ``idle_days`` is not idle yet).
+
+    Cash on hand is matched to the newest receipts first; money that came back (a child's refund, a
+    payee paying back) is a receipt of its own, dated on its return.
+    """
     if cash_fen <= 0:
         return None
     left = cash_fen
@@ -450,7 +691,7 @@ def idle_cash(receipts: Sequence[Flow], cash_fen: int, *, today: date, idle_days
             break
         part = min(left, receipt.amount_fen)
         left -= part
-        if receipt.on <= cutoff and part > 0:
+        if receipt.on < cutoff and part > 0:
             idle += part
             oldest = receipt.on
     if idle <= 0 or oldest is None:

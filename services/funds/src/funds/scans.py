@@ -63,10 +63,12 @@ def quota_flows(node_id: uuid.UUID, movements: Sequence[Movement]) -> tuple[list
 
 
 def cash_receipts(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[rules.Flow]:
+    """Cash that reached a node: the budget, disbursements from its parent, and money that came back — a
+    child's refund, or a payee paying a payment back (each dated on the day it returned)."""
     return [
         rules.Flow(m.occurred_on, m.amount_fen, str(m.id))
         for m in movements
-        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.DISBURSE)
+        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.DISBURSE, K.REFUND)
     ]
 
 
@@ -82,12 +84,18 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
     programmes: dict[uuid.UUID, Programme] = await repository.programmes_by_ids(
         session, {n.programme_id for n in nodes}
     )
+    children: dict[uuid.UUID, list[str]] = {}
+    for n in nodes:
+        if n.parent_id is not None:
+            children.setdefault(n.parent_id, []).append(n.region_code)
     findings: list[Finding] = []
     for node in nodes:
         limits = rules.thresholds(settings, programmes[node.programme_id].thresholds)
         mine = by_node.get(node.id, [])
-        days = limits.pass_down_days.get(str(node.tier))
-        if node.id in parents and node.tier != Tier.BENEFICIARY and days:
+        kinds = rules.pass_down_kinds(node.region_code, children.get(node.id, []), limits.pass_down_kind)
+        deadline = rules.pass_down_deadline(limits.pass_down_days, str(node.tier), kinds)
+        if node.id in parents and node.tier != Tier.BENEFICIARY and deadline:
+            days, kind = deadline
             receipts, uses = quota_flows(node.id, mine)
             late = rules.late_receipts(receipts, uses, today=today, deadline_days=days)
             if late:
@@ -97,6 +105,8 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
                     "programme_id": str(node.programme_id),
                     "node_id": str(node.id),
                     "tier": str(node.tier),
+                    "kind": kind,
+                    "legal_basis": rules.PASS_DOWN_BASIS.get((str(node.tier), kind), "set for this programme"),
                     "deadline_days": days,
                     "red_after_days": limits.pass_down_red_after_days,
                     "max_days_late": worst,
@@ -171,14 +181,25 @@ async def benford_findings(
     start, end, label = quarter or previous_quarter(today)
     amounts = await repository.expend_amounts(session, start=start, end=end)
     nodes = await repository.nodes_by_ids(session, set(amounts))
+    programmes = await repository.programmes_by_ids(session, {n.programme_id for n in nodes.values()})
     findings = []
     for node_id, values in sorted(amounts.items()):
-        if len(values) < settings.benford_min_count or node_id not in nodes:
-            continue
-        result = rules.benford(values)
-        if result.mad <= settings.benford_mad_threshold:
+        if node_id not in nodes:
             continue
         node = nodes[node_id]
+        limits = rules.thresholds(settings, programmes[node.programme_id].thresholds)
+        verdict = rules.benford_verdict(
+            values,
+            min_count=settings.benford_min_count,
+            alpha=settings.benford_alpha,
+            mad_threshold=settings.benford_mad_threshold,
+            min_distinct_percent=settings.benford_min_distinct_percent,
+            reporting_floor_fen=limits.reporting_floor_fen,
+            fixed_amounts=limits.per_head_standard_fen is not None,
+        )
+        if not verdict.deviates or verdict.result is None:
+            continue
+        result = verdict.result
         evidence = {
             "programme_id": str(node.programme_id),
             "node_id": str(node.id),
@@ -186,10 +207,14 @@ async def benford_findings(
             "period_from": start.isoformat(),
             "period_to": end.isoformat(),
             "count": result.count,
+            "distinct_amounts": verdict.distinct,
+            "floor_fen": verdict.floor_fen,
             "mad": result.mad,
             "mad_threshold": settings.benford_mad_threshold,
             "conformity": result.conformity,
             "chi_square": result.chi_square,
+            "p_value": float(f"{result.p_value:.3g}"),
+            "alpha": settings.benford_alpha,
             "chi_square_critical_5pct": rules.CHI_SQUARE_CRITICAL_5PCT,
             "observed": [round(o, 4) for o in result.observed],
             "counts": list(result.counts),

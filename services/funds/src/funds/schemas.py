@@ -29,7 +29,19 @@ class ProgrammeThresholds(BaseModel):
     duplicate_window_days: int | None = Field(default=None, ge=0, le=3650, description="FUNDS-DUPLICATE-PAYMENT")
     split_window_days: int | None = Field(default=None, ge=1, le=3650, description="FUNDS-SPLIT-PAYMENT")
     pass_down_days: dict[Tier, int] | None = Field(
-        default=None, description='FUNDS-LATE-PASS-DOWN: calendar days per tier, e.g. {"county": 60}'
+        default=None,
+        description='FUNDS-LATE-PASS-DOWN: calendar days per tier, for every kind of passing down, e.g. {"county": 60}',
+    )
+    pass_down_kind: Literal["general", "special"] | None = Field(
+        default=None,
+        description="FUNDS-LATE-PASS-DOWN: the programme's transfers to lower-level governments are general "
+        "(30 days) or special (60 days) transfers (Budget Law Art. 52 ¶4)",
+    )
+    reporting_floor_fen: Fen | None = Field(
+        default=None,
+        gt=0,
+        description="FUNDS-BENFORD: payments below this amount are not in the data (a file of payments over a "
+        "floor); only amounts from the next power of ten up are tested",
     )
 
     @field_validator("pass_down_days")
@@ -95,6 +107,14 @@ class ProgrammeIn(BaseModel):
         if len(set(cleaned)) != len(cleaned):
             raise ValueError("categories are listed once each")
         return cleaned
+
+    @model_validator(mode="after")
+    def _approved_for_its_year(self) -> ProgrammeIn:
+        on = self.budget_approved_on
+        if on is not None and not self.fiscal_year - 1 <= on.year <= self.fiscal_year:
+            year = self.fiscal_year
+            raise ValueError(f"budget_approved_on {on.isoformat()} is not in fiscal year {year} or the one before")
+        return self
 
     @model_validator(mode="after")
     def _lines_add_up(self) -> ProgrammeIn:
@@ -228,6 +248,12 @@ class MovementIn(BaseModel):
     amount_fen: Fen = Field(gt=0)
     occurred_on: date
     reference: str | None = Field(default=None, max_length=100)
+    invoice_no: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="expend: the supplier's invoice number (发票号码); the strong key of FUNDS-DUPLICATE-PAYMENT",
+    )
     payee: PayeeIn | None = None
     category: str | None = Field(default=None, min_length=1, max_length=64, examples=["subsidy"])
     budget_line_code: str | None = Field(default=None, max_length=40)
@@ -237,7 +263,7 @@ class MovementIn(BaseModel):
     @model_validator(mode="after")
     def _fields_of_kind(self) -> MovementIn:
         kind = self.kind
-        expend_only = ("payee", "category", "budget_line_code")
+        expend_only = ("payee", "category", "budget_line_code", "invoice_no")
         if kind != MovementKind.EXPEND:
             extra = [name for name in expend_only if getattr(self, name) is not None]
             if extra or self.final:
@@ -270,6 +296,7 @@ class MovementOut(BaseModel):
     amount_fen: int
     occurred_on: date
     reference: str | None
+    invoice_no: str | None = None
     region_code: str = ""
     payee_id: uuid.UUID | None = None
     payee: PayeeOut | None = None
@@ -602,6 +629,8 @@ class ImportOut(BaseModel):
     payments: int
     payees: int
     total_fen: int
+    refunds: int = Field(default=0, description="credit notes recorded as refunds of the payments they pay back")
+    refunded_fen: int = 0
     skipped: list[SkippedLine]
     warnings_raised: int
 

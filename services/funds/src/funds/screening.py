@@ -37,6 +37,7 @@ def fact(movement: Movement | Entry) -> rules.PaymentFact:
         amount_fen=movement.amount_fen - movement.refunded_fen,
         occurred_on=movement.occurred_on,
         reference=movement.reference,
+        invoice_no=movement.invoice_no,
     )
 
 
@@ -53,11 +54,22 @@ async def screen_payments(
         return []
     limits = {d.programme.id: rules.thresholds(settings, d.programme.thresholds) for d, _ in pays}
     window = max(max(t.duplicate_window_days, t.split_window_days) for t in limits.values())
-    since = min(m.occurred_on for _, m in pays) - timedelta(days=window)
+    first = min(m.occurred_on for _, m in pays)
     payee_ids = {m.payee_id for _, m in pays if m.payee_id}
     seen_by_payee: dict[str, list[rules.PaymentFact]] = defaultdict(list)  # history, then this call's payments
-    for m in await repository.payments_of_payees(session, payee_ids, since=since):
+    for m in await repository.payments_of_payees(session, payee_ids, since=first - timedelta(days=window)):
         seen_by_payee[str(m.payee_id)].append(fact(m))
+    # payments sharing an invoice number (an invoice paid twice, months apart) or a reference (one purchase
+    # paid to several payees)
+    seen_by_key: dict[str, list[rules.PaymentFact]] = defaultdict(list)
+    invoice_window = max(max(t.duplicate_invoice_window_days, t.split_window_days) for t in limits.values())
+    for m in await repository.payments_sharing(
+        session,
+        invoices={m.invoice_no for _, m in pays if m.invoice_no},
+        references={m.reference for _, m in pays if m.reference and not m.invoice_no},
+        since=first - timedelta(days=invoice_window),
+    ):
+        seen_by_key[_share_key(fact(m))].append(fact(m))
     persons = {(m.programme_id, m.payee_id) for d, m in pays if d.payee and d.payee.kind == PayeeKind.PERSON}
     totals = await repository.programme_payee_totals(session, persons)  # type: ignore[arg-type]
     payees_of = {d.payee.id: d.payee for d, _ in pays if d.payee}
@@ -78,8 +90,10 @@ async def screen_payments(
         limit = limits[draft.programme.id]
         new = fact(movement)
         seen = seen_by_payee[new.payee_id]
-        findings += _duplicates(new, seen, limit, draft, movement)
-        findings += _split(new, seen, limit, draft, movement)
+        sharing = seen_by_key[_share_key(new)] if _share_key(new) else []
+        by_invoice = [p for p in sharing if p.payee_id == new.payee_id] if new.invoice_no else []
+        findings += _duplicates(new, _unique([*seen, *by_invoice]), limit, draft, movement)
+        findings += _split(new, seen, sharing, limit, draft, movement)
         findings += _ineligible(draft.payee, watch, draft, movement)
         findings += _category(draft.programme, draft, movement)
         if draft.payee.kind == PayeeKind.PERSON:
@@ -90,7 +104,20 @@ async def screen_payments(
         if movement.final:
             findings += _acceptance(accepted, draft, movement)
         seen.append(new)
+        if _share_key(new):
+            sharing.append(new)
     return findings
+
+
+def _share_key(p: rules.PaymentFact) -> str:
+    """What ties the payments of one purchase together: the supplier's invoice number, else the reference."""
+    if p.invoice_no:
+        return f"invoice:{p.invoice_no}"
+    return f"reference:{p.reference}" if p.reference else ""
+
+
+def _unique(payments: Sequence[rules.PaymentFact]) -> list[rules.PaymentFact]:
+    return list({p.id: p for p in payments}.values())
 
 
 def _on_payment(
@@ -121,33 +148,43 @@ def _on_payment(
 def _duplicates(
     new: rules.PaymentFact, seen: list[rules.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Entry
 ) -> list[Finding]:
-    dups = rules.duplicates_of(new, seen, limit.duplicate_window_days)
-    if not dups:
+    dup = rules.duplicates_of(
+        new, seen, window_days=limit.duplicate_window_days, invoice_window_days=limit.duplicate_invoice_window_days
+    )
+    if dup is None:
         return []
-    same_day = any(p.occurred_on == new.occurred_on for p in dups)
-    group = sorted([*dups, new], key=lambda p: (p.occurred_on, p.id))
-    ref = hashlib.sha256((new.reference or "").encode()).hexdigest()[:16]
+    group = sorted([*dup.payments, new], key=lambda p: (p.occurred_on, p.id))
+    strong = dup.match == "invoice"
+    key = hashlib.sha256((new.invoice_no or "").encode()).hexdigest()[:16] if strong else str(new.amount_fen)
     return [
         _on_payment(
             rules.DUPLICATE_PAYMENT,
             draft,
             movement,
-            level=Level.RED if same_day else Level.ORANGE,
+            level=Level.RED if strong else Level.ORANGE,
             evidence={
                 "payee_id": new.payee_id,
                 "amount_fen": new.amount_fen,
+                "match": dup.match,
+                "invoice_no": new.invoice_no,
                 "reference": new.reference,
+                "references": [p.reference for p in group],
                 "payment_ids": [p.id for p in group],
                 "dates": [p.occurred_on.isoformat() for p in group],
-                "window_days": limit.duplicate_window_days,
+                "window_days": limit.duplicate_invoice_window_days if strong else limit.duplicate_window_days,
             },
-            dedupe_key=f"FUNDS-DUPLICATE-PAYMENT:payee:{new.payee_id}:{new.amount_fen}:{ref}",
+            dedupe_key=f"FUNDS-DUPLICATE-PAYMENT:payee:{new.payee_id}:{'invoice' if strong else 'amount'}:{key}",
         )
     ]
 
 
 def _split(
-    new: rules.PaymentFact, seen: list[rules.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Entry
+    new: rules.PaymentFact,
+    seen: list[rules.PaymentFact],
+    sharing: list[rules.PaymentFact],
+    limit: rules.Thresholds,
+    draft: Draft,
+    movement: Entry,
 ) -> list[Finding]:
     split = rules.split_payments(
         new,
@@ -155,32 +192,51 @@ def _split(
         threshold_fen=limit.approval_threshold_fen,
         window_days=limit.split_window_days,
         min_count=limit.split_min_count,
-        near_percent=limit.split_near_percent,
+        band_percent=limit.split_band_percent,
+    ) or rules.split_across_payees(
+        new, sharing, threshold_fen=limit.approval_threshold_fen, window_days=limit.split_window_days
     )
     if split is None:
         return []
     assert draft.payee is not None and draft.source is not None
+    evidence = {
+        "programme_id": new.programme_id,
+        "payee_id": new.payee_id,
+        "kind": split.kind,
+        "threshold_fen": limit.approval_threshold_fen,
+        "band_from_fen": split.band_from_fen,
+        "window_days": limit.split_window_days,
+        "payment_ids": [p.id for p in split.payments],
+        "payee_ids": sorted({p.payee_id for p in split.payments}),
+        "amounts_fen": [p.amount_fen for p in split.payments],
+        "dates": [p.occurred_on.isoformat() for p in split.payments],
+        "total_fen": split.total_fen,
+    }
+    if split.kind == "shared_invoice":
+        shared = new.invoice_no or new.reference or ""
+        evidence["invoice_no"], evidence["reference"] = new.invoice_no, None if new.invoice_no else new.reference
+        digest = hashlib.sha256(shared.encode()).hexdigest()[:16]
+        return [
+            _on_payment(
+                rules.SPLIT_PAYMENT,
+                draft,
+                movement,
+                level=Level.ORANGE,
+                evidence=evidence,
+                dedupe_key=f"FUNDS-SPLIT-PAYMENT:programme:{new.programme_id}:shared:{digest}",
+            )
+        ]
     return [
         Finding(
             rule=rules.SPLIT_PAYMENT,
-            level=Level.RED if split.all_near else Level.ORANGE,
+            level=Level.RED if len(split.payments) >= limit.split_red_count else Level.ORANGE,
             subject_kind="payee",
             subject_id=new.payee_id,
             label=subject_label(draft.payee),
             region_code=movement.region_code,
             unit_uscc=draft.source.unit_uscc,
             programme_id=draft.programme.id,
-            evidence={
-                "programme_id": new.programme_id,
-                "payee_id": new.payee_id,
-                "threshold_fen": limit.approval_threshold_fen,
-                "window_days": limit.split_window_days,
-                "payment_ids": [p.id for p in split.payments],
-                "amounts_fen": [p.amount_fen for p in split.payments],
-                "dates": [p.occurred_on.isoformat() for p in split.payments],
-                "total_fen": split.total_fen,
-                "all_just_under": split.all_near,
-            },
+            evidence=evidence,
             dedupe_key=f"FUNDS-SPLIT-PAYMENT:programme:{new.programme_id}:payee:{new.payee_id}",
         )
     ]

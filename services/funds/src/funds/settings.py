@@ -7,7 +7,7 @@ days (Budget Law Art. 52: 日), which is every rule here.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from sunlight.settings import ServiceSettings
@@ -17,38 +17,62 @@ class FundsSettings(ServiceSettings):
     service_name: ClassVar[str] = "funds"
     port: int = 8101
 
-    # FUNDS-LATE-PASS-DOWN: calendar days a tier has to pass received quota down (Budget Law Art. 52:
-    # a province passes central transfers down within 30 days, finance → departments 20, departments →
-    # units 15, county level and up → lower levels 30 (general) / 60 (special transfers)).
-    pass_down_days: dict[str, int] = Field(
+    # FUNDS-LATE-PASS-DOWN: calendar days a node has to pass received quota down, per tier and per kind of
+    # passing down (Budget Law of the PRC, 预算法 2018, Art. 52; rules.PASS_DOWN_BASIS cites each):
+    # - budget: approving the budgets of bodies of the same government — finance → departments 20 days,
+    #   department → its units 15 days (¶1);
+    # - general / special: transfers to lower-level governments — county level and up 30 / 60 days after the
+    #   budget is approved (¶4); a province passes central transfers on within 30 days of receipt (¶3).
+    # Townships: none (¶4 binds county level and up).
+    pass_down_days: dict[str, dict[str, int]] = Field(
         default_factory=lambda: {
-            "province": 30,
-            "finance_bureau": 20,
-            "department": 15,
-            "county": 30,
-            "township": 30,
+            "province": {"budget": 20, "general": 30, "special": 30},
+            "finance_bureau": {"budget": 20, "general": 30, "special": 60},
+            "department": {"budget": 15, "general": 30, "special": 60},
+            "county": {"budget": 20, "general": 30, "special": 60},
         }
     )
+    # what the programmes' transfers are by default: special (专项转移支付) — programmes are special funds (专项资金)
+    pass_down_kind: Literal["general", "special"] = "special"  # noqa: S105 (not a password)
     pass_down_red_after_days: int = Field(default=30, ge=1)  # days past the deadline at which orange turns red
 
-    # FUNDS-IDLE-FUNDS: cash received and neither passed on nor spent for longer than this
+    # FUNDS-IDLE-FUNDS: cash received and neither passed on nor spent for more than this many days (a
+    # deployment default of one quarter; no statute sets it)
     idle_days: int = Field(default=90, ge=1)
 
-    # FUNDS-DUPLICATE-PAYMENT: same payee, amount and reference within this many days
-    duplicate_window_days: int = Field(default=30, ge=0)
+    # FUNDS-DUPLICATE-PAYMENT: same payee and amount; the same supplier invoice number within the invoice window
+    # (red), or — without invoice numbers — within duplicate_window_days (orange)
+    duplicate_window_days: int = Field(default=3, ge=0)
+    duplicate_invoice_window_days: int = Field(default=366, ge=0)
 
-    # FUNDS-SPLIT-PAYMENT: payments below the approval threshold adding up to it within a window
+    # FUNDS-SPLIT-PAYMENT: payments just under the approval threshold (split_band_percent–100 % of it) clustered
+    # within split_window_days, or one purchase (invoice / reference) paid to several payees
     approval_threshold_fen: int = Field(default=5_000_000, gt=0)  # 50,000 yuan
-    split_window_days: int = Field(default=30, ge=1)
+    split_band_percent: int = Field(default=90, ge=50, le=99)
+    split_window_days: int = Field(default=5, ge=0)
     split_min_count: int = Field(default=2, ge=2)
-    split_near_percent: int = Field(default=10, ge=1, le=50)  # "just under": within this % below the threshold
+    split_red_count: int = Field(default=3, ge=2)
+
+    # movements dated outside their programme's fiscal year by more than these many days, or in the future,
+    # are refused: transfers may be issued ahead in the previous autumn (提前下达) and money carried over
+    # (结转) is spent the next year. Deployment choices, not statutory.
+    movement_days_before_year: int = Field(default=92, ge=0)
+    movement_days_after_year: int = Field(default=366, ge=0)
+
+    # a programme whose published payments start at an amount (Oxford: over £500) sets reporting_floor_fen
+    reporting_floor_fen: int | None = Field(default=None, gt=0)
 
     # FUNDS-OVER-STANDARD: per-head standard of a programme (None: only programmes that set one)
     per_head_standard_fen: int | None = Field(default=None, gt=0)
 
-    # FUNDS-BENFORD: first-digit test per node and calendar quarter (Nigrini's MAD cut-offs)
-    benford_min_count: int = Field(default=100, ge=10)
+    # FUNDS-BENFORD: first-digit test per node and calendar quarter. Fires when the chi-square test (8 degrees
+    # of freedom) rejects Benford at benford_alpha — the documented false-positive rate on conforming data, at
+    # any sample size — and the MAD is above Nigrini's first-digit nonconformity cut-off (0.015). Below 300
+    # payments the quarter is not tested; nor are fixed-amount programmes (distinct amounts < 50 %).
+    benford_min_count: int = Field(default=300, ge=50)
+    benford_alpha: float = Field(default=0.01, gt=0, lt=0.5)
     benford_mad_threshold: float = Field(default=0.015, gt=0)
+    benford_min_distinct_percent: int = Field(default=50, ge=0, le=100)
 
     # periodic scan of the time-based rules (late pass-down, idle funds, unrectified audit findings, Benford)
     scan_every_seconds: float = Field(default=3600.0, gt=0)

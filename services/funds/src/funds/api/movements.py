@@ -16,6 +16,7 @@ from funds.errors import (
     BatchInvalid,
     BatchKeyReused,
     BatchTooLarge,
+    DateOutOfRange,
     Frozen,
     NotAChild,
     NotAPayment,
@@ -47,7 +48,15 @@ BATCH_BODY = {
     status_code=201,
     summary="Record a movement: allocate, disburse, expend, refund or adjust",
     responses=problem_responses(
-        Overspend, Frozen, NotAChild, NotTheParent, NotFound, UnknownBudgetLine, RefundExceedsPayment, NotAPayment
+        Overspend,
+        Frozen,
+        NotAChild,
+        NotTheParent,
+        NotFound,
+        UnknownBudgetLine,
+        RefundExceedsPayment,
+        NotAPayment,
+        DateOutOfRange,
     ),
 )
 async def record_movement(

@@ -9,8 +9,9 @@ The header drifts between quarters of 2017 and the reader accepts every variant:
 - Jul–Sep adds a leading ``Client`` column and has no category (the expenditure code stands in);
 - Oct–Dec has ``Client`` and the category.
 
-Rows that are not payments are skipped with their line number and reason: amounts of zero
-or less (credit notes, penny corrections) and rows without a supplier.
+Rows with a negative amount and a supplier are credit notes (the supplier paying money back)
+and are read as such. Rows that are neither are skipped with their line number and reason:
+amounts of zero, and rows without a supplier (the council's penny corrections).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class OxfordPayment:
     code: str
     paid_on: date
     reference: str
-    amount_minor: int  # pence
+    amount_minor: int  # pence (for a credit note: what the supplier paid back)
     type: str  # Revenue | Capital
     supplier_id: str
     supplier_name: str
@@ -61,6 +62,7 @@ class OxfordPayment:
 @dataclass
 class OxfordFile:
     payments: list[OxfordPayment] = field(default_factory=list)
+    credits: list[OxfordPayment] = field(default_factory=list)  # credit notes: amount_minor is what came back
     skipped: list[tuple[int, str]] = field(default_factory=list)
     has_category: bool = True
 
@@ -92,13 +94,14 @@ def read(text: str) -> OxfordFile:
             paid_on = datetime.strptime(values["paid_date"], "%d/%m/%Y").date()
         except ValueError:
             raise OxfordFormatError(f"line {line}: {values['paid_date']!r} is not a dd/mm/yyyy date") from None
-        if amount <= 0:
-            out.skipped.append((line, f"amount {values['amount']} is not a payment (credit or correction)"))
+        if amount == 0:
+            out.skipped.append((line, f"amount {values['amount']} is not a payment"))
             continue
         if not values["supplier_id"]:
-            out.skipped.append((line, "no supplier"))
+            kind = "a correction" if amount < 0 else "a payment"
+            out.skipped.append((line, f"amount {values['amount']}: {kind} with no supplier"))
             continue
-        out.payments.append(
+        (out.payments if amount > 0 else out.credits).append(
             OxfordPayment(
                 line=line,
                 client=values.get("client") or None,
@@ -107,7 +110,7 @@ def read(text: str) -> OxfordFile:
                 code=values["code"],
                 paid_on=paid_on,
                 reference=values["trans_no"],
-                amount_minor=amount,
+                amount_minor=abs(amount),
                 type=values.get("type") or "Revenue",
                 supplier_id=values["supplier_id"],
                 supplier_name=values["supplier_name"] or f"supplier {values['supplier_id']}",
