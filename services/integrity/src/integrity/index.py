@@ -187,7 +187,9 @@ class Definition(BaseModel):
     indicators: list[FirstLevel] = Field(min_length=1)
     score_min: float = Field(default=0.0, description="the bodies' scoring scale")
     score_max: float = 100.0
-    min_raters: int = Field(default=3, ge=1, description="fewer evaluating bodies scored it: the indicator has no value")
+    min_raters: int = Field(
+        default=3, ge=1, description="fewer evaluating bodies scored it: the indicator has no value"
+    )
     ci_z: float = Field(default=1.645, gt=0, description="1.645: a 90 % interval")
     min_coverage: float = Field(default=0.5, ge=0, le=1, description="less of the weight had a value: not assessed")
     cutoffs: Cutoffs = Field(default_factory=Cutoffs)

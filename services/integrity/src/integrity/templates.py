@@ -26,7 +26,11 @@ INDIVIDUAL = "323-individual"
 BODIES = [Body(code=f"B{n:02d}", name=f"评估主体{n:02d}(占位)", placeholder=True) for n in range(1, 10)] + [
     Body(code="B10", name="第三方评估机构")  # seed 002: 建立健全第三方评估机制
 ]
-DIMENSIONS = [Dimension(code="D1", name="不敢腐"), Dimension(code="D2", name="不能腐"), Dimension(code="D3", name="不想腐")]
+DIMENSIONS = [
+    Dimension(code="D1", name="不敢腐"),
+    Dimension(code="D2", name="不能腐"),
+    Dimension(code="D3", name="不想腐"),
+]
 ASPECTS = [  # seed 002's nine aspects, with the dimension each belongs to
     ("T01", "执纪问责", "D1"),
     ("T02", "权力监督", "D1"),
