@@ -54,6 +54,9 @@ def roll_up(month: str, granularity: str) -> str:
     return year
 
 
+GRANULARITIES = ("year", "half", "quarter", "month")  # longest first
+
+
 def granularity(period: str) -> str:
     """``year``, ``half``, ``quarter`` or ``month``: periods of one granularity make a trend."""
     _, _, part = period.partition("-")

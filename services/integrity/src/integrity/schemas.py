@@ -458,8 +458,6 @@ class ClosureIn(BaseModel):
 
 
 class ClosureOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: uuid.UUID
     framework: str
     period: str

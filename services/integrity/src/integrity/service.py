@@ -1083,7 +1083,17 @@ async def close_period(
 
 
 def _closure_out(closure: Closure, framework_code: str) -> ClosureOut:
-    return ClosureOut.model_validate(closure).model_copy(update={"framework": framework_code})
+    return ClosureOut(
+        id=closure.id,
+        framework=framework_code,
+        period=closure.period,
+        region_code=closure.region_code,
+        framework_version=closure.framework_version,
+        subjects=closure.subjects,
+        leniency=closure.leniency,
+        closed_at=closure.closed_at,
+        closed_by=closure.closed_by,
+    )
 
 
 async def list_closures(session: AsyncSession, who: Principal, framework_code: str) -> list[ClosureOut]:
@@ -1135,14 +1145,14 @@ async def get_result(session: AsyncSession, who: Principal, result_id: uuid.UUID
 async def trend(
     session: AsyncSession, who: Principal, subject_id: uuid.UUID, *, framework_code: str, granularity: str | None
 ) -> TrendOut:
-    """The subject's own index over periods of one length (``granularity``, default: the latest result's): its
+    """The subject's own index over periods of one length (``granularity``, default: the longest it has): its
     change and slope in index points, and the gap to its peers' mean in the latest period."""
     subject = await _visible_subject(session, who, subject_id)
     framework = await _framework(session, framework_code)
     definition = index.Definition.model_validate(framework.definition)
     rows = sorted(await repository.series(session, framework.id, subject.id), key=lambda r: periods.sort_key(r.period))
     if granularity is None and rows:
-        granularity = periods.granularity(rows[-1].period)
+        granularity = min((periods.granularity(r.period) for r in rows), key=periods.GRANULARITIES.index)
     rows = [r for r in rows if periods.granularity(r.period) == granularity]
     points = [
         TrendPoint(

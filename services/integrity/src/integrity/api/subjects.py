@@ -55,7 +55,7 @@ async def trend(
     framework: Annotated[str, Query(max_length=40, examples=["323-team"])],
     granularity: Annotated[
         Literal["year", "half", "quarter", "month"] | None,
-        Query(description="periods of this length (default: the latest result's)"),
+        Query(description="periods of this length (default: the longest the subject has results for)"),
     ] = None,
 ) -> TrendOut:
     return await service.trend(session, who, subject_id, framework_code=framework, granularity=granularity)
