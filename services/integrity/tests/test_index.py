@@ -506,8 +506,8 @@ async def test_the_default_frameworks_have_the_seeds_shape(integrity: Integrity,
     # seed 002: three dimensions, nine aspects in them, third-party assessment among the bodies
     assert [d["name"] for d in definition["dimensions"]] == ["不敢腐", "不能腐", "不想腐"]
     aspects = [(g["name"], g["dimension"]) for g in definition["indicators"] if g["dimension"]]
-    assert [a for a, _ in aspects] == ["执纪问责", "权力监督", "制度治党", "制度管权", "制度治吏", "制度倡廉", "清廉教育",
-                                       "预防状况", "公众参与"]  # fmt: skip
+    assert [a for a, _ in aspects] == ["执纪问责", "权力监督", "制度治党", "制度管权", "制度治吏", "制度倡廉",
+                                       "清廉教育", "预防状况", "公众参与"]  # fmt: skip
     assert any(b["name"] == "第三方评估机构" and not b["placeholder"] for b in definition["bodies"])
     # placeholder names say so, in the name and in a field
     for item in [*definition["bodies"], *definition["indicators"], *second]:
