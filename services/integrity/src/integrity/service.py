@@ -925,7 +925,7 @@ def _result_out(result: Result, subject: Subject, framework_code: str, closures:
         ci_low=result.ci_low,
         ci_high=result.ci_high,
         grade=result.grade,  # type: ignore[arg-type]
-        colour=index.COLOURS.get(result.grade) if result.grade else None,  # type: ignore[arg-type]
+        colour=index.COLOURS.get(result.grade) if result.grade else None,
         reliability=result.reliability,
         raters=result.raters,
         raw_value=result.raw_value,
@@ -1185,7 +1185,7 @@ async def trend(
     return TrendOut(
         subject=SubjectOut.model_validate(subject),
         framework=framework.code,
-        granularity=granularity,  # type: ignore[arg-type]
+        granularity=granularity,
         points=points,
         slope=index.slope([r.value for r in valued if r.value is not None]),
         change=change,
