@@ -429,10 +429,14 @@ async def heatmap(
 # --- the integrity index ----------------------------------------------------------------------
 
 
-async def framework_by_code(session: AsyncSession, code: str, *, for_update: bool = False) -> Framework | None:
+async def framework_by_code(
+    session: AsyncSession, code: str, *, for_update: bool = False, for_share: bool = False
+) -> Framework | None:
+    """``for_share``: sheets and computations run side by side but wait for a closure in flight (which takes
+    the row ``for_update``), so none of them lands in a period after it closed."""
     query = select(Framework).where(_col(Framework.code) == code)
-    if for_update:
-        query = query.with_for_update()
+    if for_update or for_share:
+        query = query.with_for_update(read=not for_update)
     return (await session.execute(query)).scalar_one_or_none()
 
 

@@ -659,8 +659,10 @@ async def list_frameworks(session: AsyncSession) -> list[FrameworkOut]:
     return [framework_out(f) for f in await repository.frameworks(session)]
 
 
-async def _framework(session: AsyncSession, code: str, *, for_update: bool = False) -> Framework:
-    found = await repository.framework_by_code(session, code, for_update=for_update)
+async def _framework(
+    session: AsyncSession, code: str, *, for_update: bool = False, for_share: bool = False
+) -> Framework:
+    found = await repository.framework_by_code(session, code, for_update=for_update, for_share=for_share)
     if found is None:
         raise NotFound(f"no framework {code}", field="framework")
     return found
@@ -755,7 +757,7 @@ async def enter_assessment(
     the subject's region (or above), and a unit rates a subject as one body only, so the
     framework's ``min_raters`` counts distinct units. A closed period takes no sheets.
     """
-    framework = await _framework(session, body.framework)
+    framework = await _framework(session, body.framework, for_share=True)
     definition = index.Definition.model_validate(framework.definition)
     subject = await repository.subject(session, body.subject_id)
     if subject is None:
@@ -1024,7 +1026,7 @@ async def compute_index(
     """Compute the index of every subject of the framework's kind in the caller's regions (or ``region_code``)
     for a period; store the results, announce them, and warn about newly graded subjects. Subjects whose
     region closed the period keep their published results."""
-    framework = await _framework(session, framework_code)
+    framework = await _framework(session, framework_code, for_share=True)
     if body.region_code:
         who.ensure_can_write(body.region_code)
     await idempotency.begin(session, who.client_id, key)
