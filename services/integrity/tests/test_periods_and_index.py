@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from integrity import index, periods, templates
 from pydantic import ValidationError
@@ -131,3 +133,49 @@ def test_a_framework_checks_itself():
     legacy = index.Definition.model_validate({"bodies": body, "min_raters": 1, "centre": 45, "spread": 20,
         "indicators": [{"code": "G", "name": "g", "indicators": [{"code": "X", "name": "x"}]}]})  # fmt: skip
     assert legacy.min_raters == 1, "a framework stored by the old method still reads"
+
+
+def _definition(**extra):
+    return index.Definition.model_validate({
+        "bodies": [{"code": c, "name": c} for c in ("R1", "R2", "R3", "R4")],
+        "indicators": [
+            {"code": "G", "name": "g", "weight": 0.45, "indicators": [{"code": "P", "name": "p"}]},
+            {"code": "H", "name": "h", "weight": 0.55, "indicators": [{"code": "Q", "name": "q"}]},
+        ], **extra})  # fmt: skip
+
+
+def test_edges_of_the_computation():
+    """Boundaries a mutant sweep of index.py found untested: scales, clamps, coverage, bodies counted."""
+    definition = _definition(score_min=20, score_max=120)
+    p = definition.indicator("P")
+    assert p is not None
+    assert (index.normalised(definition, p, 20), index.normalised(definition, p, 120)) == (0, 100)
+    assert index.normalised(definition, p, 45) == 25
+    # coverage 0.45 (only G has a value) is below min_coverage 0.5: not assessed; H alone (0.55) is enough
+    g_only = [("R1", "P", 70), ("R2", "P", 70), ("R3", "P", 70)]
+    assert index.compute(definition, scores=g_only, data=None).value is None
+    h_only = [(b, "Q", s) for b, s in (("R1", 20), ("R2", 20), ("R3", 120))]
+    got = index.compute(definition, scores=h_only, data=None)
+    assert got.coverage == pytest.approx(0.55) and got.value == pytest.approx(100 / 3)
+    # the interval is clamped to 0–100: SE = √(3333.3/3) = 33.3, 33.3 − 1.645·33.3 < 0
+    assert got.ci_low == 0 and got.ci_high == pytest.approx(100 / 3 + 1.645 * math.sqrt(10000 / 3 / 3))
+    # every body that scored the subject counts, whichever indicator it scored
+    mixed = [*g_only, ("R4", "Q", 70)]
+    assert index.compute(definition, scores=mixed, data=None).raters == 4
+
+
+def test_leniency_ignores_lone_scores_and_unknown_bodies_and_stays_on_the_scale():
+    definition = _definition(leniency_correction=True, leniency_min_subjects=2)
+    baseline = {
+        "S1": [("R1", "P", 60), ("R2", "P", 80), ("R3", "P", 80), ("R9", "P", 0)],  # R9: not a body of it
+        "S2": [("R1", "P", 60), ("R2", "P", 80), ("R3", "P", 80)],
+        "S3": [("R1", "Q", 10)],  # R1 alone on Q: nothing to compare with
+    }
+    offsets = index.leniency(definition, baseline)
+    assert offsets["R1"] == index.Leniency(pytest.approx(-40 / 3), 2), "S3 is not a subject R1 was compared on"
+    assert "R9" not in offsets and offsets["R2"].offset == pytest.approx(20 / 3)
+    # R1 (harsh) gives 95: corrected 108.3, kept at 100
+    got = index.compute(definition, scores=[("R1", "Q", 95), ("R2", "Q", 95), ("R3", "Q", 95)], data=None,
+                        offsets=offsets)  # fmt: skip
+    q = got.groups[1].indicators[0]
+    assert q.value == pytest.approx((100 + 2 * (95 - 20 / 3)) / 3)

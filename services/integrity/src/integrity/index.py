@@ -387,7 +387,7 @@ class IndexValue:
     dimensions: list[DimensionValue] = field(default_factory=list)
     raw_value: float | None = None  # without the leniency correction (= value when it is off)
     corrected: bool = False  # the leniency correction was applied
-    raters: int = 0  # distinct bodies whose scores counted
+    raters: int = 0  # distinct bodies that scored the subject
     reliability: float | None = None
 
     @property

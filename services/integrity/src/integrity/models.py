@@ -288,7 +288,7 @@ class Result(Base, table=True):
     coverage: float = 0.0
     raw_value: float | None = None  # without the leniency correction
     reliability: float | None = None  # the bodies' agreement (Krippendorff's alpha)
-    raters: int = 0  # distinct evaluating bodies whose scores counted
+    raters: int = 0  # distinct evaluating bodies that scored the subject
     breakdown: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     computed_by: str = Field(max_length=200)

@@ -369,7 +369,7 @@ class ResultOut(BaseModel):
         description="the evaluating bodies' agreement on this subject: Krippendorff's alpha (interval) over its rated "
         "indicators; 1 full agreement, ≤ 0 no more than chance; null with fewer than two bodies or no variation"
     )
-    raters: int = Field(description="distinct evaluating bodies whose scores counted")
+    raters: int = Field(description="distinct evaluating bodies that scored the subject")
     raw_value: float | None = Field(description="the index without the leniency correction (= value when it is off)")
     coverage: float = Field(description="the share of the framework's weight that had a value")
     published: bool = Field(description="the period is closed in the subject's region: the result no longer changes")
