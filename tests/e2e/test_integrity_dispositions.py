@@ -156,14 +156,29 @@ async def test_the_inspectors_workbench_through_the_gateway(stack: Stack):
         "kind": "team", "code": "qhd-water-team", "label": "市水务局领导班子", "unit_uscc": "91110000600037341L",
         "region_code": "130300"})  # fmt: skip
     assert subject.status_code == 201, subject.text
-    sheet = await stack.client.post("/v1/integrity/assessments", headers=head, json={
-        "framework": "323-team", "period": "2026", "subject_id": subject.json()["id"], "rater": "B01",
+    # a body's sheet is entered by a principal of that body: a client of the unit registered as B10 (third party)
+    not_a_body = await stack.client.post("/v1/integrity/assessments", headers=head, json={
+        "framework": "323-team", "period": "2026", "subject_id": subject.json()["id"], "rater": "B10",
+        "scores": {"T01.1": 80, "T01.2": 75}})  # fmt: skip
+    assert not_a_body.status_code == 403 and not_a_body.json()["type"].endswith("/not-evaluating-body")
+    third_party = "91130300MA00000009"
+    registered = await stack.client.post("/v1/integrity/evaluating-bodies", headers=bearer(catalogue), json={
+        "body": "B10", "region_code": "130300", "unit_uscc": third_party})  # fmt: skip
+    assert registered.status_code == 201, registered.text
+    created = await stack.client.post("/v1/admin/clients", headers=bearer(admin), json={
+        "client_id": "qhd-third-party", "name": "第三方评估机构", "scopes": ["integrity:read", "integrity:write"],
+        "regions": ["130300"], "unit_uscc": third_party})  # fmt: skip
+    assert created.status_code == 201, created.text
+    assessor = await stack.token("qhd-third-party", created.json()["client_secret"])
+    sheet = await stack.client.post("/v1/integrity/assessments", headers=bearer(assessor), json={
+        "framework": "323-team", "period": "2026", "subject_id": subject.json()["id"], "rater": "B10",
         "scores": {"T01.1": 80, "T01.2": 75}})  # fmt: skip
     assert sheet.status_code == 201, sheet.text
     computed = await stack.client.post("/v1/integrity/frameworks/323-team/computations", headers=head,
                                        json={"period": "2026"})  # fmt: skip
     assert computed.status_code == 201 and computed.json()["computed"] == 1
-    assert computed.json()["results"][0]["value"] is None, "one body's scores and no data: too little for a value"
+    result = computed.json()["results"][0]
+    assert (result["value"], result["status"]) == (None, "not_assessed"), "one body's scores and no data: too little"
     trend = await stack.client.get(f"/v1/integrity/subjects/{subject.json()['id']}/index", headers=head,
                                    params={"framework": "323-team"})  # fmt: skip
     assert trend.status_code == 200 and [p["period"] for p in trend.json()["points"]] == ["2026"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sunlight.errors import Conflict, InvalidInput
+from sunlight.errors import Conflict, Forbidden, InvalidInput
 
 
 class WarningNotActive(Conflict):
@@ -47,3 +47,26 @@ class SubjectKindMismatch(InvalidInput):
 
 class RiskPointExists(Conflict):
     slug, title = "risk-point-exists", "A risk point with this code exists"
+
+
+class NotEvaluatingBody(Forbidden):
+    """A sheet is entered by a principal of the body it belongs to: the token's unit must be registered
+    as that evaluating body for the subject's region (``POST /v1/integrity/evaluating-bodies``)."""
+
+    slug, title = "not-evaluating-body", "The caller's unit is not this evaluating body here"
+
+
+class OneUnitOneBody(Conflict):
+    """One unit already entered another body's sheet for this subject and period."""
+
+    slug, title = "one-unit-one-body", "This unit already rated the subject as another evaluating body"
+
+
+class RaterExists(Conflict):
+    slug, title = "rater-exists", "This unit is already registered as this evaluating body here"
+
+
+class PeriodClosed(Conflict):
+    """The period is closed in the subject's region: its results are published and stay as they are."""
+
+    slug, title = "period-closed", "The period is closed in this region"

@@ -260,6 +260,7 @@ class Score(Base, table=True):
     indicator: str = Field(max_length=20)
     score: float
     entered_by: str = Field(max_length=200)
+    entered_unit: str | None = Field(default=None, max_length=18)  # the body's unit that entered it (USCC)
     entered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -285,9 +286,51 @@ class Result(Base, table=True):
     ci_high: float | None = None
     grade: str | None = Field(default=None, max_length=1)
     coverage: float = 0.0
+    raw_value: float | None = None  # without the leniency correction
+    reliability: float | None = None  # the bodies' agreement (Krippendorff's alpha)
+    raters: int = 0  # distinct evaluating bodies that scored the subject
     breakdown: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     computed_by: str = Field(max_length=200)
+
+
+class Rater(Base, table=True):
+    """Rater — 评估主体成员: a unit (by USCC) that is evaluating body ``body`` for the subjects of a region.
+
+    A principal whose token names this unit (the ``unit`` claim) enters that body's sheets there,
+    and no other body's: a sheet is one body's, so "at least three bodies" means three units.
+    """
+
+    __tablename__ = "index_rater"
+    __table_args__ = (sa.UniqueConstraint("body", "region_code", "unit_uscc", name="uq_index_rater_body_region_unit"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    body: str = Field(max_length=20)
+    region_code: str = Field(max_length=12, index=True)
+    unit_uscc: str = Field(max_length=18, index=True)
+    registered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    registered_by: str = Field(max_length=200)
+
+
+class Closure(Base, table=True):
+    """Closure — 结果发布: a period of a framework closed in a region. Its results are published as they
+    stand: no sheet is entered and nothing is recomputed there any more. The bodies' leniency
+    measured on its scores is frozen with it, the baseline of later periods."""
+
+    __tablename__ = "index_closure"
+    __table_args__ = (
+        sa.UniqueConstraint("framework_id", "period", "region_code", name="uq_index_closure_framework_period_region"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    framework_id: uuid.UUID = Field(foreign_key="index_framework.id", index=True)
+    period: str = Field(max_length=10)
+    region_code: str = Field(max_length=12, index=True)
+    framework_version: int
+    subjects: int = 0  # subjects with scores in the region
+    leniency: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # body → {offset, subjects}
+    closed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    closed_by: str = Field(max_length=200)
 
 
 class UnitMonth(Base, table=True):

@@ -52,3 +52,14 @@ def roll_up(month: str, granularity: str) -> str:
     if granularity == "half":
         return f"{year}-H{(number - 1) // 6 + 1}"
     return year
+
+
+GRANULARITIES = ("year", "half", "quarter", "month")  # longest first
+
+
+def granularity(period: str) -> str:
+    """``year``, ``half``, ``quarter`` or ``month``: periods of one granularity make a trend."""
+    _, _, part = period.partition("-")
+    if not part:
+        return "year"
+    return {"H": "half", "Q": "quarter"}.get(part[0], "month")

@@ -17,10 +17,12 @@ from sunlight.pagination import PageParams, keyset
 
 from integrity import periods
 from integrity.models import (
+    Closure,
     Disposition,
     DispositionStatus,
     Framework,
     Occurrence,
+    Rater,
     Result,
     RiskPoint,
     RiskPointRule,
@@ -425,10 +427,14 @@ async def heatmap(
 # --- the integrity index ----------------------------------------------------------------------
 
 
-async def framework_by_code(session: AsyncSession, code: str, *, for_update: bool = False) -> Framework | None:
+async def framework_by_code(
+    session: AsyncSession, code: str, *, for_update: bool = False, for_share: bool = False
+) -> Framework | None:
+    """``for_share``: sheets and computations run side by side but wait for a closure in flight (which takes
+    the row ``for_update``), so none of them lands in a period after it closed."""
     query = select(Framework).where(_col(Framework.code) == code)
-    if for_update:
-        query = query.with_for_update()
+    if for_update or for_share:
+        query = query.with_for_update(read=not for_update)
     return (await session.execute(query)).scalar_one_or_none()
 
 
@@ -598,6 +604,64 @@ async def peers(
         _col(Subject.peer_group) == peer_group if peer_group else None,
     )
     return [v for (v,) in (await session.execute(query)).all()]
+
+
+async def entered_units(
+    session: AsyncSession, framework_id: uuid.UUID, period: str, subject_id: uuid.UUID
+) -> dict[str, str | None]:
+    """Per body: the unit that entered its sheet for this subject and period."""
+    query = (
+        select(Score.rater, Score.entered_unit)
+        .where(
+            _col(Score.framework_id) == framework_id,
+            _col(Score.period) == period,
+            _col(Score.subject_id) == subject_id,
+        )
+        .distinct()
+    )
+    return {rater: unit for rater, unit in (await session.execute(query)).all()}
+
+
+# --- evaluating bodies' units, closures -------------------------------------------------------
+
+
+async def bodies_of_unit(session: AsyncSession, unit_uscc: str, region_code: str) -> set[str]:
+    """The bodies ``unit_uscc`` is registered as for a region (registered there or above)."""
+    query = select(Rater.body).where(
+        _col(Rater.unit_uscc) == unit_uscc, _col(Rater.region_code).in_(_ancestors(region_code))
+    )
+    return set((await session.execute(query)).scalars())
+
+
+async def rater(session: AsyncSession, rater_id: uuid.UUID) -> Rater | None:
+    return await session.get(Rater, rater_id)
+
+
+async def rater_exists(session: AsyncSession, body: str, region_code: str, unit_uscc: str) -> bool:
+    query = select(Rater.id).where(
+        _col(Rater.body) == body, _col(Rater.region_code) == region_code, _col(Rater.unit_uscc) == unit_uscc
+    )
+    return (await session.execute(query)).first() is not None
+
+
+async def raters(
+    session: AsyncSession, who: Principal, *, region_code: str | None, body: str | None, unit_uscc: str | None
+) -> Sequence[Rater]:
+    query = _where(
+        select(Rater),
+        within_regions(Rater.region_code, who.region_prefixes),
+        _within(Rater.region_code, region_code),
+        _col(Rater.body) == body if body else None,
+        _col(Rater.unit_uscc) == unit_uscc if unit_uscc else None,
+    ).order_by(_col(Rater.region_code), _col(Rater.body), _col(Rater.unit_uscc))
+    return (await session.execute(query)).scalars().all()
+
+
+async def closures(session: AsyncSession, framework_id: uuid.UUID, *, period: str | None = None) -> Sequence[Closure]:
+    query = _where(
+        select(Closure), _col(Closure.framework_id) == framework_id, _col(Closure.period) == period if period else None
+    ).order_by(_col(Closure.closed_at), _col(Closure.id))
+    return (await session.execute(query)).scalars().all()
 
 
 # --- per-unit, per-month aggregates -----------------------------------------------------------

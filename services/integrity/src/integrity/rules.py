@@ -35,9 +35,11 @@ def _index_rule(grade: str, level: Level, colour: str, colour_zh: str) -> Rule:
             level=level,
             title=f"Integrity index graded {grade} ({colour})",
             title_zh=f"廉情指数{grade}级({colour_zh}色)预警",
-            description=f"A subject's integrity index for a period fell below its framework's {grade} cut-off. "
-            "The framework holds the cut-offs; index_grade_levels maps the grade to the register's level "
-            "(the level given here is the default).",
+            description=f"A subject's integrity index for a period fell below its framework's {grade} cut-off "
+            "(defaults A < 60, B < 70, C < 80 on the absolute 0–100 index: the bodies' own scores, never a "
+            "ranking, so a subject the bodies rate well is never graded). The framework holds the cut-offs; "
+            "index_grade_levels maps the grade to the register's level (the level given here is the default). "
+            "A subject not assessed (too few bodies, too little data) is never graded.",
             parameters=("index_grade_levels",),
             evidence=("framework", "period", "index", "ci_low", "ci_high", "grade", "cutoff", "result_id"),
             risk_point="integrity-index",
@@ -47,5 +49,5 @@ def _index_rule(grade: str, level: Level, colour: str, colour_zh: str) -> Rule:
 
 INDEX_A = _index_rule("A", Level.RED, "red", "红")
 INDEX_B = _index_rule("B", Level.ORANGE, "yellow", "黄")
-INDEX_C = _index_rule("C", Level.BLUE, "orange", "橙")
+INDEX_C = _index_rule("C", Level.ORANGE, "orange", "橙")
 INDEX_RULES = {"A": INDEX_A, "B": INDEX_B, "C": INDEX_C}

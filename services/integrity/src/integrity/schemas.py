@@ -354,28 +354,48 @@ class ResultOut(BaseModel):
     subject_label: str
     region_code: str
     unit_uscc: str | None
-    value: float | None = Field(description="0–100, higher is cleaner; null: too few raters or too little data")
+    status: Literal["assessed", "not_assessed"] = Field(
+        description="not_assessed: too few bodies scored it or too little was reported (never a clean score)"
+    )
+    value: float | None = Field(
+        description="0–100, absolute (the bodies' scores), higher is cleaner; null: not assessed"
+    )
     se: float | None
     ci_low: float | None
     ci_high: float | None
-    grade: Literal["A", "B", "C"] | None = Field(description="A red, B yellow, C orange; null above the C cut-off")
+    grade: Literal["A", "B", "C"] | None = Field(
+        description="below the framework's cut-offs only: A red, B yellow, C orange; null is the normal case"
+    )
+    colour: Literal["red", "yellow", "orange"] | None = Field(description="the grade's colour (seed: 红、黄、橙)")
+    reliability: float | None = Field(
+        description="the evaluating bodies' agreement on this subject: Krippendorff's alpha (interval) over its rated "
+        "indicators; 1 full agreement, ≤ 0 no more than chance; null with fewer than two bodies or no variation"
+    )
+    raters: int = Field(description="distinct evaluating bodies that scored the subject")
+    raw_value: float | None = Field(description="the index without the leniency correction (= value when it is off)")
     coverage: float = Field(description="the share of the framework's weight that had a value")
+    published: bool = Field(description="the period is closed in the subject's region: the result no longer changes")
     computed_at: datetime
 
 
 class ResultDetail(ResultOut):
     framework_version: int
-    baseline_period: str
-    breakdown: dict[str, Any] = Field(description="first-level and second-level values, bodies counted, figures")
+    baseline_period: str | None = Field(description="leniency correction: the closed period whose leniency was used")
+    breakdown: dict[str, Any] = Field(
+        description="dimensions, first-level and second-level values, the bodies counted, figures, the leniency used"
+    )
 
 
 class ComputationOut(BaseModel):
     framework: str
     period: str
-    baseline_period: str
     computed: int
     with_value: int
+    published: int = Field(description="subjects left as they were: the period is closed in their region")
     graded: dict[str, int]
+    reliability: float | None = Field(
+        description="the bodies' agreement over every subject computed (Krippendorff's alpha, interval)"
+    )
     results: list[ResultOut]
 
 
@@ -385,6 +405,7 @@ class TrendPoint(BaseModel):
     ci_low: float | None
     ci_high: float | None
     grade: str | None
+    reliability: float | None
 
 
 class PeerComparison(BaseModel):
@@ -393,16 +414,63 @@ class PeerComparison(BaseModel):
     peers: int = Field(description="subjects compared (the subject included), in the caller's regions")
     peer_mean: float | None
     gap: float | None = Field(description="the subject's value minus the peers' mean")
-    rank: int | None = Field(description="1 is the highest value")
 
 
 class TrendOut(BaseModel):
+    """The change of the subject's own index over periods of one length (years, halves, quarters or months)."""
+
     subject: SubjectOut
     framework: str
+    granularity: Literal["year", "half", "quarter", "month"] | None
     points: list[TrendPoint]
     slope: float | None = Field(description="least-squares slope in index points per period (periods with a value)")
-    change: float | None = Field(description="the last value minus the one before")
+    change: float | None = Field(description="the last value minus the one before (index points, not ranks)")
+    change_beyond_noise: bool | None = Field(
+        description="the change exceeds ci_z times the standard error of the difference of the two values"
+    )
     peers: PeerComparison | None
+
+
+class RaterIn(BaseModel):
+    """Register a unit as an evaluating body for the subjects of a region (and below it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(min_length=1, max_length=20, description="the evaluating body's code in the frameworks (B01…)")
+    region_code: RegionCode
+    unit_uscc: USCC = Field(description="the body's unit: principals whose token names this unit enter its sheets")
+
+
+class RaterOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    body: str
+    region_code: str
+    unit_uscc: str
+    registered_at: datetime
+    registered_by: str
+
+
+class ClosureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    period: Period = Field(pattern=PERIOD_PATTERN, examples=["2026"])
+    region_code: RegionCode = Field(description="the period closes for the subjects here and below")
+
+
+class ClosureOut(BaseModel):
+    id: uuid.UUID
+    framework: str
+    period: str
+    region_code: str
+    framework_version: int
+    subjects: int = Field(description="subjects with scores in the region")
+    leniency: dict[str, Any] = Field(
+        description="per body: its leniency in this period (offset in index points, subjects), frozen as a baseline"
+    )
+    closed_at: datetime
+    closed_by: str
 
 
 class UnitActivityOut(BaseModel):

@@ -6,6 +6,7 @@ transaction with the inbox claim and leave the commit to it.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight import idempotency
 from sunlight.auth import Principal
-from sunlight.codes import validate_uscc
+from sunlight.codes import region_contains, region_prefix, validate_uscc
 from sunlight.errors import NotFound
 from sunlight.events import Envelope, add_event
 from sunlight.events.contracts.approvals import CaseConcluded
@@ -33,17 +34,23 @@ from integrity.errors import (
     FrameworkExists,
     InvalidPeriod,
     InvalidScore,
+    NotEvaluatingBody,
+    OneUnitOneBody,
+    PeriodClosed,
+    RaterExists,
     RiskPointExists,
     SubjectExists,
     SubjectKindMismatch,
     WarningNotActive,
 )
 from integrity.models import (
+    Closure,
     Disposition,
     DispositionStatus,
     Framework,
     Occurrence,
     Outcome,
+    Rater,
     Result,
     RiskPoint,
     Score,
@@ -55,6 +62,8 @@ from integrity.schemas import (
     DEPTH_DIGITS,
     AssessmentIn,
     AssessmentOut,
+    ClosureIn,
+    ClosureOut,
     ComputationIn,
     ComputationOut,
     ConclusionIn,
@@ -69,6 +78,8 @@ from integrity.schemas import (
     OccurrenceOut,
     OverdueOverview,
     PeerComparison,
+    RaterIn,
+    RaterOut,
     RegionColours,
     RegionCount,
     ResponseIn,
@@ -663,8 +674,10 @@ async def list_frameworks(session: AsyncSession) -> list[FrameworkOut]:
     return [framework_out(f) for f in await repository.frameworks(session)]
 
 
-async def _framework(session: AsyncSession, code: str, *, for_update: bool = False) -> Framework:
-    found = await repository.framework_by_code(session, code, for_update=for_update)
+async def _framework(
+    session: AsyncSession, code: str, *, for_update: bool = False, for_share: bool = False
+) -> Framework:
+    found = await repository.framework_by_code(session, code, for_update=for_update, for_share=for_share)
     if found is None:
         raise NotFound(f"no framework {code}", field="framework")
     return found
@@ -753,8 +766,13 @@ async def list_subjects(
 async def enter_assessment(
     session: AsyncSession, who: Principal, body: AssessmentIn, *, now: datetime, key: IdempotencyKey | None = None
 ) -> AssessmentOut:
-    """Store one evaluating body's sheet (its scores replace the ones it gave before for these indicators)."""
-    framework = await _framework(session, body.framework)
+    """Store one evaluating body's sheet (its scores replace the ones it gave before for these indicators).
+
+    Only a principal of that body enters it: the token's unit must be registered as the body for
+    the subject's region (or above), and a unit rates a subject as one body only, so the
+    framework's ``min_raters`` counts distinct units. A closed period takes no sheets.
+    """
+    framework = await _framework(session, body.framework, for_share=True)
     definition = index.Definition.model_validate(framework.definition)
     subject = await repository.subject(session, body.subject_id)
     if subject is None:
@@ -763,14 +781,28 @@ async def enter_assessment(
     if subject.kind != framework.target:
         raise SubjectKindMismatch(f"{framework.code} assesses {framework.target!s}s", field="subject_id")
     _check_sheet(definition, body)
+    if _closing(await repository.closures(session, framework.id, period=body.period), subject.region_code):
+        raise PeriodClosed(f"{body.period} is closed for this subject's region", period=body.period)
+    unit = (who.unit or "").upper()
+    if not unit or body.rater not in await repository.bodies_of_unit(session, unit, subject.region_code):
+        raise NotEvaluatingBody(
+            f"only a principal of {body.rater}'s unit for this region enters its sheet", field="rater"
+        )
+    others = {
+        rater
+        for rater, entered in (await repository.entered_units(session, framework.id, body.period, subject.id)).items()
+        if entered == unit and rater != body.rater
+    }
+    if others:
+        raise OneUnitOneBody(f"this unit rated the subject as {sorted(others)[0]}", rated_as=sorted(others))
     await idempotency.begin(session, who.client_id, key)
     existing = {
         s.indicator: s for s in await repository.sheet(session, framework.id, body.period, subject.id, body.rater)
     }
     for indicator, value in body.scores.items():
         if indicator in existing:
-            existing[indicator].score, existing[indicator].entered_at = value, now
-            existing[indicator].entered_by = who.subject
+            row = existing[indicator]
+            row.score, row.entered_at, row.entered_by, row.entered_unit = value, now, who.subject, unit
         else:
             session.add(
                 Score(
@@ -781,6 +813,7 @@ async def enter_assessment(
                     indicator=indicator,
                     score=value,
                     entered_by=who.subject,
+                    entered_unit=unit,
                     entered_at=now,
                 )
             )
@@ -824,10 +857,77 @@ async def list_scores(
     return [ScoreOut.model_validate(r) for r in rows]
 
 
-# --- the integrity index: computation and results ---------------------------------------------
+# --- the integrity index: evaluating bodies' units --------------------------------------------
 
 
-def _result_out(result: Result, subject: Subject, framework_code: str) -> ResultOut:
+async def register_rater(
+    session: AsyncSession, who: Principal, body: RaterIn, *, now: datetime, key: IdempotencyKey | None = None
+) -> RaterOut:
+    """Register a unit as an evaluating body for a region: its principals enter that body's sheets there."""
+    who.ensure_can_write(body.region_code)
+    await idempotency.begin(session, who.client_id, key)
+    if await repository.rater_exists(session, body.body, body.region_code, body.unit_uscc):
+        raise RaterExists(f"{body.unit_uscc} is {body.body} in {body.region_code} already", field="unit_uscc")
+    rater = Rater(**body.model_dump(), registered_at=now, registered_by=who.subject)
+    session.add(rater)
+    await session.flush()
+    out = RaterOut.model_validate(rater)
+    await idempotency.complete(session, who.client_id, key, 201, out)
+    await session.commit()
+    return out
+
+
+async def list_raters(
+    session: AsyncSession, who: Principal, *, region_code: str | None, body: str | None, unit_uscc: str | None
+) -> list[RaterOut]:
+    rows = await repository.raters(session, who, region_code=region_code, body=body, unit_uscc=unit_uscc)
+    return [RaterOut.model_validate(r) for r in rows]
+
+
+async def remove_rater(session: AsyncSession, who: Principal, rater_id: uuid.UUID) -> None:
+    """The unit no longer enters the body's sheets there (the sheets it entered stay)."""
+    rater = who.visible(await repository.rater(session, rater_id), "evaluating body registration")
+    await session.delete(rater)
+    await session.commit()
+
+
+# --- the integrity index: computation, closures and results -----------------------------------
+
+
+def _closing(closures: Sequence[Closure], region_code: str) -> Closure | None:
+    """The closure of a period that covers ``region_code`` (closed there or above), if any."""
+    return next((c for c in closures if region_contains(c.region_code, region_code)), None)
+
+
+def _baseline(
+    definition: index.Definition, closures: Sequence[Closure], period: str, region_code: str
+) -> Closure | None:
+    """Leniency correction: the closed period whose frozen leniency applies to a subject of ``region_code`` —
+    the framework's ``baseline_period`` or else the latest closed period before ``period``, closed for the
+    subject's region (the nearest region first)."""
+    before = periods.sort_key(period)
+    candidates = [
+        c
+        for c in closures
+        if region_contains(c.region_code, region_code)
+        and (
+            c.period == definition.baseline_period
+            if definition.baseline_period
+            else periods.sort_key(c.period) < before
+        )
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (periods.sort_key(c.period)[0], len(region_prefix(c.region_code))))
+
+
+def _offsets(closure: Closure | None) -> dict[str, index.Leniency] | None:
+    if closure is None:
+        return None
+    return {body: index.Leniency(v["offset"], v["subjects"]) for body, v in closure.leniency.items()}
+
+
+def _result_out(result: Result, subject: Subject, framework_code: str, closures: Sequence[Closure]) -> ResultOut:
     return ResultOut(
         id=result.id,
         framework=framework_code,
@@ -836,13 +936,95 @@ def _result_out(result: Result, subject: Subject, framework_code: str) -> Result
         subject_label=subject.label,
         region_code=result.region_code,
         unit_uscc=result.unit_uscc,
+        status="assessed" if result.value is not None else "not_assessed",
         value=result.value,
         se=result.se,
         ci_low=result.ci_low,
         ci_high=result.ci_high,
         grade=result.grade,  # type: ignore[arg-type]
+        colour=index.COLOURS.get(result.grade) if result.grade else None,
+        reliability=result.reliability,
+        raters=result.raters,
+        raw_value=result.raw_value,
         coverage=result.coverage,
+        published=_closing([c for c in closures if c.period == result.period], result.region_code) is not None,
         computed_at=result.computed_at,
+    )
+
+
+async def _compute(
+    session: AsyncSession,
+    who: Principal,
+    framework: Framework,
+    *,
+    period: str,
+    region_code: str | None,
+    settings: IntegritySettings,
+    now: datetime,
+) -> ComputationOut:
+    """Compute (without committing) the index of every subject of the framework's kind in the caller's regions
+    (or ``region_code``) for a period, except where the period is closed; announce the results and warn about
+    newly graded subjects."""
+    definition = index.Definition.model_validate(framework.definition)
+    closures = await repository.closures(session, framework.id)
+    closed_now = [c for c in closures if c.period == period]
+    subjects = await repository.subjects(session, who, kind=framework.target, region_code=region_code)
+    published = [s for s in subjects if _closing(closed_now, s.region_code)]
+    subjects = [s for s in subjects if not _closing(closed_now, s.region_code)]
+    by_subject: dict[uuid.UUID, list[index.RatedScore]] = defaultdict(list)
+    for s in await repository.scores(session, framework.id, period, subject_ids=[s.id for s in subjects]):
+        by_subject[s.subject_id].append((s.rater, s.indicator, s.score))
+    units = sorted({s.unit_uscc for s in subjects if s.unit_uscc})
+    figures = await repository.unit_figures(session, units, periods.months(period))
+    earlier = await repository.results_of(session, framework.id, period, [s.id for s in subjects])
+    outs: list[ResultOut] = []
+    graded: dict[str, int] = {g: 0 for g in index.GRADES}
+    for subject in subjects:
+        # nothing reported about the unit in the period: no figures (never zeros, which would score as clean)
+        data = figures.get(subject.unit_uscc) if subject.unit_uscc else None
+        baseline = (
+            _baseline(definition, closures, period, subject.region_code) if definition.leniency_correction else None
+        )
+        value = index.compute(definition, scores=by_subject[subject.id], data=data, offsets=_offsets(baseline))
+        result = earlier.get(subject.id)
+        previous_grade = result.grade if result else None
+        if result is None:
+            result = Result(framework_id=framework.id, period=period, subject_id=subject.id, computed_by="")
+            session.add(result)
+        result.region_code, result.unit_uscc = subject.region_code, subject.unit_uscc
+        result.value, result.se, result.ci_low, result.ci_high = value.value, value.se, value.ci_low, value.ci_high
+        result.grade, result.coverage, result.raw_value = value.grade, value.coverage, value.raw_value
+        result.reliability, result.raters = value.reliability, value.raters
+        result.breakdown = {
+            "framework_version": framework.version,
+            "baseline_period": baseline.period if baseline else None,
+            "leniency": {
+                "enabled": definition.leniency_correction,
+                "applied": value.corrected,
+                "baseline_region": baseline.region_code if baseline else None,
+                "offsets": baseline.leniency if baseline else {},
+            },
+            **value.breakdown(),
+        }
+        result.computed_at, result.computed_by = now, who.subject
+        await session.flush()
+        add_event(session, events.index_computed(result, subject, framework))
+        if result.grade is not None:
+            graded[result.grade] += 1
+            if result.grade != previous_grade:
+                level = Level(settings.index_grade_levels[result.grade])
+                cutoff = getattr(definition.cutoffs, result.grade)
+                add_event(session, events.index_warning(result, subject, framework, level=level, cutoff=cutoff, at=now))
+        outs.append(_result_out(result, subject, framework.code, closures))
+    return ComputationOut(
+        framework=framework.code,
+        period=period,
+        computed=len(outs),
+        with_value=sum(1 for o in outs if o.value is not None),
+        published=len(published),
+        graded=graded,
+        reliability=index.population_agreement(definition, by_subject),
+        results=outs,
     )
 
 
@@ -857,63 +1039,88 @@ async def compute_index(
     key: IdempotencyKey | None = None,
 ) -> ComputationOut:
     """Compute the index of every subject of the framework's kind in the caller's regions (or ``region_code``)
-    for a period; store the results, announce them, and warn about newly graded subjects."""
-    framework = await _framework(session, framework_code)
-    definition = index.Definition.model_validate(framework.definition)
+    for a period; store the results, announce them, and warn about newly graded subjects. Subjects whose
+    region closed the period keep their published results."""
+    framework = await _framework(session, framework_code, for_share=True)
     if body.region_code:
         who.ensure_can_write(body.region_code)
     await idempotency.begin(session, who.client_id, key)
-    base_period = definition.baseline_period or body.period
-    stats = index.baseline(
-        (s.rater, s.indicator, s.score) for s in await repository.scores(session, framework.id, base_period)
-    )
-    subjects = await repository.subjects(session, who, kind=framework.target, region_code=body.region_code)
-    by_subject: dict[uuid.UUID, list[index.RatedScore]] = defaultdict(list)
-    for s in await repository.scores(session, framework.id, body.period, subject_ids=[s.id for s in subjects]):
-        by_subject[s.subject_id].append((s.rater, s.indicator, s.score))
-    units = sorted({s.unit_uscc for s in subjects if s.unit_uscc})
-    figures = await repository.unit_figures(session, units, periods.months(body.period))
-    earlier = await repository.results_of(session, framework.id, body.period, [s.id for s in subjects])
-    outs: list[ResultOut] = []
-    graded: dict[str, int] = {g: 0 for g in index.GRADES}
-    for subject in subjects:
-        data = figures.get(subject.unit_uscc, {}) if subject.unit_uscc else None
-        value = index.compute(definition, scores=by_subject[subject.id], stats=stats, data=data)
-        result = earlier.get(subject.id)
-        previous_grade = result.grade if result else None
-        if result is None:
-            result = Result(framework_id=framework.id, period=body.period, subject_id=subject.id, computed_by="")
-            session.add(result)
-        result.region_code, result.unit_uscc = subject.region_code, subject.unit_uscc
-        result.value, result.se, result.ci_low, result.ci_high = value.value, value.se, value.ci_low, value.ci_high
-        result.grade, result.coverage = value.grade, value.coverage
-        result.breakdown = {
-            "framework_version": framework.version,
-            "baseline_period": base_period,
-            **value.breakdown(),
-        }
-        result.computed_at, result.computed_by = now, who.subject
-        await session.flush()
-        add_event(session, events.index_computed(result, subject, framework))
-        if result.grade is not None:
-            graded[result.grade] += 1
-            if result.grade != previous_grade:
-                level = Level(settings.index_grade_levels[result.grade])
-                cutoff = getattr(definition.cutoffs, result.grade)
-                add_event(session, events.index_warning(result, subject, framework, level=level, cutoff=cutoff, at=now))
-        outs.append(_result_out(result, subject, framework.code))
-    out = ComputationOut(
-        framework=framework.code,
-        period=body.period,
-        baseline_period=base_period,
-        computed=len(outs),
-        with_value=sum(1 for o in outs if o.value is not None),
-        graded=graded,
-        results=outs,
+    out = await _compute(
+        session, who, framework, period=body.period, region_code=body.region_code, settings=settings, now=now
     )
     await idempotency.complete(session, who.client_id, key, 201, out)
     await session.commit()
     return out
+
+
+async def close_period(
+    session: AsyncSession,
+    who: Principal,
+    framework_code: str,
+    body: ClosureIn,
+    *,
+    settings: IntegritySettings,
+    now: datetime,
+    key: IdempotencyKey | None = None,
+) -> ClosureOut:
+    """Close a period in a region: compute its results a last time and publish them as they stand. Later
+    sheets are refused and later computations leave them alone; the bodies' leniency measured on the
+    period's scores in the region is frozen with it (the baseline of later periods)."""
+    who.ensure_can_write(body.region_code)
+    framework = await _framework(session, framework_code, for_update=True)
+    definition = index.Definition.model_validate(framework.definition)
+    await idempotency.begin(session, who.client_id, key)
+    if covering := _closing(await repository.closures(session, framework.id, period=body.period), body.region_code):
+        raise PeriodClosed(f"{body.period} is closed in {covering.region_code}", period=body.period)
+    await _compute(
+        session, who, framework, period=body.period, region_code=body.region_code, settings=settings, now=now
+    )
+    subjects = await repository.subjects(session, who, kind=framework.target, region_code=body.region_code)
+    sheets: dict[uuid.UUID, list[index.RatedScore]] = defaultdict(list)
+    for s in await repository.scores(session, framework.id, body.period, subject_ids=[s.id for s in subjects]):
+        sheets[s.subject_id].append((s.rater, s.indicator, s.score))
+    closure = Closure(
+        framework_id=framework.id,
+        period=body.period,
+        region_code=body.region_code,
+        framework_version=framework.version,
+        subjects=len(sheets),
+        leniency={
+            b: {"offset": v.offset, "subjects": v.subjects} for b, v in index.leniency(definition, sheets).items()
+        },
+        closed_at=now,
+        closed_by=who.subject,
+    )
+    session.add(closure)
+    await session.flush()
+    out = _closure_out(closure, framework.code)
+    await idempotency.complete(session, who.client_id, key, 201, out)
+    await session.commit()
+    return out
+
+
+def _closure_out(closure: Closure, framework_code: str) -> ClosureOut:
+    return ClosureOut(
+        id=closure.id,
+        framework=framework_code,
+        period=closure.period,
+        region_code=closure.region_code,
+        framework_version=closure.framework_version,
+        subjects=closure.subjects,
+        leniency=closure.leniency,
+        closed_at=closure.closed_at,
+        closed_by=closure.closed_by,
+    )
+
+
+async def list_closures(session: AsyncSession, who: Principal, framework_code: str) -> list[ClosureOut]:
+    """The framework's closed periods in the caller's regions (and the closures above them that cover them)."""
+    framework = await _framework(session, framework_code)
+    return [
+        _closure_out(c, framework.code)
+        for c in await repository.closures(session, framework.id)
+        if who.sees_region(c.region_code) or any(region_contains(c.region_code, own) for own in who.regions)
+    ]
 
 
 async def list_results(
@@ -930,7 +1137,10 @@ async def list_results(
     rows = await repository.results(
         session, who, framework.id, period=period, grade=grade, region_code=region_code, page=page
     )
-    return make_page(rows, page, repository.result_cursor, lambda row: _result_out(row[0], row[1], framework.code))
+    closures = await repository.closures(session, framework.id, period=period)
+    return make_page(
+        rows, page, repository.result_cursor, lambda row: _result_out(row[0], row[1], framework.code, closures)
+    )
 
 
 async def get_result(session: AsyncSession, who: Principal, result_id: uuid.UUID) -> ResultDetail:
@@ -940,44 +1150,63 @@ async def get_result(session: AsyncSession, who: Principal, result_id: uuid.UUID
     result, subject, framework = found
     who.ensure_can_read(result.region_code, "result")
     breakdown = dict(result.breakdown)
+    closures = await repository.closures(session, framework.id, period=result.period)
     return ResultDetail(
-        **_result_out(result, subject, framework.code).model_dump(),
+        **_result_out(result, subject, framework.code, closures).model_dump(),
         framework_version=breakdown.pop("framework_version", framework.version),
-        baseline_period=breakdown.pop("baseline_period", result.period),
+        baseline_period=breakdown.pop("baseline_period", None),
         breakdown=breakdown,
     )
 
 
-async def trend(session: AsyncSession, who: Principal, subject_id: uuid.UUID, *, framework_code: str) -> TrendOut:
-    """The subject's index over the periods, its slope and last change, and the gap to its peers."""
+async def trend(
+    session: AsyncSession, who: Principal, subject_id: uuid.UUID, *, framework_code: str, granularity: str | None
+) -> TrendOut:
+    """The subject's own index over periods of one length (``granularity``, default: the longest it has): its
+    change and slope in index points, and the gap to its peers' mean in the latest period."""
     subject = await _visible_subject(session, who, subject_id)
     framework = await _framework(session, framework_code)
+    definition = index.Definition.model_validate(framework.definition)
     rows = sorted(await repository.series(session, framework.id, subject.id), key=lambda r: periods.sort_key(r.period))
+    if granularity is None and rows:
+        granularity = min((periods.granularity(r.period) for r in rows), key=periods.GRANULARITIES.index)
+    rows = [r for r in rows if periods.granularity(r.period) == granularity]
     points = [
-        TrendPoint(period=r.period, value=r.value, ci_low=r.ci_low, ci_high=r.ci_high, grade=r.grade) for r in rows
+        TrendPoint(
+            period=r.period, value=r.value, ci_low=r.ci_low, ci_high=r.ci_high, grade=r.grade, reliability=r.reliability
+        )
+        for r in rows
     ]
-    values = [p.value for p in points if p.value is not None]
+    valued = [r for r in rows if r.value is not None]
+    change = beyond = None
+    if len(valued) > 1:
+        last, before = valued[-1], valued[-2]
+        assert last.value is not None and before.value is not None
+        change = last.value - before.value
+        noise = definition.ci_z * math.sqrt((last.se or 0.0) ** 2 + (before.se or 0.0) ** 2)
+        beyond = abs(change) > noise
     comparison = None
     if rows:
-        last = rows[-1]
+        last_row = rows[-1]
         peer_values = await repository.peers(
-            session, who, framework.id, period=last.period, peer_group=subject.peer_group
+            session, who, framework.id, period=last_row.period, peer_group=subject.peer_group
         )
         mean = sum(peer_values) / len(peer_values) if peer_values else None
         comparison = PeerComparison(
-            period=last.period,
+            period=last_row.period,
             peer_group=subject.peer_group,
             peers=len(peer_values),
             peer_mean=mean,
-            gap=last.value - mean if last.value is not None and mean is not None else None,
-            rank=1 + sum(1 for v in peer_values if v > last.value) if last.value is not None else None,
+            gap=last_row.value - mean if last_row.value is not None and mean is not None else None,
         )
     return TrendOut(
         subject=SubjectOut.model_validate(subject),
         framework=framework.code,
+        granularity=granularity,
         points=points,
-        slope=index.slope(values),
-        change=values[-1] - values[-2] if len(values) > 1 else None,
+        slope=index.slope([r.value for r in valued if r.value is not None]),
+        change=change,
+        change_beyond_noise=beyond,
         peers=comparison,
     )
 
@@ -1054,7 +1283,8 @@ async def lowest_index(
     if period is None:
         return []
     rows = await repository.lowest(session, who, framework.id, period=period, region_code=region_code, limit=limit)
-    return [_result_out(r, s, framework.code) for r, s in rows]
+    closures = await repository.closures(session, framework.id, period=period)
+    return [_result_out(r, s, framework.code, closures) for r, s in rows]
 
 
 async def top_rules(

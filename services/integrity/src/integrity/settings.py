@@ -40,8 +40,10 @@ class IntegritySettings(ServiceSettings):
     overdue_max_escalations: int = Field(default=2, ge=1)
     overdue_every_seconds: float = Field(default=900.0, gt=0)
 
-    # INTEGRITY-INDEX-A/B/C: the register level each grade of the integrity index raises
-    index_grade_levels: dict[str, str] = Field(default_factory=lambda: {"A": "red", "B": "orange", "C": "blue"})
+    # INTEGRITY-INDEX-A/B/C: the register level each grade of the integrity index raises. The grades' own
+    # colours are the seed's (A red, B yellow, C orange); the register has blue/orange/red only, so yellow
+    # (between red and orange in the seed's order) and orange both raise orange, red raises red
+    index_grade_levels: dict[str, str] = Field(default_factory=lambda: {"A": "red", "B": "orange", "C": "orange"})
 
     @model_validator(mode="after")
     def _consistent(self) -> IntegritySettings:

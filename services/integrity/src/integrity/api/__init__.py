@@ -2,9 +2,11 @@
 
 from integrity.api import (
     assessments,
+    closures,
     dispositions,
     frameworks,
     overview,
+    raters,
     results,
     risk_points,
     subjects,
@@ -20,6 +22,8 @@ routers = [
     results.router,
     subjects.router,
     assessments.router,
+    raters.router,
+    closures.router,
     units.router,
     overview.router,
 ]

@@ -10,7 +10,7 @@ from sunlight.errors import NotFound, problem_responses
 
 from integrity import service
 from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, SessionDep
-from integrity.errors import InvalidScore, SubjectKindMismatch
+from integrity.errors import InvalidScore, NotEvaluatingBody, OneUnitOneBody, PeriodClosed, SubjectKindMismatch
 from integrity.periods import PATTERN as PERIOD
 from integrity.schemas import AssessmentIn, AssessmentOut, ScoreOut
 
@@ -21,13 +21,17 @@ router = APIRouter(prefix="/v1/integrity/assessments", tags=["integrity index"])
     "",
     status_code=201,
     summary="Enter one evaluating body's sheet for a subject and period",
-    responses=problem_responses(NotFound, InvalidScore, SubjectKindMismatch),
+    responses=problem_responses(
+        NotFound, InvalidScore, SubjectKindMismatch, NotEvaluatingBody, OneUnitOneBody, PeriodClosed
+    ),
 )
 async def enter_assessment(
     body: AssessmentIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep, now: NowDep
 ) -> AssessmentOut:
-    """Every score must be on the framework's scale, for a rated indicator the body may rate; a sheet
-    entered again replaces that body's earlier scores of the same indicators."""
+    """Only a principal of the body enters its sheet: the token's unit must be registered as that body for
+    the subject's region (``/v1/integrity/evaluating-bodies``), and a unit rates a subject as one body only.
+    Every score must be on the framework's scale, for a rated indicator the body may rate; a sheet entered
+    again replaces that body's earlier scores of the same indicators. A closed period takes no sheets."""
     return await service.enter_assessment(session, who, body, now=now, key=key)
 
 

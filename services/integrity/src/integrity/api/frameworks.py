@@ -70,9 +70,10 @@ async def compute(
     settings: SettingsDep,
     now: NowDep,
 ) -> ComputationOut:
-    """Scores are normalised per evaluating body against the baseline period, indicators need
-    ``min_raters`` bodies, values aggregate level by level; each result is announced as
-    ``integrity.index.computed.v1``, and a newly graded subject raises INTEGRITY-INDEX-A/B/C."""
+    """An absolute index: the bodies' scores on 0–100 (optionally corrected for leniency against a closed
+    baseline), indicators need ``min_raters`` bodies, values aggregate level by level; a subject with too
+    little is not assessed. Each result is announced as ``integrity.index.computed.v1``, and a newly
+    graded subject (below a cut-off) raises INTEGRITY-INDEX-A/B/C. Closed regions keep their results."""
     return await service.compute_index(session, who, code, body, settings=settings, now=now, key=key)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from sunlight.codes import USCC, RegionCode
@@ -53,5 +53,9 @@ async def trend(
     session: SessionDep,
     who: IntegrityReader,
     framework: Annotated[str, Query(max_length=40, examples=["323-team"])],
+    granularity: Annotated[
+        Literal["year", "half", "quarter", "month"] | None,
+        Query(description="periods of this length (default: the longest the subject has results for)"),
+    ] = None,
 ) -> TrendOut:
-    return await service.trend(session, who, subject_id, framework_code=framework)
+    return await service.trend(session, who, subject_id, framework_code=framework, granularity=granularity)

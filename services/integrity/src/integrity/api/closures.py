@@ -1,0 +1,39 @@
+"""Closing a period of the integrity index in a region (结果发布): its results stay as published."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sunlight.errors import NotFound, problem_responses
+
+from integrity import service
+from integrity.deps import IdempotencyKeyDep, IntegrityAdmin, IntegrityReader, NowDep, SessionDep, SettingsDep
+from integrity.errors import PeriodClosed
+from integrity.schemas import ClosureIn, ClosureOut
+
+router = APIRouter(prefix="/v1/integrity/frameworks", tags=["integrity index"])
+
+
+@router.post(
+    "/{code}/closures",
+    status_code=201,
+    summary="Close a period in a region: compute it a last time and publish its results",
+    responses=problem_responses(NotFound, PeriodClosed),
+)
+async def close_period(
+    code: str,
+    body: ClosureIn,
+    session: SessionDep,
+    who: IntegrityAdmin,
+    key: IdempotencyKeyDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ClosureOut:
+    """After it, sheets of the period are refused there (``period-closed``) and computations leave its
+    results alone, whatever is edited (the framework included). The bodies' leniency measured on the
+    period's scores is frozen with it: the baseline of later periods when a framework corrects leniency."""
+    return await service.close_period(session, who, code, body, settings=settings, now=now, key=key)
+
+
+@router.get("/{code}/closures", summary="The framework's closed periods in the caller's regions")
+async def list_closures(code: str, session: SessionDep, who: IntegrityReader) -> list[ClosureOut]:
+    return await service.list_closures(session, who, code)

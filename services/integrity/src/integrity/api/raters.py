@@ -1,0 +1,52 @@
+"""Evaluating bodies' units (评估主体): which unit is which body for the subjects of a region."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sunlight.codes import USCC, RegionCode
+from sunlight.errors import NotFound, problem_responses
+
+from integrity import service
+from integrity.deps import IdempotencyKeyDep, IntegrityAdmin, IntegrityReader, NowDep, SessionDep
+from integrity.errors import RaterExists
+from integrity.schemas import RaterIn, RaterOut
+
+router = APIRouter(prefix="/v1/integrity/evaluating-bodies", tags=["integrity index"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Register a unit as an evaluating body for a region",
+    responses=problem_responses(RaterExists),
+)
+async def register_rater(
+    body: RaterIn, session: SessionDep, who: IntegrityAdmin, key: IdempotencyKeyDep, now: NowDep
+) -> RaterOut:
+    """Principals whose token names the unit (the ``unit`` claim, from the client's or user's unit) enter
+    that body's sheets for the subjects of the region and below; nobody else does."""
+    return await service.register_rater(session, who, body, now=now, key=key)
+
+
+@router.get("", summary="Units registered as evaluating bodies in the caller's regions")
+async def list_raters(
+    session: SessionDep,
+    who: IntegrityReader,
+    region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
+    body: Annotated[str | None, Query(max_length=20)] = None,
+    unit_uscc: USCC | None = None,
+) -> list[RaterOut]:
+    return await service.list_raters(session, who, region_code=region_code, body=body, unit_uscc=unit_uscc)
+
+
+@router.delete(
+    "/{rater_id}",
+    status_code=204,
+    summary="Unregister a unit as an evaluating body",
+    responses=problem_responses(NotFound),
+)
+async def remove_rater(rater_id: uuid.UUID, session: SessionDep, who: IntegrityAdmin) -> None:
+    await service.remove_rater(session, who, rater_id)
