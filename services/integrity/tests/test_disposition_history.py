@@ -305,3 +305,24 @@ async def test_the_migration_backfills_the_history_of_existing_dispositions(
         ("escalated_overdue", "job:escalate-overdue"),
     ]
     assert late["steps"][1]["details"]["escalations"] == 2 and late["steps"][1]["at"].startswith("2026-09-22T16:00")
+
+
+async def test_retried_and_simultaneous_responses_each_leave_one_step(integrity: Integrity, inspector):
+    disposition = await open_on(integrity, inspector, "node-23", kind="inquiry", assignee="qhd-office-3")
+    path = f"/v1/integrity/dispositions/{disposition['id']}"
+    retried = {**inspector, "Idempotency-Key": "answer-node-23"}
+    first = await integrity.client.post(f"{path}/response", headers=retried, json={"response": "说明一"})
+    replay = await integrity.client.post(f"{path}/response", headers=retried, json={"response": "说明一"})
+    assert first.status_code == replay.status_code == 200 and replay.headers["idempotent-replayed"] == "true"
+
+    answers = [f"并发说明 {n}" for n in range(4)]
+    sent = await asyncio.gather(
+        *(integrity.client.post(f"{path}/response", headers=inspector, json={"response": a}) for a in answers)
+    )
+    assert [r.status_code for r in sent] == [200] * 4, [r.text for r in sent]
+
+    steps = (await integrity.client.get(f"{path}/steps", headers=inspector)).json()["items"]
+    assert [s["seq"] for s in steps] == [1, 2, 3, 4, 5, 6], "the retry added nothing; each answer is one step"
+    assert steps[1]["text"] == "说明一" and sorted(s["text"] for s in steps[2:]) == answers
+    shown = (await integrity.client.get(path, headers=inspector)).json()
+    assert shown["response"] == steps[-1]["text"], "the disposition shows the latest answer"
