@@ -20,8 +20,6 @@ from sunlight.warnings import Rule
 
 from .conftest import IDLE, OVERSPEND, Integrity, finding, unit
 
-STEPS_REVISION = "0003"  # the migration that creates disposition_step and backfills it
-
 
 def china_noon(day: date) -> datetime:
     return datetime.combine(day, time(4, 0), tzinfo=UTC)  # 12:00 in Beijing time
@@ -230,6 +228,7 @@ async def test_the_migration_backfills_the_history_of_existing_dispositions(
 ):
     url = await backend.empty_database("integrity")
     settings = await harness.settings(IntegritySettings, MIGRATIONS, database_url=url)
+    # rows as the dispositions' schema had them (0002), then every later migration, the backfill among them
     await asyncio.to_thread(upgrade, MIGRATIONS, url, "0002")
 
     t0 = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
