@@ -163,6 +163,36 @@ class Disposition(Base, table=True):
     escalations: int = 0  # how many times the overdue job escalated it
 
 
+class StepKind(StrEnum):
+    """What happened to a disposition (处置步骤)."""
+
+    OPENED = "opened"  # text: the instructions; details: kind, assignee, deadline, deadline_workdays, freeze
+    RESPONSE = "response"  # text: the subject's answer (every answer stays; the disposition shows the latest)
+    ESCALATED_OVERDUE = "escalated_overdue"  # details: escalation, overdue_workdays, deadline, warning_level
+    CONCLUDED = "concluded"  # text: the conclusion; details: outcome, holding
+
+
+# the disposition column whose encryption context a step's text shares (the backfill copies the ciphertext)
+STEP_TEXT_COLUMN = {StepKind.OPENED: "instructions", StepKind.RESPONSE: "response", StepKind.CONCLUDED: "conclusion"}
+
+
+class DispositionStep(Base, table=True):
+    """DispositionStep — 处置步骤: one change of a disposition, who made it and when; appended, never changed."""
+
+    __tablename__ = "disposition_step"
+    __table_args__ = (sa.UniqueConstraint("disposition_id", "seq", name="uq_disposition_step_disposition_id_seq"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    disposition_id: uuid.UUID = Field(foreign_key="disposition.id")
+    seq: int  # 1, 2, 3 … within the disposition, in the order the steps were taken
+    kind: StepKind = Field(sa_type=sa.String(30))
+    status: DispositionStatus = Field(sa_type=sa.String(20))  # the disposition's status after the step
+    by: str = Field(max_length=200)  # the principal's subject, or the job's name
+    at: datetime = Field(sa_type=UTCDateTime)
+    text: str | None = Field(default=None, sa_type=sa.Text)  # encrypted, context disposition.<STEP_TEXT_COLUMN>
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+
+
 # --- risk points ------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from integrity.models import (
     Closure,
     Disposition,
     DispositionStatus,
+    DispositionStep,
     Framework,
     Occurrence,
     Rater,
@@ -247,6 +248,36 @@ async def dispositions(
 
 def disposition_cursor(row: Disposition) -> list[str]:
     return [row.opened_at.isoformat(), str(row.id)]
+
+
+async def next_step_seq(session: AsyncSession, disposition_id: uuid.UUID) -> int:
+    """The number of a disposition's next step (call with the disposition locked)."""
+    query = select(func.coalesce(func.max(DispositionStep.seq), 0)).where(
+        _col(DispositionStep.disposition_id) == disposition_id
+    )
+    return int((await session.execute(query)).scalar_one()) + 1
+
+
+async def steps(session: AsyncSession, disposition_id: uuid.UUID, page: PageParams) -> Sequence[DispositionStep]:
+    """A disposition's steps in the order they were taken (a page of them)."""
+    query = select(DispositionStep).where(_col(DispositionStep.disposition_id) == disposition_id)
+    query = keyset(query, page, _col(DispositionStep.seq), descending=False)
+    return (await session.execute(query)).scalars().all()
+
+
+async def latest_steps(session: AsyncSession, disposition_id: uuid.UUID, *, limit: int) -> list[DispositionStep]:
+    """A disposition's latest ``limit`` steps, oldest first."""
+    query = (
+        select(DispositionStep)
+        .where(_col(DispositionStep.disposition_id) == disposition_id)
+        .order_by(_col(DispositionStep.seq).desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.execute(query)).scalars().all()))
+
+
+def step_cursor(row: DispositionStep) -> list[int]:
+    return [row.seq]
 
 
 async def overdue_to_escalate(session: AsyncSession, *, today: date, max_escalations: int) -> Sequence[Disposition]:

@@ -17,6 +17,7 @@ from integrity.models import (
     DispositionStatus,
     Outcome,
     RiskLevel,
+    StepKind,
     SubjectKind,
     WarningStatus,
 )
@@ -154,6 +155,30 @@ class DispositionOut(BaseModel):
     concluded_at: datetime | None
     overdue_since: date | None
     escalations: int
+
+
+class StepOut(BaseModel):
+    """One step of a disposition's history (处置步骤)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int = Field(description="1, 2, 3 … in the order the steps were taken")
+    kind: StepKind
+    status: DispositionStatus = Field(description="the disposition's status after the step")
+    by: str = Field(description="who took it: the caller's subject, or the job's name (job:…)")
+    at: datetime
+    text: str | None = Field(description="opened: the instructions; response: the answer; concluded: the conclusion")
+    details: dict[str, Any] = Field(
+        description="opened: kind, assignee, deadline, deadline_workdays, freeze; concluded: outcome, holding; "
+        "escalated_overdue: escalation, overdue_workdays, deadline, warning_level; "
+        "backfilled: true on steps rebuilt from a disposition's columns when the history began"
+    )
+
+
+class DispositionDetail(DispositionOut):
+    steps: list[StepOut] = Field(
+        description="the history, oldest first: the latest 100 steps (all: GET /v1/integrity/dispositions/{id}/steps)"
+    )
 
 
 class DispositionFilter(BaseModel):

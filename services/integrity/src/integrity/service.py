@@ -44,9 +44,11 @@ from integrity.errors import (
     WarningNotActive,
 )
 from integrity.models import (
+    STEP_TEXT_COLUMN,
     Closure,
     Disposition,
     DispositionStatus,
+    DispositionStep,
     Framework,
     Occurrence,
     Outcome,
@@ -54,6 +56,7 @@ from integrity.models import (
     Result,
     RiskPoint,
     Score,
+    StepKind,
     Subject,
     Warning,
     WarningStatus,
@@ -68,6 +71,7 @@ from integrity.schemas import (
     ComputationOut,
     ConclusionIn,
     DismissalIn,
+    DispositionDetail,
     DispositionFilter,
     DispositionIn,
     DispositionOut,
@@ -90,6 +94,7 @@ from integrity.schemas import (
     RiskPointUpdate,
     RuleFrequency,
     ScoreOut,
+    StepOut,
     SubjectIn,
     SubjectOut,
     TrendOut,
@@ -138,6 +143,34 @@ def disposition_out(disposition: Disposition, settings: IntegritySettings) -> Di
         for value in [getattr(disposition, column)]
     }
     return DispositionOut.model_validate(disposition).model_copy(update=opened)
+
+
+OVERDUE_JOB = "job:escalate-overdue"  # who the overdue escalations are by
+DETAIL_STEPS = 100  # the latest steps shown with one disposition
+
+
+def _step(
+    disposition: Disposition,
+    seq: int,
+    kind: StepKind,
+    *,
+    by: str,
+    at: datetime,
+    text: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> DispositionStep:
+    """A step of ``disposition``'s history; ``text`` comes sealed (the same ciphertext as its column)."""
+    return DispositionStep(
+        disposition_id=disposition.id, seq=seq, kind=kind, status=disposition.status, by=by, at=at, text=text,
+        details=details or {},
+    )  # fmt: skip
+
+
+def step_out(step: DispositionStep, settings: IntegritySettings) -> StepOut:
+    """A step as the API shows it, its text decrypted (the caller may read the disposition)."""
+    column = STEP_TEXT_COLUMN.get(step.kind)
+    text = settings.cipher.decrypt(step.text, context=f"disposition.{column}") if step.text and column else None
+    return StepOut.model_validate(step).model_copy(update={"text": text})
 
 
 def _pad(prefix: str) -> str:
@@ -388,6 +421,11 @@ async def open_disposition(
     session.add(disposition)
     warning.status = WarningStatus.IN_DISPOSITION
     await session.flush()
+    details = {"kind": body.kind.value, "assignee": body.assignee, "deadline": disposition.deadline.isoformat(),
+               "deadline_workdays": workdays, "freeze": freeze}  # fmt: skip
+    session.add(
+        _step(disposition, 1, StepKind.OPENED, by=who.subject, at=now, text=disposition.instructions, details=details)
+    )
     add_event(session, events.disposed(warning, disposition=body.kind.value, status="open", at=now, freeze=freeze))
     out = disposition_out(disposition, settings)
     await idempotency.complete(session, who.client_id, key, 201, out)
@@ -414,14 +452,19 @@ async def record_response(
     now: datetime,
     key: IdempotencyKey | None = None,
 ) -> DispositionOut:
-    """Record the subject's answer; the disposition is then in progress (the inspector assesses it)."""
+    """Record the subject's answer; the disposition is then in progress (the inspector assesses it).
+
+    Every answer is a step of the history; the disposition shows the latest. A concluded disposition
+    takes no more (409 disposition-concluded)."""
     disposition, warning = await _writable_disposition(session, who, disposition_id)
     await idempotency.begin(session, who.client_id, key)
     if disposition.status == DispositionStatus.CONCLUDED:
         raise DispositionConcluded("a concluded disposition takes no more responses")
+    seq = await repository.next_step_seq(session, disposition.id)
     disposition.response = _seal(settings, "response", body.response)
     disposition.responded_at, disposition.responded_by = now, who.subject
     disposition.status = DispositionStatus.IN_PROGRESS
+    session.add(_step(disposition, seq, StepKind.RESPONSE, by=who.subject, at=now, text=disposition.response))
     add_event(
         session,
         events.disposed(
@@ -450,10 +493,14 @@ async def conclude(
     await idempotency.begin(session, who.client_id, key)
     if disposition.status == DispositionStatus.CONCLUDED:
         raise DispositionConcluded("the disposition is already concluded")
+    seq = await repository.next_step_seq(session, disposition.id)
     disposition.status = DispositionStatus.CONCLUDED
     disposition.outcome, disposition.conclusion = body.outcome, _seal(settings, "conclusion", body.conclusion)
     disposition.concluded_at, disposition.concluded_by = now, who.subject
     disposition.holding = disposition.holding and body.keep_hold
+    details = {"outcome": body.outcome.value, "holding": disposition.holding}
+    sealed = disposition.conclusion
+    session.add(_step(disposition, seq, StepKind.CONCLUDED, by=who.subject, at=now, text=sealed, details=details))
     if body.outcome == Outcome.ESCALATED:
         warning.status = WarningStatus.OPEN
     else:
@@ -515,9 +562,21 @@ async def list_dispositions(
 
 async def get_disposition(
     session: AsyncSession, who: Principal, disposition_id: uuid.UUID, *, settings: IntegritySettings
-) -> DispositionOut:
+) -> DispositionDetail:
     found = who.visible(await repository.disposition(session, disposition_id), "disposition")
-    return disposition_out(found, settings)
+    steps = await repository.latest_steps(session, found.id, limit=DETAIL_STEPS)
+    return DispositionDetail(
+        **disposition_out(found, settings).model_dump(), steps=[step_out(s, settings) for s in steps]
+    )
+
+
+async def list_steps(
+    session: AsyncSession, who: Principal, disposition_id: uuid.UUID, page: PageParams, *, settings: IntegritySettings
+) -> Page[StepOut]:
+    """A disposition's history, oldest first; another region's disposition does not exist (404)."""
+    found = who.visible(await repository.disposition(session, disposition_id), "disposition")
+    rows = await repository.steps(session, found.id, page)
+    return make_page(rows, page, repository.step_cursor, lambda s: step_out(s, settings))
 
 
 async def escalate_overdue(session: AsyncSession, *, settings: IntegritySettings, now: datetime) -> int:
@@ -525,8 +584,9 @@ async def escalate_overdue(session: AsyncSession, *, settings: IntegritySettings
 
     The first escalation comes the day after the deadline, the next ones every
     ``overdue_repeat_workdays`` working days after it, up to ``overdue_max_escalations``. Each
-    raises the disposed warning one level and repeats the overdue warning (orange, then red).
-    Idempotent: a disposition remembers how far it was escalated. Returns the escalations made.
+    raises the disposed warning one level, repeats the overdue warning (orange, then red) and is a
+    step of the disposition's history (by ``job:escalate-overdue``). Idempotent: a disposition
+    remembers how far it was escalated. Returns the escalations made.
     """
     today = _today(settings, now)
     made = 0
@@ -539,9 +599,14 @@ async def escalate_overdue(session: AsyncSession, *, settings: IntegritySettings
             continue
         warning = await repository.warning(session, disposition.warning_id, for_update=True)
         assert warning is not None
+        seq = await repository.next_step_seq(session, disposition.id)
         for step in range(disposition.escalations + 1, due + 1):
             if warning.status in ACTIVE:
                 warning.level = Level(warning.level).raised().value
+            details = {"escalation": step, "overdue_workdays": overdue_workdays,
+                       "deadline": disposition.deadline.isoformat(), "warning_level": warning.level}  # fmt: skip
+            session.add(_step(disposition, seq, StepKind.ESCALATED_OVERDUE, by=OVERDUE_JOB, at=now, details=details))
+            seq += 1
             add_event(
                 session,
                 events.overdue_warning(

@@ -14,7 +14,7 @@ from integrity import service
 from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, PageDep, SessionDep, SettingsDep
 from integrity.errors import DispositionConcluded
 from integrity.models import DispositionKind, DispositionStatus
-from integrity.schemas import ConclusionIn, DispositionFilter, DispositionOut, ResponseIn
+from integrity.schemas import ConclusionIn, DispositionDetail, DispositionFilter, DispositionOut, ResponseIn, StepOut
 
 router = APIRouter(prefix="/v1/integrity/dispositions", tags=["dispositions"])
 
@@ -39,16 +39,34 @@ async def list_dispositions(
     return await service.list_dispositions(session, who, where, page, settings=settings, now=now)
 
 
-@router.get("/{disposition_id}", summary="One disposition")
+@router.get(
+    "/{disposition_id}",
+    summary="One disposition with its history (the latest 100 steps)",
+    responses=problem_responses(NotFound),
+)
 async def get_disposition(
     session: SessionDep, who: IntegrityReader, settings: SettingsDep, disposition_id: uuid.UUID
-) -> DispositionOut:
+) -> DispositionDetail:
     return await service.get_disposition(session, who, disposition_id, settings=settings)
+
+
+@router.get(
+    "/{disposition_id}/steps",
+    summary="A disposition's history (处置步骤): who did what and when, oldest first",
+    responses=problem_responses(NotFound),
+)
+async def list_steps(
+    session: SessionDep, who: IntegrityReader, page: PageDep, settings: SettingsDep, disposition_id: uuid.UUID
+) -> Page[StepOut]:
+    """Opened, every response, each overdue escalation, the conclusion; texts are shown decrypted."""
+    return await service.list_steps(session, who, disposition_id, page, settings=settings)
 
 
 @router.post(
     "/{disposition_id}/response",
     summary="Record the subject's answer (回复/说明); the disposition is then in progress",
+    description="Each answer is a step of the history; the disposition shows the latest. "
+    "A concluded disposition takes no more (409 disposition-concluded).",
     responses=problem_responses(NotFound, DispositionConcluded),
 )
 async def record_response(
