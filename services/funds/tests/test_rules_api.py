@@ -386,10 +386,10 @@ async def test_benford_is_quiet_below_the_minimum_count(make: Maker, funds_app):
     assert "FUNDS-BENFORD" not in out["findings"]
 
 
-async def test_the_scan_endpoint(make: Maker, funds, writer):
-    ok = await funds.post("/v1/funds/scans", headers=make.headers, json={"as_of": "2025-06-01T00:00:00Z"})
+async def test_the_scan_endpoint(make: Maker, funds, writer, national):
+    ok = await funds.post("/v1/funds/scans", headers=national, json={"as_of": "2025-06-01T00:00:00Z"})
     assert ok.status_code == 200 and ok.json()["as_of"].startswith("2025-06-01")
-    future = await funds.post("/v1/funds/scans", headers=make.headers, json={"as_of": "2999-01-01T00:00:00Z"})
+    future = await funds.post("/v1/funds/scans", headers=national, json={"as_of": "2999-01-01T00:00:00Z"})
     assert future.status_code == 422 and future.json()["type"].endswith("/future-scan")
     forbidden = await funds.post("/v1/funds/scans", headers=writer, json={})
     assert forbidden.status_code == 403 and forbidden.json()["type"].endswith("/insufficient-scope")

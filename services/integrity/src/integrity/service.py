@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight import idempotency
 from sunlight.auth import Principal
-from sunlight.codes import validate_uscc
+from sunlight.codes import NATIONWIDE, parent_region, region_contains, region_prefix, validate_uscc
 from sunlight.errors import NotFound
 from sunlight.events import Envelope, add_event
 from sunlight.events.contracts.approvals import CaseConcluded
@@ -148,7 +148,7 @@ async def register_warning(
     source's level and the level its count reaches (``repeat_orange_at``, ``repeat_red_at``).
     """
     data = event.data
-    warning = await repository.active_warning(session, data.dedupe_key)
+    warning = await repository.active_warning(session, data.region_code, data.dedupe_key)
     if warning is not None:
         warning.occurrences += 1
         warning.last_event_id = event.id
@@ -432,7 +432,7 @@ async def conclude(
         warning.status = WarningStatus.OPEN
     else:
         warning.status, warning.closed_at = WarningStatus.CLOSED, now
-    await repository.close_active(session, events.overdue_dedupe_key(disposition.id), now=now)
+    await repository.close_active(session, disposition.region_code, events.overdue_dedupe_key(disposition), now=now)
     add_event(
         session,
         events.disposed(
@@ -856,13 +856,13 @@ async def compute_index(
     by_subject: dict[uuid.UUID, list[index.RatedScore]] = defaultdict(list)
     for s in await repository.scores(session, framework.id, body.period, subject_ids=[s.id for s in subjects]):
         by_subject[s.subject_id].append((s.rater, s.indicator, s.score))
-    units = sorted({s.unit_uscc for s in subjects if s.unit_uscc})
+    units = {(s.unit_uscc, s.region_code) for s in subjects if s.unit_uscc}  # a unit's figures in its region
     figures = await repository.unit_figures(session, units, periods.months(body.period))
     earlier = await repository.results_of(session, framework.id, body.period, [s.id for s in subjects])
     outs: list[ResultOut] = []
     graded: dict[str, int] = {g: 0 for g in index.GRADES}
     for subject in subjects:
-        data = figures.get(subject.unit_uscc, {}) if subject.unit_uscc else None
+        data = figures.get((subject.unit_uscc, subject.region_code), {}) if subject.unit_uscc else None
         value = index.compute(definition, scores=by_subject[subject.id], stats=stats, data=data)
         result = earlier.get(subject.id)
         previous_grade = result.grade if result else None
@@ -967,13 +967,27 @@ async def trend(session: AsyncSession, who: Principal, subject_id: uuid.UUID, *,
     )
 
 
-async def unit_activity(session: AsyncSession, who: Principal, unit_uscc: str, *, period: str) -> UnitActivityOut:
-    region = await repository.unit_region(session, unit_uscc)
-    if region is None:
+def _enclosing(codes: Sequence[str]) -> str:
+    """The smallest region containing every code (``130302`` and ``130303`` → ``130300``)."""
+    region: str | None = codes[0]
+    while region is not None and not all(region_contains(region, code) for code in codes):
+        region = parent_region(region)
+    return region or NATIONWIDE
+
+
+async def unit_activity(
+    session: AsyncSession, who: Principal, unit_uscc: str, *, period: str, region_code: str | None = None
+) -> UnitActivityOut:
+    """What was reported about a unit in ``region_code`` (default: the caller's regions) and below it; a
+    unit's figures in another region are that region's. ``region_code`` of the answer is the region counted."""
+    if region_code is not None:
+        who.ensure_can_read(region_code, "unit")
+    prefixes = (region_prefix(region_code),) if region_code else who.region_prefixes
+    regions = await repository.unit_regions(session, unit_uscc, prefixes)
+    if not regions:
         raise NotFound("nothing recorded about this unit")
-    who.ensure_can_read(region, "unit")
-    figures = (await repository.unit_figures(session, [unit_uscc], periods.months(period))).get(unit_uscc)
-    counts = {f: int((figures or {}).get(f) or 0) for f in repository.FIGURES}
+    counts = await repository.unit_totals(session, unit_uscc, periods.months(period), prefixes)
+    region = region_code or _enclosing(regions)
     return UnitActivityOut(
         unit_uscc=unit_uscc,
         period=period,
