@@ -52,7 +52,18 @@ def downgrade() -> None:
         sa.Column("unit_uscc", sa.String(length=18), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("region_code", sa.String(length=12), nullable=False),
-        *(sa.Column(f, sa.Integer(), nullable=False) for f in FIGURES),
+        *(
+            sa.Column(name, sa.Integer(), nullable=False)
+            for name in (
+                "warnings_blue",
+                "warnings_orange",
+                "warnings_red",
+                "funds_warnings",
+                "complaints",
+                "cases_concluded",
+                "cases_on_time",
+            )
+        ),
     )
     op.execute(
         "INSERT INTO unit_month_merged (unit_uscc, month, region_code, warnings_blue, warnings_orange, "
