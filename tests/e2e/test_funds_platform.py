@@ -198,9 +198,10 @@ async def test_a_programme_from_budget_to_beneficiary_through_the_gateway(stack:
     assert (await stack.client.get("/v1/funds/warnings", headers=bearer(beijing))).json()["items"] == []
 
 
-async def test_the_periodic_rules_run_on_demand_for_an_administrator(stack: Stack):
+async def test_the_periodic_rules_run_on_demand_for_a_nationwide_administrator(stack: Stack):
     admin = await stack.token()
-    ops = await stack.new_client(admin, "qhd-funds-ops", ["funds:read", "funds:write", "funds:admin"], ["130300"])
+    ops = await stack.new_client(admin, "national-funds-ops", ["funds:read", "funds:admin"], ["000000"])
+    city_admin = await stack.new_client(admin, "qhd-funds-admin", ["funds:read", "funds:admin"], ["130300"])
     bureau = await stack.new_client(admin, "qhd-late-bureau", ["funds:read", "funds:write"], ["130300"])
     p = await created(
         stack,
@@ -228,6 +229,9 @@ async def test_the_periodic_rules_run_on_demand_for_an_administrator(stack: Stac
     )
     refused = await stack.client.post("/v1/funds/scans", headers=bearer(bureau), json={})
     assert refused.status_code == 403
+    as_of = {"as_of": "2024-04-01T00:00:00Z"}
+    regional = await stack.client.post("/v1/funds/scans", headers=bearer(city_admin), json=as_of)
+    assert regional.status_code == 403 and regional.json()["type"].endswith("/nationwide-only"), "every region's scan"
     scan = await stack.client.post("/v1/funds/scans", headers=bearer(ops), json={"as_of": "2024-04-01T00:00:00Z"})
     assert scan.status_code == 200, scan.text
     late = await stack.client.get(

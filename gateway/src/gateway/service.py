@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.codes import NATIONWIDE, region_contains
 from sunlight.db import utcnow
-from sunlight.errors import Forbidden, NotFound
+from sunlight.errors import NotFound
 
 from gateway import repository
 from gateway.errors import (
@@ -249,8 +249,7 @@ async def update_user(session: AsyncSession, who: Principal, username: str, body
 
 
 async def rotate_keys(keys: KeyStore, who: Principal) -> str:
-    if NATIONWIDE not in who.regions:
-        raise Forbidden("only a nationwide administrator rotates the signing keys")
+    who.ensure_nationwide("rotating the signing keys")
     return await keys.rotate()
 
 

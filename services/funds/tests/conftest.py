@@ -72,6 +72,12 @@ def admin(keys: Any) -> dict[str, str]:
 
 
 @pytest.fixture
+def national(keys: Any) -> dict[str, str]:
+    """The deployment's administrator: every region (000000), for the deployment-wide operations."""
+    return keys.auth(scopes="funds:read funds:write funds:admin", regions=["000000"], sub="national-admin")
+
+
+@pytest.fixture
 def reader(keys: Any) -> dict[str, str]:
     return keys.auth(scopes="funds:read", regions=["130000"], sub="funds-reader")
 

@@ -491,10 +491,10 @@ async def test_movement_dates_lie_within_the_programme_period_and_not_in_the_fut
     assert error["pointer"] == "/1/occurred_on" and error["type"].endswith("/date-out-of-range")
 
 
-async def test_the_scan_endpoint(make: Maker, funds, writer):
-    ok = await funds.post("/v1/funds/scans", headers=make.headers, json={"as_of": "2025-06-01T00:00:00Z"})
+async def test_the_scan_endpoint(make: Maker, funds, writer, national):
+    ok = await funds.post("/v1/funds/scans", headers=national, json={"as_of": "2025-06-01T00:00:00Z"})
     assert ok.status_code == 200 and ok.json()["as_of"].startswith("2025-06-01")
-    future = await funds.post("/v1/funds/scans", headers=make.headers, json={"as_of": "2999-01-01T00:00:00Z"})
+    future = await funds.post("/v1/funds/scans", headers=national, json={"as_of": "2999-01-01T00:00:00Z"})
     assert future.status_code == 422 and future.json()["type"].endswith("/future-scan")
     forbidden = await funds.post("/v1/funds/scans", headers=writer, json={})
     assert forbidden.status_code == 403 and forbidden.json()["type"].endswith("/insufficient-scope")

@@ -139,6 +139,13 @@ def reader(keys: TestKeys) -> dict[str, str]:
 
 @pytest.fixture
 def admin(keys: TestKeys) -> dict[str, str]:
+    """The deployment's administrator (nationwide): frameworks and other deployment-wide settings."""
+    return keys.auth(scopes="integrity:read integrity:write integrity:admin", regions=["000000"], sub="national-admin")
+
+
+@pytest.fixture
+def hebei_admin(keys: TestKeys) -> dict[str, str]:
+    """A province's administrator: its risk points, never the deployment-wide settings."""
     return keys.auth(scopes="integrity:read integrity:write integrity:admin", regions=["130000"], sub="hebei-admin")
 
 

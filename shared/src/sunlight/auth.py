@@ -35,7 +35,14 @@ from jose.backends.base import Key
 from jose.exceptions import ExpiredSignatureError, JOSEError, JWTClaimsError
 
 from sunlight.codes import NATIONWIDE, region_contains, region_prefix
-from sunlight.errors import ForbiddenRegion, InsufficientScope, InvalidToken, NotFound, Unauthenticated
+from sunlight.errors import (
+    ForbiddenRegion,
+    InsufficientScope,
+    InvalidToken,
+    NationwideOnly,
+    NotFound,
+    Unauthenticated,
+)
 
 TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068 typ, not a secret
 MAX_TOKEN_BYTES = 8192
@@ -73,6 +80,18 @@ class Principal:
         if code is None:
             return NATIONWIDE in self.regions
         return any(region_contains(own, code) for own in self.regions)
+
+    @property
+    def nationwide(self) -> bool:
+        """True when the principal acts for the whole country: its regions include the root code ``000000``
+        (``sunlight.codes.NATIONWIDE``). Deployment-wide settings and operations over every region need it;
+        ``*:admin`` of a province or a city is not enough."""
+        return NATIONWIDE in self.regions
+
+    def ensure_nationwide(self, what: str) -> None:
+        """403 ``…/nationwide-only`` unless the principal is nationwide (``what``: the operation refused)."""
+        if not self.nationwide:
+            raise NationwideOnly(f"{what} applies to every region: it needs a nationwide token (region {NATIONWIDE})")
 
     @property
     def region_prefixes(self) -> tuple[str, ...]:

@@ -35,4 +35,15 @@ def scoped(scope: str) -> type[Principal]:
     return Annotated[Principal, Security(authenticate, scopes=[scope])]  # type: ignore[return-value]
 
 
-__all__ = ["IdempotencyKeyDep", "PageDep", "SessionDep", "get_session", "scoped"]
+async def _nationwide(request: Request, who: Annotated[Principal, Security(authenticate)]) -> Principal:
+    who.ensure_nationwide(f"{request.method} {request.url.path}")
+    return who
+
+
+def nationwide(scope: str) -> type[Principal]:
+    """A route's caller with ``scope`` whose regions are the whole country (``Principal.nationwide``):
+    deployment-wide settings and operations over every region. Anyone else gets 403 ``…/nationwide-only``."""
+    return Annotated[Principal, Security(_nationwide, scopes=[scope])]  # type: ignore[return-value]
+
+
+__all__ = ["IdempotencyKeyDep", "PageDep", "SessionDep", "get_session", "nationwide", "scoped"]

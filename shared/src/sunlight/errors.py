@@ -95,6 +95,10 @@ class ForbiddenRegion(Problem):
     slug, title, status = "forbidden-region", "Outside the regions this token may act on", 403
 
 
+class NationwideOnly(Problem):
+    slug, title, status = "nationwide-only", "Only a nationwide principal may do this", 403
+
+
 class Forbidden(Problem):
     slug, title, status = "forbidden", "Forbidden", 403
 

@@ -19,7 +19,7 @@ from sunlight.events.contracts.common import Level, SubjectRef
 from sunlight.events.contracts.warnings import WarningRaised
 from sunlight.events.envelope import Envelope, new_event
 
-__all__ = ["Level", "Rule", "RuleOut", "RuleRegistry", "SubjectRef", "warning_event"]
+__all__ = ["Level", "Rule", "RuleOut", "RuleRegistry", "SubjectRef", "region_key", "warning_event"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,13 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def region_key(region_code: str, key: str) -> str:
+    """``key`` scoped to the region its finding belongs to (``130302:FUNDS-…``), so that the same rule and
+    subject seen in two regions are two register entries, each visible in its own region. Idempotent."""
+    prefix = f"{region_code}:"
+    return key if key.startswith(prefix) else prefix + key
+
+
 def warning_event(
     rule: Rule,
     *,
@@ -110,7 +117,8 @@ def warning_event(
     dedupe_key: str | None = None,
     occurred_at: datetime | None = None,
 ) -> Envelope[WarningRaised]:
-    """The ``warnings.raised.v1`` event for one finding of ``rule``."""
+    """The ``warnings.raised.v1`` event for one finding of ``rule``; its dedupe key always carries the region
+    (:func:`region_key`)."""
     payload = WarningRaised(
         rule_id=rule.id,
         level=level or rule.level,
@@ -120,6 +128,6 @@ def warning_event(
         unit_uscc=unit_uscc,
         evidence=evidence,
         occurred_at=occurred_at or datetime.now(UTC),
-        dedupe_key=dedupe_key or f"{rule.id}:{subject.service}:{subject.kind}:{subject.id}",
+        dedupe_key=region_key(region_code, dedupe_key or f"{rule.id}:{subject.service}:{subject.kind}:{subject.id}"),
     )
     return new_event(payload, source=f"/sunlight/{service}", subject=f"{subject.kind}/{subject.id}")

@@ -1,6 +1,7 @@
 """Findings become warnings (预警): funds' own view of each, and the ``warnings.raised.v1`` it sends.
 
-Funds keeps one row per dedupe key (the same key integrity deduplicates on). A write-time
+Funds keeps one row per dedupe key (the same key integrity deduplicates on; it starts with the
+finding's region, ``sunlight.warnings.region_key``, so one row never mixes two regions). A write-time
 finding is an occurrence every time (each attempt is evidence); a periodic scan's finding is
 sent only when it is new, reopens a closed warning or raises its level, so an hourly scan does
 not repeat itself. Dispositions from integrity come back here (status, disposition, holds).
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.events import add_event
 from sunlight.pagination import Page, PageParams, make_page
-from sunlight.warnings import Level, Rule, SubjectRef, warning_event
+from sunlight.warnings import Level, Rule, SubjectRef, region_key, warning_event
 
 from funds import repository
 from funds.models import FundsWarning
@@ -43,6 +44,10 @@ class Finding:
     level: Level | None = None
     unit_uscc: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # a finding belongs to one region: two regions' findings of one rule and subject never share a row
+        self.dedupe_key = region_key(self.region_code, self.dedupe_key)
 
     @property
     def effective_level(self) -> Level:

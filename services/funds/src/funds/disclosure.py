@@ -2,7 +2,8 @@
 
 Programmes, their allocations down to township level, and the payments with their payees —
 organisations by name and USCC, persons by a partly hidden name only; never an ID number,
-an account, a warning or a refusal.
+an account, a warning or a refusal. Beneficiary-tier nodes are not disclosed: no allocation,
+and a payment they made shows neither their name nor their id.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from funds.schemas import (
 from funds.service import stamp_key
 
 ALL_REGIONS = ("",)
+BENEFICIARY_LABEL = "受益对象"  # a beneficiary-tier payer is neither named nor identified in public
 
 
 def public_programme(programme: Programme) -> PublicProgramme:
@@ -84,10 +86,11 @@ async def payments(session: AsyncSession, programme_id: uuid.UUID, page: PagePar
     def convert(movement: Movement) -> PublicPayment:
         payee = found[movement.payee_id] if movement.payee_id else None
         node = nodes.get(movement.from_node_id) if movement.from_node_id else None
+        disclosed = node is not None and node.tier != Tier.BENEFICIARY  # as in programme_detail
         return PublicPayment(
             id=movement.id,
-            node_id=movement.from_node_id,
-            node_name=node.name if node else "",
+            node_id=node.id if node is not None and disclosed else None,
+            node_name=node.name if node is not None and disclosed else BENEFICIARY_LABEL,
             occurred_on=movement.occurred_on,
             amount_fen=movement.amount_fen - movement.refunded_fen,
             category=movement.category,

@@ -16,6 +16,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight.codes import region_contains
 from sunlight.db import utcnow
 from sunlight.events import add_event
 from sunlight.events.consumer import PermanentError
@@ -159,6 +160,7 @@ async def link_complaint(session: AsyncSession, data: ReportFiled, *, now: datet
     open_rows = await repository.open_warnings_on(
         session, subjects, programme_id=programme_id if subject.kind == "programme" else None
     )
+    open_rows = [row for row in open_rows if region_contains(region, row.region_code)]  # not another region's
     extra = {"complaint_report_id": data.report_id, "complaint_category": data.category}
     if open_rows:
         for row in open_rows:

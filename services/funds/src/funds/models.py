@@ -75,7 +75,7 @@ class Programme(Base, table=True):
     budget_fen: int = Field(sa_type=sa.BigInteger)
     budget_approved_on: date | None = None  # 预算批复日期: the root's budget is received on this day
     region_code: str = Field(max_length=12, index=True)
-    responsible_uscc: str | None = Field(default=None, max_length=18)
+    responsible_uscc: str | None = Field(default=None, max_length=18, index=True)
     allowed_categories: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     thresholds: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     created_by: str = Field(max_length=200)
@@ -119,7 +119,7 @@ class Node(Base, table=True):
     tier: Tier = Field(sa_type=sa.String(20))
     name: str = Field(max_length=200)
     region_code: str = Field(max_length=12, index=True)
-    unit_uscc: str | None = Field(default=None, max_length=18)
+    unit_uscc: str | None = Field(default=None, max_length=18, index=True)
     received_fen: int = Field(default=0, sa_type=sa.BigInteger)
     passed_on_fen: int = Field(default=0, sa_type=sa.BigInteger)
     disbursed_in_fen: int = Field(default=0, sa_type=sa.BigInteger)

@@ -42,6 +42,14 @@ async def programme(session: AsyncSession, programme_id: uuid.UUID) -> Programme
     return await session.get(Programme, programme_id)
 
 
+async def unit_regions(session: AsyncSession, uscc: str) -> set[str]:
+    """The regions where funds knows the unit ``uscc``: of the nodes it holds and the programmes it answers for."""
+    nodes = select(Node.region_code).where(Node.unit_uscc == uscc).distinct()  # type: ignore[arg-type]
+    programmes = select(Programme.region_code).where(Programme.responsible_uscc == uscc).distinct()  # type: ignore[arg-type]
+    found = (await session.execute(nodes)).scalars().all() + (await session.execute(programmes)).scalars().all()
+    return set(found)
+
+
 async def programme_by_code(session: AsyncSession, code: str) -> Programme | None:
     return (await session.execute(select(Programme).where(Programme.code == code))).scalar_one_or_none()
 

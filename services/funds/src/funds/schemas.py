@@ -674,8 +674,8 @@ class PublicPayee(BaseModel):
 
 class PublicPayment(BaseModel):
     id: uuid.UUID
-    node_id: uuid.UUID | None
-    node_name: str
+    node_id: uuid.UUID | None = Field(description="the paying node; none when it is a beneficiary (not disclosed)")
+    node_name: str = Field(description="the paying node's name; 受益对象 for a beneficiary (not disclosed)")
     occurred_on: date
     amount_fen: int
     category: str | None

@@ -18,7 +18,7 @@ from sunlight import idempotency
 from sunlight.auth import Principal
 from sunlight.codes import region_contains
 from sunlight.db import utcnow
-from sunlight.errors import InvalidInput, NotFound
+from sunlight.errors import ForbiddenRegion, InvalidInput, NotFound
 from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
@@ -61,6 +61,24 @@ def stamp_key(row: object) -> list[str]:
     return [stamp.isoformat(), str(row.id)]  # type: ignore[attr-defined]
 
 
+# --- units ------------------------------------------------------------------------------------
+
+
+async def ensure_unit_in_regions(session: AsyncSession, who: Principal, uscc: str | None, field: str) -> None:
+    """A writer names only units registered in its regions (a unit's warnings and figures count against it).
+
+    Funds keeps no register of units: it knows a unit by the nodes it holds and the programmes it
+    answers for. A unit funds already knows must be known in one of the caller's regions; a unit it
+    has never seen is introduced by this write, in the caller's region; the token's own unit is the
+    caller's. 403 ``…/forbidden-region`` otherwise.
+    """
+    if uscc is None or uscc == who.unit:
+        return
+    known = await repository.unit_regions(session, uscc)
+    if known and not any(who.sees_region(code) for code in known):
+        raise ForbiddenRegion(f"unit {uscc} is registered outside this token's regions", field=field)
+
+
 # --- programmes --------------------------------------------------------------------------------
 
 
@@ -73,6 +91,7 @@ def programme_out(programme: Programme, lines: Sequence[BudgetLine]) -> Programm
 async def add_programme(session: AsyncSession, who: Principal, body: ProgrammeIn) -> tuple[Programme, list[BudgetLine]]:
     """The programme and its budget lines, added and flushed (the caller commits)."""
     who.ensure_can_write(body.region_code)
+    await ensure_unit_in_regions(session, who, body.responsible_uscc, "responsible_uscc")
     if await repository.programme_by_code(session, body.code):
         raise DuplicateCode(f"programme code {body.code} is taken", field="code")
     programme = Programme(
@@ -143,6 +162,7 @@ async def add_node(
     """A node of the programme's tree, added and flushed; the root receives the budget (quota and cash),
     dated ``budget_on`` (default: today)."""
     who.ensure_can_write(body.region_code)
+    await ensure_unit_in_regions(session, who, body.unit_uscc, "unit_uscc")
     node = Node(programme_id=programme.id, **body.model_dump())
     if body.parent_id is None:
         if await repository.root_of(session, programme.id):

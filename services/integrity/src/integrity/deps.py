@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sunlight.db import utcnow
-from sunlight.deps import IdempotencyKeyDep, PageDep, SessionDep, scoped
+from sunlight.deps import IdempotencyKeyDep, PageDep, SessionDep, nationwide, scoped
 
 from integrity.settings import IntegritySettings
 
 IntegrityReader = scoped("integrity:read")
 IntegrityWriter = scoped("integrity:write")
 IntegrityAdmin = scoped("integrity:admin")
+IntegrityNationalAdmin = nationwide("integrity:admin")  # deployment-wide settings (frameworks, baselines)
 
 
 def _settings(request: Request) -> IntegritySettings:
@@ -31,6 +32,7 @@ NowDep = Annotated[datetime, Depends(_now)]
 __all__ = [
     "IdempotencyKeyDep",
     "IntegrityAdmin",
+    "IntegrityNationalAdmin",
     "IntegrityReader",
     "IntegrityWriter",
     "NowDep",

@@ -8,7 +8,7 @@ from typing import Any
 from sunlight.events import Envelope, new_event
 from sunlight.events.contracts.integrity import IndexComputed
 from sunlight.events.contracts.warnings import WarningDisposed
-from sunlight.warnings import Level, SubjectRef, warning_event
+from sunlight.warnings import Level, SubjectRef, region_key, warning_event
 
 from integrity import rules
 from integrity.models import Disposition, Framework, Result, Subject, Warning
@@ -51,8 +51,8 @@ def disposed(
     )
 
 
-def overdue_dedupe_key(disposition_id: Any) -> str:
-    return f"{rules.DISPOSITION_OVERDUE.id}:disposition:{disposition_id}"
+def overdue_dedupe_key(disposition: Disposition) -> str:
+    return region_key(disposition.region_code, f"{rules.DISPOSITION_OVERDUE.id}:disposition:{disposition.id}")
 
 
 def overdue_warning(
@@ -80,7 +80,7 @@ def overdue_warning(
             "overdue_workdays": overdue_workdays,
             "escalation": step,
         },
-        dedupe_key=overdue_dedupe_key(disposition.id),
+        dedupe_key=overdue_dedupe_key(disposition),
         occurred_at=at,
     )
 

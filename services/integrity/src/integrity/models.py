@@ -35,13 +35,13 @@ class WarningStatus(StrEnum):
 
 
 class Warning(Base, table=True):
-    """Warning — 预警: one entry of the register, deduplicated per rule and subject."""
+    """Warning — 预警: one entry of the register, deduplicated per region and dedupe key (rule and subject)."""
 
     __tablename__ = "warning"
     __table_args__ = (
-        # one active warning per dedupe key, even with several consumers at once
-        sa.Index("uq_warning_active_dedupe_key", "dedupe_key", unique=True, postgresql_where=ACTIVE_WARNING,
-                 sqlite_where=ACTIVE_WARNING),
+        # one active warning per region and dedupe key, even with several consumers at once
+        sa.Index("uq_warning_active_region_code_dedupe_key", "region_code", "dedupe_key", unique=True,
+                 postgresql_where=ACTIVE_WARNING, sqlite_where=ACTIVE_WARNING),
         # the overview: open warnings by colour and region
         sa.Index("ix_warning_status_region_code_level", "status", "region_code", "level"),
         # counts by period and region, the heat map
@@ -364,14 +364,14 @@ class Closure(Base, table=True):
 
 
 class UnitMonth(Base, table=True):
-    """UnitMonth — 单位月度数据: what the other services reported about one unit in one month (China time),
-    the figures of the computed indicators."""
+    """UnitMonth — 单位月度数据: what the other services reported about one unit in one month (China time)
+    and one region, the figures of the computed indicators. A subject's index reads only its own region's."""
 
     __tablename__ = "unit_month"
 
     unit_uscc: str = Field(max_length=18, primary_key=True)
     month: str = Field(max_length=7, primary_key=True)
-    region_code: str = Field(max_length=12, index=True)
+    region_code: str = Field(max_length=12, primary_key=True)  # where it was reported: one row per region
     warnings_blue: int = 0
     warnings_orange: int = 0
     warnings_red: int = 0

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
-from sunlight.codes import parent_region, region_prefix
+from sunlight.codes import parent_region, region_contains, region_prefix
 from sunlight.db import starts_with_digits, within_regions
 from sunlight.pagination import PageParams, keyset
 
@@ -62,10 +62,15 @@ def _dialect(session: AsyncSession) -> str:
 # --- the register -----------------------------------------------------------------------------
 
 
-async def active_warning(session: AsyncSession, dedupe_key: str) -> Warning | None:
+async def active_warning(session: AsyncSession, region_code: str, dedupe_key: str) -> Warning | None:
+    """The active register entry of ``dedupe_key`` in ``region_code`` (two regions never share an entry)."""
     query = (
         select(Warning)
-        .where(_col(Warning.dedupe_key) == dedupe_key, _col(Warning.status).in_(ACTIVE))
+        .where(
+            _col(Warning.region_code) == region_code,
+            _col(Warning.dedupe_key) == dedupe_key,
+            _col(Warning.status).in_(ACTIVE),
+        )
         .with_for_update()
     )
     return (await session.execute(query)).scalars().first()
@@ -195,10 +200,14 @@ async def rules_firing_most(
     return (await session.execute(query)).all()
 
 
-async def close_active(session: AsyncSession, dedupe_key: str, *, now: datetime) -> None:
+async def close_active(session: AsyncSession, region_code: str, dedupe_key: str, *, now: datetime) -> None:
     await session.execute(
         update(Warning)
-        .where(_col(Warning.dedupe_key) == dedupe_key, _col(Warning.status).in_(ACTIVE))
+        .where(
+            _col(Warning.region_code) == region_code,
+            _col(Warning.dedupe_key) == dedupe_key,
+            _col(Warning.status).in_(ACTIVE),
+        )
         .values(status=WarningStatus.CLOSED, closed_at=now)
     )
 
@@ -699,13 +708,14 @@ async def closures(session: AsyncSession, framework_id: uuid.UUID, *, period: st
 
 
 async def bump_unit(session: AsyncSession, unit_uscc: str, month: str, region_code: str, **counts: int) -> None:
-    """Add ``counts`` to the unit's month (insert or update in one statement, safe under concurrency)."""
+    """Add ``counts`` to the unit's month in ``region_code`` (insert or update in one statement, safe under
+    concurrency). Each region keeps its own row: a count belongs to the region it was reported in."""
     insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
     table = UnitMonth.__table__  # type: ignore[attr-defined]
     statement = insert(table).values(unit_uscc=unit_uscc, month=month, region_code=region_code, **counts)
     statement = statement.on_conflict_do_update(
-        index_elements=["unit_uscc", "month"],
-        set_={"region_code": statement.excluded.region_code, **{k: table.c[k] + statement.excluded[k] for k in counts}},
+        index_elements=["unit_uscc", "month", "region_code"],
+        set_={k: table.c[k] + statement.excluded[k] for k in counts},
     )
     await session.execute(statement)
 
@@ -722,25 +732,49 @@ FIGURES = (
 
 
 async def unit_figures(
-    session: AsyncSession, unit_usccs: Sequence[str], months: Sequence[str]
-) -> dict[str, dict[str, Any]]:
-    """Per unit: the sums of its figures over ``months``."""
-    if not unit_usccs:
+    session: AsyncSession, wanted: Iterable[tuple[str, str]], months: Sequence[str]
+) -> dict[tuple[str, str], dict[str, int]]:
+    """Per (unit, region): the sums of the unit's figures over ``months`` reported in that region or below it
+    (figures of the same unit elsewhere are another region's). A pair nothing was reported about is absent,
+    never zeros: zeros would score as a clean record."""
+    pairs = sorted(set(wanted))
+    if not pairs:
         return {}
     columns = [func.sum(getattr(UnitMonth, f)).label(f) for f in FIGURES]
-    query = (
-        select(UnitMonth.unit_uscc, *columns)
-        .where(_col(UnitMonth.unit_uscc).in_(list(unit_usccs)), _col(UnitMonth.month).in_(list(months)))
-        .group_by(UnitMonth.unit_uscc)
+    query = _where(
+        select(UnitMonth.unit_uscc, UnitMonth.region_code, *columns),
+        _col(UnitMonth.unit_uscc).in_(sorted({unit for unit, _ in pairs})),
+        _col(UnitMonth.month).in_(list(months)),
+        within_regions(UnitMonth.region_code, {region_prefix(region) for _, region in pairs}),
+    ).group_by(UnitMonth.unit_uscc, UnitMonth.region_code)
+    rows = (await session.execute(query)).all()
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for unit, region in pairs:
+        mine = [r for r in rows if r.unit_uscc == unit and region_contains(region, r.region_code)]
+        if mine:
+            out[(unit, region)] = {f: sum(int(r._mapping[f] or 0) for r in mine) for f in FIGURES}
+    return out
+
+
+async def unit_totals(
+    session: AsyncSession, unit_uscc: str, months: Sequence[str], prefixes: Iterable[str]
+) -> dict[str, int]:
+    """The sums of a unit's figures over ``months`` reported within the regions of ``prefixes``."""
+    columns = [func.sum(getattr(UnitMonth, f)).label(f) for f in FIGURES]
+    query = select(*columns).where(
+        _col(UnitMonth.unit_uscc) == unit_uscc,
+        _col(UnitMonth.month).in_(list(months)),
+        within_regions(UnitMonth.region_code, prefixes),
     )
-    return {row.unit_uscc: {k: int(row._mapping[k] or 0) for k in FIGURES} for row in await session.execute(query)}
+    row = (await session.execute(query)).one()
+    return {f: int(row._mapping[f] or 0) for f in FIGURES}
 
 
-async def unit_region(session: AsyncSession, unit_uscc: str) -> str | None:
+async def unit_regions(session: AsyncSession, unit_uscc: str, prefixes: Iterable[str]) -> list[str]:
+    """The regions (among ``prefixes``, ``Principal.region_prefixes``) where something was reported about a unit."""
     query = (
         select(UnitMonth.region_code)
-        .where(_col(UnitMonth.unit_uscc) == unit_uscc)
-        .order_by(_col(UnitMonth.month).desc())
-        .limit(1)
+        .where(_col(UnitMonth.unit_uscc) == unit_uscc, within_regions(UnitMonth.region_code, prefixes))
+        .distinct()
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    return sorted((await session.execute(query)).scalars().all())

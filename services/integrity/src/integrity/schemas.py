@@ -503,7 +503,7 @@ class UnitActivityOut(BaseModel):
 
     unit_uscc: str
     period: str
-    region_code: str
+    region_code: str = Field(description="the region counted: what was reported about the unit there and below")
     warnings_blue: int
     warnings_orange: int
     warnings_red: int

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight import idempotency
 from sunlight.auth import Principal
-from sunlight.codes import region_contains, region_prefix, validate_uscc
+from sunlight.codes import NATIONWIDE, parent_region, region_contains, region_prefix, validate_uscc
 from sunlight.errors import NotFound
 from sunlight.events import Envelope, add_event
 from sunlight.events.contracts.approvals import CaseConcluded
@@ -191,7 +191,7 @@ async def register_warning(
     source's level and the level its count reaches (``repeat_orange_at``, ``repeat_red_at``).
     """
     data = event.data
-    warning = await repository.active_warning(session, data.dedupe_key)
+    warning = await repository.active_warning(session, data.region_code, data.dedupe_key)
     if warning is not None:
         warning.occurrences += 1
         warning.last_event_id = event.id
@@ -505,7 +505,7 @@ async def conclude(
         warning.status = WarningStatus.OPEN
     else:
         warning.status, warning.closed_at = WarningStatus.CLOSED, now
-    await repository.close_active(session, events.overdue_dedupe_key(disposition.id), now=now)
+    await repository.close_active(session, disposition.region_code, events.overdue_dedupe_key(disposition), now=now)
     add_event(
         session,
         events.disposed(
@@ -1039,14 +1039,14 @@ async def _compute(
     by_subject: dict[uuid.UUID, list[index.RatedScore]] = defaultdict(list)
     for s in await repository.scores(session, framework.id, period, subject_ids=[s.id for s in subjects]):
         by_subject[s.subject_id].append((s.rater, s.indicator, s.score))
-    units = sorted({s.unit_uscc for s in subjects if s.unit_uscc})
+    units = {(s.unit_uscc, s.region_code) for s in subjects if s.unit_uscc}  # a unit's figures in its region
     figures = await repository.unit_figures(session, units, periods.months(period))
     earlier = await repository.results_of(session, framework.id, period, [s.id for s in subjects])
     outs: list[ResultOut] = []
     graded: dict[str, int] = {g: 0 for g in index.GRADES}
     for subject in subjects:
         # nothing reported about the unit in the period: no figures (never zeros, which would score as clean)
-        data = figures.get(subject.unit_uscc) if subject.unit_uscc else None
+        data = figures.get((subject.unit_uscc, subject.region_code)) if subject.unit_uscc else None
         baseline = (
             _baseline(definition, closures, period, subject.region_code) if definition.leniency_correction else None
         )
@@ -1276,13 +1276,27 @@ async def trend(
     )
 
 
-async def unit_activity(session: AsyncSession, who: Principal, unit_uscc: str, *, period: str) -> UnitActivityOut:
-    region = await repository.unit_region(session, unit_uscc)
-    if region is None:
+def _enclosing(codes: Sequence[str]) -> str:
+    """The smallest region containing every code (``130302`` and ``130303`` → ``130300``)."""
+    region: str | None = codes[0]
+    while region is not None and not all(region_contains(region, code) for code in codes):
+        region = parent_region(region)
+    return region or NATIONWIDE
+
+
+async def unit_activity(
+    session: AsyncSession, who: Principal, unit_uscc: str, *, period: str, region_code: str | None = None
+) -> UnitActivityOut:
+    """What was reported about a unit in ``region_code`` (default: the caller's regions) and below it; a
+    unit's figures in another region are that region's. ``region_code`` of the answer is the region counted."""
+    if region_code is not None:
+        who.ensure_can_read(region_code, "unit")
+    prefixes = (region_prefix(region_code),) if region_code else who.region_prefixes
+    regions = await repository.unit_regions(session, unit_uscc, prefixes)
+    if not regions:
         raise NotFound("nothing recorded about this unit")
-    who.ensure_can_read(region, "unit")
-    figures = (await repository.unit_figures(session, [unit_uscc], periods.months(period))).get(unit_uscc)
-    counts = {f: int((figures or {}).get(f) or 0) for f in repository.FIGURES}
+    counts = await repository.unit_totals(session, unit_uscc, periods.months(period), prefixes)
+    region = region_code or _enclosing(regions)
     return UnitActivityOut(
         unit_uscc=unit_uscc,
         period=period,

@@ -6,12 +6,12 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sunlight.errors import problem_responses
+from sunlight.errors import NationwideOnly, problem_responses
 from sunlight.pagination import Page
 from sunlight.warnings import Level
 
 from funds import alerts, scans
-from funds.deps import FundsAdmin, FundsReader, PageDep, SessionDep, SettingsDep
+from funds.deps import FundsNationalAdmin, FundsReader, PageDep, SessionDep, SettingsDep
 from funds.errors import FutureScan
 from funds.schemas import ScanIn, ScanOut, WarningFilter, WarningOut
 
@@ -48,8 +48,9 @@ async def list_warnings(
 @router.post(
     "/scans",
     summary="Run the periodic rules now (late pass-down, idle funds, audit deadlines, Benford)",
-    responses=problem_responses(FutureScan),
+    responses=problem_responses(FutureScan, NationwideOnly),
 )
-async def run_scans(body: ScanIn, session: SessionDep, who: FundsAdmin, settings: SettingsDep) -> ScanOut:
-    """The same scan the service runs every ``scan_every_seconds``; ``as_of`` may lie in the past, not the future."""
+async def run_scans(body: ScanIn, session: SessionDep, who: FundsNationalAdmin, settings: SettingsDep) -> ScanOut:
+    """The same scan the service runs every ``scan_every_seconds``, over every region; ``as_of`` may lie in the
+    past, not the future. Needs ``funds:admin`` on a nationwide token (region ``000000``)."""
     return await scans.scan_now(session, settings, as_of=body.as_of)

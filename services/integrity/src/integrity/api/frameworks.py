@@ -6,13 +6,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from sunlight.codes import RegionCode
-from sunlight.errors import NotFound, problem_responses
+from sunlight.errors import NationwideOnly, NotFound, problem_responses
 from sunlight.pagination import Page
 
 from integrity import service
 from integrity.deps import (
     IdempotencyKeyDep,
-    IntegrityAdmin,
+    IntegrityNationalAdmin,
     IntegrityReader,
     IntegrityWriter,
     NowDep,
@@ -33,11 +33,13 @@ async def list_frameworks(session: SessionDep, _who: IntegrityReader) -> list[Fr
 
 
 @router.post(
-    "", status_code=201, summary="Create a framework", responses=problem_responses(FrameworkExists)
+    "", status_code=201, summary="Create a framework", responses=problem_responses(FrameworkExists, NationwideOnly)
 )  # fmt: skip
 async def create_framework(
-    body: FrameworkIn, session: SessionDep, who: IntegrityAdmin, key: IdempotencyKeyDep, now: NowDep
+    body: FrameworkIn, session: SessionDep, who: IntegrityNationalAdmin, key: IdempotencyKeyDep, now: NowDep
 ) -> FrameworkOut:
+    """A framework (weights, bodies, cut-offs, baseline period) is deployment-wide: ``integrity:admin`` on a
+    nationwide token (region ``000000``)."""
     return await service.create_framework(session, who, body, now=now, key=key)
 
 
@@ -47,11 +49,15 @@ async def get_framework(code: str, session: SessionDep, _who: IntegrityReader) -
 
 
 @router.put(
-    "/{code}", summary="Replace a framework's definition (a new version)", responses=problem_responses(NotFound)
+    "/{code}",
+    summary="Replace a framework's definition (a new version)",
+    responses=problem_responses(NotFound, NationwideOnly),
 )
 async def replace_framework(
-    code: str, body: FrameworkReplace, session: SessionDep, who: IntegrityAdmin, now: NowDep
+    code: str, body: FrameworkReplace, session: SessionDep, who: IntegrityNationalAdmin, now: NowDep
 ) -> FrameworkOut:
+    """Weights, templates and the baseline period apply to every region: ``integrity:admin`` on a nationwide
+    token (region ``000000``)."""
     return await service.replace_framework(session, who, code, body, now=now)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from sunlight.codes import RegionCode
 
 from integrity import service
 from integrity.deps import IntegrityReader, SessionDep
@@ -20,5 +21,10 @@ async def unit_activity(
     who: IntegrityReader,
     unit_uscc: Annotated[str, Path(min_length=18, max_length=18)],
     period: Annotated[str, Query(pattern=PERIOD, examples=["2026"])],
+    region_code: Annotated[
+        RegionCode | None,
+        Query(description="what was reported in this region and below (default: the caller's regions)"),
+    ] = None,
 ) -> UnitActivityOut:
-    return await service.unit_activity(session, who, unit_uscc.upper(), period=period)
+    """A unit's figures belong to the region they were reported in: another region's are not counted."""
+    return await service.unit_activity(session, who, unit_uscc.upper(), period=period, region_code=region_code)

@@ -23,7 +23,10 @@ class WarningRaised(BaseModel):
     unit_uscc: str | None = None
     evidence: dict[str, Any] = Field(default_factory=dict, description="the data that lets a person verify the finding")
     occurred_at: datetime
-    dedupe_key: str = Field(description="same rule + subject (+ period) → one warning in the register")
+    dedupe_key: str = Field(
+        description="same region + rule + subject (+ period) → one warning in the register; starts with the "
+        "region code (sunlight.warnings.region_key), and integrity keys its register on (region_code, dedupe_key)"
+    )
 
 
 @contract("warnings.disposed.v1")
