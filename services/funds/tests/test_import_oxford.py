@@ -76,7 +76,7 @@ def test_a_broken_file_is_refused_with_its_line():
         oxford.read("\n".join(text))
 
 
-async def test_a_real_quarter_becomes_a_programme_with_its_tree_and_payments(make: Maker, funds):
+async def test_a_real_quarter_becomes_a_programme_with_its_tree_and_payments(make: Maker, funds, national):
     raw = path("apr-jun").read_bytes()
     truth = expected("apr-jun")
     r = await funds.post(
@@ -175,7 +175,7 @@ async def test_a_real_quarter_becomes_a_programme_with_its_tree_and_payments(mak
     (split,) = warnings["FUNDS-SPLIT-PAYMENT"]
     amounts = split["evidence"]["amounts_fen"]
     assert len(amounts) >= 2 and all(4_500_000 <= a < 5_000_000 for a in amounts), "just under £50,000"
-    scanned = await funds.post("/v1/funds/scans", headers=make.headers, json={"as_of": "2017-07-01T04:00:00Z"})
+    scanned = await funds.post("/v1/funds/scans", headers=national, json={"as_of": "2017-07-01T04:00:00Z"})
     assert scanned.status_code == 200, scanned.text
     assert scanned.json()["findings"] == {"FUNDS-BENFORD": 1}, "no late pass-down, nothing idle"
     (benford,) = (await all_warnings(funds, make, pid))["FUNDS-BENFORD"]
