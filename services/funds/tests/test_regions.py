@@ -64,6 +64,18 @@ async def test_one_payee_paid_twice_in_two_regions_is_a_warning_in_each(funds, q
     assert mine["region_code"] == CITY and theirs["region_code"] == BEIJING
     assert mine["id"] != theirs["id"] and mine["dedupe_key"] != theirs["dedupe_key"]
     assert mine["dedupe_key"].startswith(f"{CITY}:") and theirs["dedupe_key"].startswith(f"{BEIJING}:")
+    # each region's evidence holds its own two payments, never the other region's
+    assert len(mine["evidence"]["payment_ids"]) == 2 and len(theirs["evidence"]["payment_ids"]) == 2
+    assert not set(mine["evidence"]["payment_ids"]) & set(theirs["evidence"]["payment_ids"])
+
+
+async def test_two_regions_paying_one_supplier_the_same_sum_is_no_duplicate(funds, qhd, bj):
+    supplier = org(uscc=SUPPLIER, name="两地供应商")
+    here, there = await root(funds, qhd, CITY), await root(funds, bj, BEIJING)
+    await pay(funds, qhd, here, supplier)
+    await pay(funds, bj, there, supplier)
+    assert await warnings(funds, qhd, "FUNDS-DUPLICATE-PAYMENT") == []
+    assert await warnings(funds, bj, "FUNDS-DUPLICATE-PAYMENT") == []
 
 
 async def test_a_debarred_payee_paid_in_two_regions_is_a_warning_in_each(funds, qhd, bj, national):

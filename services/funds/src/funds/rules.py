@@ -338,6 +338,7 @@ class PaymentFact:
     occurred_on: date
     reference: str | None
     invoice_no: str | None = None  # the supplier's invoice number (发票号码), when the paying system has it
+    region_code: str = ""  # the paying node's region: payments are compared within one region only
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ def fact(movement: Movement | Entry) -> rules.PaymentFact:
         occurred_on=movement.occurred_on,
         reference=movement.reference,
         invoice_no=movement.invoice_no,
+        region_code=movement.region_code,
     )
 
 
@@ -56,9 +57,11 @@ async def screen_payments(
     window = max(max(t.duplicate_window_days, t.split_window_days) for t in limits.values())
     first = min(m.occurred_on for _, m in pays)
     payee_ids = {m.payee_id for _, m in pays if m.payee_id}
-    seen_by_payee: dict[str, list[rules.PaymentFact]] = defaultdict(list)  # history, then this call's payments
+    # history, then this call's payments, per payee and paying region: two counties paying one supplier the
+    # same sum is not a duplicate, and a region's warning never carries another region's payments
+    seen_by_payee: dict[tuple[str, str], list[rules.PaymentFact]] = defaultdict(list)
     for m in await repository.payments_of_payees(session, payee_ids, since=first - timedelta(days=window)):
-        seen_by_payee[str(m.payee_id)].append(fact(m))
+        seen_by_payee[(str(m.payee_id), m.region_code)].append(fact(m))
     # payments sharing an invoice number (an invoice paid twice, months apart) or a reference (one purchase
     # paid to several payees)
     seen_by_key: dict[str, list[rules.PaymentFact]] = defaultdict(list)
@@ -89,7 +92,7 @@ async def screen_payments(
         assert draft.payee is not None and draft.source is not None
         limit = limits[draft.programme.id]
         new = fact(movement)
-        seen = seen_by_payee[new.payee_id]
+        seen = seen_by_payee[(new.payee_id, new.region_code)]
         sharing = seen_by_key[_share_key(new)] if _share_key(new) else []
         by_invoice = [p for p in sharing if p.payee_id == new.payee_id] if new.invoice_no else []
         findings += _duplicates(new, _unique([*seen, *by_invoice]), limit, draft, movement)
@@ -112,8 +115,8 @@ async def screen_payments(
 def _share_key(p: rules.PaymentFact) -> str:
     """What ties the payments of one purchase together: the supplier's invoice number, else the reference."""
     if p.invoice_no:
-        return f"invoice:{p.invoice_no}"
-    return f"reference:{p.reference}" if p.reference else ""
+        return f"{p.region_code}:invoice:{p.invoice_no}"
+    return f"{p.region_code}:reference:{p.reference}" if p.reference else ""
 
 
 def _unique(payments: Sequence[rules.PaymentFact]) -> list[rules.PaymentFact]:
