@@ -71,6 +71,12 @@ class InvalidInput(Problem):
     slug, title, status = "validation", "The request does not validate", 422
 
 
+class ControlCharacter(InvalidInput):
+    """A string holds a control character (NUL, C1, …) or an unpaired surrogate; ``errors`` names each field."""
+
+    slug, title = "control-character", "The request holds a control character"
+
+
 class Unauthenticated(Problem):
     slug, title, status = "unauthenticated", "Authentication required", 401
 

@@ -1,0 +1,322 @@
+"""Text no service may store is refused at the edge: control characters, in any part of a request.
+
+A NUL in a string is refused by PostgreSQL (asyncpg raises, a 500), stored as-is by SQLite and
+then published; an unpaired surrogate (``"\\ud800"`` in JSON) cannot be encoded at all; the other
+control characters are invisible in a register, corrupt logs and CSV exports, and are never part of
+a name, reference or code. So every service (and the gateway's own routes) answers 422
+``…/control-character`` before any handler runs, with the JSON pointer of each offending value,
+the same on both backends.
+
+Refused (``FORBIDDEN``): C0 controls except tab, line feed and carriage return (which free text
+may hold), DEL, the C1 controls U+0080–U+009F, unpaired surrogates, and the noncharacters U+FFFE
+and U+FFFF (a byte-swapped BOM; never text). In the request line and headers — identifiers and
+filters, never free text — tab, line feed and carriage return are refused as well. Other
+noncharacters (U+FDD0…, U+nFFFE) are valid scalar values both backends store; they pass.
+
+``InputGuard`` is a pure ASGI middleware installed by ``sunlight.app.create_service_app`` and by the
+gateway. On the hot path it costs one compiled regular expression over the path, the query
+string, each header value and each body chunk as it streams by (no copy of the body is kept
+beyond what the app itself reads, and none after the last chunk). Bodies are checked by media
+type: JSON (``application/json``, ``*+json``, or no content type, which FastAPI reads as JSON)
+and NDJSON for escapes (``\\u0000``, ``\\b``, lone surrogates…) and raw bytes; form bodies for
+percent-escapes; ``text/*`` for raw bytes. Other media (multipart, binary) pass unchecked. The
+byte-level checks are exact for well-formed input, so a hit is always refused; only then is the
+body parsed (up to ``POINTER_LIMIT`` bytes) to name the field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sunlight.errors import ControlCharacter, problem_response
+
+# characters no free text holds (tab, line feed and carriage return are allowed in free text)
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# the same, and no tab, line feed or carriage return either (path, query, identifiers)
+FORBIDDEN_STRICT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+POINTER_LIMIT = 1024 * 1024  # bytes of body parsed to name the offending fields
+MAX_REPORTED = 20  # pointers listed in one answer
+
+DESCRIPTION = (
+    "control characters (U+0000–U+001F except tab, line feed and carriage return in free text, "
+    "U+007F–U+009F), unpaired surrogates and U+FFFE/U+FFFF are not accepted"
+)
+
+# UTF-8 bytes of a forbidden character (tab, LF, CR excepted), and of a surrogate (invalid UTF-8 that
+# some encoders still write); exact on well-formed input
+_RAW = rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf]"
+# candidates in JSON: a run of backslashes ending in an escape that may be forbidden, or raw bytes
+_JSON = re.compile(rb"\\+(?:[bf]|u(?i:00[01][0-9a-f]|007f|00[89][0-9a-f]|fff[ef]|d[89a-f][0-9a-f]{2}))|" + _RAW)
+_LOW_SURROGATE = re.compile(rb"\\u(?i:d[c-f][0-9a-f]{2})")
+_TEXT = re.compile(_RAW)
+# Starlette reads raw bytes of form bodies and query strings as latin-1 (so a raw byte 0x80–0x9F is a C1
+# control to the app) and percent-escapes as UTF-8
+_FORM = re.compile(
+    rb"(?i)%(?:0[0-8bcef]|1[0-9a-f]|7f|c2%[89][0-9a-f]|ef%bf%b[ef])|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+_QUERY = re.compile(rb"(?i)%(?:[01][0-9a-f]|7f|c2%[89][0-9a-f]|ef%bf%b[ef])|[\x00-\x1f\x7f-\x9f]")
+_HEADER = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")  # header values are latin-1 bytes: C0 and DEL only
+
+_JSON_TYPES = ("application/json",)
+_NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines")
+_FORM_TYPES = ("application/x-www-form-urlencoded",)
+_MARGIN = 12  # bytes an escape (and the low surrogate after a high one) can reach past its start
+
+
+def forbidden(text: str, *, free_text: bool = True) -> bool:
+    """Whether ``text`` holds a character refused at the edge."""
+    return (FORBIDDEN if free_text else FORBIDDEN_STRICT).search(text) is not None
+
+
+def body_kind(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """How a body of this content type is checked: json, ndjson, form, text, or not at all (None)."""
+    content_type = next((v for k, v in headers if k == b"content-type"), None)
+    if content_type is None:
+        return "json"  # FastAPI reads a body without a content type as JSON
+    media = content_type.split(b";", 1)[0].strip().lower().decode("latin-1")
+    if media in _JSON_TYPES or media.endswith("+json"):
+        return "json"
+    if media in _NDJSON_TYPES:
+        return "ndjson"
+    if media in _FORM_TYPES:
+        return "form"
+    if media.startswith("text/"):
+        return "text"
+    return None
+
+
+class Scanner:
+    """Finds the first forbidden character in a body fed chunk by chunk (``feed`` → its offset or None).
+
+    For JSON a candidate escape is checked where it stands: the backslashes before it must be odd in
+    number (``\\\\u0000`` is a backslash and the text ``u0000``), ``\\u0009``/``\\u000a``/``\\u000d``
+    are allowed, and a high surrogate followed by a low one is a valid pair. A few bytes are carried
+    over to the next chunk so that nothing is split at a chunk boundary.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.pattern = {"json": _JSON, "ndjson": _JSON, "form": _FORM}.get(kind, _TEXT)
+        self.carry = b""
+        self.offset = 0  # absolute offset of carry[0]
+        self.skip = 0  # matches starting before this offset (of the next buffer) are part of a pair
+
+    def feed(self, chunk: bytes, final: bool) -> int | None:
+        buf = self.carry + chunk if self.carry else chunk
+        cut = len(buf) if final else max(0, len(buf) - _MARGIN)
+        while 0 < cut < len(buf) and buf[cut - 1] == 0x5C:  # never split a run of backslashes
+            cut -= 1
+        found = None
+        if self.pattern.search(buf) is not None:
+            found = self._confirm(buf, cut)
+        skip = self.skip
+        self.skip = max(0, skip - cut) if found is None else 0
+        self.carry, self.offset = buf[cut:], self.offset + cut
+        if len(self.carry) > 4 * _MARGIN and self.carry[:2] == b"\\\\":  # a long run of backslashes
+            run = len(self.carry) - len(self.carry.lstrip(b"\\"))
+            drop = (run - 2) // 2 * 2  # keep its parity
+            self.carry, self.offset = self.carry[drop:], self.offset + drop
+        return found
+
+    def _confirm(self, buf: bytes, cut: int) -> int | None:
+        for match in self.pattern.finditer(buf):
+            start = match.start()
+            if start >= cut:
+                break
+            if start < self.skip:
+                continue
+            text = match.group()
+            if self.kind not in ("json", "ndjson") or not text.startswith(b"\\"):
+                return self.offset + start
+            run = len(text) - len(text.lstrip(b"\\"))
+            if run % 2 == 0:
+                continue  # an escaped backslash, then ordinary text
+            escape = text[run:]
+            if escape in (b"b", b"f"):
+                return self.offset + start + run - 1
+            code = int(escape[1:], 16)
+            if code in (0x09, 0x0A, 0x0D):
+                continue
+            if 0xD800 <= code <= 0xDBFF and _LOW_SURROGATE.match(buf, match.end()):
+                self.skip = match.end() + 6
+                continue
+            return self.offset + start + run - 1
+        return None
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointers_in(document: Any, base: str, *, free_text: bool = True) -> Iterator[str]:
+    """JSON pointers (under ``base``) of every string in ``document`` holding a forbidden character.
+
+    A member name that holds one is reported at its object. Iterative: documents may nest deeply.
+    """
+    check = FORBIDDEN if free_text else FORBIDDEN_STRICT
+    stack: list[tuple[str, Any]] = [(base, document)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            if check.search(value):
+                yield pointer
+        elif isinstance(value, dict):
+            if any(check.search(k) for k in value):
+                yield pointer
+            stack.extend((f"{pointer}/{_escape(k)}", v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in reversed(list(enumerate(value))))
+
+
+def _json_or_none(text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def body_pointers(kind: str, body: bytes) -> list[str]:
+    """The fields of a whole body that hold a forbidden character (FastAPI's ``/body/...`` pointers)."""
+    found: list[str] = []
+    if kind == "json":
+        document = _json_or_none(body)
+        if document is not None:
+            found = list(pointers_in(document, "/body"))
+    elif kind == "ndjson":
+        lines = (line for line in body.splitlines() if line.strip())
+        for index, line in enumerate(lines):
+            found += pointers_in(_json_or_none(line), f"/body/{index}")
+            if len(found) >= MAX_REPORTED:
+                break
+    elif kind == "form":
+        pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace")
+        found = [f"/body/{_escape(k)}" for k, v in pairs if forbidden(k + v)]
+    return found[:MAX_REPORTED] or ["/body"]
+
+
+def head_pointers(scope: Scope) -> list[str]:
+    """Pointers of the path, query parameters and headers holding a forbidden character."""
+    found: list[str] = []
+    path = scope.get("path", "")
+    if FORBIDDEN_STRICT.search(path):
+        found += _path_pointers(scope) or ["/path"]
+    query = scope.get("query_string", b"")
+    if query and _QUERY.search(query):
+        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace")
+        named = [f"/query/{_escape(k)}" for k, v in pairs if forbidden(k + v, free_text=False)]
+        found += named or ["/query"]
+    for name, value in scope.get("headers", ()):
+        if _HEADER.search(value):
+            found.append(f"/header/{_escape(name.decode('latin-1').lower())}")
+    return found[:MAX_REPORTED]
+
+
+def _path_pointers(scope: Scope) -> list[str]:
+    """The path parameters of the matching route that hold a forbidden character (FastAPI's ``/path/...``)."""
+    from starlette.routing import Match
+
+    app = scope.get("app")
+    for route in getattr(getattr(app, "router", None), "routes", ()):
+        match, child = route.matches(scope)
+        if match == Match.FULL:
+            params = child.get("path_params", {})
+            return [f"/path/{_escape(k)}" for k, v in params.items() if forbidden(str(v), free_text=False)]
+    return []
+
+
+def refusal(pointers: list[str]) -> ControlCharacter:
+    errors = [{"pointer": p, "field": p.rsplit("/", 1)[-1], "message": DESCRIPTION} for p in pointers]
+    return ControlCharacter(f"{pointers[0]}: {DESCRIPTION}", errors=errors)
+
+
+class _BodyGuard:
+    """Wraps ``receive``: scans each chunk; on a forbidden character, names it and raises the refusal."""
+
+    def __init__(self, kind: str, receive: Receive, limit: int) -> None:
+        self.kind = kind
+        self.upstream = receive
+        self.limit = limit
+        self.scanner = Scanner(kind)
+        self.chunks: list[bytes] = []  # the same objects the app reads (no copy), dropped at the end
+        self.size = 0
+        self.problem: ControlCharacter | None = None
+
+    async def receive(self) -> Message:
+        if self.problem is not None:
+            raise self.problem
+        message = await self.upstream()
+        if message["type"] != "http.request":
+            return message
+        chunk: bytes = message.get("body", b"")
+        more = bool(message.get("more_body", False))
+        if self.size <= self.limit:
+            self.chunks.append(chunk)
+        self.size += len(chunk)
+        offset = self.scanner.feed(chunk, final=not more)
+        if offset is None:
+            if not more:
+                self.chunks = []
+            return message
+        self.problem = await self._refuse(offset, more)
+        self.chunks = []
+        raise self.problem
+
+    async def _refuse(self, offset: int, more: bool) -> ControlCharacter:
+        while more and self.size <= self.limit:  # read the rest (within the limit) to name the fields
+            message = await self.upstream()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            self.chunks.append(chunk)
+            self.size += len(chunk)
+            more = bool(message.get("more_body", False))
+        if more or self.size > self.limit:
+            problem = refusal(["/body"])
+            problem.extensions["offset"] = offset
+            return problem
+        return refusal(body_pointers(self.kind, b"".join(self.chunks)))
+
+
+class InputGuard:
+    """Pure ASGI middleware: refuse control characters in the path, query, headers and body (422)."""
+
+    def __init__(self, app: ASGIApp, *, pointer_limit: int = POINTER_LIMIT) -> None:
+        self.app = app
+        self.pointer_limit = pointer_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        pointers = head_pointers(scope)
+        if pointers:
+            await problem_response(refusal(pointers), scope.get("path"))(scope, receive, send)
+            return
+        kind = body_kind(scope["headers"])
+        if kind is None:
+            await self.app(scope, receive, send)
+            return
+        guard = _BodyGuard(kind, receive, self.pointer_limit)
+        started = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if guard.problem is not None and not started:
+                return  # the app's answer to the refused body is replaced by the refusal
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, guard.receive, guarded_send)
+        except Exception:
+            if guard.problem is None or started:
+                raise
+        if guard.problem is not None and not started:
+            await problem_response(guard.problem, scope.get("path"))(scope, receive, send)
