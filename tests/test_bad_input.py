@@ -236,3 +236,22 @@ async def test_a_deeply_nested_cursor_or_token_header_is_a_4xx(target: Target, k
     for op in reads:
         r = await target.client.get(op.url(), headers={"Authorization": f"Bearer {token}"})
         assert r.status_code < 500, (op.path, r.text[:300])
+
+
+async def test_a_control_character_in_a_form_field_of_the_token_endpoint_is_refused(backend: Backend):
+    from gateway.app import MIGRATIONS, create_app
+    from gateway.settings import GatewaySettings
+
+    settings = GatewaySettings(
+        environment="test", database_url=await backend.database("gateway", MIGRATIONS), rate_limit_token="1000/minute"
+    )
+    app = create_app(settings)
+    async with (
+        LifespanManager(app.api),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client,
+    ):
+        r = await client.post(
+            "/oauth/token",
+            data={"grant_type": "password", "client_id": "sunlight-web", "username": "a\x00b", "password": "x"},
+        )
+        assert_refused(r, "/body/username")

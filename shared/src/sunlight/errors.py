@@ -241,7 +241,8 @@ def document_problems(schema: dict[str, Any]) -> None:
             responses = operation["responses"]
             if "422" in responses:
                 responses["422"] = {
-                    "description": "The request does not validate (problem+json, type …/validation)",
+                    "description": "The request does not validate (problem+json, type …/validation, or "
+                    "…/control-character when a string holds a control character)",
                     "content": problem,
                 }
             if operation.get("security"):
