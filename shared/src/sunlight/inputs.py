@@ -49,13 +49,24 @@ DESCRIPTION = (
     "U+007F–U+009F), unpaired surrogates and U+FFFE/U+FFFF are not accepted"
 )
 
-# UTF-8 bytes of a forbidden character (tab, LF, CR excepted), and of a surrogate (invalid UTF-8 that
-# some encoders still write); exact on well-formed input
-_RAW = rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf]"
-# candidates in JSON: a run of backslashes ending in an escape that may be forbidden, or raw bytes
-_JSON = re.compile(rb"\\+(?:[bf]|u(?i:00[01][0-9a-f]|007f|00[89][0-9a-f]|fff[ef]|d[89a-f][0-9a-f]{2}))|" + _RAW)
+# Bodies are scanned in two steps. First, at C speed, every byte that cannot start a forbidden
+# character is dropped (``bytes.translate``, ~1 ms a MiB); text without a backslash or one of these
+# bytes stops there. Then the exact patterns (~20 ms a MiB of ``\uXXXX``-escaped CJK, the worst case).
+_C0 = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_LEADS = b"\xc2\xef\xed"  # lead bytes of U+0080–U+009F, U+FFFE/U+FFFF, and (invalid UTF-8) surrogates
+_KEEP_JSON = _C0 + _LEADS + b"\\"
+_DROP_JSON = bytes(sorted(set(range(256)) - set(_KEEP_JSON)))
+_DROP_TEXT = bytes(sorted(set(range(256)) - set(_C0 + _LEADS)))
+_RAW_C0 = re.compile(b"[" + re.escape(_C0) + b"]")
+_RAW_MULTIBYTE = (
+    (b"\xc2", re.compile(rb"\xc2[\x80-\x9f]")),
+    (b"\xef", re.compile(rb"\xef\xbf[\xbe\xbf]")),
+    (b"\xed", re.compile(rb"\xed[\xa0-\xbf]")),
+)
+_ESCAPE_U = re.compile(rb"\\u(?i:00[01][0-9a-f]|007f|00[89][0-9a-f]|fff[ef]|d[89a-f][0-9a-f]{2})")
+_ESCAPE_BF = re.compile(rb"\\[bf]")
+_HIGH_SURROGATE = re.compile(rb"\\u(?i:d[89ab][0-9a-f]{2})")
 _LOW_SURROGATE = re.compile(rb"\\u(?i:d[c-f][0-9a-f]{2})")
-_TEXT = re.compile(_RAW)
 # Starlette reads raw bytes of form bodies and query strings as latin-1 (so a raw byte 0x80–0x9F is a C1
 # control to the app) and percent-escapes as UTF-8
 _FORM = re.compile(
@@ -103,52 +114,74 @@ class Scanner:
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self.pattern = {"json": _JSON, "ndjson": _JSON, "form": _FORM}.get(kind, _TEXT)
+        self.json = kind in ("json", "ndjson")
         self.carry = b""
         self.offset = 0  # absolute offset of carry[0]
-        self.skip = 0  # matches starting before this offset (of the next buffer) are part of a pair
+        self.skip = 0  # a low surrogate starting before this offset (of the next buffer) ends a pair
 
     def feed(self, chunk: bytes, final: bool) -> int | None:
         buf = self.carry + chunk if self.carry else chunk
         cut = len(buf) if final else max(0, len(buf) - _MARGIN)
         while 0 < cut < len(buf) and buf[cut - 1] == 0x5C:  # never split a run of backslashes
             cut -= 1
-        found = None
-        if self.pattern.search(buf) is not None:
-            found = self._confirm(buf, cut)
-        skip = self.skip
-        self.skip = max(0, skip - cut) if found is None else 0
+        skip, self.skip = self.skip, 0
+        found = self._find(buf, cut, skip, final)
+        self.skip = max(0, self.skip - cut)
         self.carry, self.offset = buf[cut:], self.offset + cut
         if len(self.carry) > 4 * _MARGIN and self.carry[:2] == b"\\\\":  # a long run of backslashes
             run = len(self.carry) - len(self.carry.lstrip(b"\\"))
             drop = (run - 2) // 2 * 2  # keep its parity
             self.carry, self.offset = self.carry[drop:], self.offset + drop
-        return found
+        return None if found is None else self.offset - cut + found
 
-    def _confirm(self, buf: bytes, cut: int) -> int | None:
-        for match in self.pattern.finditer(buf):
-            start = match.start()
-            if start >= cut:
+    def _find(self, buf: bytes, cut: int, skip: int, final: bool) -> int | None:
+        """The offset in ``buf`` of the first forbidden character starting before ``cut``."""
+        if self.kind == "form":
+            match = _FORM.search(buf)
+            return match.start() if match is not None and match.start() < cut else None
+        residue = buf.translate(None, _DROP_JSON if self.json else _DROP_TEXT)
+        if not residue:
+            return None
+        hits: list[int] = []
+        if residue.translate(None, _LEADS + b"\\"):  # a raw control character
+            match = _RAW_C0.search(buf)
+            if match is not None and match.start() < cut:
+                hits.append(match.start())
+        for lead, pattern in _RAW_MULTIBYTE:  # the lead byte of one
+            if lead in residue:
+                match = pattern.search(buf)
+                if match is not None and match.start() < cut:
+                    hits.append(match.start())
+        if self.json and b"\\" in residue:
+            hits += [m.start() for m in _ESCAPE_BF.finditer(buf, 0, cut + 1) if _escapes(buf, m.start())]
+            for match in _ESCAPE_U.finditer(buf, 0, cut + 5):
+                start = match.start()
+                if start >= cut or not _escapes(buf, start):
+                    continue
+                code = int(buf[start + 2 : start + 6], 16)
+                if code in (0x09, 0x0A, 0x0D):
+                    continue
+                if 0xD800 <= code <= 0xDBFF and _LOW_SURROGATE.match(buf, start + 6):
+                    self.skip = max(self.skip, start + 12)  # its low half may be carried over
+                    continue
+                if 0xDC00 <= code <= 0xDFFF and (start < skip or _paired(buf, start)):
+                    continue
+                hits.append(start)
                 break
-            if start < self.skip:
-                continue
-            text = match.group()
-            if self.kind not in ("json", "ndjson") or not text.startswith(b"\\"):
-                return self.offset + start
-            run = len(text) - len(text.lstrip(b"\\"))
-            if run % 2 == 0:
-                continue  # an escaped backslash, then ordinary text
-            escape = text[run:]
-            if escape in (b"b", b"f"):
-                return self.offset + start + run - 1
-            code = int(escape[1:], 16)
-            if code in (0x09, 0x0A, 0x0D):
-                continue
-            if 0xD800 <= code <= 0xDBFF and _LOW_SURROGATE.match(buf, match.end()):
-                self.skip = match.end() + 6
-                continue
-            return self.offset + start + run - 1
-        return None
+        return min(hits) if hits else None
+
+
+def _escapes(buf: bytes, start: int) -> bool:
+    """Whether the backslash at ``start`` begins an escape (an even number of backslashes before it)."""
+    j = start
+    while j > 0 and buf[j - 1] == 0x5C:
+        j -= 1
+    return (start - j) % 2 == 0
+
+
+def _paired(buf: bytes, start: int) -> bool:
+    """Whether the low surrogate escape at ``start`` follows a high one."""
+    return start >= 6 and _HIGH_SURROGATE.match(buf, start - 6) is not None and _escapes(buf, start - 6)
 
 
 def _escape(token: str) -> str:
