@@ -38,6 +38,11 @@ def rss_kib(field: str) -> int:
     return 0
 
 
+def reset_peak() -> None:
+    """Reset the peak resident size (VmHWM) to the current one."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
 async def measure(name: str) -> dict[str, object]:
     import httpx
     from asgi_lifespan import LifespanManager
@@ -86,7 +91,7 @@ async def measure(name: str) -> dict[str, object]:
 
                 tick = asyncio.create_task(ticker())
                 await asyncio.sleep(0.01)
-                Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
+                reset_peak()
                 before = rss_kib("VmRSS")
                 started = time.perf_counter()
                 r = await client.post(
