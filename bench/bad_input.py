@@ -127,9 +127,11 @@ def main() -> None:
     print("| body | status | type | errors listed | answer KiB | seconds | longest loop stall ms | peak MiB |")
     print("|---|---|---|---|---|---|---|---|")
     for name in BODIES:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", name], capture_output=True, text=True, check=True
-        ).stdout.strip().splitlines()[-1]
+        out = (
+            subprocess.run([sys.executable, __file__, "--one", name], capture_output=True, text=True, check=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         row = json.loads(out)
         print("| " + " | ".join(str(row[k]) for k in row) + " |")
 
