@@ -30,6 +30,7 @@ from sunlight.errors import (
     install_problem_handlers,
     problem_response,
 )
+from sunlight.inputs import InputGuard
 from sunlight.migrations import ensure_migrated
 from sunlight.observability import Metrics, RequestContextMiddleware, configure_logging
 
@@ -179,6 +180,7 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
         redoc_url=None,
     )
     install_problem_handlers(api)
+    api.add_middleware(InputGuard)  # the gateway's own routes; proxied requests are checked by their service
     api.add_middleware(RequestContextMiddleware, metrics=metrics)
     for router in routers:
         api.include_router(router)

@@ -1,9 +1,10 @@
 """The common shape of every domain service's FastAPI app.
 
 ``create_service_app`` wires what all five services share — settings, database, bus,
-token verifier, outbox relay, consumers, problem+json handlers, request ids, metrics,
-health and readiness, ``GET /v1/<service>/rules`` and the dead-letter view — so a service's
-own ``app.py`` only lists its routers, handlers and rules.
+token verifier, outbox relay, consumers, problem+json handlers, the refusal of control
+characters (``sunlight.inputs``), request ids, metrics, health and readiness,
+``GET /v1/<service>/rules`` and the dead-letter view — so a service's own ``app.py`` only
+lists its routers, handlers and rules.
 """
 
 import asyncio
@@ -37,6 +38,7 @@ from sunlight.events.bus import Bus, bus_from_settings
 from sunlight.events.consumer import Dispatcher, Handlers, start_consumers
 from sunlight.events.outbox import OutboxRelay
 from sunlight.idempotency import Replay
+from sunlight.inputs import InputGuard
 from sunlight.migrations import ensure_migrated
 from sunlight.observability import Metrics, RequestContextMiddleware, configure_logging
 from sunlight.settings import ServiceSettings
@@ -210,6 +212,7 @@ def create_service_app(
         )
 
     app.add_exception_handler(Replay, on_replay)
+    app.add_middleware(InputGuard)  # control characters refused (422) before any route runs
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
 
     read_scope, admin_scope = f"{service}:read", f"{service}:admin"

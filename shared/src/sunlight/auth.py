@@ -208,7 +208,7 @@ class TokenVerifier:
     async def _verify_uncached(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
-        except JOSEError:
+        except (JOSEError, RecursionError):  # RecursionError: a header nested without end
             raise InvalidToken("the token is malformed") from None
         alg = header.get("alg")
         if alg not in self.algorithms:

@@ -71,6 +71,12 @@ class InvalidInput(Problem):
     slug, title, status = "validation", "The request does not validate", 422
 
 
+class ControlCharacter(InvalidInput):
+    """A string holds a control character (NUL, C1, …) or an unpaired surrogate; ``errors`` names each field."""
+
+    slug, title = "control-character", "The request holds a control character"
+
+
 class Unauthenticated(Problem):
     slug, title, status = "unauthenticated", "Authentication required", 401
 
@@ -239,7 +245,8 @@ def document_problems(schema: dict[str, Any]) -> None:
             responses = operation["responses"]
             if "422" in responses:
                 responses["422"] = {
-                    "description": "The request does not validate (problem+json, type …/validation)",
+                    "description": "The request does not validate (problem+json, type …/validation, or "
+                    "…/control-character when a string holds a control character)",
                     "content": problem,
                 }
             if operation.get("security"):

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, or_
 
 from sunlight.errors import BadRequest
+from sunlight.inputs import forbidden
 
 T = TypeVar("T")
 MAX_LIMIT = 500
@@ -41,9 +42,12 @@ class PageParams(BaseModel):
         try:
             padded = self.cursor + "=" * (-len(self.cursor) % 4)
             key = json.loads(base64.urlsafe_b64decode(padded))
-        except (ValueError, json.JSONDecodeError):
+        except (ValueError, RecursionError):  # not base64 or JSON, or nested without end
             raise BadRequest("the cursor is not one this API gave out", field="cursor") from None
-        if not isinstance(key, list):
+        # a cursor we gave out holds scalars only, and no text a database refuses
+        if not isinstance(key, list) or not all(
+            v is None or isinstance(v, int | float) or (isinstance(v, str) and not forbidden(v)) for v in key
+        ):
             raise BadRequest("the cursor is not one this API gave out", field="cursor")
         return key
 

@@ -22,6 +22,7 @@ commit through the ledger's batch path, or nothing is.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import defaultdict
 
@@ -104,12 +105,12 @@ async def import_oxford_expenditure(
     """The import's summary, and whether it replays an earlier import of the same file under the same code."""
     who.ensure_can_write(region_code)
     batch_key = f"import:oxford:{code}"[:120]
-    fingerprint = hashlib.sha256(raw).hexdigest()
+    fingerprint = await asyncio.to_thread(lambda: hashlib.sha256(raw).hexdigest())
     earlier = await repository.batch(session, who.client_id, batch_key)
     if earlier is not None and earlier.fingerprint == fingerprint and "import" in earlier.result:
         return ImportOut.model_validate(earlier.result["import"]), True
-    try:
-        parsed = oxford.read(raw.decode("utf-8"))
+    try:  # parsing a file of thousands of rows is CPU work: off the event loop
+        parsed = await asyncio.to_thread(lambda: oxford.read(raw.decode("utf-8")))
     except UnicodeDecodeError:
         raise ImportInvalid("the file is not UTF-8") from None
     except oxford.OxfordFormatError as exc:

@@ -13,8 +13,11 @@ payee or programme refuses allocations, disbursements and payments with 409 ``â€
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import itertools
 import json
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -487,40 +490,104 @@ JSON_TYPES = ("application/json",)
 NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines")
 
 
-def parse_records(raw: bytes, content_type: str, *, max_records: int) -> list[Any]:
-    """The records of a batch body: a JSON array, or one JSON object per line (NDJSON)."""
+_RECORD_START = re.compile(rb"^[ \t\r\f\v]*[^\s]", re.MULTILINE)  # the start of a line that is not blank
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much work one batch body may cost before it is refused (``FundsSettings.batch_*``)."""
+
+    max_records: int
+    max_line_bytes: int
+    max_errors: int
+
+    @classmethod
+    def of(cls, settings: FundsSettings) -> Limits:
+        return cls(settings.batch_max_records, settings.batch_max_line_bytes, settings.batch_max_errors)
+
+
+def count_records(raw: bytes, at_most: int) -> int:
+    """The NDJSON records (lines that are not blank) in ``raw``, counted up to ``at_most + 1`` without parsing."""
+    if raw.count(b"\n") < at_most:
+        return sum(1 for _ in _RECORD_START.finditer(raw))
+    return sum(1 for _ in itertools.islice(_RECORD_START.finditer(raw), at_most + 1))
+
+
+def parse_records(raw: bytes, content_type: str, limits: Limits) -> list[Any]:
+    """The records of a batch body: a JSON array, or one JSON object per line (NDJSON).
+
+    The work is bounded before anything is parsed: an NDJSON body with more than ``max_records``
+    records is refused (413) after counting its lines; a line longer than ``max_line_bytes`` is a
+    wrong record, not parsed; and reading stops at ``max_errors`` wrong records (the answer says the
+    list is cut short). Blocking: call it off the event loop.
+    """
     media = content_type.split(";", 1)[0].strip().lower()
     errors: list[RecordError] = []
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BatchInvalid("the body is not UTF-8", errors=[]) from None
+    truncated = False
+    total = 0
     if media in JSON_TYPES:
         try:
-            records = json.loads(text)
+            records = json.loads(raw)
+        except UnicodeDecodeError:
+            raise BatchInvalid("the body is not UTF-8", errors=[]) from None
         except json.JSONDecodeError as exc:
             raise BatchInvalid(f"the body is not JSON: {exc.msg} at line {exc.lineno}", errors=[]) from None
+        except RecursionError:
+            raise BatchInvalid("the body is not a batch: it nests without end", errors=[]) from None
         if not isinstance(records, list):
             raise BatchInvalid("send a JSON array of records (or NDJSON)", errors=[])
     elif media in NDJSON_TYPES:
+        total = count_records(raw, limits.max_records)
+        if total > limits.max_records:
+            raise BatchTooLarge(
+                f"more than {limits.max_records} records; a batch holds at most {limits.max_records}",
+                max_records=limits.max_records,
+            )
         records = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(raw.splitlines(), start=1):
             if not line.strip():
+                continue
+            if len(errors) >= limits.max_errors:
+                truncated = True
+                break
+            if len(line) > limits.max_line_bytes:
+                records.append(None)
+                message = f"line {number} is longer than {limits.max_line_bytes} bytes"
+                errors.append(_error(len(records) - 1, "", InvalidInput, message))
                 continue
             try:
                 records.append(json.loads(line))
-            except json.JSONDecodeError as exc:
+            except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested without end
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 JSON"
+                if isinstance(exc, RecursionError):
+                    reason = "nested without end"
                 records.append(None)
-                errors.append(_error(len(records) - 1, "", InvalidInput, f"line {number} is not JSON: {exc.msg}"))
+                errors.append(_error(len(records) - 1, "", InvalidInput, f"line {number} is not JSON: {reason}"))
     else:
         raise UnsupportedBatchFormat(f"{media or 'no content type'} is not a batch format")
-    if len(records) > max_records:
-        raise BatchTooLarge(f"{len(records)} records; a batch holds at most {max_records}", max_records=max_records)
+    if len(records) > limits.max_records:
+        raise BatchTooLarge(
+            f"{len(records)} records; a batch holds at most {limits.max_records}", max_records=limits.max_records
+        )
     if not records:
         raise BatchInvalid("the batch is empty", errors=[])
     if errors:
-        raise BatchInvalid(f"{len(errors)} of {len(records)} records are wrong", errors=_dump(errors))
+        raise _invalid(errors, max(total, len(records)), truncated=truncated, limit=limits.max_errors)
     return records
+
+
+def _invalid(
+    errors: Sequence[RecordError], total: int, *, truncated: bool, limit: int, verb: str = "wrong"
+) -> BatchInvalid:
+    """The refusal of a batch: its wrong records, at most ``limit`` of them (``errors_truncated`` says so)."""
+    wrong = len({e.index for e in errors})
+    if truncated or len(errors) > limit:
+        return BatchInvalid(
+            f"at least {wrong} of {total} records are {verb}; the check stopped after {limit} errors",
+            errors=_dump(errors[:limit]),
+            errors_truncated=True,
+        )
+    return BatchInvalid(f"{wrong} of {total} records are {verb}", errors=_dump(errors))
 
 
 def _error(index: int, pointer: str, kind: type[Problem], message: str, available: int | None = None) -> RecordError:
@@ -533,11 +600,13 @@ def _dump(errors: Sequence[RecordError]) -> list[dict[str, Any]]:
     return [e.model_dump(exclude_none=True) for e in errors]
 
 
-def validate_records(records: Sequence[Any]) -> list[MovementIn]:
-    """Every record against the schema; all their errors at once (index and JSON pointer each)."""
+def validate_records(records: Sequence[Any], max_errors: int) -> list[MovementIn]:
+    """Every record against the schema; their errors at once (index and JSON pointer each), at most ``max_errors``."""
     bodies: list[MovementIn] = []
     errors: list[RecordError] = []
     for index, record in enumerate(records):
+        if len(errors) >= max_errors:
+            raise _invalid(errors, len(records), truncated=True, limit=max_errors)
         if not isinstance(record, dict):
             errors.append(_error(index, "", InvalidInput, "a record is a JSON object"))
             continue
@@ -548,10 +617,13 @@ def validate_records(records: Sequence[Any]) -> list[MovementIn]:
                 loc = "".join(f"/{part}" for part in err["loc"])
                 errors.append(_error(index, loc, InvalidInput, err["msg"]))
     if errors:
-        raise BatchInvalid(
-            f"{len({e.index for e in errors})} of {len(records)} records are wrong", errors=_dump(errors)
-        )
+        raise _invalid(errors, len(records), truncated=False, limit=max_errors)
     return bodies
+
+
+def read_batch(raw: bytes, content_type: str, limits: Limits) -> list[MovementIn]:
+    """Parse and validate a batch body (blocking: run it off the event loop)."""
+    return validate_records(parse_records(raw, content_type, limits), limits.max_errors)
 
 
 async def import_batch(
@@ -566,12 +638,12 @@ async def import_batch(
     """Write a whole batch or nothing; returns the result and whether it replays an earlier batch."""
     if len(raw) > settings.batch_max_bytes:
         raise BatchTooLarge(f"the body exceeds {settings.batch_max_bytes} bytes", max_bytes=settings.batch_max_bytes)
-    fingerprint = hashlib.sha256(raw).hexdigest()
+    fingerprint = await asyncio.to_thread(lambda: hashlib.sha256(raw).hexdigest())
     earlier = await repository.batch(session, who.client_id, batch_key)
     if earlier is not None:
         return _replay(earlier, fingerprint)
-    records = parse_records(raw, content_type, max_records=settings.batch_max_records)
-    bodies = validate_records(records)
+    # parsing and validating thousands of records is CPU work: off the event loop, bounded by the limits
+    bodies = await asyncio.to_thread(read_batch, raw, content_type, Limits.of(settings))
     return await write_batch(session, settings, who, bodies, batch_key=batch_key, fingerprint=fingerprint)
 
 
@@ -616,7 +688,7 @@ async def write_batch(
             pointer = f"/{problem.extensions['field']}" if "field" in problem.extensions else ""
             errors.append(_error(index, pointer, type(problem), problem.detail or problem.title))
     if errors:
-        raise BatchInvalid(f"{len({e.index for e in errors})} of {len(bodies)} records are wrong", errors=_dump(errors))
+        raise _invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors)
 
     batch = MovementBatch(
         client_id=who.client_id,
@@ -682,9 +754,7 @@ async def write_batch(
             await alerts.raise_findings(session, findings, now=now, repeat=True)
             await session.commit()
         errors.sort(key=lambda e: e.index)
-        raise BatchInvalid(
-            f"{len({e.index for e in errors})} of {len(bodies)} records are refused", errors=_dump(errors)
-        )
+        raise _invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors, verb="refused")
 
     applied = [d for d in drafts if d.index not in held]
     findings = await screening.screen_payments(session, settings, list(zip(applied, movements, strict=True)))

@@ -77,6 +77,12 @@ class FundsSettings(ServiceSettings):
     # periodic scan of the time-based rules (late pass-down, idle funds, unrectified audit findings, Benford)
     scan_every_seconds: float = Field(default=3600.0, gt=0)
 
-    # bulk import
+    # bulk import (POST /v1/funds/movements/batch and the file imports): the work a body may cost is
+    # bounded before it is parsed. More records or bytes: 413 …/batch-too-large (an NDJSON body's
+    # records are counted before any is parsed). A longer NDJSON line is a wrong record, not parsed.
+    # Checking stops at batch_max_errors wrong records: the 422 …/batch-invalid lists that many and
+    # says errors_truncated.
     batch_max_records: int = Field(default=5000, ge=1)
     batch_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    batch_max_line_bytes: int = Field(default=64 * 1024, ge=256)
+    batch_max_errors: int = Field(default=100, ge=1)

@@ -20,6 +20,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sunlight.money import parse_minor_units
 
@@ -70,6 +71,13 @@ class OxfordFile:
 def read(text: str) -> OxfordFile:
     """Parse one quarter's CSV text (a UTF-8 BOM is tolerated)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _read(reader)
+    except csv.Error as exc:  # e.g. a field over the csv module's limit: not a file this importer reads
+        raise OxfordFormatError(f"line {reader.line_num}: not CSV ({exc})") from None
+
+
+def _read(reader: Any) -> OxfordFile:
     try:
         header = next(reader)
     except StopIteration:
