@@ -63,7 +63,7 @@ def test_every_contract_is_versioned_and_events_round_trip():
     )
     parsed = parse_event(event.to_json())
     assert isinstance(parsed.data, WarningRaised) and parsed.id == event.id and parsed.type == "warnings.raised.v1"
-    assert parsed.data.dedupe_key == "FUNDS-TEST:funds:node:n1"
+    assert parsed.data.dedupe_key == "130302:FUNDS-TEST:funds:node:n1", "a dedupe key always names its region"
     body = json.loads(event.to_json())
     assert body["specversion"] == "1.0" and body["source"] == "/sunlight/funds" and len(body["id"]) == 36
 
