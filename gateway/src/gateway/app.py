@@ -161,9 +161,13 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
         app.state.db = db
         app.state.http = http
         gateway.state = state
+        stop = asyncio.Event()
+        key_refresh = asyncio.create_task(keys.refresh_forever(stop), name="signing key refresh")
         try:
             yield
         finally:
+            stop.set()
+            await key_refresh
             gateway.state = None
             await proxy.close()
             await http.aclose()
