@@ -97,7 +97,16 @@ class Health(BaseModel):
 
 
 def build_verifier(settings: ServiceSettings, http: httpx.AsyncClient) -> TokenVerifier:
-    jwks = StaticJWKS(settings.jwks_json) if settings.jwks_json else RemoteJWKS(settings.jwks_url, http)
+    jwks = (
+        StaticJWKS(settings.jwks_json)
+        if settings.jwks_json
+        else RemoteJWKS(
+            settings.jwks_url,
+            http,
+            ttl=settings.jwks_cache_seconds,
+            cooldown=min(10.0, settings.jwks_cache_seconds),
+        )
+    )
     return TokenVerifier(
         jwks,
         issuer=settings.jwt_issuer,

@@ -44,6 +44,7 @@ class CommonSettings(BaseSettings):
     jwt_algorithms: tuple[str, ...] = ("ES256",)
     jwt_leeway_seconds: int = 30
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    jwks_cache_seconds: float = 300.0  # a key withdrawn from the JWKS stops verifying within this
     jwks_json: str = ""  # a static JWKS document instead of jwks_url (offline tests, air-gapped sites)
 
     # personal data: "kid:base64key,kid2:base64key" (first is current) and the keyed-hash key
