@@ -18,6 +18,8 @@ async def gateway_settings(backend: Backend) -> GatewaySettings:
         bootstrap_client_id=ADMIN_ID,
         bootstrap_client_secret=ADMIN_SECRET,
         rate_limit_token="1000/minute",
+        rate_limit_token_account="1000/minute",
+        token_backoff_base_seconds=0,  # the back-off has its own tests (test_token_limits.py)
     )
 
 

@@ -92,6 +92,8 @@ def processes(
         "SUNLIGHT_BOOTSTRAP_CLIENT_ID": ADMIN_ID,
         "SUNLIGHT_BOOTSTRAP_CLIENT_SECRET": ADMIN_SECRET,
         "SUNLIGHT_RATE_LIMIT_TOKEN": "1000/minute",
+        "SUNLIGHT_RATE_LIMIT_TOKEN_ACCOUNT": "1000/minute",
+        "SUNLIGHT_TOKEN_BACKOFF_BASE_SECONDS": "0",
         **{f"SUNLIGHT_{n.upper()}_URL": p.url for n, p in services.items()},
     }
     gateway = Process("gateway", "gateway.app:create_app", gateway_port, gateway_env, tmp / "gateway.log")

@@ -36,7 +36,6 @@ from sunlight.observability import Metrics, RequestContextMiddleware, configure_
 from gateway import openapi as merged_openapi
 from gateway import service
 from gateway.api import routers
-from gateway.api.oauth import PUBLIC_CLIENT
 from gateway.app_state import GatewayState
 from gateway.keys import KeyStore, LocalJWKS
 from gateway.proxy import Proxy
@@ -120,6 +119,10 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
                     secret=settings.bootstrap_client_secret.get_secret_value(),
                 )
             log.info("bootstrap admin client %s: %s", settings.bootstrap_client_id, outcome)
+        if settings.public_client_id:
+            async with db.sessions() as session:
+                outcome = await service.bootstrap_public_client(session, client_id=settings.public_client_id)
+            log.info("public client %s: %s", settings.public_client_id, outcome)
         verifier = TokenVerifier(
             LocalJWKS(keys),
             issuer=settings.jwt_issuer,
@@ -132,6 +135,9 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
             per_client=settings.rate_limit,
             anonymous=settings.rate_limit_anonymous,
             token=settings.rate_limit_token,
+            token_account=settings.rate_limit_token_account,
+            backoff_base=settings.token_backoff_base_seconds,
+            backoff_max=settings.token_backoff_max_seconds,
         )
         proxy = Proxy(
             settings.upstreams(),
@@ -226,7 +232,7 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="Sunlight API",
-            init_oauth={"clientId": PUBLIC_CLIENT, "usePkceWithAuthorizationCodeGrant": False},
+            init_oauth={"clientId": settings.public_client_id, "usePkceWithAuthorizationCodeGrant": False},
         )
 
     @api.get("/healthz", include_in_schema=False)

@@ -420,7 +420,7 @@ async def record_movement(
     """Record one movement; refuse (record, warn) an overspend, refuse a held subject."""
     ctx = await load(session, [body])
     draft = prepare(ctx, who, 0, body)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     check_refund(draft)
     await attach_payees(session, settings, [draft])
     now = utcnow()
@@ -428,7 +428,7 @@ async def record_movement(
     if held:
         session.add(refusal(draft, who, reason="frozen", available_fen=0))
         problem: Problem = Frozen("a subject of this movement is held pending review", held=held)
-        await idempotency.complete(session, who.client_id, key, problem.status, problem)
+        await idempotency.complete(session, who, key, problem.status, problem)
         await session.commit()
         raise problem
     short = shortfall(draft)
@@ -439,7 +439,7 @@ async def record_movement(
             session, [overspend_finding(refused, short.node, short.limit)], now=now, repeat=True
         )
         problem = overspend_problem(draft, short)
-        await idempotency.complete(session, who.client_id, key, problem.status, problem)
+        await idempotency.complete(session, who, key, problem.status, problem)
         await session.commit()
         raise problem
     movement = apply(draft, who)
@@ -448,7 +448,7 @@ async def record_movement(
     add_event(session, events.movement_recorded(movement))
     await alerts.raise_findings(session, findings, now=now, repeat=True)
     out = await movement_out(session, movement, draft.payee)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -539,7 +539,7 @@ async def import_batch(
     if len(raw) > settings.batch_max_bytes:
         raise BatchTooLarge(f"the body exceeds {settings.batch_max_bytes} bytes", max_bytes=settings.batch_max_bytes)
     fingerprint = hashlib.sha256(raw).hexdigest()
-    earlier = await repository.batch(session, who.client_id, batch_key)
+    earlier = await repository.batch(session, who.subject, batch_key)
     if earlier is not None:
         return _replay(earlier, fingerprint)
     records = parse_records(raw, content_type, max_records=settings.batch_max_records)
@@ -586,7 +586,7 @@ async def write_batch(
         raise BatchInvalid(f"{len({e.index for e in errors})} of {len(bodies)} records are wrong", errors=_dump(errors))
 
     batch = MovementBatch(
-        client_id=who.client_id,
+        client_id=who.subject,  # batch keys are the principal's own (its sub), like Idempotency-Keys
         batch_key=batch_key,
         fingerprint=fingerprint,
         record_count=len(bodies),
@@ -597,7 +597,7 @@ async def write_batch(
             session.add(batch)
             await session.flush()
     except IntegrityError:  # the same key raced us and won
-        earlier = await repository.batch(session, who.client_id, batch_key)
+        earlier = await repository.batch(session, who.subject, batch_key)
         if earlier is None:
             raise
         return _replay(earlier, fingerprint)

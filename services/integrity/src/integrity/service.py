@@ -337,7 +337,7 @@ async def open_disposition(
 ) -> DispositionOut:
     """Open a disposition on an active warning; its deadline is counted in working days from today."""
     warning = await _writable_warning(session, who, warning_id)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if warning.status not in ACTIVE:
         raise WarningNotActive(f"the warning is {warning.status!s}", status_now=str(warning.status))
     if active := await repository.active_disposition_of(session, warning.id):
@@ -364,7 +364,7 @@ async def open_disposition(
     await session.flush()
     add_event(session, events.disposed(warning, disposition=body.kind.value, status="open", at=now, freeze=freeze))
     out = disposition_out(disposition, settings)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -390,7 +390,7 @@ async def record_response(
 ) -> DispositionOut:
     """Record the subject's answer; the disposition is then in progress (the inspector assesses it)."""
     disposition, warning = await _writable_disposition(session, who, disposition_id)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if disposition.status == DispositionStatus.CONCLUDED:
         raise DispositionConcluded("a concluded disposition takes no more responses")
     disposition.response = _seal(settings, "response", body.response)
@@ -403,7 +403,7 @@ async def record_response(
         ),
     )
     out = disposition_out(disposition, settings)
-    await idempotency.complete(session, who.client_id, key, 200, out)
+    await idempotency.complete(session, who, key, 200, out)
     await session.commit()
     return out
 
@@ -421,7 +421,7 @@ async def conclude(
     """Conclude a disposition: the warning closes (or reopens for a stronger disposition when escalated),
     its overdue warning closes, and the source learns the outcome (and whether to keep holding)."""
     disposition, warning = await _writable_disposition(session, who, disposition_id)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if disposition.status == DispositionStatus.CONCLUDED:
         raise DispositionConcluded("the disposition is already concluded")
     disposition.status = DispositionStatus.CONCLUDED
@@ -445,7 +445,7 @@ async def conclude(
         ),
     )
     out = disposition_out(disposition, settings)
-    await idempotency.complete(session, who.client_id, key, 200, out)
+    await idempotency.complete(session, who, key, 200, out)
     await session.commit()
     return out
 
@@ -461,7 +461,7 @@ async def dismiss(
 ) -> WarningOut:
     """Dismiss an active warning without a disposition (a false positive; handled elsewhere)."""
     warning = await _writable_warning(session, who, warning_id)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if warning.status not in ACTIVE:
         raise WarningNotActive(f"the warning is {warning.status!s}", status_now=str(warning.status))
     if active := await repository.active_disposition_of(session, warning.id):
@@ -469,7 +469,7 @@ async def dismiss(
     warning.status, warning.closed_at, warning.dismissal_reason = WarningStatus.DISMISSED, now, body.reason
     add_event(session, events.disposed(warning, disposition="dismissed", status="dismissed", at=now))
     out = WarningOut.model_validate(warning)
-    await idempotency.complete(session, who.client_id, key, 200, out)
+    await idempotency.complete(session, who, key, 200, out)
     await session.commit()
     return out
 
@@ -542,7 +542,7 @@ async def create_risk_point(
 ) -> RiskPointOut:
     """Add a risk point to the catalogue and link the unlinked warnings of its rules in its region."""
     who.ensure_can_write(body.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if await repository.risk_point_by_code(session, body.code):
         raise RiskPointExists(f"risk point {body.code} exists", field="code")
     risk_point = RiskPoint(**body.model_dump(exclude={"rule_ids"}), created_at=now, updated_at=now)
@@ -552,7 +552,7 @@ async def create_risk_point(
     await session.flush()
     await repository.link_unlinked_warnings(session, risk_point, body.rule_ids)
     out = (await _risk_point_out(session, [risk_point]))[0]
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -662,7 +662,7 @@ async def get_framework(session: AsyncSession, code: str) -> FrameworkOut:
 async def create_framework(
     session: AsyncSession, who: Principal, body: FrameworkIn, *, now: datetime, key: IdempotencyKey | None = None
 ) -> FrameworkOut:
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if await repository.framework_by_code(session, body.code):
         raise FrameworkExists(f"framework {body.code} exists", field="code")
     framework = Framework(
@@ -676,7 +676,7 @@ async def create_framework(
     session.add(framework)
     await session.flush()
     out = framework_out(framework)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -702,14 +702,14 @@ async def create_subject(
     session: AsyncSession, who: Principal, body: SubjectIn, *, now: datetime, key: IdempotencyKey | None = None
 ) -> SubjectOut:
     who.ensure_can_write(body.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if await repository.subject_by_code(session, body.kind, body.code):
         raise SubjectExists(f"a {body.kind.value} with code {body.code} exists", field="code")
     subject = Subject(**body.model_dump(), created_at=now, created_by=who.subject)
     session.add(subject)
     await session.flush()
     out = SubjectOut.model_validate(subject)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -748,7 +748,7 @@ async def enter_assessment(
     if subject.kind != framework.target:
         raise SubjectKindMismatch(f"{framework.code} assesses {framework.target!s}s", field="subject_id")
     _check_sheet(definition, body)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     existing = {
         s.indicator: s for s in await repository.sheet(session, framework.id, body.period, subject.id, body.rater)
     }
@@ -777,7 +777,7 @@ async def enter_assessment(
         scores=body.scores,
         entered_at=now,
     )
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -847,7 +847,7 @@ async def compute_index(
     definition = index.Definition.model_validate(framework.definition)
     if body.region_code:
         who.ensure_can_write(body.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     base_period = definition.baseline_period or body.period
     stats = index.baseline(
         (s.rater, s.indicator, s.score) for s in await repository.scores(session, framework.id, base_period)
@@ -896,7 +896,7 @@ async def compute_index(
         graded=graded,
         results=outs,
     )
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
