@@ -71,7 +71,7 @@ def processes(
     common = {
         "SUNLIGHT_ENVIRONMENT": "test",
         "SUNLIGHT_LOG_LEVEL": "WARNING",
-        "SUNLIGHT_JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+        "SUNLIGHT_GATEWAY_PORT": str(gateway_port),  # the services derive the JWKS URL from it
     }
     for key, value in backend.bus_settings().items():
         common[f"SUNLIGHT_{key.upper()}"] = str(value)
@@ -88,7 +88,6 @@ def processes(
     gateway_env = {
         **common,
         "SUNLIGHT_DATABASE_URL": urls["gateway"],
-        "SUNLIGHT_GATEWAY_PORT": str(gateway_port),
         "SUNLIGHT_BOOTSTRAP_CLIENT_ID": ADMIN_ID,
         "SUNLIGHT_BOOTSTRAP_CLIENT_SECRET": ADMIN_SECRET,
         "SUNLIGHT_RATE_LIMIT_TOKEN": "1000/minute",

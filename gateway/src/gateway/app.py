@@ -17,12 +17,12 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from sunlight.auth import TokenVerifier
 from sunlight.db import Database
+from sunlight.docs import add_swagger_ui
 from sunlight.errors import (
     NotReady,
     ProblemDoc,
@@ -227,13 +227,11 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
             return JSONResponse(doc)
         return JSONResponse(openapi_cache["doc"])
 
-    @api.get("/docs", include_in_schema=False)
-    async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Sunlight API",
-            init_oauth={"clientId": settings.public_client_id, "usePkceWithAuthorizationCodeGrant": False},
-        )
+    add_swagger_ui(
+        api,
+        title="Sunlight API",
+        init_oauth={"clientId": settings.public_client_id, "usePkceWithAuthorizationCodeGrant": False},
+    )
 
     @api.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -9,8 +9,7 @@ SERVICES = ("funds", "tenders", "approvals", "complaints", "integrity")
 
 
 class GatewaySettings(CommonSettings):
-    gateway_host: str = "127.0.0.1"
-    gateway_port: int = 8000
+    # gateway_host, gateway_port: in CommonSettings (the services derive the JWKS URL from them)
     public_url: str = ""  # how clients reach the gateway (for docs); default http://host:port
 
     # the services behind the gateway
