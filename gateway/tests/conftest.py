@@ -29,7 +29,7 @@ async def gateway(gateway_settings: GatewaySettings) -> AsyncIterator[httpx.Asyn
 
     app = create_app(gateway_settings)
     async with (
-        LifespanManager(app.api),  # the lifespan hands the gateway its state
+        LifespanManager(app.api, startup_timeout=60),  # the lifespan hands the gateway its state
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client,
     ):
         yield client

@@ -25,7 +25,7 @@ async def quick_keys(gateway_settings: GatewaySettings) -> AsyncIterator[httpx.A
     gateway_settings.key_cache_seconds = CACHE_SECONDS
     app = create_app(gateway_settings)
     async with (
-        LifespanManager(app.api),
+        LifespanManager(app.api, startup_timeout=60),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw", timeout=60) as client,
     ):
         yield client

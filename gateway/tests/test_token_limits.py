@@ -26,7 +26,7 @@ async def limited(gateway_settings: GatewaySettings, request: pytest.FixtureRequ
             setattr(gateway_settings, name, value)
     app = create_app(gateway_settings)
     async with AsyncExitStack() as stack:
-        await stack.enter_async_context(LifespanManager(app.api))
+        await stack.enter_async_context(LifespanManager(app.api, startup_timeout=60))
         clients: dict[str, httpx.AsyncClient] = {}
 
         def at(address: str) -> httpx.AsyncClient:

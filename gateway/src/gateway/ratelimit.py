@@ -3,10 +3,12 @@
 Authenticated calls are counted per principal, anonymous ones per client IP. The token endpoint
 has its own limits — per address and per account (client id or username), so neither spraying
 many usernames from one address nor guessing one account from many addresses escapes them — and
-an exponential back-off on failed guesses: after the n-th failure in a row, that account and that
-address wait ``base × 2^(n-1)`` seconds (capped) before the next guess is even checked (each guess
-costs an Argon2 hash). A success resets the account's back-off; the address's ends after a quiet
-period, since an attacker holding one account could otherwise reset it between guesses.
+an exponential back-off on failed guesses: after the n-th failure in a row, that person's account
+and that address wait ``base × 2^(n-1)`` seconds (capped) before the next guess is even checked (each
+guess costs an Argon2 hash). Client ids get the per-account limit but no back-off: their secrets
+cannot be guessed, and a back-off would let anyone lock a bureau system out. A success resets the
+account's back-off; the address's ends after a quiet period, since an attacker holding one account
+could otherwise reset it between guesses.
 A refusal is 429 problem+json with ``Retry-After`` and the draft ``RateLimit-Policy`` / ``RateLimit``
 headers.
 """
@@ -82,12 +84,13 @@ class RateLimits:
     async def anonymous_ip(self, ip: str) -> None:
         await self.check(self.anonymous, "ip", ip)
 
-    async def token_endpoint(self, address: str, account: str | None) -> None:
-        """Before a token request is looked at: the rate limits, then any back-off still running."""
+    async def token_endpoint(self, address: str, account: str | None, guessable: str | None = None) -> None:
+        """Before a token request is looked at: the rate limits (per address, per account), then any
+        back-off still running for the address or the ``guessable`` account (a person's)."""
         await self.check(self.token, "token-ip", address)
         if account:
             await self.check(self.token_account, "token-account", account)
-        for key in self._backoff_keys(address, account):
+        for key in self._backoff_keys(address, guessable):
             await self._refuse_while_backing_off(key)
 
     async def token_failed(self, address: str, account: str | None) -> None:

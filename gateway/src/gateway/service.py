@@ -40,6 +40,8 @@ from gateway.schemas import (
 from gateway.scopes import ALL_SCOPES
 from gateway.tokens import TokenIssuer, new_refresh_token, refresh_hash
 
+NO_SECRET = "!public-client"  # noqa: S105 - not a hash: no secret verifies against it (a public client has none)
+
 
 def _narrow(requested: str | None, allowed: Sequence[str]) -> list[str]:
     """RFC 6749 §3.3: the requested scopes must be a subset of the allowed; none asked → all allowed."""
@@ -243,7 +245,7 @@ async def create_client(session: AsyncSession, who: Principal, body: ClientIn) -
     secret = None if body.public else new_secret()
     client = Client(
         client_id=body.client_id,
-        secret_hash=await hash_secret(secret or new_secret()),  # a public client's secret is never shown
+        secret_hash=await hash_secret(secret) if secret else NO_SECRET,
         name=body.name,
         scopes=sorted(set(body.scopes)),
         regions=sorted(set(body.regions)),
@@ -397,7 +399,7 @@ async def bootstrap_public_client(session: AsyncSession, *, client_id: str) -> s
     session.add(
         Client(
             client_id=client_id,
-            secret_hash=await hash_secret(new_secret()),
+            secret_hash=NO_SECRET,
             name="Sunlight frontend and Swagger UI (public client)",
             scopes=sorted(ALL_SCOPES),
             regions=[NATIONWIDE],

@@ -81,7 +81,10 @@ async def token(
         client_id, client_secret = basic
     address = client_address(request)
     account = {"client_credentials": client_id, "password": username}.get(grant_type)
-    await state.limits.token_endpoint(address, account)
+    # a person's password can be guessed, a client's 256-bit secret cannot: only people's accounts
+    # back off (a client's would only let anyone lock a bureau system out); addresses always do
+    guessable = username if grant_type == "password" else None
+    await state.limits.token_endpoint(address, account, guessable)
     try:
         if grant_type == "client_credentials":
             if not client_id or not client_secret:
@@ -119,7 +122,7 @@ async def token(
         else:
             raise UnsupportedGrant(f"grant_type {grant_type!r} is not supported")
     except (InvalidClient, InvalidGrant):
-        await state.limits.token_failed(address, account)
+        await state.limits.token_failed(address, guessable)
         raise
-    await state.limits.token_succeeded(account)
+    await state.limits.token_succeeded(guessable)
     return JSONResponse(out.model_dump(exclude_none=True), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
