@@ -18,6 +18,8 @@ async def gateway_settings(backend: Backend) -> GatewaySettings:
         bootstrap_client_id=ADMIN_ID,
         bootstrap_client_secret=ADMIN_SECRET,
         rate_limit_token="1000/minute",
+        rate_limit_token_account="1000/minute",
+        token_backoff_base_seconds=0,  # the back-off has its own tests (test_token_limits.py)
     )
 
 
@@ -27,7 +29,7 @@ async def gateway(gateway_settings: GatewaySettings) -> AsyncIterator[httpx.Asyn
 
     app = create_app(gateway_settings)
     async with (
-        LifespanManager(app.api),  # the lifespan hands the gateway its state
+        LifespanManager(app.api, startup_timeout=60),  # the lifespan hands the gateway its state
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client,
     ):
         yield client

@@ -129,7 +129,7 @@ async def test_cors_lets_the_configured_frontend_origin_in_and_no_other(gateway_
     gateway_settings.cors_origins = "https://inspect.sunlight.example"
     app = create_app(gateway_settings)
     async with (
-        LifespanManager(app.api),
+        LifespanManager(app.api, startup_timeout=60),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client,
     ):
         preflight = await client.options(

@@ -160,3 +160,58 @@ def test_region_prefixes_become_index_friendly_ranges():
     assert "< '131'" in str(starts_with_digits(column, "1309").compile(compile_kwargs={"literal_binds": True}))
     with pytest.raises(ValueError):
         starts_with_digits(column, "13%")
+
+
+async def test_a_key_withdrawn_from_the_jwks_stops_verifying_within_the_cache_lifetime():
+    """A real JWKS over HTTP: once the gateway stops publishing a key, tokens it signed are refused —
+    fresh ones and ones the verifier had already accepted (and cached) — while the other key still works."""
+    import contextlib
+
+    import httpx
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from sunlight.auth import RemoteJWKS
+    from sunlight.testing.processes import free_port
+
+    withdrawn, kept = TestKeys("key-withdrawn"), TestKeys("key-kept")
+    published = {"keys": [withdrawn.public_jwk, kept.public_jwk]}
+
+    async def jwks(_request):
+        return JSONResponse(published)
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(Starlette(routes=[Route("/jwks.json", jwks)]), port=port, log_level="warning", lifespan="off")
+    )
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers no event for this
+            await asyncio.sleep(0.01)
+        async with httpx.AsyncClient() as http:
+            ttl = 0.3
+            verifier = TokenVerifier(
+                RemoteJWKS(f"http://127.0.0.1:{port}/jwks.json", http, ttl=ttl, cooldown=0.1),
+                issuer=withdrawn.issuer,
+                audience=withdrawn.audience,
+            )
+            early = withdrawn.mint(scopes="funds:read", lifetime=600)
+            assert (await verifier.verify(early)).subject == "test-client"  # accepted and cached
+            published["keys"] = [kept.public_jwk]  # the key is withdrawn
+            deadline = time.monotonic() + 15
+            refused = False
+            while not refused and time.monotonic() < deadline:
+                await asyncio.sleep(ttl)
+                try:
+                    await verifier.verify(early)
+                except InvalidToken:
+                    refused = True
+            assert refused, "a token signed by a withdrawn key is refused once the JWKS cache has expired"
+            with pytest.raises(InvalidToken, match="does not know"):
+                await verifier.verify(withdrawn.mint(scopes="funds:read"))
+            assert (await verifier.verify(kept.mint(scopes="funds:read"))).scopes == {"funds:read"}
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(Exception):
+            await serving

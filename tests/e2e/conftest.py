@@ -73,7 +73,7 @@ def processes(
         "SUNLIGHT_ENVIRONMENT": "test",
         "SUNLIGHT_LOG_LEVEL": "WARNING",
         "SUNLIGHT_CALENDAR_FILE": str(TEST_CALENDAR),
-        "SUNLIGHT_JWKS_URL": f"http://127.0.0.1:{gateway_port}/.well-known/jwks.json",
+        "SUNLIGHT_GATEWAY_PORT": str(gateway_port),  # the services derive the JWKS URL from it
     }
     for key, value in backend.bus_settings().items():
         common[f"SUNLIGHT_{key.upper()}"] = str(value)
@@ -90,10 +90,11 @@ def processes(
     gateway_env = {
         **common,
         "SUNLIGHT_DATABASE_URL": urls["gateway"],
-        "SUNLIGHT_GATEWAY_PORT": str(gateway_port),
         "SUNLIGHT_BOOTSTRAP_CLIENT_ID": ADMIN_ID,
         "SUNLIGHT_BOOTSTRAP_CLIENT_SECRET": ADMIN_SECRET,
         "SUNLIGHT_RATE_LIMIT_TOKEN": "1000/minute",
+        "SUNLIGHT_RATE_LIMIT_TOKEN_ACCOUNT": "1000/minute",
+        "SUNLIGHT_TOKEN_BACKOFF_BASE_SECONDS": "0",
         **{f"SUNLIGHT_{n.upper()}_URL": p.url for n, p in services.items()},
     }
     gateway = Process("gateway", "gateway.app:create_app", gateway_port, gateway_env, tmp / "gateway.log")

@@ -114,3 +114,24 @@ async def test_keys_are_forgotten_after_their_24_hours(harness: ServiceHarness, 
         async with app.state.db.sessions() as session:
             left = (await session.execute(select(idempotency_table.c.key))).scalars().all()
         assert "old-key" not in left and "fresh-key" in left
+
+
+async def test_idempotency_keys_belong_to_the_principal_not_to_a_shared_client_id(
+    harness: ServiceHarness, keys: TestKeys
+):
+    """Two people signed in through the same frontend (one client_id) using the same key: the second
+    gets its own answer, never a replay of the first person's."""
+    settings = await funds_settings(harness)
+    async with harness.client(funds_app(settings)) as client:
+        _headers, root, child = await programme_with_child(client, keys)
+        body = {"from_node_id": root, "to_node_id": child, "amount_fen": 1_000, "occurred_on": "2026-03-01"}
+        people = [
+            keys.auth(scopes="funds:read funds:write", regions=["130300"], sub=f"user:{name}", client_id="sunlight-web")
+            for name in ("officer.zhao", "officer.qian")
+        ]
+        first = await client.post("/v1/funds/movements", headers={**people[0], "Idempotency-Key": "k-1"}, json=body)
+        second = await client.post("/v1/funds/movements", headers={**people[1], "Idempotency-Key": "k-1"}, json=body)
+        assert first.status_code == second.status_code == 201
+        assert "idempotent-replayed" not in second.headers
+        assert second.json()["id"] != first.json()["id"]
+        assert await _movements(settings) == 2

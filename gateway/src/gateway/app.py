@@ -17,12 +17,12 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from sunlight.auth import TokenVerifier
 from sunlight.db import Database
+from sunlight.docs import add_swagger_ui
 from sunlight.errors import (
     NotReady,
     ProblemDoc,
@@ -37,7 +37,6 @@ from sunlight.observability import Metrics, RequestContextMiddleware, configure_
 from gateway import openapi as merged_openapi
 from gateway import service
 from gateway.api import routers
-from gateway.api.oauth import PUBLIC_CLIENT
 from gateway.app_state import GatewayState
 from gateway.keys import KeyStore, LocalJWKS
 from gateway.proxy import Proxy
@@ -121,6 +120,10 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
                     secret=settings.bootstrap_client_secret.get_secret_value(),
                 )
             log.info("bootstrap admin client %s: %s", settings.bootstrap_client_id, outcome)
+        if settings.public_client_id:
+            async with db.sessions() as session:
+                outcome = await service.bootstrap_public_client(session, client_id=settings.public_client_id)
+            log.info("public client %s: %s", settings.public_client_id, outcome)
         verifier = TokenVerifier(
             LocalJWKS(keys),
             issuer=settings.jwt_issuer,
@@ -133,6 +136,9 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
             per_client=settings.rate_limit,
             anonymous=settings.rate_limit_anonymous,
             token=settings.rate_limit_token,
+            token_account=settings.rate_limit_token_account,
+            backoff_base=settings.token_backoff_base_seconds,
+            backoff_max=settings.token_backoff_max_seconds,
         )
         proxy = Proxy(
             settings.upstreams(),
@@ -162,9 +168,13 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
         app.state.db = db
         app.state.http = http
         gateway.state = state
+        stop = asyncio.Event()
+        key_refresh = asyncio.create_task(keys.refresh_forever(stop), name="signing key refresh")
         try:
             yield
         finally:
+            stop.set()
+            await key_refresh
             gateway.state = None
             await proxy.close()
             await http.aclose()
@@ -219,13 +229,11 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
             return JSONResponse(doc)
         return JSONResponse(openapi_cache["doc"])
 
-    @api.get("/docs", include_in_schema=False)
-    async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Sunlight API",
-            init_oauth={"clientId": PUBLIC_CLIENT, "usePkceWithAuthorizationCodeGrant": False},
-        )
+    add_swagger_ui(
+        api,
+        title="Sunlight API",
+        init_oauth={"clientId": settings.public_client_id, "usePkceWithAuthorizationCodeGrant": False},
+    )
 
     @api.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

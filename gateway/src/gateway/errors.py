@@ -54,11 +54,27 @@ class GrantBeyondOwn(Forbidden):
     slug, title = "grant-beyond-own", "An administrator can only grant scopes and regions they hold"
 
 
+class AccountBeyondOwn(Forbidden):
+    slug, title = (
+        "account-beyond-own",
+        "An administrator can only manage accounts whose scopes and regions are within their own",
+    )
+
+
+class WeakPassword(InvalidInput):
+    slug, title = "weak-password", "The password is too easy to guess"
+
+
+class PublicClientOnly(InvalidClient):
+    slug, title = "oauth/public-client-only", "Only a registered public client may use this grant"
+
+
 class DuplicateClient(Conflict):
     slug, title = "duplicate-client", "A client or user with this id exists"
 
 
 __all__ = [
+    "AccountBeyondOwn",
     "BadRequest",
     "DuplicateClient",
     "GrantBeyondOwn",
@@ -67,7 +83,9 @@ __all__ = [
     "InvalidScope",
     "OAuthError",
     "OAuthRequestInvalid",
+    "PublicClientOnly",
     "Unauthenticated",
     "UnknownScope",
     "UnsupportedGrant",
+    "WeakPassword",
 ]

@@ -8,6 +8,9 @@ next; a previous key is retired only once it can no longer verify a live token.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import time
 import uuid
 from datetime import timedelta
@@ -22,6 +25,8 @@ from sunlight.crypto import FieldCipher
 from sunlight.db import Database, utcnow
 
 from gateway.models import KeyState, SigningKey
+
+log = logging.getLogger("gateway.keys")
 
 ALG = "ES256"
 CIPHER_CONTEXT = "gateway.signing_key"
@@ -89,18 +94,29 @@ class KeyStore:
         self._jwks = {"keys": [k.public_jwk for k in sorted(keys, key=lambda k: order[k.state])]}
         self._loaded_at = time.monotonic()
 
-    async def _fresh(self) -> None:
-        if time.monotonic() - self._loaded_at > self.cache_seconds:
-            await self.load()
+    async def refresh_forever(self, stop: asyncio.Event) -> None:
+        """Re-read the keys every ``cache_seconds`` (another replica or ``keys rotate`` may have
+        rotated them). This runs in its own task with its own session: reading the keys never
+        happens inside a request, whose transaction may hold SQLite's write lock (a second
+        ``BEGIN IMMEDIATE`` inside it would wait for its own request until the busy timeout)."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.cache_seconds)
+            if stop.is_set():
+                return
+            try:
+                await self.load()
+            except Exception:
+                log.exception("could not re-read the signing keys; keeping the ones loaded")
 
     async def signing_key(self) -> tuple[str, Key]:
-        await self._fresh()
+        """The current key, from memory (never opens a session: callers hold theirs)."""
         if self._signing is None:
             raise RuntimeError("no current signing key: run the gateway's startup or `keys rotate`")
         return self._signing
 
     async def jwks(self) -> dict[str, Any]:
-        await self._fresh()
+        """The published keys, from memory (see :meth:`refresh_forever`)."""
         return self._jwks
 
     async def rotate(self) -> str:
@@ -131,20 +147,16 @@ class KeyStore:
 
 
 class LocalJWKS:
-    """The gateway verifies its own tokens from its key store (no HTTP round trip)."""
+    """The gateway verifies its own tokens from its key store (no HTTP round trip, no session).
+
+    Another replica's rotation needs no reload here: the key it starts signing with was published
+    as ``next`` beforehand, and the store re-reads the keys every ``key_cache_seconds``."""
 
     def __init__(self, store: KeyStore) -> None:
         self.store = store
-        self._reloaded_at = 0.0
 
     async def key(self, kid: str) -> dict[str, Any] | None:
         for candidate in (await self.store.jwks())["keys"]:
             if candidate["kid"] == kid:
                 return dict(candidate)
-        if time.monotonic() - self._reloaded_at > 10:  # another replica may have rotated
-            self._reloaded_at = time.monotonic()
-            await self.store.load()
-            for candidate in (await self.store.jwks())["keys"]:
-                if candidate["kid"] == kid:
-                    return dict(candidate)
         return None

@@ -22,7 +22,8 @@ metadata = Base.metadata
 
 
 class Client(Base, table=True):
-    """A bureau system (OAuth2 confidential client, client-credentials grant)."""
+    """A bureau system (OAuth2 confidential client, client-credentials grant), or a public client
+    (the frontend, Swagger UI: no secret) through which people use the password grant."""
 
     __tablename__ = "client"
 
@@ -34,6 +35,7 @@ class Client(Base, table=True):
     regions: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     unit_uscc: str | None = Field(default=None, max_length=18)
     active: bool = True
+    public: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -83,8 +85,12 @@ class RefreshToken(Base, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     family_id: uuid.UUID = Field(index=True)
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    client_id: str | None = Field(default=None, max_length=100, index=True)  # the public client it was issued to
     scopes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     expires_at: datetime = Field(sa_type=UTCDateTime)
+    session_expires_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, description="end of the sign-in session (absolute, not renewed)"
+    )
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

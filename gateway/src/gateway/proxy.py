@@ -123,7 +123,7 @@ class Proxy:
                 client_id = principal.client_id
                 if not any(s.startswith(service + ":") for s in principal.scopes):
                     raise InsufficientScope(f"this token has no {service}:* scope", required=[f"{service}:read"])
-                await self.limits.client(principal.client_id)
+                await self.limits.client(principal.subject)  # per principal: people share the frontend's client_id
             elif public:
                 await self.limits.anonymous_ip(_client_ip(scope))
             else:

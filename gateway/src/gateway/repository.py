@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.db import utcnow
 
@@ -43,3 +43,23 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr]
         .values(revoked_at=utcnow())
     )
+
+
+async def revoke_user_tokens(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=utcnow())
+    )
+
+
+async def revoke_client_tokens(session: AsyncSession, client_id: str) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.client_id == client_id, RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=utcnow())
+    )
+
+
+async def delete_user_tokens(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await session.execute(delete(RefreshToken).where(RefreshToken.user_id == user_id))  # type: ignore[arg-type]

@@ -29,6 +29,11 @@ class ClientIn(BaseModel):
     scopes: list[str] = Field(min_length=1, examples=[["funds:read", "funds:write"]])
     regions: list[RegionCode] = Field(min_length=1, examples=[["130300"]])
     unit_uscc: USCC | None = None
+    public: bool = Field(
+        default=False,
+        description="a public client (a frontend) has no secret: people sign in through it with the password "
+        "grant; its scopes bound what their tokens may carry",
+    )
 
 
 class ClientUpdate(BaseModel):
@@ -49,11 +54,14 @@ class ClientOut(BaseModel):
     regions: list[str]
     unit_uscc: str | None
     active: bool
+    public: bool
     created_at: datetime
 
 
 class ClientCreated(ClientOut):
-    client_secret: str = Field(description="shown once; store it in the bureau system's secret store")
+    client_secret: str | None = Field(
+        description="shown once; store it in the bureau system's secret store (none for a public client)"
+    )
 
 
 class UserIn(BaseModel):

@@ -9,8 +9,7 @@ SERVICES = ("funds", "tenders", "approvals", "complaints", "integrity")
 
 
 class GatewaySettings(CommonSettings):
-    gateway_host: str = "127.0.0.1"
-    gateway_port: int = 8000
+    # gateway_host, gateway_port: in CommonSettings (the services derive the JWKS URL from them)
     public_url: str = ""  # how clients reach the gateway (for docs); default http://host:port
 
     # the services behind the gateway
@@ -22,7 +21,11 @@ class GatewaySettings(CommonSettings):
 
     # tokens
     access_token_seconds: int = 900
-    refresh_token_seconds: int = 8 * 3600
+    refresh_token_seconds: int = 8 * 3600  # a refresh token unused this long expires (idle limit)
+    # a sign-in lasts at most this long however often it is refreshed, then the person signs in again:
+    # one working day (OWASP ASVS 4.0.3 V3.3.2, level 2: re-authenticate at least every 12 hours)
+    refresh_session_max_seconds: int = 12 * 3600
+    public_client_id: str = "sunlight-web"  # the frontend's and Swagger UI's public client (created at start)
     key_cache_seconds: float = 30.0  # how often a replica re-reads the current signing key
 
     # first admin client (make run generates these when unset)
@@ -32,7 +35,10 @@ class GatewaySettings(CommonSettings):
     # rate limits (https://limits.readthedocs.io notation), per client id; per IP when anonymous
     rate_limit: str = "1200/minute"
     rate_limit_anonymous: str = "120/minute"
-    rate_limit_token: str = "30/minute"  # noqa: S105 - a rate, not a secret
+    rate_limit_token: str = "30/minute"  # noqa: S105 - a rate, not a secret; token requests per address
+    rate_limit_token_account: str = "10/minute"  # noqa: S105 - token requests per client id or username
+    token_backoff_base_seconds: float = 1.0  # wait after a failed guess, doubled by each further failure
+    token_backoff_max_seconds: float = 300.0  # the longest wait (also a cap on locking someone out)
     rate_limit_storage: str = "memory://"  # redis://127.0.0.1:6379/0 for several replicas
 
     # browsers: origins allowed to call the API (the frontend), comma-separated; empty = none

@@ -142,3 +142,20 @@ async def test_a_batch_over_the_cap_is_refused_with_413(harness, admin, limit):
         assert r.status_code == 413, r.text
         assert r.json()["type"].endswith("/batch-too-large")
         assert r.json().get("max_records") == 3 or r.json().get("max_bytes") == 2048
+
+
+async def test_batch_keys_belong_to_the_principal_not_to_a_shared_client_id(make: Maker, keys):
+    """Two people signed in through the same frontend (one client_id) may use the same batch key:
+    the second batch is written, not answered with the first person's result."""
+    t = await make.tree()
+    body = records(t, payments=1)
+    people = [
+        keys.auth(scopes="funds:read funds:write", regions=["130000"], sub=f"user:{name}", client_id="sunlight-web")
+        for name in ("officer.zhao", "officer.qian")
+    ]
+    first = await post_batch(make, body, "daily-1", headers=people[0])
+    assert first.status_code == 201, first.text
+    second = await post_batch(make, body, "daily-1", headers=people[1])
+    assert second.status_code == 201, second.text
+    assert "idempotent-replayed" not in second.headers
+    assert set(second.json()["movement_ids"]).isdisjoint(first.json()["movement_ids"])

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sunlight import idempotency
 from sunlight.auth import Principal, RemoteJWKS, StaticJWKS, TokenVerifier, authenticate
 from sunlight.db import Database, dead_letter_table
+from sunlight.docs import add_swagger_ui
 from sunlight.errors import (
     PROBLEM_MEDIA_TYPE,
     NotReady,
@@ -122,7 +123,16 @@ def calendar_warnings(settings: ServiceSettings, now: datetime | None = None) ->
 
 
 def build_verifier(settings: ServiceSettings, http: httpx.AsyncClient) -> TokenVerifier:
-    jwks = StaticJWKS(settings.jwks_json) if settings.jwks_json else RemoteJWKS(settings.jwks_url, http)
+    jwks = (
+        StaticJWKS(settings.jwks_json)
+        if settings.jwks_json
+        else RemoteJWKS(
+            settings.effective_jwks_url(),
+            http,
+            ttl=settings.jwks_cache_seconds,
+            cooldown=min(10.0, settings.jwks_cache_seconds),
+        )
+    )
     return TokenVerifier(
         jwks,
         issuer=settings.jwt_issuer,
@@ -194,9 +204,11 @@ def create_service_app(
         description=description,
         version=version,
         lifespan=lifespan,
-        docs_url="/docs" if settings.environment != "production" else None,
+        docs_url=None,
         redoc_url=None,
     )
+    if settings.environment != "production":
+        add_swagger_ui(app, title=f"{title} — Swagger UI")
     install_problem_handlers(app)
 
     async def on_replay(request: Request, exc: Exception) -> JSONResponse:

@@ -8,7 +8,9 @@ Every token in Sunlight is checked here and nowhere else:
 - ``exp``, ``iat``, ``iss``, ``aud`` and ``sub`` are required and checked (30 s leeway),
   ``nbf`` when present;
 - keys come from the gateway's JWKS, cached, re-fetched on an unknown ``kid`` at most once
-  per cool-down (a flood of made-up kids cannot make us hammer the gateway).
+  per cool-down (a flood of made-up kids cannot make us hammer the gateway);
+- a key withdrawn from the JWKS stops verifying (fresh tokens and cached ones alike) once the
+  JWKS cache lifetime has passed: the key is looked up in the JWKS for every verification.
 
 python-jose trusts the header's ``alg`` and skips ``aud`` unless told otherwise; nothing
 outside this module calls it.
@@ -184,9 +186,9 @@ class TokenVerifier:
         if not self.algorithms or any(a.lower() == "none" or a.startswith("HS") for a in self.algorithms):
             raise ValueError("only asymmetric algorithms may be allowed")
         self.leeway = leeway
-        self._cache: OrderedDict[bytes, tuple[Principal, float]] = OrderedDict()
+        self._cache: OrderedDict[bytes, tuple[Principal, float, str]] = OrderedDict()
         self._cache_size = cache_size
-        self._key_objects: dict[str, Key] = {}
+        self._key_objects: dict[tuple[str, str], Key] = {}  # (kid, the JWK as published) → key
 
     async def verify(self, token: str) -> Principal:
         if len(token) > MAX_TOKEN_BYTES:
@@ -195,17 +197,17 @@ class TokenVerifier:
         hit = self._cache.get(digest)
         now = time.time()
         if hit is not None:
-            principal, expires = hit
-            if now <= expires + self.leeway:
-                return principal
+            principal, expires, kid = hit
+            if now <= expires + self.leeway and await self.jwks.key(kid) is not None:
+                return principal  # still valid, and its key is still published
             del self._cache[digest]
-        principal, expires = await self._verify_uncached(token)
-        self._cache[digest] = (principal, expires)
+        principal, expires, kid = await self._verify_uncached(token)
+        self._cache[digest] = (principal, expires, kid)
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return principal
 
-    async def _verify_uncached(self, token: str) -> tuple[Principal, float]:
+    async def _verify_uncached(self, token: str) -> tuple[Principal, float, str]:
         try:
             header = jwt.get_unverified_header(token)
         except (JOSEError, RecursionError):  # RecursionError: a header nested without end
@@ -250,22 +252,27 @@ class TokenVerifier:
             raise InvalidToken(f"the token's claims are not accepted: {exc}") from None
         except JOSEError:
             raise InvalidToken("the token's signature does not verify") from None
-        return principal_from_claims(claims), float(claims["exp"])
+        return principal_from_claims(claims), float(claims["exp"]), kid
 
     async def _key(self, kid: str, alg: str) -> Key:
-        cached = self._key_objects.get(kid)
-        if cached is not None:
-            return cached
+        """The published key ``kid``, asked of the JWKS every time (it caches for its lifetime), so a
+        withdrawn key stops verifying; only the parsed key object is kept, keyed by what was published."""
         jwk_dict = await self.jwks.key(kid)
         if jwk_dict is None:
             raise InvalidToken("the token was signed with a key this API does not know")
+        published = (kid, json.dumps(jwk_dict, sort_keys=True))
+        cached = self._key_objects.get(published)
+        if cached is not None:
+            return cached
         if jwk_dict.get("alg") != alg or jwk_dict.get("use", "sig") != "sig" or "d" in jwk_dict:
             raise InvalidToken("the signing key is not meant for this algorithm")
         try:
             key = jwk.construct(jwk_dict, alg)
         except JOSEError:
             raise InvalidToken("the signing key is not usable") from None
-        self._key_objects[kid] = key
+        if len(self._key_objects) > 64:  # a handful of keys live at a time; forget old ones
+            self._key_objects.clear()
+        self._key_objects[published] = key
         return key
 
 

@@ -8,7 +8,9 @@ with the response *in* that transaction, so:
 - the key and the effect commit together or not at all;
 - a concurrent duplicate blocks on the key's primary key and then replays (or gets 409
   while the first is still running on a backend that does not block);
-- the same key with a different body gets 422; keys are scoped per client and kept 24 h.
+- the same key with a different body gets 422; keys are kept 24 h and belong to the principal
+  that sent them — its ``sub``, which the gateway sets, never a claim the caller chooses such as
+  ``client_id`` (every person signing in through the frontend shares its client id).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sunlight.auth import Principal
 from sunlight.db import idempotency_table, utcnow
 from sunlight.errors import BadRequest, Conflict, InvalidInput, Problem
 
@@ -79,10 +82,11 @@ async def idempotency_key(
 IdempotencyKeyDep = Annotated[IdempotencyKey | None, Depends(idempotency_key)]
 
 
-async def begin(session: AsyncSession, client_id: str, key: IdempotencyKey | None) -> None:
+async def begin(session: AsyncSession, who: Principal, key: IdempotencyKey | None) -> None:
     """Claim the key at the start of the write's transaction, or replay / refuse."""
     if key is None:
         return
+    client_id = who.subject  # the key's namespace (stored in the column named client_id)
     now = utcnow()
     row = (
         await session.execute(
@@ -130,7 +134,7 @@ async def begin(session: AsyncSession, client_id: str, key: IdempotencyKey | Non
 
 async def complete(
     session: AsyncSession,
-    client_id: str,
+    who: Principal,
     key: IdempotencyKey | None,
     status: int,
     body: BaseModel | Problem | dict[str, Any],
@@ -138,6 +142,7 @@ async def complete(
     """Store the answer in the same transaction as the effect it describes."""
     if key is None:
         return
+    client_id = who.subject
     if isinstance(body, BaseModel):
         payload: Any = body.model_dump(mode="json")
     elif isinstance(body, Problem):

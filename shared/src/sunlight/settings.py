@@ -26,7 +26,8 @@ class CommonSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SUNLIGHT_", env_file=None, extra="ignore")
 
-    environment: Literal["dev", "test", "production"] = "dev"
+    # unset means production: only an explicit ``dev`` (or ``test``) runs with the well-known development keys
+    environment: Literal["dev", "test", "production"] = "production"
     log_level: str = "INFO"
     log_json: bool = False
 
@@ -40,12 +41,17 @@ class CommonSettings(BaseSettings):
     bus_max_deliver: int = 8
     relay_poll_seconds: float = 1.0
 
+    # where the gateway listens (services derive the JWKS URL from it)
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+
     # tokens (RFC 9068 access tokens signed by the gateway)
     jwt_issuer: str = "https://sunlight.example/gateway"
     jwt_audience: str = "https://sunlight.example/api"
     jwt_algorithms: tuple[str, ...] = ("ES256",)
     jwt_leeway_seconds: int = 30
-    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    jwks_url: str = ""  # default: the gateway's, http://<gateway_host>:<gateway_port>/.well-known/jwks.json
+    jwks_cache_seconds: float = 300.0  # a key withdrawn from the JWKS stops verifying within this
     jwks_json: str = ""  # a static JWKS document instead of jwks_url (offline tests, air-gapped sites)
 
     # personal data: "kid:base64key,kid2:base64key" (first is current) and the keyed-hash key
@@ -67,8 +73,21 @@ class CommonSettings(BaseSettings):
                 if not value.get_secret_value()
             ]
             if missing:
-                raise ValueError(f"SUNLIGHT_{missing[0].upper()} must be set outside dev/test")
+                raise ValueError(
+                    f"SUNLIGHT_{' and SUNLIGHT_'.join(m.upper() for m in missing)} must be set "
+                    f"(SUNLIGHT_ENVIRONMENT is {self.environment!r}). To develop with the well-known "
+                    "development keys set SUNLIGHT_ENVIRONMENT=dev explicitly; `make run` generates "
+                    "per-install keys into var/secrets.env"
+                )
         return self
+
+    def effective_jwks_url(self) -> str:
+        """``SUNLIGHT_JWKS_URL``, or the gateway's own JWKS at ``SUNLIGHT_GATEWAY_HOST``:``SUNLIGHT_GATEWAY_PORT``."""
+        if self.jwks_url:
+            return self.jwks_url
+        host = self.gateway_host if self.gateway_host not in ("", "0.0.0.0", "::") else "127.0.0.1"  # noqa: S104
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.gateway_port}/.well-known/jwks.json"
 
     @cached_property
     def cipher(self) -> FieldCipher:

@@ -1,16 +1,18 @@
 """Administration: clients (bureau systems), users (people), signing keys. Scope ``admin``.
 
-An administrator grants only scopes they hold and regions within their own.
+An administrator grants only scopes they hold and regions within their own, and manages (changes,
+gives a new secret or password, disables, deletes) only accounts whose scopes and regions are within
+its own. Client ids and usernames share one namespace.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from sunlight.errors import NotFound, problem_responses
+from fastapi import APIRouter, Response
+from sunlight.errors import Conflict, NotFound, problem_responses
 
 from gateway import service
 from gateway.deps import Admin, SessionDep, StateDep
-from gateway.errors import DuplicateClient, GrantBeyondOwn, UnknownScope
+from gateway.errors import AccountBeyondOwn, DuplicateClient, GrantBeyondOwn, UnknownScope, WeakPassword
 from gateway.schemas import (
     ClientCreated,
     ClientIn,
@@ -24,6 +26,8 @@ from gateway.schemas import (
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 GRANT_ERRORS = problem_responses(UnknownScope, GrantBeyondOwn, DuplicateClient)
+USER_ERRORS = problem_responses(UnknownScope, GrantBeyondOwn, DuplicateClient, WeakPassword)
+MANAGE_ERRORS = problem_responses(NotFound, AccountBeyondOwn, UnknownScope, GrantBeyondOwn)
 
 
 @router.post(
@@ -38,11 +42,7 @@ async def list_clients(session: SessionDep, who: Admin) -> list[ClientOut]:
     return await service.list_clients(session, who)
 
 
-@router.patch(
-    "/clients/{client_id}",
-    summary="Change a client's scopes, regions or status",
-    responses=problem_responses(NotFound, UnknownScope, GrantBeyondOwn),
-)
+@router.patch("/clients/{client_id}", summary="Change a client's scopes, regions or status", responses=MANAGE_ERRORS)
 async def update_client(client_id: str, body: ClientUpdate, session: SessionDep, who: Admin) -> ClientOut:
     return await service.update_client(session, who, client_id, body)
 
@@ -50,13 +50,24 @@ async def update_client(client_id: str, body: ClientUpdate, session: SessionDep,
 @router.post(
     "/clients/{client_id}/secret",
     summary="Issue a new client secret (the old one stops working)",
-    responses=problem_responses(NotFound),
+    responses=problem_responses(NotFound, AccountBeyondOwn, Conflict),
 )
 async def rotate_secret(client_id: str, session: SessionDep, who: Admin) -> ClientCreated:
     return await service.rotate_client_secret(session, who, client_id)
 
 
-@router.post("/users", status_code=201, summary="Create a person's account", responses=GRANT_ERRORS)
+@router.delete(
+    "/clients/{client_id}",
+    status_code=204,
+    summary="Remove a client (sign-ins made through it end)",
+    responses=problem_responses(NotFound, AccountBeyondOwn),
+)
+async def delete_client(client_id: str, session: SessionDep, who: Admin) -> Response:
+    await service.delete_client(session, who, client_id)
+    return Response(status_code=204)
+
+
+@router.post("/users", status_code=201, summary="Create a person's account", responses=USER_ERRORS)
 async def create_user(body: UserIn, session: SessionDep, who: Admin) -> UserOut:
     return await service.create_user(session, who, body)
 
@@ -68,11 +79,22 @@ async def list_users(session: SessionDep, who: Admin) -> list[UserOut]:
 
 @router.patch(
     "/users/{username}",
-    summary="Change a person's password, scopes, regions or status",
-    responses=problem_responses(NotFound, UnknownScope, GrantBeyondOwn),
+    summary="Change a person's password, scopes, regions or status (a new password or disabling ends their sign-ins)",
+    responses=problem_responses(NotFound, AccountBeyondOwn, UnknownScope, GrantBeyondOwn, WeakPassword),
 )
 async def update_user(username: str, body: UserUpdate, session: SessionDep, who: Admin) -> UserOut:
     return await service.update_user(session, who, username, body)
+
+
+@router.delete(
+    "/users/{username}",
+    status_code=204,
+    summary="Remove a person's account (their sign-ins end)",
+    responses=problem_responses(NotFound, AccountBeyondOwn),
+)
+async def delete_user(username: str, session: SessionDep, who: Admin) -> Response:
+    await service.delete_user(session, who, username)
+    return Response(status_code=204)
 
 
 @router.post("/keys/rotate", summary="Rotate the signing key (next → current → previous)")

@@ -9,16 +9,27 @@ from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse
-from sunlight.errors import problem_responses
+from sunlight.errors import RateLimited, problem_responses
 
 from gateway import service
 from gateway.deps import SessionDep, StateDep
-from gateway.errors import InvalidClient, InvalidGrant, InvalidScope, OAuthRequestInvalid, UnsupportedGrant
+from gateway.errors import (
+    InvalidClient,
+    InvalidGrant,
+    InvalidScope,
+    OAuthRequestInvalid,
+    PublicClientOnly,
+    UnsupportedGrant,
+)
 from gateway.schemas import TokenOut
 
 router = APIRouter(tags=["oauth"])
 
-PUBLIC_CLIENT = "sunlight-web"  # people signing in (frontend, Swagger UI) without a client secret
+
+def client_address(request: Request) -> str:
+    """The caller's address for the token endpoint's limits: the TCP peer (to be swapped for the
+    trusted-proxy aware address when SUNLIGHT_TRUSTED_PROXIES lands)."""
+    return request.client.host if request.client else "-"
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -40,7 +51,9 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     "/oauth/token",
     summary="Get an access token",
     response_model=TokenOut,
-    responses=problem_responses(OAuthRequestInvalid, InvalidClient, InvalidGrant, UnsupportedGrant, InvalidScope),
+    responses=problem_responses(
+        OAuthRequestInvalid, InvalidClient, PublicClientOnly, InvalidGrant, UnsupportedGrant, InvalidScope, RateLimited
+    ),
 )
 async def token(
     request: Request,
@@ -55,7 +68,10 @@ async def token(
     refresh_token: Annotated[str | None, Form(max_length=200)] = None,
 ) -> JSONResponse:
     """Bureau systems use ``client_credentials`` (HTTP Basic or form fields); people use
-    ``password`` and then ``refresh_token`` (refresh tokens rotate; a reused one revokes its family).
+    ``password`` through a registered public client (``client_id``, no secret; the frontend's by
+    default) and then ``refresh_token`` (refresh tokens rotate; a reused one revokes its family; a
+    sign-in lasts at most ``refresh_session_max_seconds``). Requests are limited per address and per
+    account, and each failed guess doubles the wait before the next one is checked.
     Errors are problem+json that also carry OAuth's ``error`` member."""
     settings = state.settings
     basic = _basic_credentials(request)
@@ -63,37 +79,50 @@ async def token(
         raise OAuthRequestInvalid("use one client authentication method, not both")
     if basic:
         client_id, client_secret = basic
-    ip = request.client.host if request.client else "-"
-    await state.limits.token_endpoint(f"{ip}:{client_id or username or '-'}")
-    if grant_type == "client_credentials":
-        if not client_id or not client_secret:
-            raise InvalidClient("client authentication is required")
-        out = await service.client_credentials(
-            session, state.issuer, client_id=client_id, secret=client_secret, scope=scope
-        )
-    elif grant_type == "password":
-        if not username or not password:
-            raise OAuthRequestInvalid("username and password are required")
-        out = await service.password_grant(
-            session,
-            state.issuer,
-            username=username,
-            password=password,
-            scope=scope,
-            client_id=client_id or PUBLIC_CLIENT,
-            refresh_seconds=settings.refresh_token_seconds,
-        )
-    elif grant_type == "refresh_token":
-        if not refresh_token:
-            raise OAuthRequestInvalid("refresh_token is required")
-        out = await service.refresh_grant(
-            session,
-            state.issuer,
-            token=refresh_token,
-            scope=scope,
-            client_id=client_id or PUBLIC_CLIENT,
-            refresh_seconds=settings.refresh_token_seconds,
-        )
-    else:
-        raise UnsupportedGrant(f"grant_type {grant_type!r} is not supported")
+    address = client_address(request)
+    account = {"client_credentials": client_id, "password": username}.get(grant_type)
+    # a person's password can be guessed, a client's 256-bit secret cannot: only people's accounts
+    # back off (a client's would only let anyone lock a bureau system out); addresses always do
+    guessable = username if grant_type == "password" else None
+    await state.limits.token_endpoint(address, account, guessable)
+    try:
+        if grant_type == "client_credentials":
+            if not client_id or not client_secret:
+                raise InvalidClient("client authentication is required")
+            out = await service.client_credentials(
+                session, state.issuer, client_id=client_id, secret=client_secret, scope=scope
+            )
+        elif grant_type == "password":
+            if not username or not password:
+                raise OAuthRequestInvalid("username and password are required")
+            if client_secret:
+                raise PublicClientOnly("the password grant is for public clients, which send no secret")
+            out = await service.password_grant(
+                session,
+                state.issuer,
+                username=username,
+                password=password,
+                scope=scope,
+                client_id=client_id or settings.public_client_id,
+                refresh_seconds=settings.refresh_token_seconds,
+                session_seconds=settings.refresh_session_max_seconds,
+            )
+        elif grant_type == "refresh_token":
+            if not refresh_token:
+                raise OAuthRequestInvalid("refresh_token is required")
+            out = await service.refresh_grant(
+                session,
+                state.issuer,
+                token=refresh_token,
+                scope=scope,
+                client_id=client_id or settings.public_client_id,
+                refresh_seconds=settings.refresh_token_seconds,
+                session_seconds=settings.refresh_session_max_seconds,
+            )
+        else:
+            raise UnsupportedGrant(f"grant_type {grant_type!r} is not supported")
+    except (InvalidClient, InvalidGrant):
+        await state.limits.token_failed(address, guessable)
+        raise
+    await state.limits.token_succeeded(guessable)
     return JSONResponse(out.model_dump(exclude_none=True), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

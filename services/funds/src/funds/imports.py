@@ -106,7 +106,7 @@ async def import_oxford_expenditure(
     who.ensure_can_write(region_code)
     batch_key = f"import:oxford:{code}"[:120]
     fingerprint = await asyncio.to_thread(lambda: hashlib.sha256(raw).hexdigest())
-    earlier = await repository.batch(session, who.client_id, batch_key)
+    earlier = await repository.batch(session, who.subject, batch_key)
     if earlier is not None and earlier.fingerprint == fingerprint and "import" in earlier.result:
         return ImportOut.model_validate(earlier.result["import"]), True
     try:  # parsing a file of thousands of rows is CPU work: off the event loop

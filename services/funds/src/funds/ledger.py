@@ -451,7 +451,7 @@ async def record_movement(
     ctx = await load(session, [body])
     draft = prepare(ctx, who, 0, body)
     check_date(draft, settings, local_today(settings))
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     check_refund(draft)
     await attach_payees(session, settings, [draft])
     now = utcnow()
@@ -459,7 +459,7 @@ async def record_movement(
     if held:
         session.add(refusal(draft, who, reason="frozen", available_fen=0))
         problem: Problem = Frozen("a subject of this movement is held pending review", held=held)
-        await idempotency.complete(session, who.client_id, key, problem.status, problem)
+        await idempotency.complete(session, who, key, problem.status, problem)
         await session.commit()
         raise problem
     short = shortfall(draft)
@@ -470,7 +470,7 @@ async def record_movement(
             session, [overspend_finding(refused, short.node, short.limit)], now=now, repeat=True
         )
         problem = overspend_problem(draft, short)
-        await idempotency.complete(session, who.client_id, key, problem.status, problem)
+        await idempotency.complete(session, who, key, problem.status, problem)
         await session.commit()
         raise problem
     movement = apply(draft, who)
@@ -479,7 +479,7 @@ async def record_movement(
     add_event(session, events.movement_recorded(movement))
     await alerts.raise_findings(session, findings, now=now, repeat=True)
     out = await movement_out(session, movement, draft.payee)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -639,7 +639,7 @@ async def import_batch(
     if len(raw) > settings.batch_max_bytes:
         raise BatchTooLarge(f"the body exceeds {settings.batch_max_bytes} bytes", max_bytes=settings.batch_max_bytes)
     fingerprint = await asyncio.to_thread(lambda: hashlib.sha256(raw).hexdigest())
-    earlier = await repository.batch(session, who.client_id, batch_key)
+    earlier = await repository.batch(session, who.subject, batch_key)
     if earlier is not None:
         return _replay(earlier, fingerprint)
     # parsing and validating thousands of records is CPU work: off the event loop, bounded by the limits
@@ -691,7 +691,7 @@ async def write_batch(
         raise _invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors)
 
     batch = MovementBatch(
-        client_id=who.client_id,
+        client_id=who.subject,  # batch keys are the principal's own (its sub), like Idempotency-Keys
         batch_key=batch_key,
         fingerprint=fingerprint,
         record_count=len(bodies),
@@ -702,7 +702,7 @@ async def write_batch(
             session.add(batch)
             await session.flush()
     except IntegrityError:  # the same key raced us and won
-        earlier = await repository.batch(session, who.client_id, batch_key)
+        earlier = await repository.batch(session, who.subject, batch_key)
         if earlier is None:
             raise
         return _replay(earlier, fingerprint)

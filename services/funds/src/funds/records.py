@@ -63,7 +63,7 @@ async def record_acceptance(
     session: AsyncSession, who: Principal, body: AcceptanceIn, *, key: IdempotencyKey | None = None
 ) -> AcceptanceOut:
     programme_id, region = await subject_of(session, who, body.subject)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     acceptance = Acceptance(
         programme_id=programme_id,
         subject_kind=body.subject.kind,
@@ -80,7 +80,7 @@ async def record_acceptance(
     await session.flush()
     add_event(session, events.acceptance_recorded(acceptance))
     out = AcceptanceOut.model_validate(acceptance)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -121,7 +121,7 @@ async def record_audit(
     for index, item in enumerate(body.findings):
         if item.rectify_by < body.audited_on:
             raise InvalidInput("a finding's deadline is after the audit", field=f"findings/{index}/rectify_by")
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     audit = Audit(
         programme_id=programme_id,
         subject_kind=body.subject.kind,
@@ -139,7 +139,7 @@ async def record_audit(
     await session.flush()
     add_event(session, events.audit_recorded(audit, findings))
     out = audit_out(audit, findings)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -167,7 +167,7 @@ async def rectify_finding(
     key: IdempotencyKey | None = None,
 ) -> AuditFindingOut:
     audit = who.visible(await repository.audit(session, audit_id), "audit")
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     finding = await repository.finding(session, finding_id, for_update=True)
     if finding is None or finding.audit_id != audit.id:
         raise NotFound("no such finding in this audit")
@@ -179,6 +179,6 @@ async def rectify_finding(
     finding.rectification = body.rectification
     add_event(session, events.finding_rectified(finding, audit, utcnow()))
     out = AuditFindingOut.model_validate(finding)
-    await idempotency.complete(session, who.client_id, key, 200, out)
+    await idempotency.complete(session, who, key, 200, out)
     await session.commit()
     return out

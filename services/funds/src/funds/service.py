@@ -113,10 +113,10 @@ async def create_programme(
     session: AsyncSession, who: Principal, body: ProgrammeIn, *, key: IdempotencyKey | None = None
 ) -> ProgrammeOut:
     who.ensure_can_write(body.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     programme, lines = await add_programme(session, who, body)
     out = programme_out(programme, lines)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -206,10 +206,10 @@ async def create_node(
 ) -> NodeOut:
     programme = await get_programme(session, who, programme_id)
     who.ensure_can_write(body.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     node = await add_node(session, who, programme, body)
     out = node_out(node)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -293,7 +293,7 @@ async def load_watch_list(
     """Add debarred organisations, officials and relatives; screen the payees already paid against them."""
     for entry in body.entries:
         who.ensure_can_write(entry.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     rows = [
         WatchEntry(
             watch_list=entry.list,
@@ -312,7 +312,7 @@ async def load_watch_list(
     await session.flush()
     matched = await screen_existing_payees(session, rows)
     out = WatchListOut(created=len(rows), matched_payees=matched)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 

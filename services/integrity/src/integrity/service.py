@@ -396,7 +396,7 @@ async def open_disposition(
 ) -> DispositionOut:
     """Open a disposition on an active warning; its deadline is counted in working days from today."""
     warning = await _writable_warning(session, who, warning_id)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if warning.status not in ACTIVE:
         raise WarningNotActive(f"the warning is {warning.status!s}", status_now=str(warning.status))
     if active := await repository.active_disposition_of(session, warning.id):
@@ -428,7 +428,7 @@ async def open_disposition(
     )
     add_event(session, events.disposed(warning, disposition=body.kind.value, status="open", at=now, freeze=freeze))
     out = disposition_out(disposition, settings)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -457,7 +457,7 @@ async def record_response(
     Every answer is a step of the history; the disposition shows the latest. A concluded disposition
     takes no more (409 disposition-concluded)."""
     disposition, warning = await _writable_disposition(session, who, disposition_id)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if disposition.status == DispositionStatus.CONCLUDED:
         raise DispositionConcluded("a concluded disposition takes no more responses")
     seq = await repository.next_step_seq(session, disposition.id)
@@ -472,7 +472,7 @@ async def record_response(
         ),
     )
     out = disposition_out(disposition, settings)
-    await idempotency.complete(session, who.client_id, key, 200, out)
+    await idempotency.complete(session, who, key, 200, out)
     await session.commit()
     return out
 
@@ -490,7 +490,7 @@ async def conclude(
     """Conclude a disposition: the warning closes (or reopens for a stronger disposition when escalated),
     its overdue warning closes, and the source learns the outcome (and whether to keep holding)."""
     disposition, warning = await _writable_disposition(session, who, disposition_id)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if disposition.status == DispositionStatus.CONCLUDED:
         raise DispositionConcluded("the disposition is already concluded")
     seq = await repository.next_step_seq(session, disposition.id)
@@ -518,7 +518,7 @@ async def conclude(
         ),
     )
     out = disposition_out(disposition, settings)
-    await idempotency.complete(session, who.client_id, key, 200, out)
+    await idempotency.complete(session, who, key, 200, out)
     await session.commit()
     return out
 
@@ -534,7 +534,7 @@ async def dismiss(
 ) -> WarningOut:
     """Dismiss an active warning without a disposition (a false positive; handled elsewhere)."""
     warning = await _writable_warning(session, who, warning_id)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if warning.status not in ACTIVE:
         raise WarningNotActive(f"the warning is {warning.status!s}", status_now=str(warning.status))
     if active := await repository.active_disposition_of(session, warning.id):
@@ -542,7 +542,7 @@ async def dismiss(
     warning.status, warning.closed_at, warning.dismissal_reason = WarningStatus.DISMISSED, now, body.reason
     add_event(session, events.disposed(warning, disposition="dismissed", status="dismissed", at=now))
     out = WarningOut.model_validate(warning)
-    await idempotency.complete(session, who.client_id, key, 200, out)
+    await idempotency.complete(session, who, key, 200, out)
     await session.commit()
     return out
 
@@ -633,7 +633,7 @@ async def create_risk_point(
 ) -> RiskPointOut:
     """Add a risk point to the catalogue and link the unlinked warnings of its rules in its region."""
     who.ensure_can_write(body.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if await repository.risk_point_by_code(session, body.code):
         raise RiskPointExists(f"risk point {body.code} exists", field="code")
     risk_point = RiskPoint(**body.model_dump(exclude={"rule_ids"}), created_at=now, updated_at=now)
@@ -643,7 +643,7 @@ async def create_risk_point(
     await session.flush()
     await repository.link_unlinked_warnings(session, risk_point, body.rule_ids)
     out = (await _risk_point_out(session, [risk_point]))[0]
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -755,7 +755,7 @@ async def get_framework(session: AsyncSession, code: str) -> FrameworkOut:
 async def create_framework(
     session: AsyncSession, who: Principal, body: FrameworkIn, *, now: datetime, key: IdempotencyKey | None = None
 ) -> FrameworkOut:
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if await repository.framework_by_code(session, body.code):
         raise FrameworkExists(f"framework {body.code} exists", field="code")
     framework = Framework(
@@ -769,7 +769,7 @@ async def create_framework(
     session.add(framework)
     await session.flush()
     out = framework_out(framework)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -795,14 +795,14 @@ async def create_subject(
     session: AsyncSession, who: Principal, body: SubjectIn, *, now: datetime, key: IdempotencyKey | None = None
 ) -> SubjectOut:
     who.ensure_can_write(body.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if await repository.subject_by_code(session, body.kind, body.code):
         raise SubjectExists(f"a {body.kind.value} with code {body.code} exists", field="code")
     subject = Subject(**body.model_dump(), created_at=now, created_by=who.subject)
     session.add(subject)
     await session.flush()
     out = SubjectOut.model_validate(subject)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -860,7 +860,7 @@ async def enter_assessment(
     }
     if others:
         raise OneUnitOneBody(f"this unit rated the subject as {sorted(others)[0]}", rated_as=sorted(others))
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     existing = {
         s.indicator: s for s in await repository.sheet(session, framework.id, body.period, subject.id, body.rater)
     }
@@ -890,7 +890,7 @@ async def enter_assessment(
         scores=body.scores,
         entered_at=now,
     )
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -930,14 +930,14 @@ async def register_rater(
 ) -> RaterOut:
     """Register a unit as an evaluating body for a region: its principals enter that body's sheets there."""
     who.ensure_can_write(body.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if await repository.rater_exists(session, body.body, body.region_code, body.unit_uscc):
         raise RaterExists(f"{body.unit_uscc} is {body.body} in {body.region_code} already", field="unit_uscc")
     rater = Rater(**body.model_dump(), registered_at=now, registered_by=who.subject)
     session.add(rater)
     await session.flush()
     out = RaterOut.model_validate(rater)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -1109,11 +1109,11 @@ async def compute_index(
     framework = await _framework(session, framework_code, for_share=True)
     if body.region_code:
         who.ensure_can_write(body.region_code)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     out = await _compute(
         session, who, framework, period=body.period, region_code=body.region_code, settings=settings, now=now
     )
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 
@@ -1134,7 +1134,7 @@ async def close_period(
     who.ensure_can_write(body.region_code)
     framework = await _framework(session, framework_code, for_update=True)
     definition = index.Definition.model_validate(framework.definition)
-    await idempotency.begin(session, who.client_id, key)
+    await idempotency.begin(session, who, key)
     if covering := _closing(await repository.closures(session, framework.id, period=body.period), body.region_code):
         raise PeriodClosed(f"{body.period} is closed in {covering.region_code}", period=body.period)
     await _compute(
@@ -1159,7 +1159,7 @@ async def close_period(
     session.add(closure)
     await session.flush()
     out = _closure_out(closure, framework.code)
-    await idempotency.complete(session, who.client_id, key, 201, out)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
 

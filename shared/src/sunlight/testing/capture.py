@@ -25,7 +25,7 @@ class EventCapture:
     @classmethod
     @contextlib.asynccontextmanager
     async def on(cls, bus_settings: dict[str, Any], types: list[str]) -> AsyncIterator[EventCapture]:
-        bus = bus_from_settings(CommonSettings(**bus_settings), client_name="capture")
+        bus = bus_from_settings(CommonSettings(environment="test", **bus_settings), client_name="capture")
         await bus.connect()
         capture = cls(bus)
         durable = f"capture{uuid.uuid4().hex[:8]}"

@@ -32,6 +32,12 @@ def _selected(config: pytest.Config) -> list[str]:
     return names
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # settings built by tests run with the development keys; outside tests an unset
+    # SUNLIGHT_ENVIRONMENT means production (keys required)
+    os.environ.setdefault("SUNLIGHT_ENVIRONMENT", "test")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     problems = missing_backends(_selected(session.config))
     if problems:
