@@ -324,7 +324,9 @@ class Proxy:
             target += b"?" + query
         url = URL(self.upstreams[service] + target.decode("latin-1"), encoded=True)
         try:
-            return await self._exchange(session, scope["method"], url, headers, has_body, exchange, send, service)
+            return await self._exchange(
+                session, scope["method"], url, headers, has_body, exchange, send, service, request_id
+            )
         except _ClientGone:
             return _CLIENT_GONE
         except asyncio.CancelledError:
@@ -346,6 +348,7 @@ class Proxy:
         exchange: _Exchange,
         send: Send,
         service: str,
+        request_id: str,
     ) -> int:
         try:
             response = await session.request(
@@ -356,12 +359,7 @@ class Proxy:
         try:
             if exchange.error is not None:  # the service answered early, before the body was complete
                 raise exchange.error
-            listed = _connection_listed(response.raw_headers)
-            out = [
-                (name, value)
-                for name, value in response.raw_headers
-                if (lower := name.lower()) not in HOP_BY_HOP and lower not in _REPLACED_DOWN and lower not in listed
-            ]
+            out = self._answer_headers(response.raw_headers, request_id)
             content = response.content
             await send({"type": "http.response.start", "status": response.status, "headers": out})
             if content.is_eof():  # small answers arrive whole: one write, not two
@@ -386,6 +384,21 @@ class Proxy:
             raise
         finally:
             response.release()
+
+    @staticmethod
+    def _answer_headers(raw: Any, request_id: str) -> list[tuple[bytes, bytes]]:
+        listed = _connection_listed(raw)
+        out = []
+        echoed = False
+        for name, value in raw:
+            lower = name.lower()
+            if lower in HOP_BY_HOP or lower in _REPLACED_DOWN or lower in listed:
+                continue
+            echoed = echoed or lower == b"x-request-id"
+            out.append((name, value))
+        if not echoed:
+            out.append((b"x-request-id", request_id.encode()))
+        return out
 
     def _failure(self, exc: BaseException, exchange: _Exchange, service: str) -> Exception:
         if exchange.error is not None:
