@@ -296,9 +296,13 @@ async def test_interim_1xx_answers_are_skipped(rig_for: RigFactory):
         await writer.drain()
         writer.close()
 
-    async with raw_service(early_hints) as service, rig_for(service) as rig, guard():
-        async with httpx.AsyncClient(base_url=rig.gateway) as client:
-            answer = await client.get("/v1/funds/x", headers={"Authorization": f"Bearer {rig.token}"})
+    async with (
+        raw_service(early_hints) as service,
+        rig_for(service) as rig,
+        guard(),
+        httpx.AsyncClient(base_url=rig.gateway) as client,
+    ):
+        answer = await client.get("/v1/funds/x", headers={"Authorization": f"Bearer {rig.token}"})
     assert answer.status_code == 200 and answer.text == "final"
 
 
@@ -347,19 +351,23 @@ async def test_a_post_on_a_stale_pooled_connection_is_not_sent_again(rig_for: Ri
             received.append((await read_request(reader)).split(b" ", 1)[0])
         writer.close()  # the second request on this connection: closed without a byte of answer
 
-    async with raw_service(one_per_connection) as service, rig_for(service) as rig, guard():
-        async with httpx.AsyncClient(base_url=rig.gateway, headers={"Authorization": f"Bearer {rig.token}"}) as c:
-            assert (await c.post("/v1/funds/x", json={"n": 1})).status_code == 200
-            second = await c.post("/v1/funds/x", json={"n": 2})
-            assert received == [b"POST", b"POST"], "the second POST reached the service exactly once"
-            assert second.status_code == 503
-            assert second.headers["content-type"] == "application/problem+json"
-            assert second.json()["type"].endswith("/upstream-unavailable")
+    async with (
+        raw_service(one_per_connection) as service,
+        rig_for(service) as rig,
+        guard(),
+        httpx.AsyncClient(base_url=rig.gateway, headers={"Authorization": f"Bearer {rig.token}"}) as c,
+    ):
+        assert (await c.post("/v1/funds/x", json={"n": 1})).status_code == 200
+        second = await c.post("/v1/funds/x", json={"n": 2})
+        assert received == [b"POST", b"POST"], "the second POST reached the service exactly once"
+        assert second.status_code == 503
+        assert second.headers["content-type"] == "application/problem+json"
+        assert second.json()["type"].endswith("/upstream-unavailable")
 
-            received.clear()  # an idempotent request may be sent again on a fresh connection
-            assert (await c.get("/v1/funds/x")).status_code == 200
-            assert (await c.get("/v1/funds/x")).status_code == 200
-            assert received == [b"GET", b"GET", b"GET"]
+        received.clear()  # an idempotent request may be sent again on a fresh connection
+        assert (await c.get("/v1/funds/x")).status_code == 200
+        assert (await c.get("/v1/funds/x")).status_code == 200
+        assert received == [b"GET", b"GET", b"GET"]
 
 
 # --- truncated answers -----------------------------------------------------------------------------------
@@ -468,11 +476,14 @@ async def test_a_slow_service_is_a_504_problem(rig_for: RigFactory):
 
 
 async def test_an_unreachable_service_is_a_503_problem(rig_for: RigFactory):
-    async with rig_for(f"http://127.0.0.1:{free_port()}") as rig, guard():
-        async with httpx.AsyncClient(base_url=rig.gateway) as client:
-            answer = await client.get(
-                "/v1/funds/x", headers={"Authorization": f"Bearer {rig.token}", "X-Request-Id": "req-503"}
-            )
+    async with (
+        rig_for(f"http://127.0.0.1:{free_port()}") as rig,
+        guard(),
+        httpx.AsyncClient(base_url=rig.gateway) as client,
+    ):
+        answer = await client.get(
+            "/v1/funds/x", headers={"Authorization": f"Bearer {rig.token}", "X-Request-Id": "req-503"}
+        )
     assert answer.status_code == 503 and answer.json()["type"].endswith("/upstream-unavailable")
     assert answer.headers["x-request-id"] == "req-503"
 
@@ -502,7 +513,7 @@ async def test_a_client_that_leaves_releases_the_service_connection(rig_for: Rig
     """Main kept the upstream exchange (and its pool slot) open after the client had gone, until the
     read timeout (30 s by default): a few hundred such clients exhaust the pool."""
     async with rig_for() as rig, guard():
-        reader, writer = await rig.connect()
+        _, writer = await rig.connect()
         writer.write(rig.head("GET", "/v1/funds/slow"))
         await rig.echo.slow_started.wait()
         writer.close()
@@ -514,27 +525,27 @@ async def test_a_client_that_leaves_releases_the_service_connection(rig_for: Rig
 
 async def test_anonymous_limits_are_per_caller_behind_a_trusted_proxy(rig_for: RigFactory):
     """Behind an ingress every anonymous caller had the ingress's address and shared one bucket."""
-    async with rig_for(trusted_proxies="127.0.0.1/32, 10.0.0.0/8", rate_limit_anonymous="2/minute") as rig:
-        async with httpx.AsyncClient(base_url=rig.gateway) as client:
+    async with (
+        rig_for(trusted_proxies="127.0.0.1/32, 10.0.0.0/8", rate_limit_anonymous="2/minute") as rig,
+        httpx.AsyncClient(base_url=rig.gateway) as client,
+    ):
 
-            async def public(forwarded: str) -> httpx.Response:
-                return await client.get("/v1/funds/public/echo", headers={"X-Forwarded-For": forwarded})
+        async def public(forwarded: str) -> httpx.Response:
+            return await client.get("/v1/funds/public/echo", headers={"X-Forwarded-For": forwarded})
 
-            first = await public("203.0.113.7")
-            assert first.status_code == 200 and first.json()["headers"]["x-forwarded-for"] == "203.0.113.7"
-            # a forged left part is ignored: the right-most address not a trusted proxy is the caller
-            second = await public("198.51.100.1, 203.0.113.7, 10.1.2.3")
-            assert second.json()["headers"]["x-forwarded-for"] == "203.0.113.7"
-            assert (await public("203.0.113.7")).status_code == 429
-            assert (await public("203.0.113.8")).status_code == 200  # another caller, another bucket
+        first = await public("203.0.113.7")
+        assert first.status_code == 200 and first.json()["headers"]["x-forwarded-for"] == "203.0.113.7"
+        # a forged left part is ignored: the right-most address not a trusted proxy is the caller
+        second = await public("198.51.100.1, 203.0.113.7, 10.1.2.3")
+        assert second.json()["headers"]["x-forwarded-for"] == "203.0.113.7"
+        assert (await public("203.0.113.7")).status_code == 429
+        assert (await public("203.0.113.8")).status_code == 200  # another caller, another bucket
 
 
 async def test_forwarded_for_is_ignored_from_an_untrusted_peer(rig_for: RigFactory):
-    async with rig_for(rate_limit_anonymous="2/minute") as rig:
-        async with httpx.AsyncClient(base_url=rig.gateway) as client:
-            answers = [
-                await client.get("/v1/funds/public/echo", headers={"X-Forwarded-For": f"203.0.113.{n}"})
-                for n in range(3)
-            ]
+    async with rig_for(rate_limit_anonymous="2/minute") as rig, httpx.AsyncClient(base_url=rig.gateway) as client:
+        answers = [
+            await client.get("/v1/funds/public/echo", headers={"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(3)
+        ]
     assert answers[0].json()["headers"]["x-forwarded-for"] == "127.0.0.1"
     assert [a.status_code for a in answers] == [200, 200, 429]
