@@ -290,8 +290,10 @@ async def test_head_ends_with_the_headers_and_the_connection_stays_usable(rig_fo
 async def test_interim_1xx_answers_are_skipped(rig_for: RigFactory):
     async def early_hints(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_request(reader)
-        writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n")
-        writer.write(b"HTTP/1.1 102 Processing\r\n\r\n")
+        for interim in (b"103 Early Hints\r\nLink: </style.css>; rel=preload", b"102 Processing"):
+            writer.write(b"HTTP/1.1 " + interim + b"\r\n\r\n")
+            await writer.drain()
+            await asyncio.sleep(0.05)  # each in its own segment, as a slow service would send them
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nfinal")
         await writer.drain()
         writer.close()
