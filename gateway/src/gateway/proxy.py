@@ -194,7 +194,10 @@ class Proxy:
             connector=aiohttp.TCPConnector(
                 limit=self.pool_size, limit_per_host=0, keepalive_timeout=self.keepalive_seconds
             ),
-            timeout=aiohttp.ClientTimeout(total=None, connect=self.connect_timeout, sock_read=self.read_timeout),
+            # connect: waiting for a free pooled connection plus connecting; sock_connect: the TCP connect alone
+            timeout=aiohttp.ClientTimeout(
+                total=None, connect=self.read_timeout, sock_connect=self.connect_timeout, sock_read=self.read_timeout
+            ),
             auto_decompress=False,  # bytes pass through as the service encoded them
             cookie_jar=aiohttp.DummyCookieJar(),
             skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
