@@ -191,8 +191,10 @@ class Proxy:
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(
-                limit=self.pool_size, limit_per_host=0, keepalive_timeout=self.keepalive_seconds
+            connector=aiohttp.TCPConnector(  # pool_size connections per service, as before
+                limit=self.pool_size * max(1, len(self.upstreams)),
+                limit_per_host=self.pool_size,
+                keepalive_timeout=self.keepalive_seconds,
             ),
             # connect: waiting for a free pooled connection plus connecting; sock_connect: the TCP connect alone
             timeout=aiohttp.ClientTimeout(
