@@ -203,12 +203,15 @@ def _nginx_note(nginx: dict[str, float], direct: dict[str, float]) -> str:
 
 
 def run(seconds: int = 5, write: bool = True, rounds: int = 2) -> dict[tuple[str, int], dict[str, dict[str, float]]]:
+    load_before = os.getloadavg()[0]
     results, skipped = measure(seconds, rounds)
+    load_after = os.getloadavg()[0]
     lines = [
         f"`GET {LIGHT}` (light) and `GET {LIST}` (SQLite, 300 seeded warnings) with a bearer token (the "
         f"service verifies it too), wrk -t1, {seconds} s per run, best of {rounds} interleaved runs; "
         "the gateway (aiohttp client), the services "
         "and nginx (reference reverse proxy, keep-alive upstreams) one worker each.",
+        f"Load average (1 min) of the shared machine: {load_before:.1f} before, {load_after:.1f} after.",
         "",
         *table(results, skipped),
     ]
