@@ -4,5 +4,5 @@ import events
 import proxy
 
 if __name__ == "__main__":
-    proxy.run()
+    proxy.run(seconds=3, rounds=2)
     events.run()

@@ -38,6 +38,7 @@ from gateway import openapi as merged_openapi
 from gateway import service
 from gateway.api import routers
 from gateway.app_state import GatewayState
+from gateway.clientip import TrustedProxies
 from gateway.keys import KeyStore, LocalJWKS
 from gateway.proxy import Proxy
 from gateway.ratelimit import RateLimits
@@ -149,6 +150,8 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
             read_timeout=settings.proxy_read_timeout,
             pool_size=settings.proxy_pool_size,
             max_body=settings.max_body_bytes,
+            body_timeout=settings.proxy_body_timeout,
+            trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
         )
         await proxy.start()
         http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))

@@ -8,6 +8,14 @@ from typing import Any
 from sunlight.errors import BadRequest, Conflict, Forbidden, InvalidInput, Problem, Unauthenticated
 
 
+class RequestBodyTimeout(Problem):
+    slug, title, status = "request-timeout", "The request body did not arrive in time", 408
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail, **extensions)
+        self.headers["Connection"] = "close"
+
+
 class OAuthError(Problem):
     slug, title, status = "oauth", "The token request was refused", 400
     error = "invalid_request"
@@ -84,6 +92,7 @@ __all__ = [
     "OAuthError",
     "OAuthRequestInvalid",
     "PublicClientOnly",
+    "RequestBodyTimeout",
     "Unauthenticated",
     "UnknownScope",
     "UnsupportedGrant",

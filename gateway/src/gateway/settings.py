@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from sunlight.settings import CommonSettings
+
+from gateway.clientip import TrustedProxies
 
 SERVICES = ("funds", "tenders", "approvals", "complaints", "integrity")
 
@@ -40,15 +42,25 @@ class GatewaySettings(CommonSettings):
     token_backoff_base_seconds: float = 1.0  # wait after a failed guess, doubled by each further failure
     token_backoff_max_seconds: float = 300.0  # the longest wait (also a cap on locking someone out)
     rate_limit_storage: str = "memory://"  # redis://127.0.0.1:6379/0 for several replicas
+    # proxies (ingress, load balancer) whose X-Forwarded-For is believed: addresses or CIDRs, comma-separated;
+    # empty = the TCP peer is the caller
+    trusted_proxies: str = ""
 
     # browsers: origins allowed to call the API (the frontend), comma-separated; empty = none
     cors_origins: str = ""
 
     # proxy
     proxy_connect_timeout: float = 2.0
-    proxy_read_timeout: float = 30.0
+    proxy_read_timeout: float = 30.0  # the service's answer: no byte for this long is a 504 (or an abort mid-answer)
+    proxy_body_timeout: float = 30.0  # the client's request body: no byte for this long is a 408
     proxy_pool_size: int = 256
     max_body_bytes: int = 20 * 1024 * 1024
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        TrustedProxies.parse(value)  # a typo fails at start, not silently on every request
+        return value
 
     def upstreams(self) -> dict[str, str]:
         return {name: getattr(self, f"{name}_url").rstrip("/") for name in SERVICES}
