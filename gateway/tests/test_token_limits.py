@@ -114,3 +114,24 @@ async def test_each_failed_guess_doubles_the_wait_and_a_success_resets_it(limite
     assert (await sign_in(fresh(), "officer.li", "wrong guess 3")).status_code == 400
     after_reset = await sign_in(fresh(), "officer.li", PASSWORD)
     assert after_reset.status_code == 429 and after_reset.json()["backoff_seconds"] == BASE, "a success resets it"
+
+
+@pytest.mark.parametrize(
+    "limited",
+    [{"rate_limit_token": "5/minute", "token_backoff_base_seconds": 0, "trusted_proxies": "10.9.0.1"}],
+    indirect=True,
+)
+async def test_behind_a_trusted_proxy_each_caller_has_its_own_address_limit(limited: From):
+    """Behind the ingress every request comes from its address: the forwarded caller is what is limited."""
+    ingress = limited("10.9.0.1")
+
+    async def from_caller(caller: str, i: int) -> int:
+        answer = await ingress.post(
+            "/oauth/token",
+            data={"grant_type": "password", "username": f"user{i}", "password": "Password2026!"},
+            headers={"X-Forwarded-For": caller},
+        )
+        return answer.status_code
+
+    assert [await from_caller("203.0.113.7", i) for i in range(6)] == [400] * 5 + [429]
+    assert await from_caller("203.0.113.8", 9) == 400, "another caller behind the same ingress"

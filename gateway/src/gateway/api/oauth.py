@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sunlight.errors import RateLimited, problem_responses
 
 from gateway import service
+from gateway.clientip import client_ip
 from gateway.deps import SessionDep, StateDep
 from gateway.errors import (
     InvalidClient,
@@ -27,9 +28,9 @@ router = APIRouter(tags=["oauth"])
 
 
 def client_address(request: Request) -> str:
-    """The caller's address for the token endpoint's limits: the TCP peer (to be swapped for the
-    trusted-proxy aware address when SUNLIGHT_TRUSTED_PROXIES lands)."""
-    return request.client.host if request.client else "-"
+    """The caller's address for the token endpoint's limits: the TCP peer, or behind a proxy named in
+    ``SUNLIGHT_TRUSTED_PROXIES`` the address it forwarded (the same rule as the proxy path's)."""
+    return client_ip(request.scope, request.app.state.gateway.proxy.trusted)
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
