@@ -4,7 +4,7 @@ A new service joins every harness test (schemathesis, access matrix, token attac
 its name to ``SERVICES`` — its package follows the layout of docs/developing.md
 (``<name>.app.create_app``, ``<name>.app.MIGRATIONS``, ``<name>.settings.<Name>Settings``).
 
-``live`` starts one app per module and backend (indirectly parametrised by its name): a fresh
+``live`` starts one app per test session and backend (indirectly parametrised by its name): a fresh
 migrated database, the real bus, its lifespan running in schemathesis' ASGI event loop, and a
 ``requests``-style client on it (``live.client``), so generated cases and hand-written calls
 reach the same app without sockets.
@@ -13,6 +13,7 @@ reach the same app without sockets.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import importlib
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from schemathesis.python import asgi
 from sunlight.settings import ServiceSettings
 from sunlight.testing import Backend, ServiceHarness, TestKeys
 from sunlight.testing.backends import Templates
+from sunlight.testing.plugin import _selected as selected_backends
 
 SERVICES = (
     "funds",
@@ -132,32 +134,24 @@ class Live:
         return self.client.request(method, path, **kwargs)
 
 
-def _build(name: str, backend: Backend, keys: TestKeys) -> tuple[Any, Any]:
+def _build(name: str, backend: Backend, keys: TestKeys, overrides: dict[str, Any]) -> tuple[Any, Any]:
     if name == GATEWAY:
         from gateway.app import MIGRATIONS, create_app
         from gateway.settings import GatewaySettings
 
         url = asyncio.run(backend.database("gateway", MIGRATIONS))
-        settings = GatewaySettings(**gateway_settings_values(url))
+        settings = GatewaySettings(**{**gateway_settings_values(url), **overrides})
         return create_app(settings), settings
     service = ServiceApp.of(name)
-    settings = asyncio.run(ServiceHarness(backend, keys).settings(service.settings_class, service.migrations))
+    harness = ServiceHarness(backend, keys)
+    settings = asyncio.run(harness.settings(service.settings_class, service.migrations, **overrides))
     return service.create_app(settings), settings
 
 
-@pytest.fixture(scope="module")
-def live(
-    request: pytest.FixtureRequest,
-    backend_name: str,
-    keys: TestKeys,
-    sunlight_templates: Templates,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Live]:
-    """The app named by the (indirect) parameter, running on ``backend_name``."""
-    name = request.param
-    tmp = tmp_path_factory.mktemp(f"{name}-{backend_name}")
-    backend = Backend(name=backend_name, tmp=tmp, templates=sunlight_templates)
-    app, settings = _build(name, backend, keys)
+@contextlib.contextmanager
+def running(name: str, backend: Backend, keys: TestKeys, **overrides: Any) -> Iterator[Live]:
+    """``name``'s app on ``backend`` (settings ``overrides``), its lifespan running; stopped on exit."""
+    app, settings = _build(name, backend, keys, overrides)
     client = asgi.get_client(app)
     client.__enter__()  # starts the lifespan (relay, consumers, jobs) in schemathesis' event loop
     try:
@@ -172,5 +166,36 @@ def live(
         yield Live(name, app, client, backend, settings, auth)
     finally:
         client.__exit__(None, None, None)
-        asgi.shutdown_lifespans()
+        stop_lifespan(app)
+
+
+def stop_lifespan(app: Any) -> None:
+    """Stop one app's lifespan in schemathesis' ASGI loop (``shutdown_lifespans`` would stop them all)."""
+    lifespan = asgi._LIFESPANS.pop(id(app), None)  # pinned schemathesis; no public call for one app
+    if lifespan is not None and lifespan.error is None:
+        lifespan.stop()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``live`` apps live for the session (shared by every harness module), one per app and backend."""
+    if "harness_backend" in metafunc.fixturenames:
+        metafunc.parametrize("harness_backend", selected_backends(metafunc.config), scope="session")
+
+
+@pytest.fixture(scope="session")
+def live(
+    request: pytest.FixtureRequest,
+    harness_backend: str,
+    keys: TestKeys,
+    sunlight_templates: Templates,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Live]:
+    """The app named by the (indirect) parameter, running on ``harness_backend``, for the whole session."""
+    name = request.param
+    tmp = tmp_path_factory.mktemp(f"{name}-{harness_backend}")
+    backend = Backend(name=harness_backend, tmp=tmp, templates=sunlight_templates)
+    try:
+        with running(name, backend, keys) as started:
+            yield started
+    finally:
         asyncio.run(backend.cleanup())
