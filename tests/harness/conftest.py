@@ -4,7 +4,7 @@ A new service joins every harness test (schemathesis, access matrix, token attac
 its name to ``SERVICES`` — its package follows the layout of docs/developing.md
 (``<name>.app.create_app``, ``<name>.app.MIGRATIONS``, ``<name>.settings.<Name>Settings``).
 
-``live`` starts one app per test session and backend (indirectly parametrised by its name): a fresh
+``live`` gives the app named by its (indirect) parameter, started once per session and backend: a fresh
 migrated database, the real bus, its lifespan running in schemathesis' ASGI event loop, and a
 ``requests``-style client on it (``live.client``), so generated cases and hand-written calls
 reach the same app without sockets.
@@ -182,20 +182,40 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("harness_backend", selected_backends(metafunc.config), scope="session")
 
 
+class Pool:
+    """The apps of one backend, started on first use and kept for the session."""
+
+    def __init__(self, backend: Backend, keys: TestKeys) -> None:
+        self.backend = backend
+        self.keys = keys
+        self.apps: dict[str, Live] = {}
+        self._stack = contextlib.ExitStack()
+
+    def get(self, name: str) -> Live:
+        if name not in self.apps:
+            self.apps[name] = self._stack.enter_context(running(name, self.backend, self.keys))
+        return self.apps[name]
+
+    def close(self) -> None:
+        self._stack.close()
+
+
 @pytest.fixture(scope="session")
-def live(
-    request: pytest.FixtureRequest,
-    harness_backend: str,
-    keys: TestKeys,
-    sunlight_templates: Templates,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Live]:
-    """The app named by the (indirect) parameter, running on ``harness_backend``, for the whole session."""
-    name = request.param
-    tmp = tmp_path_factory.mktemp(f"{name}-{harness_backend}")
-    backend = Backend(name=harness_backend, tmp=tmp, templates=sunlight_templates)
+def pool(
+    harness_backend: str, keys: TestKeys, sunlight_templates: Templates, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Pool]:
+    backend = Backend(
+        name=harness_backend, tmp=tmp_path_factory.mktemp(f"harness-{harness_backend}"), templates=sunlight_templates
+    )
+    apps = Pool(backend, keys)
     try:
-        with running(name, backend, keys) as started:
-            yield started
+        yield apps
     finally:
+        apps.close()
         asyncio.run(backend.cleanup())
+
+
+@pytest.fixture
+def live(request: pytest.FixtureRequest, pool: Pool) -> Live:
+    """The app named by the (indirect) parameter, running on ``harness_backend`` (started once per session)."""
+    return pool.get(request.param)
