@@ -422,7 +422,6 @@ def test_gateway_admin_routes_refused_to_non_admins(live: Live, keys: TestKeys) 
 )
 @pytest.mark.parametrize("live", [GATEWAY], indirect=True)
 def test_admin_manages_only_accounts_within_its_own_scopes(live: Live, keys: TestKeys) -> None:
-    seeded = seeded_for(live, keys)
     tag = uuid.uuid4().hex[:6]
     strong = {"scopes": ["integrity:read", "integrity:admin"], "regions": [REGION_A]}
     _ok(
