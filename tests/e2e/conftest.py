@@ -28,6 +28,8 @@ ADMIN_SECRET = "e2e-admin-secret-not-for-production"
 class Processes:
     gateway: Process
     services: dict[str, Process]
+    backend: Backend
+    databases: dict[str, str]  # process name -> database URL
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Stack:
     gateway: Process
     services: dict[str, Process]
     client: httpx.AsyncClient
+    processes: Processes
 
     async def token(self, client_id: str = ADMIN_ID, secret: str = ADMIN_SECRET, scope: str | None = None) -> str:
         data = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
@@ -62,8 +65,17 @@ async def _databases(backend: Backend) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def stack_env() -> dict[str, str]:
+    """Extra environment for every process of the stack (a module overrides it, e.g. to shorten periods)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 def processes(
-    backend_name: str, tmp_path_factory: pytest.TempPathFactory, sunlight_templates: Templates
+    backend_name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    sunlight_templates: Templates,
+    stack_env: dict[str, str],
 ) -> Iterator[Processes]:
     tmp = tmp_path_factory.mktemp(f"stack-{backend_name}")
     backend = Backend(name=backend_name, tmp=tmp, templates=sunlight_templates)
@@ -77,6 +89,7 @@ def processes(
     }
     for key, value in backend.bus_settings().items():
         common[f"SUNLIGHT_{key.upper()}"] = str(value)
+    common.update(stack_env)
     services = {
         name: Process(
             name,
@@ -104,7 +117,7 @@ def processes(
             process.start()
         for process in everything:
             process.wait_ready()
-        yield Processes(gateway=gateway, services=services)
+        yield Processes(gateway=gateway, services=services, backend=backend, databases=urls)
     finally:
         for process in everything:
             process.stop()
@@ -118,4 +131,4 @@ async def stack(processes: Processes) -> AsyncIterator[Stack]:
             process.start()
             process.wait_ready()
     async with httpx.AsyncClient(base_url=processes.gateway.url, timeout=10) as client:
-        yield Stack(gateway=processes.gateway, services=processes.services, client=client)
+        yield Stack(gateway=processes.gateway, services=processes.services, client=client, processes=processes)

@@ -70,7 +70,7 @@ async def prune_idempotency_keys(app: FastAPI) -> None:
         await idempotency.prune(session)
 
 
-PRUNE_KEYS = Job("prune idempotency keys", 3600, prune_idempotency_keys)
+PRUNE_KEYS = "prune idempotency keys"
 
 
 async def _run_job(app: FastAPI, job: Job, stop: asyncio.Event) -> None:
@@ -156,6 +156,7 @@ def create_service_app(
     jobs: Sequence[Job] = (),
 ) -> FastAPI:
     service = settings.service_name
+    prune = Job(PRUNE_KEYS, settings.idempotency_prune_seconds, prune_idempotency_keys)
     configure_logging(settings.log_level, json_lines=settings.log_json)
     metrics = Metrics(service)
 
@@ -184,7 +185,7 @@ def create_service_app(
         tasks = [
             asyncio.create_task(relay.run(stop), name="outbox relay"),
             *start_consumers(bus, dispatcher, stop),
-            *(asyncio.create_task(_run_job(app, job, stop), name=f"job {job.name}") for job in (PRUNE_KEYS, *jobs)),
+            *(asyncio.create_task(_run_job(app, job, stop), name=f"job {job.name}") for job in (prune, *jobs)),
         ]
         app.state.tasks = tasks
         try:

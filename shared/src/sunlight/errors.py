@@ -235,6 +235,12 @@ def problem_responses(*kinds: type[Problem]) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+_PARAMETER_400 = {
+    ("header", "Idempotency-Key"): "the Idempotency-Key is malformed",
+    ("query", "cursor"): "the cursor is not one this API gave out",
+}
+
+
 def document_problems(schema: dict[str, Any]) -> None:
     """Document the problem+json answers every authenticated operation can give."""
     problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDoc"}}}
@@ -253,6 +259,26 @@ def document_problems(schema: dict[str, Any]) -> None:
                 responses.setdefault("401", {"description": "No or invalid access token", "content": problem})
                 responses.setdefault(
                     "403", {"description": "Missing scope or outside the token's regions", "content": problem}
+                )
+            # answers any operation gives by its parameters alone (found by the schemathesis harness)
+            parameters = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
+            bad_request = [
+                text
+                for (where, name), text in _PARAMETER_400.items()
+                if (where, name) in parameters and "400" not in responses
+            ]
+            if bad_request:
+                responses["400"] = {
+                    "description": f"Bad request (problem+json, type …/bad-request): {'; '.join(bad_request)}",
+                    "content": problem,
+                }
+            if any(where == "path" for where, _ in parameters):
+                responses.setdefault(
+                    "404",
+                    {
+                        "description": "No such resource, or not in the token's regions (problem+json)",
+                        "content": problem,
+                    },
                 )
     for name in ("HTTPValidationError", "ValidationError"):
         if not any(name in json.dumps(p) for p in schema.get("paths", {}).values()):

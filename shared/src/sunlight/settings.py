@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sunlight.crypto import FieldCipher, KeyedHasher
@@ -117,6 +117,7 @@ class ServiceSettings(CommonSettings):
     service_name: ClassVar[str] = "service"
     host: str = "127.0.0.1"
     port: int = 8100
+    idempotency_prune_seconds: float = Field(default=3600.0, gt=0)  # how often keys past their 24 h are forgotten
 
     def effective_database_url(self) -> str:
         """The configured URL, or the service's own SQLite file under ./var."""

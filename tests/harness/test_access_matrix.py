@@ -1,0 +1,472 @@
+"""Access matrix: every route of every app, called as each kind of principal.
+
+Routes come from each app's own OpenAPI (so a new route or service is covered without a
+line here); one object per resource is seeded in region A (秦皇岛 130300) so path ids are
+real. For a route needing scopes S:
+
+- no token                    → 401 problem+json
+- a token without S (another service's scopes, same region) → 403 …/insufficient-scope
+- S in region A               → never 401/403; a GET of a seeded object is 200
+- S in region B (北京 110000)  → a seeded object is 404; nothing of region A in any answer
+- every scope of the app, region B (the other region's administrator) → the same as above
+- routes needing ``<app>:admin``/``admin`` → 403 for region A's non-administrators
+
+Names and ids of the seeded objects are canaries: no answer to a region-B principal may
+contain one, whatever its status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from stdnum.cn import uscc
+from sunlight.events.bus import bus_from_settings
+from sunlight.settings import CommonSettings
+from sunlight.testing import TestKeys
+from sunlight.warnings import Level, Rule, SubjectRef, warning_event
+
+from .conftest import APPS, GATEWAY, GATEWAY_ADMIN, Live, Operation, ServiceApp, operations
+
+REGION_A, REGION_B = "130300", "110000"
+PROBLEMS = "https://sunlight.example/problems/"
+KINDS = ("anonymous", "wrong scope", "in region", "outside region", "other region's admin")
+
+# (app, "METHOD /path") -> why it fails today (issue 8 section); strict xfail until the fix lands
+KNOWN: dict[tuple[str, str], str] = {}
+# operations only a nationwide principal may call: region A's administrator is refused (403 …/forbidden)
+NATIONWIDE_ONLY = {(GATEWAY, "POST /v1/admin/keys/rotate")}
+
+
+def unit(n: int, region: str = REGION_A) -> str:
+    base = f"91{region}{n:09d}"
+    return base + uscc.calc_check_digit(base + "0")
+
+
+@dataclass
+class Seeded:
+    """Path parameter values of region A's objects, and the canaries that must not leak."""
+
+    params: dict[str, str] = field(default_factory=dict)
+    canaries: set[str] = field(default_factory=set)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # principal kind -> headers (gateway)
+
+    def add(self, name: str, value: Any, *, canary: bool = True) -> str:
+        self.params[name] = str(value)
+        if canary:
+            self.canaries.add(str(value))
+        return str(value)
+
+
+def _ok(response: Any, status: int = 201) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    return dict(response.json())
+
+
+def seed_funds(live: Live, keys: TestKeys) -> Seeded:
+    seeded = Seeded()
+    h = keys.auth(scopes="funds:read funds:write funds:admin", regions=[REGION_A], sub="seed-a")
+    name = f"CANARY-P-{uuid.uuid4().hex[:8]}"
+    seeded.canaries.add(name)
+    programme = _ok(
+        live.call(
+            "POST",
+            "/v1/funds/programmes",
+            headers=h,
+            json={
+                "code": name,
+                "name": name,
+                "category": "agriculture",
+                "fiscal_year": 2025,
+                "budget_fen": 10_000_000,
+                "region_code": REGION_A,
+            },
+        )
+    )
+    pid = seeded.add("programme_id", programme["id"])
+    root = _ok(
+        live.call(
+            "POST",
+            f"/v1/funds/programmes/{pid}/nodes",
+            headers=h,
+            json={"tier": "finance_bureau", "name": "CANARY-ROOT", "region_code": REGION_A},
+        )
+    )
+    county = _ok(
+        live.call(
+            "POST",
+            f"/v1/funds/programmes/{pid}/nodes",
+            headers=h,
+            json={"parent_id": root["id"], "tier": "county", "name": "CANARY-COUNTY", "region_code": "130302"},
+        )
+    )
+    seeded.add("node_id", county["id"])
+    for kind in ("allocate", "disburse"):
+        _ok(
+            live.call(
+                "POST",
+                "/v1/funds/movements",
+                headers=h,
+                json={
+                    "kind": kind,
+                    "from_node_id": root["id"],
+                    "to_node_id": county["id"],
+                    "amount_fen": 100_000,
+                    "occurred_on": "2025-03-01",
+                },
+            )
+        )
+    pay = _ok(
+        live.call(
+            "POST",
+            "/v1/funds/movements",
+            headers=h,
+            json={
+                "kind": "expend",
+                "from_node_id": county["id"],
+                "amount_fen": 1_000,
+                "occurred_on": "2025-03-02",
+                "payee": {"kind": "organisation", "name": "CANARY-PAYEE有限公司", "uscc": unit(7)},
+            },
+        )
+    )
+    seeded.add("movement_id", pay["id"])
+    seeded.add("payee_id", pay["payee_id"])
+    audit = _ok(
+        live.call(
+            "POST",
+            "/v1/funds/audits",
+            headers=h,
+            json={
+                "subject": {"kind": "programme", "id": pid},
+                "auditor": "CANARY-AUDITOR",
+                "audited_on": "2025-02-01",
+                "findings": [{"description": "CANARY-FINDING", "rectify_by": "2025-03-01"}],
+            },
+        )
+    )
+    seeded.add("audit_id", audit["id"])
+    seeded.add("finding_id", audit["findings"][0]["id"])
+    seeded.canaries |= {"CANARY-ROOT", "CANARY-COUNTY", "CANARY-PAYEE", "CANARY-AUDITOR", "CANARY-FINDING"}
+    return seeded
+
+
+def seed_integrity(live: Live, keys: TestKeys) -> Seeded:
+    seeded = Seeded()
+    h = keys.auth(scopes="integrity:read integrity:write integrity:admin", regions=[REGION_A], sub="seed-a")
+    subject = f"canary-{uuid.uuid4().hex[:8]}"
+    rule = Rule(id="FUNDS-OVERSPEND", level=Level.RED, title="Overspend", title_zh="超额", description="t")
+    event = warning_event(
+        rule,
+        service="funds",
+        subject=SubjectRef(service="funds", kind="node", id=subject, label=f"CANARY-LABEL {subject}"),
+        region_code="130302",
+        unit_uscc=unit(3),
+        evidence={"subject": subject},
+        occurred_at=datetime.now(UTC),
+    )
+
+    async def publish() -> None:
+        bus = bus_from_settings(CommonSettings(**live.backend.bus_settings()), client_name="harness-seed")
+        await bus.connect()
+        try:
+            await bus.publish(event.type, event.to_json().encode(), msg_id=event.id)
+        finally:
+            await bus.close()
+
+    asyncio.run(publish())
+    deadline = time.monotonic() + 30
+    warning = None
+    while warning is None:
+        items = live.call("GET", "/v1/integrity/warnings", headers=h, params={"limit": 500}).json()["items"]
+        warning = next((w for w in items if w["subject_id"] == subject), None)
+        assert warning is not None or time.monotonic() < deadline, "the seeded warning never reached the register"
+        time.sleep(0.1)
+    seeded.canaries.add(subject)
+    wid = seeded.add("warning_id", warning["id"])
+    seeded.add("unit_uscc", unit(3))
+    disposition = _ok(
+        live.call(
+            "POST",
+            f"/v1/integrity/warnings/{wid}/dispositions",
+            headers=h,
+            json={"kind": "inquiry", "assignee": "CANARY-ASSIGNEE"},
+        )
+    )
+    seeded.add("disposition_id", disposition["id"])
+    risk = _ok(
+        live.call(
+            "POST",
+            "/v1/integrity/risk-points",
+            headers=h,
+            json={
+                "code": f"CANARY-RP-{subject}",
+                "name": "CANARY-RISK",
+                "post": "CANARY-POST",
+                "power": "CANARY-POWER",
+                "risk_level": "high",
+                "region_code": REGION_A,
+            },
+        )
+    )
+    seeded.add("risk_point_id", risk["id"])
+    team = _ok(
+        live.call(
+            "POST",
+            "/v1/integrity/subjects",
+            headers=h,
+            json={
+                "kind": "team",
+                "code": f"CANARY-T-{subject}",
+                "label": "CANARY-TEAM",
+                "region_code": REGION_A,
+                "unit_uscc": unit(3),
+            },
+        )
+    )
+    seeded.add("subject_id", team["id"])
+    seeded.canaries |= {"CANARY-ASSIGNEE", "CANARY-RISK", "CANARY-TEAM", "CANARY-LABEL"}
+    return seeded
+
+
+def seed_gateway(live: Live, keys: TestKeys) -> Seeded:
+    seeded = Seeded()
+
+    def client(client_id: str, scopes: list[str], regions: list[str]) -> dict[str, str]:
+        created = _ok(
+            live.call(
+                "POST",
+                "/v1/admin/clients",
+                headers=live.auth,
+                json={"client_id": client_id, "name": client_id, "scopes": scopes, "regions": regions},
+            )
+        )
+        got = live.call(
+            "POST",
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client_id, created["client_secret"]),
+        )
+        return {"Authorization": f"Bearer {_ok(got, 200)['access_token']}"}
+
+    tag = uuid.uuid4().hex[:6]
+    everything = ["admin", "funds:read", "funds:write", "funds:admin", "integrity:read"]
+    seeded.headers = {
+        "wrong scope": client(f"harness-reader-{tag}", ["funds:read"], [REGION_A]),
+        "in region": client(f"harness-admin-a-{tag}", everything, [REGION_A]),
+        "outside region": client(f"harness-admin-b-{tag}", ["admin", "funds:read"], [REGION_B]),
+        "other region's admin": client(f"harness-admin-b2-{tag}", everything, [REGION_B]),
+    }
+    target = f"harness-canary-{tag}"
+    client(target, ["funds:read"], [REGION_A])
+    seeded.add("client_id", target)
+    user = f"canary-user-{tag}"
+    _ok(
+        live.call(
+            "POST",
+            "/v1/admin/users",
+            headers=live.auth,
+            json={
+                "username": user,
+                "password": "Canary-passw0rd-long",
+                "scopes": ["funds:read"],
+                "regions": [REGION_A],
+            },
+        )
+    )
+    seeded.add("username", user)
+    return seeded
+
+
+SEEDERS: dict[str, Callable[[Live, TestKeys], Seeded]] = {
+    GATEWAY: seed_gateway,
+    "funds": seed_funds,
+    "integrity": seed_integrity,
+}  # services without one (empty skeletons) have no path ids yet
+_SEEDED: dict[tuple[str, str], Seeded] = {}
+
+
+def seeded_for(live: Live, keys: TestKeys) -> Seeded:
+    key = (live.name, str(id(live.app)))
+    if key not in _SEEDED:
+        _SEEDED[key] = SEEDERS.get(live.name, lambda _l, _k: Seeded())(live, keys)
+    return _SEEDED[key]
+
+
+def headers_for(live: Live, keys: TestKeys, seeded: Seeded, op: Operation, kind: str) -> dict[str, str]:
+    if kind == "anonymous":
+        return {}
+    if live.name == GATEWAY:
+        return seeded.headers[kind]
+    own = ServiceApp.of(live.name).scopes
+    other = "integrity" if live.name != "integrity" else "funds"
+    scopes = {
+        "wrong scope": [f"{other}:read", f"{other}:write", f"{other}:admin"],
+        "in region": list(op.scopes),
+        "outside region": list(op.scopes),
+        "other region's admin": own,
+    }[kind]
+    region = REGION_A if kind in ("wrong scope", "in region") else REGION_B
+    return keys.auth(scopes=scopes, regions=[region], sub="matrix-" + re.sub(r"\W+", "-", kind))
+
+
+def _path(op: Operation, seeded: Seeded) -> tuple[str, bool]:
+    """The path with seeded ids (or made-up ones), and whether every id is a seeded object."""
+    names = re.findall(r"{([^}]+)}", op.path)
+    path = op.path
+    for name in names:
+        path = path.replace("{" + name + "}", seeded.params.get(name, str(uuid.uuid4())))
+    return path, bool(names) and all(n in seeded.params for n in names)
+
+
+def _required_query(op: Operation) -> bool:
+    """Query validation (422) comes before the lookup; such routes are not asked for 200/404 without it."""
+    return any(p.get("in") == "query" and p.get("required") for p in op.doc.get("parameters", []))
+
+
+def _assert_problem(response: Any, status: int, slug: str | None = None) -> None:
+    assert response.status_code == status, f"expected {status}, got {response.status_code}: {response.text[:300]}"
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    assert body["type"].startswith(PROBLEMS), body
+    if slug:
+        assert body["type"] == PROBLEMS + slug, body
+
+
+def _cases() -> list[Any]:
+    out = []
+    for app in APPS:
+        for op in operations(app):
+            if op.public:
+                continue
+            why = KNOWN.get((app, op.label))
+            marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
+            out.append(pytest.param(app, op, id=f"{app}:{op.label}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("live", "op"), _cases(), indirect=["live"])
+def test_route_answers_each_principal(live: Live, keys: TestKeys, op: Operation) -> None:
+    failures = []
+    for kind in KINDS:
+        try:
+            check_principal(live, keys, op, kind)
+        except AssertionError as exc:
+            failures.append(f"{kind}: {exc}")
+    assert not failures, "\n".join(failures)
+
+
+def check_principal(live: Live, keys: TestKeys, op: Operation, kind: str) -> None:
+    seeded = seeded_for(live, keys)
+    path, all_seeded = _path(op, seeded)
+    headers = headers_for(live, keys, seeded, op, kind)
+    body = {} if op.method in ("POST", "PUT", "PATCH") else None
+    response = live.call(op.method, path, headers=headers, json=body)
+    assert response.status_code < 500, f"{response.status_code}: {response.text[:300]}"
+    if kind == "anonymous":
+        _assert_problem(response, 401)
+    elif kind == "wrong scope":
+        _assert_problem(response, 403, "insufficient-scope")
+    elif kind == "in region":
+        if (live.name, op.label) in NATIONWIDE_ONLY:
+            _assert_problem(response, 403, "forbidden")
+            return
+        assert response.status_code not in (401, 403), response.text[:300]
+        if op.method == "GET" and all_seeded and not _required_query(op):
+            assert response.status_code == 200, response.text[:300]
+    else:
+        answer = response.json() if response.text else {}
+        if isinstance(answer, dict):
+            answer.pop("instance", None)  # the path the caller sent, echoed
+        text = json.dumps(answer, ensure_ascii=False)
+        sent = set(path.split("/"))
+        leaked = sorted(c for c in seeded.canaries - sent if c in text)
+        assert not leaked, f"region {REGION_A}'s data in an answer to region {REGION_B}: {leaked}"
+        if all_seeded and op.method == "GET" and not _required_query(op):
+            _assert_problem(response, 404)
+        elif all_seeded:
+            assert response.status_code in (403, 404, 422), response.text[:300]
+
+
+@pytest.mark.parametrize("live", [a for a in APPS if a != GATEWAY], indirect=True)
+def test_admin_routes_refused_to_non_admins(live: Live, keys: TestKeys) -> None:
+    """A token with the app's read and write scopes (not admin), in region A, gets 403 on every admin route."""
+    admin_scope = f"{live.name}:admin"
+    headers = keys.auth(scopes=[f"{live.name}:read", f"{live.name}:write"], regions=[REGION_A], sub="not-admin")
+    admin_ops = [op for op in operations(live.name) if admin_scope in op.scopes]
+    assert admin_ops, "every service has admin routes (dead letters at least)"
+    seeded = seeded_for(live, keys)
+    for op in admin_ops:
+        path, _ = _path(op, seeded)
+        response = live.call(op.method, path, headers=headers, json={} if op.method != "GET" else None)
+        _assert_problem(response, 403, "insufficient-scope")
+
+
+@pytest.mark.parametrize("live", [GATEWAY], indirect=True)
+def test_gateway_admin_routes_refused_to_non_admins(live: Live, keys: TestKeys) -> None:
+    seeded = seeded_for(live, keys)
+    for op in operations(GATEWAY):
+        if "admin" not in op.scopes:
+            continue
+        path, _ = _path(op, seeded)
+        response = live.call(
+            op.method, path, headers=seeded.headers["wrong scope"], json={} if op.method != "GET" else None
+        )
+        _assert_problem(response, 403, "insufficient-scope")
+    assert GATEWAY_ADMIN not in live.call("GET", "/v1/admin/clients", headers=seeded.headers["in region"]).text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 8 §2: a regional administrator may reset the secret or password of any account in its "
+    "regions, whatever scopes that account holds",
+)
+@pytest.mark.parametrize("live", [GATEWAY], indirect=True)
+def test_admin_manages_only_accounts_within_its_own_scopes(live: Live, keys: TestKeys) -> None:
+    tag = uuid.uuid4().hex[:6]
+    strong = {"scopes": ["integrity:read", "integrity:admin"], "regions": [REGION_A]}
+    _ok(
+        live.call(
+            "POST",
+            "/v1/admin/clients",
+            headers=live.auth,
+            json={"client_id": f"harness-registrar-{tag}", "name": "registrar", **strong},
+        )
+    )
+    _ok(
+        live.call(
+            "POST",
+            "/v1/admin/users",
+            headers=live.auth,
+            json={"username": f"registrar-{tag}", "password": "Registrar-passw0rd-long", **strong},
+        )
+    )
+    created = _ok(
+        live.call(
+            "POST",
+            "/v1/admin/clients",
+            headers=live.auth,
+            json={"client_id": f"harness-weak-{tag}", "name": "weak", "scopes": ["admin"], "regions": [REGION_A]},
+        )
+    )
+    got = live.call(
+        "POST",
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(f"harness-weak-{tag}", created["client_secret"]),
+    )
+    weak_admin = {"Authorization": f"Bearer {_ok(got, 200)['access_token']}"}
+    secret = live.call("POST", f"/v1/admin/clients/harness-registrar-{tag}/secret", headers=weak_admin)
+    _assert_problem(secret, 403)
+    password = live.call(
+        "PATCH", f"/v1/admin/users/registrar-{tag}", headers=weak_admin, json={"password": "Taken-over-passw0rd"}
+    )
+    _assert_problem(password, 403)
