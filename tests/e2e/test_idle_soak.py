@@ -89,13 +89,6 @@ def job_failures(processes: Processes) -> list[str]:
 async def test_after_idling_past_every_cache_and_job_the_suite_signs_in_reads_and_writes(
     stack: Stack, backend_name: str, request: pytest.FixtureRequest
 ) -> None:
-    if backend_name == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="issue 8 §2: on SQLite the token endpoint answers 500 once the signing-key cache expired",
-            )
-        )
     admin = await stack.token()
     bureau = await new_client(stack, admin, "idle-bureau", ["funds:read", "funds:write"])
     await new_user(stack, admin, "idle-inspector", ["funds:read", "integrity:read"])

@@ -424,11 +424,6 @@ def test_gateway_admin_routes_refused_to_non_admins(live: Live, keys: TestKeys) 
     assert GATEWAY_ADMIN not in live.call("GET", "/v1/admin/clients", headers=seeded.headers["in region"]).text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8 §2: a regional administrator may reset the secret or password of any account in its "
-    "regions, whatever scopes that account holds",
-)
 @pytest.mark.parametrize("live", [GATEWAY], indirect=True)
 def test_admin_manages_only_accounts_within_its_own_scopes(live: Live, keys: TestKeys) -> None:
     tag = uuid.uuid4().hex[:6]

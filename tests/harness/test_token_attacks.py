@@ -154,11 +154,6 @@ def refused_within(live: Live, path: str, headers: dict[str, str], seconds: floa
 JWKS_CACHE_SECONDS = 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8 §2: sunlight.auth caches keys (and verified tokens) by kid for ever; "
-    "SUNLIGHT_JWKS_CACHE_SECONDS bounds it",
-)
 @pytest.mark.parametrize("service", SERVICES)
 def test_withdrawn_key_stops_verifying_at_a_service(
     service: str, keys: TestKeys, tmp_path: Path, sunlight_templates: Templates
@@ -181,11 +176,6 @@ def test_withdrawn_key_stops_verifying_at_a_service(
         assert_invalid_token(live.call("GET", path, headers=fresh_old), "a new token of the withdrawn key")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8 §2: the gateway's verifier caches keys and verified tokens for ever; "
-    "on SQLite the token endpoint also fails once the key cache expires",
-)
 def test_withdrawn_key_stops_verifying_at_the_gateway(backend: Backend, keys: TestKeys) -> None:
     """A key withdrawn from the gateway's key set (state retired) stops verifying there once its cache expires."""
     from gateway.models import KeyState, SigningKey
