@@ -73,6 +73,8 @@ def gateway_settings_values(database_url: str) -> dict[str, Any]:
         "bootstrap_client_id": GATEWAY_ADMIN,
         "bootstrap_client_secret": GATEWAY_ADMIN_SECRET,
         "rate_limit_token": "100000/minute",
+        "rate_limit_token_account": "100000/minute",
+        "token_backoff_base_seconds": 0,  # the limits have tests of their own (gateway/tests/test_token_limits.py)
         "rate_limit": "100000/minute",
         "rate_limit_anonymous": "100000/minute",
     }

@@ -110,7 +110,11 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
         await ensure_migrated(MIGRATIONS, url, "gateway")
         db = Database(url)
         keys = KeyStore(
-            db, settings.cipher, cache_seconds=settings.key_cache_seconds, token_seconds=settings.access_token_seconds
+            db,
+            settings.cipher,
+            cache_seconds=settings.key_cache_seconds,
+            token_seconds=settings.access_token_seconds,
+            hasher=settings.hasher,
         )
         await keys.ensure()
         if settings.bootstrap_client_id and settings.bootstrap_client_secret.get_secret_value():
@@ -131,6 +135,7 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
             audience=settings.jwt_audience,
             algorithms=settings.jwt_algorithms,
             leeway=settings.jwt_leeway_seconds,
+            hasher=settings.hasher,
         )
         limits = RateLimits(
             settings.rate_limit_storage,

@@ -21,9 +21,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jose import jwk
 from jose.backends.base import Key
 from sqlalchemy import select, text
-from sunlight.crypto import FieldCipher
+from sunlight.auth import REVOKED_MEMBER, revocation_key
+from sunlight.crypto import FieldCipher, KeyedHasher
 from sunlight.db import Database, utcnow
 
+from gateway import repository
 from gateway.models import KeyState, SigningKey
 
 log = logging.getLogger("gateway.keys")
@@ -56,12 +58,19 @@ def new_key(cipher: FieldCipher, state: KeyState) -> SigningKey:
 
 class KeyStore:
     def __init__(
-        self, db: Database, cipher: FieldCipher, *, cache_seconds: float = 30.0, token_seconds: int = 900
+        self,
+        db: Database,
+        cipher: FieldCipher,
+        *,
+        cache_seconds: float = 30.0,
+        token_seconds: int = 900,
+        hasher: KeyedHasher | None = None,
     ) -> None:
         self.db = db
         self.cipher = cipher
         self.cache_seconds = cache_seconds
         self.token_seconds = token_seconds
+        self.hasher = hasher  # publishes revocations (keyed hashes of the accounts) beside the keys
         self._loaded_at = 0.0
         self._signing: tuple[str, Key] | None = None
         self._jwks: dict[str, Any] = {"keys": []}
@@ -82,16 +91,26 @@ class KeyStore:
         await self.load()
 
     async def load(self) -> None:
-        async with self.db.sessions() as session:
+        async with self.db.sessions() as session, session.begin():
             keys = (
                 (await session.execute(select(SigningKey).where(SigningKey.state != KeyState.RETIRED))).scalars().all()
             )
+            # a token issued before its revocation lives at most this long (its lifetime plus verifiers' leeway)
+            since = utcnow() - timedelta(seconds=self.token_seconds + 120)
+            revoked = await repository.revocations(session, since=since) if self.hasher is not None else []
         current = next((k for k in keys if k.state == KeyState.CURRENT), None)
         if current is not None:
             pem = self.cipher.decrypt(current.private_key, context=CIPHER_CONTEXT)
             self._signing = (current.kid, jwk.construct(pem, ALG))
         order = {KeyState.CURRENT: 0, KeyState.NEXT: 1, KeyState.PREVIOUS: 2}
-        self._jwks = {"keys": [k.public_jwk for k in sorted(keys, key=lambda k: order[k.state])]}
+        jwks: dict[str, Any] = {"keys": [k.public_jwk for k in sorted(keys, key=lambda k: order[k.state])]}
+        if self.hasher is not None:
+            # RFC 7517 §5 lets a JWK Set carry members of its own: verifiers refuse tokens of these accounts
+            # issued at or before the time given (account names travel as keyed hashes, never in clear)
+            jwks[REVOKED_MEMBER] = {
+                revocation_key(self.hasher, r.subject): int(r.revoked_at.timestamp()) for r in revoked
+            }
+        self._jwks = jwks
         self._loaded_at = time.monotonic()
 
     async def refresh_forever(self, stop: asyncio.Event) -> None:
@@ -154,6 +173,9 @@ class LocalJWKS:
 
     def __init__(self, store: KeyStore) -> None:
         self.store = store
+
+    async def revoked(self) -> dict[str, int]:
+        return dict((await self.store.jwks()).get(REVOKED_MEMBER, {}))
 
     async def key(self, kid: str) -> dict[str, Any] | None:
         for candidate in (await self.store.jwks())["keys"]:

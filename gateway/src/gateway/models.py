@@ -1,4 +1,4 @@
-"""Gateway tables: clients, users, signing keys, refresh tokens."""
+"""Gateway tables: clients, users, signing keys, refresh tokens, access revocations."""
 
 from __future__ import annotations
 
@@ -94,3 +94,14 @@ class RefreshToken(Base, table=True):
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Revocation(Base, table=True):
+    """Access tokens of ``subject`` (a client id, or ``user:<name>``) issued at or before ``revoked_at`` are
+    refused: the account was disabled or deleted, or its secret or password changed. Kept only as long as
+    such a token could still be alive; published in the JWKS document (keyed hashes, see ``keys.py``)."""
+
+    __tablename__ = "revocation"
+
+    subject: str = Field(primary_key=True, max_length=120)
+    revoked_at: datetime = Field(sa_type=UTCDateTime, index=True)

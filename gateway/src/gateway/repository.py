@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.db import utcnow
 
-from gateway.models import Client, RefreshToken, User
+from gateway.models import Client, RefreshToken, Revocation, User
 
 
 async def client(session: AsyncSession, client_id: str) -> Client | None:
@@ -63,3 +64,18 @@ async def revoke_client_tokens(session: AsyncSession, client_id: str) -> None:
 
 async def delete_user_tokens(session: AsyncSession, user_id: uuid.UUID) -> None:
     await session.execute(delete(RefreshToken).where(RefreshToken.user_id == user_id))  # type: ignore[arg-type]
+
+
+async def revoke_access(session: AsyncSession, subject: str) -> None:
+    """Refuse the access tokens ``subject`` holds now (client id, or ``user:<name>``)."""
+    row = await session.get(Revocation, subject)
+    if row is None:
+        session.add(Revocation(subject=subject, revoked_at=utcnow()))
+    else:
+        row.revoked_at = utcnow()
+
+
+async def revocations(session: AsyncSession, *, since: datetime) -> Sequence[Revocation]:
+    """Revocations whose tokens may still be alive; older ones are deleted on the way."""
+    await session.execute(delete(Revocation).where(Revocation.revoked_at < since))  # type: ignore[arg-type]
+    return (await session.execute(select(Revocation))).scalars().all()

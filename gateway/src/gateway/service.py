@@ -281,6 +281,7 @@ async def update_client(session: AsyncSession, who: Principal, client_id: str, b
         setattr(client, name, sorted(set(value)) if isinstance(value, list) else value)
     if not client.active:
         await repository.revoke_client_tokens(session, client.client_id)
+        await repository.revoke_access(session, client.client_id)
     await session.commit()
     return ClientOut.model_validate(client)
 
@@ -291,6 +292,7 @@ async def rotate_client_secret(session: AsyncSession, who: Principal, client_id:
         raise Conflict("a public client has no secret")
     secret = new_secret()
     client.secret_hash = await hash_secret(secret)
+    await repository.revoke_access(session, client.client_id)  # a leaked secret's tokens end with it
     await session.commit()
     return ClientCreated(**ClientOut.model_validate(client).model_dump(), client_secret=secret)
 
@@ -299,6 +301,7 @@ async def delete_client(session: AsyncSession, who: Principal, client_id: str) -
     """Remove a client; sign-ins made through it (a public client's refresh tokens) end with it."""
     client = await _own_client(session, who, client_id)
     await repository.revoke_client_tokens(session, client.client_id)
+    await repository.revoke_access(session, client.client_id)
     await session.delete(client)
     await session.commit()
 
@@ -341,10 +344,12 @@ async def update_user(session: AsyncSession, who: Principal, username: str, body
         _check_password(password, user.username)
         user.password_hash = await hash_secret(password)
         await repository.revoke_user_tokens(session, user.id)  # every sign-in ends with the old password
+        await repository.revoke_access(session, f"user:{user.username}")
     for name, value in values.items():
         setattr(user, name, sorted(set(value)) if isinstance(value, list) else value)
     if not user.active:
         await repository.revoke_user_tokens(session, user.id)
+        await repository.revoke_access(session, f"user:{user.username}")
     await session.commit()
     return UserOut.model_validate(user)
 
@@ -352,6 +357,7 @@ async def update_user(session: AsyncSession, who: Principal, username: str, body
 async def delete_user(session: AsyncSession, who: Principal, username: str) -> None:
     user = await _own_user(session, who, username)
     await repository.delete_user_tokens(session, user.id)
+    await repository.revoke_access(session, f"user:{user.username}")
     await session.delete(user)
     await session.commit()
 

@@ -139,6 +139,7 @@ def build_verifier(settings: ServiceSettings, http: httpx.AsyncClient) -> TokenV
         audience=settings.jwt_audience,
         algorithms=settings.jwt_algorithms,
         leeway=settings.jwt_leeway_seconds,
+        hasher=settings.hasher,
     )
 
 

@@ -37,6 +37,7 @@ from jose.backends.base import Key
 from jose.exceptions import ExpiredSignatureError, JOSEError, JWTClaimsError
 
 from sunlight.codes import NATIONWIDE, region_contains, region_prefix
+from sunlight.crypto import KeyedHasher
 from sunlight.errors import (
     ForbiddenRegion,
     InsufficientScope,
@@ -117,8 +118,26 @@ class Principal:
             raise NotFound(f"no such {what}")
 
 
+REVOKED_MEMBER = "sunlight_revoked"  # JWK Set member: {keyed hash of an account: refuse tokens issued at or before}
+
+
+def revocation_key(hasher: KeyedHasher, account: str) -> str:
+    """How an account (a client id, or ``user:<name>``) is named in the published revocations: a keyed hash,
+    so the JWKS never lists who was disabled (the hex keeps the name's case, which the hasher folds)."""
+    return hasher.hash(account.encode().hex(), purpose="revocation")
+
+
 class JWKSProvider(Protocol):
     async def key(self, kid: str) -> dict[str, Any] | None: ...
+
+    async def revoked(self) -> dict[str, int]: ...
+
+
+def _revoked_of(doc: dict[str, Any]) -> dict[str, int]:
+    member = doc.get(REVOKED_MEMBER)
+    if not isinstance(member, dict):
+        return {}
+    return {k: v for k, v in member.items() if isinstance(k, str) and isinstance(v, int)}
 
 
 class StaticJWKS:
@@ -127,9 +146,13 @@ class StaticJWKS:
     def __init__(self, jwks: dict[str, Any] | str) -> None:
         doc = json.loads(jwks) if isinstance(jwks, str) else jwks
         self._keys = {k["kid"]: k for k in doc.get("keys", []) if "kid" in k}
+        self._revoked = _revoked_of(doc)
 
     async def key(self, kid: str) -> dict[str, Any] | None:
         return self._keys.get(kid)
+
+    async def revoked(self) -> dict[str, int]:
+        return self._revoked
 
 
 class RemoteJWKS:
@@ -141,6 +164,7 @@ class RemoteJWKS:
         self._ttl = ttl
         self._cooldown = cooldown
         self._keys: dict[str, dict[str, Any]] = {}
+        self._revoked: dict[str, int] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
         self.fetches = 0
@@ -158,12 +182,17 @@ class RemoteJWKS:
             except (httpx.HTTPError, ValueError):
                 return  # keep the keys we have; the token is refused if its kid is unknown
             self._keys = {k["kid"]: k for k in doc.get("keys", []) if isinstance(k, dict) and "kid" in k}
+            self._revoked = _revoked_of(doc)
 
     async def key(self, kid: str) -> dict[str, Any] | None:
         stale = time.monotonic() - self._fetched_at > self._ttl
         if kid not in self._keys or stale:
             await self._refresh()
         return self._keys.get(kid)
+
+    async def revoked(self) -> dict[str, int]:
+        """The accounts whose earlier tokens are refused, as of the last fetch (refreshed with the keys)."""
+        return self._revoked
 
 
 class TokenVerifier:
@@ -178,8 +207,10 @@ class TokenVerifier:
         algorithms: Iterable[str] = ("ES256",),
         leeway: int = 30,
         cache_size: int = 10_000,
+        hasher: KeyedHasher | None = None,
     ) -> None:
         self.jwks = jwks
+        self.hasher = hasher  # names accounts in the JWKS's revocations; None: revocations are not checked
         self.issuer = issuer
         self.audience = audience
         self.algorithms = tuple(algorithms)
@@ -199,13 +230,31 @@ class TokenVerifier:
         if hit is not None:
             principal, expires, kid = hit
             if now <= expires + self.leeway and await self.jwks.key(kid) is not None:
-                return principal  # still valid, and its key is still published
+                await self._refuse_revoked(principal)
+                return principal  # still valid, its key still published, its account not revoked
             del self._cache[digest]
         principal, expires, kid = await self._verify_uncached(token)
+        await self._refuse_revoked(principal)
         self._cache[digest] = (principal, expires, kid)
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return principal
+
+    async def _refuse_revoked(self, principal: Principal) -> None:
+        """A token of an account disabled, deleted or re-keyed after the token was issued is refused
+        (the gateway publishes such accounts with its keys; they reach a service within the JWKS cache life)."""
+        if self.hasher is None:
+            return
+        revoked = await self.jwks.revoked()
+        if not revoked:
+            return
+        issued = principal.claims.get("iat")
+        if not isinstance(issued, int | float):
+            return
+        for account in {principal.subject, principal.client_id}:
+            before = revoked.get(revocation_key(self.hasher, account))
+            if before is not None and issued <= before:
+                raise InvalidToken("the token's account was disabled, removed or given a new secret")
 
     async def _verify_uncached(self, token: str) -> tuple[Principal, float, str]:
         try:

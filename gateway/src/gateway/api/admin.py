@@ -43,8 +43,12 @@ async def list_clients(session: SessionDep, who: Admin) -> list[ClientOut]:
 
 
 @router.patch("/clients/{client_id}", summary="Change a client's scopes, regions or status", responses=MANAGE_ERRORS)
-async def update_client(client_id: str, body: ClientUpdate, session: SessionDep, who: Admin) -> ClientOut:
-    return await service.update_client(session, who, client_id, body)
+async def update_client(
+    client_id: str, body: ClientUpdate, session: SessionDep, who: Admin, state: StateDep
+) -> ClientOut:
+    out = await service.update_client(session, who, client_id, body)
+    await state.keys.load()  # a revocation holds here at once; other replicas and services within their caches
+    return out
 
 
 @router.post(
@@ -52,8 +56,10 @@ async def update_client(client_id: str, body: ClientUpdate, session: SessionDep,
     summary="Issue a new client secret (the old one stops working)",
     responses=problem_responses(NotFound, AccountBeyondOwn, Conflict),
 )
-async def rotate_secret(client_id: str, session: SessionDep, who: Admin) -> ClientCreated:
-    return await service.rotate_client_secret(session, who, client_id)
+async def rotate_secret(client_id: str, session: SessionDep, who: Admin, state: StateDep) -> ClientCreated:
+    out = await service.rotate_client_secret(session, who, client_id)
+    await state.keys.load()
+    return out
 
 
 @router.delete(
@@ -62,8 +68,9 @@ async def rotate_secret(client_id: str, session: SessionDep, who: Admin) -> Clie
     summary="Remove a client (sign-ins made through it end)",
     responses=problem_responses(NotFound, AccountBeyondOwn),
 )
-async def delete_client(client_id: str, session: SessionDep, who: Admin) -> Response:
+async def delete_client(client_id: str, session: SessionDep, who: Admin, state: StateDep) -> Response:
     await service.delete_client(session, who, client_id)
+    await state.keys.load()
     return Response(status_code=204)
 
 
@@ -82,8 +89,10 @@ async def list_users(session: SessionDep, who: Admin) -> list[UserOut]:
     summary="Change a person's password, scopes, regions or status (a new password or disabling ends their sign-ins)",
     responses=problem_responses(NotFound, AccountBeyondOwn, UnknownScope, GrantBeyondOwn, WeakPassword),
 )
-async def update_user(username: str, body: UserUpdate, session: SessionDep, who: Admin) -> UserOut:
-    return await service.update_user(session, who, username, body)
+async def update_user(username: str, body: UserUpdate, session: SessionDep, who: Admin, state: StateDep) -> UserOut:
+    out = await service.update_user(session, who, username, body)
+    await state.keys.load()
+    return out
 
 
 @router.delete(
@@ -92,8 +101,9 @@ async def update_user(username: str, body: UserUpdate, session: SessionDep, who:
     summary="Remove a person's account (their sign-ins end)",
     responses=problem_responses(NotFound, AccountBeyondOwn),
 )
-async def delete_user(username: str, session: SessionDep, who: Admin) -> Response:
+async def delete_user(username: str, session: SessionDep, who: Admin, state: StateDep) -> Response:
     await service.delete_user(session, who, username)
+    await state.keys.load()
     return Response(status_code=204)
 
 
