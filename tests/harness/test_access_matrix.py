@@ -42,8 +42,14 @@ KINDS = ("anonymous", "wrong scope", "in region", "outside region", "other regio
 
 # (app, "METHOD /path") -> why it fails today (issue 8 section); strict xfail until the fix lands
 KNOWN: dict[tuple[str, str], str] = {}
-# operations only a nationwide principal may call: region A's administrator is refused (403 …/forbidden)
-NATIONWIDE_ONLY = {(GATEWAY, "POST /v1/admin/keys/rotate")}
+# operations only a nationwide principal may call (deployment-wide settings, work over every region):
+# region A's administrator is refused with 403 …/nationwide-only
+NATIONWIDE_ONLY = {
+    (GATEWAY, "POST /v1/admin/keys/rotate"),
+    ("funds", "POST /v1/funds/scans"),
+    ("integrity", "POST /v1/integrity/frameworks"),
+    ("integrity", "PUT /v1/integrity/frameworks/{code}"),
+}
 
 
 def unit(n: int, region: str = REGION_A) -> str:
@@ -377,7 +383,7 @@ def check_principal(live: Live, keys: TestKeys, op: Operation, kind: str) -> Non
         _assert_problem(response, 403, "insufficient-scope")
     elif kind == "in region":
         if (live.name, op.label) in NATIONWIDE_ONLY:
-            _assert_problem(response, 403, "forbidden")
+            _assert_problem(response, 403, "nationwide-only")
             return
         assert response.status_code not in (401, 403), response.text[:300]
         if op.method == "GET" and all_seeded and not _required_query(op):
