@@ -113,6 +113,26 @@ async def test_an_overspend_inside_a_batch_refuses_it_and_is_recorded(make: Make
     assert warning["subject"]["id"] == t.dept["id"] and warning["evidence"]["requested_fen"] == 99_500
 
 
+async def test_a_refused_batch_leaves_one_refusal_and_one_warning_per_node_and_retries_add_none(make: Maker):
+    """50 payments that together overspend one node: one refusal, one warning occurrence; the same batch
+    sent again (nothing was written, the client retries) records nothing more."""
+    t = await make.tree(budget_fen=100_000)
+    body = records(t, payments=0)
+    body += [{"kind": "expend", "from_node_id": t.dept["id"], "amount_fen": 5_000, "occurred_on": "2025-03-03",
+              "payee": org()} for _ in range(50)]  # fmt: skip
+    for _ in range(3):
+        r = await post_batch(make, body, "many-over")
+        assert r.status_code == 422
+    refusals = (await make.client.get("/v1/funds/refusals", headers=make.headers)).json()["items"]
+    assert len(refusals) == 1, refusals
+    (refused,) = refusals
+    assert refused["batch_key"] == "many-over" and refused["from_node_id"] == t.dept["id"]
+    overspent = [e for e in r.json()["errors"] if e["type"].endswith("/overspend")]
+    assert refused["amount_fen"] == 5_000 * len(overspent), "the refused records' amounts, summed"
+    (warning,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
+    assert warning["occurrences"] == 1, warning
+
+
 async def test_formats_and_sizes_are_checked(harness, make: Maker, admin):
     t = await make.tree()
     unsupported = await post_batch(make, b"a,b", "f-1", {"content-type": "text/csv"})

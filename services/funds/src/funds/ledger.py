@@ -393,6 +393,30 @@ def refusal(
     )
 
 
+def batch_refusals(
+    shortfalls: Sequence[tuple[Draft, Shortfall]], who: Principal, *, batch_key: str
+) -> list[tuple[uuid.UUID, str, RefusedMovement]]:
+    """One refusal per overspent node of a refused batch: its records' amounts summed, the first record's
+    details, what the node held (``records`` in the reason says how many attempts it stands for)."""
+    by_node: dict[uuid.UUID, list[tuple[Draft, Shortfall]]] = {}
+    for draft, short in shortfalls:
+        by_node.setdefault(short.node.id, []).append((draft, short))
+    out = []
+    for node_id, group in by_node.items():
+        first, short = group[0]
+        refused = refusal(first, who, reason=f"overspend:{short.limit}", available_fen=short.available_fen,
+                          batch_key=batch_key)  # fmt: skip
+        refused.amount_fen = sum(d.amount for d, _ in group)
+        if len(group) > 1:
+            refused.reason = f"overspend:{short.limit}:{len(group)} records"[:40]
+        out.append((node_id, short.limit, refused))
+    return out
+
+
+def _refusal_key(r: RefusedMovement) -> tuple[object, ...]:
+    return (r.from_node_id, r.amount_fen, r.available_fen, r.reason)
+
+
 def overspend_finding(refused: RefusedMovement, node: Node, limit: str) -> alerts.Finding:
     return alerts.Finding(
         rule=rules.OVERSPEND,
@@ -738,19 +762,16 @@ async def write_batch(
         movements.append(apply(draft, who, batch.id))
     now = utcnow()
     if errors:
-        refused = [
-            (refusal(d, who, reason=f"overspend:{s.limit}", available_fen=s.available_fen, batch_key=batch_key), s)
-            for d, s in shortfalls
-        ]
-        nodes = [(s.node.id, s.limit) for _, s in refused]
+        refused = batch_refusals(shortfalls, who, batch_key=batch_key)
         await session.rollback()
-        if record_refusals and refused and not held and len(refused) == len(errors):
-            # only overspends: the batch is refused, and each attempt is recorded and warned like a single one
-            again = await repository.nodes_by_ids(session, {n for n, _ in nodes})
-            session.add_all([r for r, _ in refused])
-            findings = [
-                overspend_finding(r, again[n], limit) for (r, _), (n, limit) in zip(refused, nodes, strict=True)
-            ]
+        if record_refusals and refused and not held and len(shortfalls) == len(errors):
+            # the batch wrote nothing, but its overspend attempts were made: one refusal and one finding per
+            # overspent node, not one per record; a retry of the same refused batch records nothing new
+            again = await repository.nodes_by_ids(session, {node_id for node_id, _, _ in refused})
+            known = await repository.refusals_of_batch(session, who.subject, batch_key)
+            fresh = [(n, limit, r) for n, limit, r in refused if _refusal_key(r) not in known]
+            session.add_all([r for _, _, r in fresh])
+            findings = [overspend_finding(r, again[n], limit) for n, limit, r in fresh]
             await alerts.raise_findings(session, findings, now=now, repeat=True)
             await session.commit()
         errors.sort(key=lambda e: e.index)

@@ -523,3 +523,11 @@ async def scan_movements(session: AsyncSession, parents: Collection[uuid.UUID]) 
         or_(Movement.kind != MovementKind.EXPEND, Movement.from_node_id.in_(parents))  # type: ignore[union-attr]
     )
     return (await session.execute(query.order_by(Movement.occurred_on, Movement.id))).scalars().all()
+
+
+async def refusals_of_batch(session: AsyncSession, recorded_by: str, batch_key: str) -> set[tuple[object, ...]]:
+    """What the earlier refusals of this principal's batch key recorded (node, amount, held, reason)."""
+    query = select(
+        RefusedMovement.from_node_id, RefusedMovement.amount_fen, RefusedMovement.available_fen, RefusedMovement.reason
+    ).where(RefusedMovement.recorded_by == recorded_by, RefusedMovement.batch_key == batch_key)
+    return {tuple(row) for row in (await session.execute(query)).all()}
