@@ -70,6 +70,8 @@ def render() -> str:
                 lines += ["- evidence: " + ", ".join(f"`{e}`" for e in r.evidence)]
             if r.risk_point:
                 lines += [f"- risk point: `{r.risk_point}`"]
+            if r.evaluated_by:
+                lines += ["- evaluated by: " + ", ".join(f"`{f}`" for f in r.evaluated_by)]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

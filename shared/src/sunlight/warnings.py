@@ -33,6 +33,9 @@ class Rule:
     evidence: tuple[str, ...] = ()  # keys of the evidence it records
     escalates_to: Level | None = None  # e.g. orange → red when far past a threshold
     risk_point: str | None = None  # the kind of integrity risk it realises (廉政风险点)
+    # the functions that decide it, as dotted paths (the pure decision first, then where its finding is
+    # made): docs/rules.md names them, and a test checks that each resolves
+    evaluated_by: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 

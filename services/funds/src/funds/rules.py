@@ -39,6 +39,7 @@ OVERSPEND = RULES.add(
             "refusal_id",
         ),
         risk_point="fund-allocation",
+        evaluated_by=("funds.ledger.shortfall", "funds.ledger.overspend_finding"),
     )
 )
 
@@ -72,6 +73,7 @@ LATE_PASS_DOWN = RULES.add(
             "late_receipts",
         ),
         risk_point="fund-allocation",
+        evaluated_by=("funds.rules.pass_down_deadline", "funds.rules.late_receipts", "funds.scans.pass_down_and_idle"),
     )
 )
 
@@ -88,6 +90,7 @@ IDLE_FUNDS = RULES.add(
         parameters=("idle_days",),
         evidence=("programme_id", "node_id", "cash_fen", "idle_fen", "oldest_receipt_on", "days_idle", "idle_days"),
         risk_point="fund-use",
+        evaluated_by=("funds.rules.idle_cash", "funds.scans.pass_down_and_idle"),
     )
 )
 
@@ -117,6 +120,7 @@ DUPLICATE_PAYMENT = RULES.add(
             "window_days",
         ),
         risk_point="fund-use",
+        evaluated_by=("funds.rules.duplicates_of", "funds.screening._duplicates"),
     )
 )
 
@@ -153,6 +157,7 @@ SPLIT_PAYMENT = RULES.add(
             "total_fen",
         ),
         risk_point="fund-use",
+        evaluated_by=("funds.rules.split_payments", "funds.rules.split_across_payees", "funds.screening._split"),
     )
 )
 
@@ -167,6 +172,7 @@ PAYEE_INELIGIBLE = RULES.add(
         "a list is loaded.",
         evidence=("programme_id", "payment_id", "payee_id", "reason", "uscc", "watch_entry_id", "list_reason"),
         risk_point="fund-use",
+        evaluated_by=("funds.screening.ineligible_finding",),
     )
 )
 
@@ -180,6 +186,7 @@ CATEGORY_NOT_ALLOWED = RULES.add(
         "while the programme restricts its categories).",
         evidence=("programme_id", "payment_id", "category", "allowed_categories", "amount_fen"),
         risk_point="fund-use",
+        evaluated_by=("funds.screening._category",),
     )
 )
 
@@ -194,6 +201,7 @@ OVER_STANDARD = RULES.add(
         parameters=("per_head_standard_fen",),
         evidence=("programme_id", "payee_id", "payment_id", "total_fen", "standard_fen", "payment_ids"),
         risk_point="fund-use",
+        evaluated_by=("funds.screening._over_standard",),
     )
 )
 
@@ -232,6 +240,7 @@ BENFORD = RULES.add(
             "observed",
         ),
         risk_point="fund-use",
+        evaluated_by=("funds.rules.benford", "funds.rules.benford_verdict", "funds.scans.benford_findings"),
     )
 )
 
@@ -245,6 +254,7 @@ ACCEPTANCE_MISSING = RULES.add(
         "for the payment, its node or an ancestor, or the programme.",
         evidence=("programme_id", "payment_id", "node_id", "amount_fen", "occurred_on"),
         risk_point="fund-acceptance",
+        evaluated_by=("funds.screening._acceptance",),
     )
 )
 
@@ -257,6 +267,7 @@ AUDIT_UNRECTIFIED = RULES.add(
         description="An audit finding whose rectification deadline has passed has no rectification recorded.",
         evidence=("programme_id", "audit_id", "finding_id", "rectify_by", "days_overdue", "amount_fen"),
         risk_point="fund-audit",
+        evaluated_by=("funds.rules.days_overdue", "funds.scans.overdue_audit_findings"),
     )
 )
 
@@ -270,6 +281,7 @@ COMPLAINT = RULES.add(
         "when it has open warnings they are escalated one level instead.",
         evidence=("report_id", "category", "subject_kind", "subject_id"),
         risk_point="supervision-linkage",
+        evaluated_by=("funds.linkage.link_complaint",),
     )
 )
 

@@ -24,6 +24,7 @@ DISPOSITION_OVERDUE = RULES.add(
         parameters=("disposition_workdays", "overdue_repeat_workdays", "overdue_max_escalations"),
         evidence=("disposition_id", "warning_id", "kind", "assignee", "opened_at", "deadline", "overdue_workdays"),
         risk_point="disposition",
+        evaluated_by=("integrity.service.escalate_overdue", "integrity.events.overdue_warning"),
     )
 )
 
@@ -43,6 +44,7 @@ def _index_rule(grade: str, level: Level, colour: str, colour_zh: str) -> Rule:
             parameters=("index_grade_levels",),
             evidence=("framework", "period", "index", "ci_low", "ci_high", "grade", "cutoff", "result_id"),
             risk_point="integrity-index",
+            evaluated_by=("integrity.index.compute", "integrity.index.grade_of", "integrity.events.index_warning"),
         )
     )
 
