@@ -114,3 +114,19 @@ async def test_the_tree_has_rules(make: Maker, funds, outsider):
     assert foreign.status_code == 404, "another region's programme does not exist for this caller"
     listed = await funds.get(f"/v1/funds/programmes/{p['id']}/nodes", headers=make.headers)
     assert [n["tier"] for n in listed.json()] == ["finance_bureau", "county", "beneficiary"]
+
+
+async def test_two_roots_added_at_once_make_one_root_and_one_budget(make: Maker, funds):
+    """Both requests pass the 'no root yet' check before either commits: the database keeps one."""
+    import asyncio
+
+    p = await make.programme()
+    body = {"tier": "finance_bureau", "name": "财政局", "region_code": CITY}
+    answers = await asyncio.gather(
+        *(funds.post(f"/v1/funds/programmes/{p['id']}/nodes", headers=make.headers, json=body) for _ in range(4))
+    )
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [201, 409, 409, 409], [a.text for a in answers]
+    assert all(a.json()["type"].endswith("/root-exists") for a in answers if a.status_code == 409)
+    nodes = (await funds.get(f"/v1/funds/programmes/{p['id']}/nodes", headers=make.headers)).json()
+    assert len(nodes) == 1 and nodes[0]["received_fen"] == p["budget_fen"]

@@ -111,7 +111,10 @@ class Node(Base, table=True):
             "disbursed_out_fen >= 0 AND disbursed_out_fen + spent_fen <= disbursed_in_fen", name="cash_conserved"
         ),
         sa.CheckConstraint("disbursed_in_fen >= 0 AND disbursed_in_fen <= received_fen", name="cash_within_quota"),
-    )
+        # one root per programme, whatever two requests do at once (the check in add_node cannot see the other)
+        sa.Index("uq_node_root_programme_id", "programme_id", unique=True,
+                 postgresql_where=sa.text("parent_id IS NULL"), sqlite_where=sa.text("parent_id IS NULL")),
+    )  # fmt: skip
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     programme_id: uuid.UUID = Field(foreign_key="programme.id", index=True)

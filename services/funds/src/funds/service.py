@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight import idempotency
 from sunlight.auth import Principal
@@ -169,8 +170,12 @@ async def add_node(
             raise RootExists("a programme has one root node; give parent_id")
         if not region_contains(programme.region_code, body.region_code):
             raise RegionOutsideParent("the root lies within the programme's region", field="region_code")
-        session.add(node)
-        await session.flush()
+        try:
+            async with session.begin_nested():  # another request may have added the root meanwhile
+                session.add(node)
+                await session.flush()
+        except IntegrityError:
+            raise RootExists("a programme has one root node; give parent_id") from None
         # the root holds the programme's budget: a budget movement into it keeps the ledger whole
         budget = Movement(
             programme_id=programme.id,
