@@ -111,8 +111,9 @@ async def test_a_frozen_node_neither_receives_nor_passes_on(make: Maker, publish
     out = await make.move(409, kind="expend", from_node_id=t.county["id"], amount_fen=1, payee=org())
     assert into["type"].endswith("/frozen") and out["type"].endswith("/frozen")
     assert into["held"] == [{"kind": "node", "id": t.county["id"]}]
-    back = await make.move(kind="refund", from_node_id=t.county["id"], to_node_id=t.dept["id"], amount_fen=1_000)
-    assert back["kind"] == "refund"
+    # money leaving a held node is stopped too, upwards as well (a refund) and by adjustment
+    back = await make.move(409, kind="refund", from_node_id=t.county["id"], to_node_id=t.dept["id"], amount_fen=1_000)
+    assert back["type"].endswith("/frozen") and back["held"] == [{"kind": "node", "id": t.county["id"]}]
     trace = (await make.client.get(f"/v1/funds/programmes/{t.pid}/trace", headers=make.headers)).json()
     assert {n["name"]: n["held"] for n in trace["nodes"]}["海港区农业农村局"] is True
 
@@ -184,3 +185,36 @@ async def test_complaints_about_other_services_are_ignored_and_unknown_subjects_
     (letter,) = await eventually(dead)
     assert "does not have" in letter["error"]
     assert await make.warnings() == []
+
+
+async def test_a_payee_hold_ordered_in_one_region_does_not_stop_another_regions_payments(make: Maker, publish, keys):
+    t = await make.tree(allowed_categories=["subsidy"])
+    await make.down(t, 100_000, to="county")
+    suspect = person(43, name="郑十一")
+    await make.pay(t.county, 1_000, suspect, category="banquet")
+    (w,) = await make.warnings(rule_id="FUNDS-CATEGORY-NOT-ALLOWED")
+    await publish(disposed(w, status="in_progress", disposition="inquiry", freeze=True), "/sunlight/integrity")
+
+    async def frozen() -> bool:
+        return bool((await make.warnings(rule_id="FUNDS-CATEGORY-NOT-ALLOWED"))[0]["frozen"])
+
+    await eventually(frozen)
+    refused = await make.pay(t.county, 500, suspect, category="subsidy", expect=409)
+    assert refused["type"].endswith("/frozen"), "held where the hold was ordered"
+
+    beijing = keys.auth(scopes="funds:read funds:write", regions=["110000"], sub="bj-bureau")
+    there = Maker(make.client, beijing)
+    programme = await there.programme(region_code="110105", budget_fen=1_000_000)
+    root = await make.client.post(
+        f"/v1/funds/programmes/{programme['id']}/nodes",
+        headers=beijing,
+        json={"tier": "finance_bureau", "name": "东城区财政局", "region_code": "110105"},
+    )
+    assert root.status_code == 201, root.text
+    paid = await make.client.post(
+        "/v1/funds/movements",
+        headers=beijing,
+        json={"kind": "expend", "from_node_id": root.json()["id"], "amount_fen": 500,
+              "occurred_on": programme["fiscal_year"] and f"{programme['fiscal_year']}-03-01", "payee": suspect},
+    )  # fmt: skip
+    assert paid.status_code == 201, f"another region's payment to the same person: {paid.text}"

@@ -108,6 +108,12 @@ def region_key(region_code: str, key: str) -> str:
     return key if key.startswith(prefix) else prefix + key
 
 
+def region_of_key(key: str) -> str | None:
+    """The region a region-scoped dedupe key belongs to (``130302:FUNDS-…`` → ``130302``), else None."""
+    head, sep, _ = key.partition(":")
+    return head if sep and len(head) == 6 and head.isdigit() else None
+
+
 def warning_event(
     rule: Rule,
     *,

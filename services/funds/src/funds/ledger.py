@@ -31,10 +31,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight import idempotency
 from sunlight.auth import Principal
+from sunlight.codes import region_contains
 from sunlight.db import utcnow
 from sunlight.errors import InvalidInput, NotFound, Problem
 from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
+from sunlight.warnings import region_of_key
 
 from funds import alerts, events, payees, repository, rules, screening
 from funds.errors import (
@@ -65,7 +67,9 @@ from funds.schemas import BatchOut, MovementIn, MovementOut, RecordError
 from funds.settings import FundsSettings
 
 K = MovementKind
-BLOCKED_WHEN_HELD = (K.ALLOCATE, K.DISBURSE, K.EXPEND)
+# a hold stops money leaving or entering a held subject: every movement but a payee's refund (money coming
+# back from outside the tree, which only lowers what is at risk)
+BLOCKED_WHEN_HELD = (K.ALLOCATE, K.DISBURSE, K.EXPEND, K.REFUND, K.ADJUST)
 
 
 @dataclass
@@ -269,20 +273,34 @@ async def attach_payees(session: AsyncSession, settings: FundsSettings, drafts: 
 async def held_subjects(session: AsyncSession, drafts: Sequence[Draft]) -> dict[int, list[dict[str, str]]]:
     """For each draft index, the held subjects that refuse it (allocate, disburse and expend only)."""
     wanted: dict[int, list[tuple[str, uuid.UUID]]] = {}
+    regions: dict[int, str] = {}
     for d in drafts:
-        if d.kind not in BLOCKED_WHEN_HELD:
+        if d.kind not in BLOCKED_WHEN_HELD or (d.kind == K.REFUND and d.payment is not None):
             continue
         subjects = [("programme", d.programme.id)]
         subjects += [("node", n.id) for n in (d.source, d.target) if n is not None]
         if d.payee is not None and not d.payee_is_new:
             subjects.append(("payee", d.payee.id))
         wanted[d.index] = subjects
-    held = await repository.held(session, {s for subjects in wanted.values() for s in subjects})
-    return {
-        i: [{"kind": k, "id": str(s)} for k, s in subjects if (k, s) in held]
-        for i, subjects in wanted.items()
-        if any(s in held for s in subjects)
-    }
+        regions[d.index] = d.region_code
+    holds = await repository.held(session, {s for subjects in wanted.values() for s in subjects})
+
+    def holds_here(subject: tuple[str, uuid.UUID], region: str) -> bool:
+        """A payee (paid by many counties) is held only where its hold was ordered; nodes and programmes
+        belong to one region, so their holds hold everywhere they are seen."""
+        keys = holds.get(subject)
+        if not keys:
+            return False
+        if subject[0] != "payee":
+            return True
+        return any((r := region_of_key(k)) is None or region_contains(r, region) for k in keys)
+
+    out: dict[int, list[dict[str, str]]] = {}
+    for i, subjects in wanted.items():
+        held = [{"kind": k, "id": str(s)} for k, s in subjects if holds_here((k, s), regions[i])]
+        if held:
+            out[i] = held
+    return out
 
 
 def shortfall(d: Draft) -> Shortfall | None:

@@ -478,16 +478,22 @@ async def open_warnings_on(
     return (await session.execute(query)).scalars().all()
 
 
-async def held(session: AsyncSession, subjects: Iterable[tuple[str, uuid.UUID]]) -> set[tuple[str, uuid.UUID]]:
-    """Which of these (kind, id) subjects are held pending review."""
+async def held(
+    session: AsyncSession, subjects: Iterable[tuple[str, uuid.UUID]]
+) -> dict[tuple[str, uuid.UUID], list[str]]:
+    """Which of these (kind, id) subjects are held pending review, with the dedupe keys of their holds (the
+    keys say in which region each hold was ordered)."""
     by_kind: dict[str, set[uuid.UUID]] = {}
     for kind, ident in subjects:
         by_kind.setdefault(kind, set()).add(ident)
     if not by_kind:
-        return set()
+        return {}
     clauses = [and_(Hold.subject_kind == k, Hold.subject_id.in_(ids)) for k, ids in by_kind.items()]  # type: ignore[attr-defined]
-    rows = (await session.execute(select(Hold.subject_kind, Hold.subject_id).where(or_(*clauses)))).all()
-    return {(k, i) for k, i in rows}
+    query = select(Hold.subject_kind, Hold.subject_id, Hold.dedupe_key).where(or_(*clauses))
+    out: dict[tuple[str, uuid.UUID], list[str]] = {}
+    for kind, ident, key in (await session.execute(query)).all():
+        out.setdefault((kind, ident), []).append(key)
+    return out
 
 
 async def held_ids(session: AsyncSession, kind: str, ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
