@@ -91,7 +91,7 @@ class KeyStore:
         await self.load()
 
     async def load(self) -> None:
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.readers() as session:  # reads only: never waits for SQLite's write lock
             keys = (
                 (await session.execute(select(SigningKey).where(SigningKey.state != KeyState.RETIRED))).scalars().all()
             )
@@ -147,6 +147,7 @@ class KeyStore:
             )
             now = utcnow()
             horizon = now - timedelta(seconds=self.token_seconds + 120)
+            await repository.prune_revocations(session, before=horizon)
             for key in keys:
                 if key.state == KeyState.PREVIOUS and key.retired_at is not None and key.retired_at <= horizon:
                     key.state = KeyState.RETIRED

@@ -76,6 +76,11 @@ async def revoke_access(session: AsyncSession, subject: str) -> None:
 
 
 async def revocations(session: AsyncSession, *, since: datetime) -> Sequence[Revocation]:
-    """Revocations whose tokens may still be alive; older ones are deleted on the way."""
-    await session.execute(delete(Revocation).where(Revocation.revoked_at < since))  # type: ignore[arg-type]
-    return (await session.execute(select(Revocation))).scalars().all()
+    """Revocations whose tokens may still be alive (revoked at or after ``since``)."""
+    query = select(Revocation).where(Revocation.revoked_at >= since)  # type: ignore[arg-type]
+    return (await session.execute(query)).scalars().all()
+
+
+async def prune_revocations(session: AsyncSession, *, before: datetime) -> None:
+    """Forget revocations no live token can need (one row per account at most, so this only tidies)."""
+    await session.execute(delete(Revocation).where(Revocation.revoked_at < before))  # type: ignore[arg-type]
