@@ -125,6 +125,7 @@ def warning_event(
     unit_uscc: str | None = None,
     dedupe_key: str | None = None,
     occurred_at: datetime | None = None,
+    occurrences: int = 1,
 ) -> Envelope[WarningRaised]:
     """The ``warnings.raised.v1`` event for one finding of ``rule``; its dedupe key always carries the region
     (:func:`region_key`)."""
@@ -138,5 +139,6 @@ def warning_event(
         evidence=evidence,
         occurred_at=occurred_at or datetime.now(UTC),
         dedupe_key=region_key(region_code, dedupe_key or f"{rule.id}:{subject.service}:{subject.kind}:{subject.id}"),
+        occurrences=occurrences,
     )
     return new_event(payload, source=f"/sunlight/{service}", subject=f"{subject.kind}/{subject.id}")

@@ -27,6 +27,13 @@ class WarningRaised(BaseModel):
         description="same region + rule + subject (+ period) → one warning in the register; starts with the "
         "region code (sunlight.warnings.region_key), and integrity keys its register on (region_code, dedupe_key)"
     )
+    occurrences: int = Field(
+        default=1,
+        ge=1,
+        description="how many occurrences of the finding this one event stands for: a source aggregates the findings "
+        "of one write (a batch) with the same dedupe key into one event; an additive member with a default, so a v1 "
+        "event without it still means one occurrence",
+    )
 
 
 @contract("warnings.disposed.v1")
