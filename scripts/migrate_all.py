@@ -1,16 +1,18 @@
 """Upgrade every database of this machine in one process (``make migrate``).
 
-Each package keeps its own migrations and database; the URL of each comes from
-``SUNLIGHT_<NAME>_DATABASE_URL`` when set, else the package's default SQLite file under ./var.
+Each package keeps its own migrations and database, named as the processes name it
+(``CommonSettings.database_url_for``): ``SUNLIGHT_<NAME>_DATABASE_URL``, else ``SUNLIGHT_DATABASE_URL``
+with ``{service}`` replaced by the name, else ``var/<name>.db``.
 """
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
 
 from sunlight.cli import redact
-from sunlight.migrations import upgrade
+from sunlight.migrations import NotMigrated, upgrade
+from sunlight.settings import CommonSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("gateway", "funds", "tenders", "approvals", "complaints", "integrity")
@@ -18,10 +20,14 @@ PACKAGES = ("gateway", "funds", "tenders", "approvals", "complaints", "integrity
 
 def main() -> None:
     Path("var").mkdir(exist_ok=True)
+    settings = CommonSettings()
     for name in PACKAGES:
         location = ROOT / ("gateway" if name == "gateway" else f"services/{name}") / "migrations"
-        url = os.environ.get(f"SUNLIGHT_{name.upper()}_DATABASE_URL") or f"sqlite+aiosqlite:///var/{name}.db"
-        upgrade(location, url)
+        url = settings.database_url_for(name)
+        try:
+            upgrade(location, url)
+        except NotMigrated as exc:
+            sys.exit(f"{name}: {exc}")
         print(f"{name}: at head ({redact(url)})")
 
 

@@ -66,7 +66,7 @@ class GatewaySettings(CommonSettings):
         return {name: getattr(self, f"{name}_url").rstrip("/") for name in SERVICES}
 
     def effective_database_url(self) -> str:
-        return self.database_url or "sqlite+aiosqlite:///var/gateway.db"
+        return self.database_url_for("gateway")
 
     def effective_public_url(self) -> str:
         return self.public_url or f"http://{self.gateway_host}:{self.gateway_port}"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from pathlib import Path
 
-from sunlight.migrations import downgrade, upgrade
+from sunlight.migrations import NotMigrated, downgrade, ensure_migrated, upgrade
 from sunlight.settings import ServiceSettings
 
 
@@ -24,11 +25,19 @@ def service_main(
     url = settings.effective_database_url()
     if url.startswith("sqlite"):
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    if args.command == "migrate":
-        upgrade(migrations, url)
-        print(f"{settings_cls.service_name}: migrated {redact(url)}")
-    elif args.command == "downgrade":
-        downgrade(migrations, url, args.revision)
+    service = settings_cls.service_name
+    try:
+        if args.command == "migrate":
+            upgrade(migrations, url)
+            print(f"{service}: migrated {redact(url)}")
+            return
+        if args.command == "downgrade":
+            downgrade(migrations, url, args.revision)
+            return
+        # the app checks this again at startup; checking here first answers with one clear line, not a traceback
+        asyncio.run(ensure_migrated(migrations, url, service))
+    except NotMigrated as exc:
+        parser.exit(2, f"sunlight-{service}: {exc}\n")
     else:
         import uvicorn
 

@@ -26,6 +26,53 @@ class NotMigrated(RuntimeError):
     """The database is not at the migration head the code expects."""
 
 
+class ForeignDatabase(NotMigrated):
+    """The database belongs to another service (its own version table is there): never migrate or serve it."""
+
+
+LEGACY_VERSION_TABLE = "alembic_version"
+VERSION_TABLE_PREFIX = "alembic_version_"
+
+
+def service_of(script_location: str | Path) -> str:
+    """The package a migrations folder belongs to: ``services/funds/migrations`` → ``funds``."""
+    return Path(script_location).resolve().parent.name
+
+
+def version_table(service: str) -> str:
+    """Each service records its revision in a table of its own, so two services' revision ids (both have
+    0001, 0002, …) can never be mistaken for each other's."""
+    return f"{VERSION_TABLE_PREFIX}{service}"
+
+
+def claim_database(connection: sa.Connection, service: str, own_tables: set[str]) -> None:
+    """Make sure this database is ``service``'s before anything is written to it.
+
+    Refuses (:class:`ForeignDatabase`) a database where another service keeps its version table, or an
+    older shared ``alembic_version`` next to tables none of which are this service's. A database from
+    before per-service version tables (``alembic_version`` and this service's tables) is adopted: the
+    table is renamed, the revision kept.
+    """
+    tables = set(sa.inspect(connection).get_table_names())
+    others = sorted(
+        t.removeprefix(VERSION_TABLE_PREFIX) for t in tables if t.startswith(VERSION_TABLE_PREFIX) and t != version_table(service)
+    )
+    if others:
+        raise ForeignDatabase(
+            f"this database belongs to the {', '.join(others)} service, not to {service}: give {service} a database "
+            f"of its own (SUNLIGHT_{service.upper()}_DATABASE_URL); every service keeps its own tables and revisions"
+        )
+    if LEGACY_VERSION_TABLE in tables and version_table(service) not in tables:
+        mine = own_tables & tables
+        theirs = tables - own_tables - INFRA_TABLES - {LEGACY_VERSION_TABLE}
+        if theirs and not mine:
+            raise ForeignDatabase(
+                f"this database holds another service's tables ({', '.join(sorted(theirs)[:5])}), not {service}'s: "
+                f"give {service} a database of its own (SUNLIGHT_{service.upper()}_DATABASE_URL)"
+            )
+        connection.execute(sa.text(f"ALTER TABLE {LEGACY_VERSION_TABLE} RENAME TO {version_table(service)}"))
+
+
 def alembic_config(script_location: str | Path, url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
@@ -46,19 +93,41 @@ def head_revision(script_location: str | Path) -> str | None:
     return ScriptDirectory(str(script_location)).get_current_head()
 
 
-async def current_revision(url: str) -> str | None:
+async def current_revision(url: str, service: str) -> str | None:
+    """The revision ``service``'s database is at (None when it was never migrated)."""
     engine = create_async_engine(url)
     try:
         async with engine.connect() as conn:
-            return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+            return await conn.run_sync(
+                lambda sync: MigrationContext.configure(sync, opts={"version_table": version_table(service)})
+                .get_current_revision()
+            )
     finally:
         await engine.dispose()
 
 
+async def _check_owner(url: str, service: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            tables = set(await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
+    finally:
+        await engine.dispose()
+    others = sorted(
+        t.removeprefix(VERSION_TABLE_PREFIX) for t in tables if t.startswith(VERSION_TABLE_PREFIX) and t != version_table(service)
+    )
+    if others:
+        raise ForeignDatabase(
+            f"the {service} database URL points at the {', '.join(others)} service's database: give {service} a "
+            f"database of its own (SUNLIGHT_{service.upper()}_DATABASE_URL), then run `make migrate`"
+        )
+
+
 async def ensure_migrated(script_location: str | Path, url: str, service: str) -> None:
     """Refuse to start on a database that is not at head, with the command that fixes it."""
+    await _check_owner(url, service)
     head = head_revision(script_location)
-    current = await current_revision(url)
+    current = await current_revision(url, service)
     if current != head:
         raise NotMigrated(
             f"the {service} database is at revision {current or 'none'}, the code needs {head}: "
@@ -70,10 +139,13 @@ def run_env(target_metadata: MetaData, context: Any) -> None:
     """The body of every service's ``migrations/env.py`` (online, async, batch mode for SQLite)."""
     url = context.config.attributes.get("sunlight_url") or context.config.get_main_option("sqlalchemy.url")
     targets = target_metadata
+    service = service_of(context.config.get_main_option("script_location"))
 
     def do_run(connection: sa.Connection) -> None:
+        claim_database(connection, service, set(targets.tables))
         context.configure(
             connection=connection,
+            version_table=version_table(service),
             target_metadata=targets,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
@@ -84,7 +156,13 @@ def run_env(target_metadata: MetaData, context: Any) -> None:
             context.run_migrations()
 
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=targets, literal_binds=True, include_object=include_object)
+        context.configure(
+            url=url,
+            target_metadata=targets,
+            literal_binds=True,
+            include_object=include_object,
+            version_table=version_table(service),
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
@@ -126,7 +204,7 @@ INFRA_TABLES = frozenset(infra_metadata.tables)
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Autogenerate and drift checks look at the service's tables; the infra tables have their helpers."""
     if type_ == "table":
-        return name not in INFRA_TABLES and name != "alembic_version"
+        return name not in INFRA_TABLES and not (name or "").startswith(LEGACY_VERSION_TABLE)
     table = getattr(obj, "table", None)
     return getattr(table, "name", None) not in INFRA_TABLES
 

@@ -7,6 +7,7 @@ built in ``create_app`` (never at import) so tests build apps with their own val
 from __future__ import annotations
 
 import base64
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -31,7 +32,8 @@ class CommonSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
 
-    # storage and bus
+    # storage and bus: SUNLIGHT_<NAME>_DATABASE_URL names one process's database; SUNLIGHT_DATABASE_URL may name
+    # them all at once with a {service} placeholder (postgresql+asyncpg://u@db/sunlight_{service}); see database_url_for
     database_url: str = ""
     bus: Literal["sqlite", "nats"] = "sqlite"
     bus_path: Path = Path("var/bus.sqlite3")
@@ -111,6 +113,22 @@ class CommonSettings(BaseSettings):
         return KeyedHasher(raw.encode())
 
 
+    def database_url_for(self, name: str) -> str:
+        """The database of process ``name``, named the same way by the Procfile, ``make migrate`` and the manifests.
+
+        ``SUNLIGHT_<NAME>_DATABASE_URL`` when set; else ``SUNLIGHT_DATABASE_URL`` (the ``database_url`` setting) with
+        ``{service}`` replaced by the name, so one variable gives every process its own database; else the
+        process's SQLite file ``var/<name>.db``. A URL without the placeholder shared by several processes is
+        refused by the migrations (each database belongs to one service).
+        """
+        own = os.environ.get(f"SUNLIGHT_{name.upper()}_DATABASE_URL", "")
+        if own:
+            return own
+        if self.database_url:
+            return self.database_url.replace("{service}", name)
+        return f"sqlite+aiosqlite:///var/{name}.db"
+
+
 class ServiceSettings(CommonSettings):
     """Settings of one domain service; subclasses add their rule thresholds."""
 
@@ -120,5 +138,5 @@ class ServiceSettings(CommonSettings):
     idempotency_prune_seconds: float = Field(default=3600.0, gt=0)  # how often keys past their 24 h are forgotten
 
     def effective_database_url(self) -> str:
-        """The configured URL, or the service's own SQLite file under ./var."""
-        return self.database_url or f"sqlite+aiosqlite:///var/{self.service_name}.db"
+        """This service's database (:meth:`CommonSettings.database_url_for`)."""
+        return self.database_url_for(self.service_name)
