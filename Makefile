@@ -8,11 +8,21 @@ RUN := $(UV) run --frozen --no-sync
 SERVICES := funds tenders approvals complaints integrity
 BACKENDS ?= sqlite,postgres
 PYTEST_ARGS ?=
+# `make run BACKEND=postgres`: the cluster backends on one machine (a database per process on the local
+# PostgreSQL, created when missing, and NATS JetStream); override SUNLIGHT_DATABASE_URL / SUNLIGHT_NATS_URL to point elsewhere
+BACKEND ?= sqlite
+ifeq ($(BACKEND),postgres)
+export SUNLIGHT_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/sunlight_{service}
+export SUNLIGHT_BUS ?= nats
+else ifneq ($(BACKEND),sqlite)
+$(error BACKEND is sqlite (the default) or postgres)
+endif
 
 .PHONY: help setup run test test-fast migrate openapi openapi-check bench lint format clean
 
 help:
 	@echo "make run        set up, migrate and start the whole suite on SQLite + the embedded log"
+	@echo "                (BACKEND=postgres: on the local PostgreSQL, a database per process, and NATS JetStream)"
 	@echo "make test       set up and run every test on both backends (SQLite+log, PostgreSQL+NATS)"
 	@echo "make test-fast  the same on SQLite + the embedded log only"
 	@echo "make migrate    upgrade every database (var/*.db, or SUNLIGHT_DATABASE_URL per process)"

@@ -66,7 +66,8 @@ async def test_a_service_pointed_at_another_services_database_is_refused_and_wri
     before = await _tables(url)
     assert "alembic_version_funds" in before and "alembic_version" not in before
 
-    with pytest.raises(ForeignDatabase, match="belongs to the funds service, not to tenders.*SUNLIGHT_TENDERS_DATABASE_URL"):
+    refused = r"belongs to the funds service, not to tenders.*SUNLIGHT_TENDERS_DATABASE_URL"
+    with pytest.raises(ForeignDatabase, match=refused):
         await asyncio.to_thread(upgrade, PACKAGES["tenders"], url)
     assert await _tables(url) == before
     with pytest.raises(ForeignDatabase, match="funds service's database"):

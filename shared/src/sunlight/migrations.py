@@ -45,6 +45,12 @@ def version_table(service: str) -> str:
     return f"{VERSION_TABLE_PREFIX}{service}"
 
 
+def other_services(tables: set[str], service: str) -> list[str]:
+    """The services other than ``service`` whose version tables are among ``tables``."""
+    mine = version_table(service)
+    return sorted(t.removeprefix(VERSION_TABLE_PREFIX) for t in tables - {mine} if t.startswith(VERSION_TABLE_PREFIX))
+
+
 def claim_database(connection: sa.Connection, service: str, own_tables: set[str]) -> None:
     """Make sure this database is ``service``'s before anything is written to it.
 
@@ -54,9 +60,7 @@ def claim_database(connection: sa.Connection, service: str, own_tables: set[str]
     table is renamed, the revision kept.
     """
     tables = set(sa.inspect(connection).get_table_names())
-    others = sorted(
-        t.removeprefix(VERSION_TABLE_PREFIX) for t in tables if t.startswith(VERSION_TABLE_PREFIX) and t != version_table(service)
-    )
+    others = other_services(tables, service)
     if others:
         raise ForeignDatabase(
             f"this database belongs to the {', '.join(others)} service, not to {service}: give {service} a database "
@@ -99,8 +103,9 @@ async def current_revision(url: str, service: str) -> str | None:
     try:
         async with engine.connect() as conn:
             return await conn.run_sync(
-                lambda sync: MigrationContext.configure(sync, opts={"version_table": version_table(service)})
-                .get_current_revision()
+                lambda sync: MigrationContext.configure(
+                    sync, opts={"version_table": version_table(service)}
+                ).get_current_revision()
             )
     finally:
         await engine.dispose()
@@ -113,9 +118,7 @@ async def _check_owner(url: str, service: str) -> None:
             tables = set(await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
     finally:
         await engine.dispose()
-    others = sorted(
-        t.removeprefix(VERSION_TABLE_PREFIX) for t in tables if t.startswith(VERSION_TABLE_PREFIX) and t != version_table(service)
-    )
+    others = other_services(tables, service)
     if others:
         raise ForeignDatabase(
             f"the {service} database URL points at the {', '.join(others)} service's database: give {service} a "

@@ -112,7 +112,6 @@ class CommonSettings(BaseSettings):
         raw = self.hash_key.get_secret_value() or "sunlight-development-hash-key"
         return KeyedHasher(raw.encode())
 
-
     def database_url_for(self, name: str) -> str:
         """The database of process ``name``, named the same way by the Procfile, ``make migrate`` and the manifests.
 
