@@ -35,7 +35,7 @@ from sunlight.errors import (
     install_problem_handlers,
     problem_response,
 )
-from sunlight.events.bus import Bus, bus_from_settings
+from sunlight.events.bus import Bus, BusMisconfigured, bus_from_settings
 from sunlight.events.consumer import Dispatcher, Handlers, start_consumers
 from sunlight.events.outbox import OutboxRelay
 from sunlight.idempotency import Replay
@@ -246,6 +246,8 @@ def create_service_app(
         try:
             await request.app.state.bus.ping()
             checks["bus"] = "ok"
+        except BusMisconfigured as exc:  # what clashes and which setting resolves it (no secret in it)
+            checks["bus"] = f"{type(exc).__name__}: {exc}"
         except Exception as exc:
             checks["bus"] = type(exc).__name__
         if all(v == "ok" for v in checks.values()):

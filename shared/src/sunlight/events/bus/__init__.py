@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sunlight.events.bus.base import Bus, BusUnavailable, Outcome, Outgoing, Process, durable_name
+from sunlight.events.bus.base import Bus, BusMisconfigured, BusUnavailable, Outcome, Outgoing, Process, durable_name
 from sunlight.settings import CommonSettings
 
 
@@ -22,4 +22,13 @@ def bus_from_settings(settings: CommonSettings, *, client_name: str) -> Bus:
     return SqliteLogBus(settings.bus_path)
 
 
-__all__ = ["Bus", "BusUnavailable", "Outcome", "Outgoing", "Process", "bus_from_settings", "durable_name"]
+__all__ = [
+    "Bus",
+    "BusMisconfigured",
+    "BusUnavailable",
+    "Outcome",
+    "Outgoing",
+    "Process",
+    "bus_from_settings",
+    "durable_name",
+]

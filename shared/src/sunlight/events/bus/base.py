@@ -22,6 +22,11 @@ class BusUnavailable(Exception):
     """The bus could not be reached."""
 
 
+class BusMisconfigured(BusUnavailable):
+    """The bus answers but refuses our configuration. The message names what clashes and the setting that
+    resolves it, and holds no secret (no URL), so ``/readyz`` shows it to the operator."""
+
+
 class Bus(Protocol):
     async def connect(self) -> None: ...
 

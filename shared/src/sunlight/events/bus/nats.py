@@ -22,8 +22,9 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 
-from sunlight.events.bus.base import BusUnavailable, Outcome, Outgoing, Process
+from sunlight.events.bus.base import BusMisconfigured, BusUnavailable, Outcome, Outgoing, Process
 
+SUBJECTS_OVERLAP = 10065  # JetStream's err_code for "subjects overlap with an existing stream"
 log = logging.getLogger("sunlight.bus.nats")
 
 
@@ -102,10 +103,25 @@ class NatsBus:
             )
             try:
                 await js.add_stream(config)
-            except nats.js.errors.BadRequestError:
+            except nats.js.errors.BadRequestError as exc:
+                if exc.err_code == SUBJECTS_OVERLAP:
+                    raise await self._overlap() from exc
                 await js.update_stream(config)  # exists with another config: bring it in line
             self._stream_ready = True
         return js
+
+    async def _overlap(self) -> BusMisconfigured:
+        """Another stream already takes our subjects: say which, and which settings give us our own."""
+        js = await self._connected()
+        try:
+            other = await js.find_stream_name_by_subject(f"{self.prefix}.>")
+        except Exception:
+            other = "another stream"
+        return BusMisconfigured(
+            f"the NATS stream {other!r} already takes subjects overlapping {self.prefix}.> (stream {self.stream!r} "
+            "cannot be created): set SUNLIGHT_NATS_SUBJECT_PREFIX (and SUNLIGHT_NATS_STREAM) to a prefix of this "
+            "deployment's own, or remove that stream"
+        )
 
     async def close(self) -> None:
         if self._connecting is not None and not self._connecting.done():
@@ -126,6 +142,8 @@ class NatsBus:
         try:
             await self._ensure_stream()
             await self._nc.flush(timeout=1)
+        except BusMisconfigured:
+            raise
         except Exception as exc:
             raise BusUnavailable(f"NATS at {self.url}: {exc}") from exc
 
