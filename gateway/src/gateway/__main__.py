@@ -6,9 +6,9 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from sunlight.cli import redact
+from sunlight.cli import redact, wait_until_migrated
 from sunlight.db import Database
-from sunlight.migrations import upgrade
+from sunlight.migrations import NotMigrated, ensure_migrated, upgrade
 
 from gateway.app import MIGRATIONS
 from gateway.keys import KeyStore
@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="run the gateway (the default)")
     sub.add_parser("migrate", help="upgrade the gateway database")
+    migrated = sub.add_parser("migrated", help="exit 0 when the database is at the newest migration (init containers)")
+    migrated.add_argument("--wait", type=float, default=0.0, help="seconds to keep checking before giving up")
     keys = sub.add_parser("keys", help="signing keys")
     keys.add_argument("action", choices=["rotate", "list"])
     args = parser.parse_args(argv)
@@ -47,10 +49,20 @@ def main(argv: list[str] | None = None) -> None:
     url = settings.effective_database_url()
     if url.startswith("sqlite"):
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    if args.command == "migrate":
-        upgrade(MIGRATIONS, url)
-        print(f"gateway: migrated {redact(url)}")
-    elif args.command == "keys" and args.action == "rotate":
+    try:
+        if args.command == "migrate":
+            upgrade(MIGRATIONS, url)
+            print(f"gateway: migrated {redact(url)}")
+            return
+        if args.command == "migrated":
+            asyncio.run(wait_until_migrated(MIGRATIONS, url, "gateway", args.wait))
+            print("gateway: at head")
+            return
+        if args.command in (None, "serve"):
+            asyncio.run(ensure_migrated(MIGRATIONS, url, "gateway"))  # one clear line, not uvicorn's traceback
+    except NotMigrated as exc:
+        parser.exit(2, f"sunlight-gateway: {exc}\n")
+    if args.command == "keys" and args.action == "rotate":
         print(f"current signing key: {asyncio.run(_rotate(settings))}")
     elif args.command == "keys":
         print("\n".join(asyncio.run(_list(settings))))

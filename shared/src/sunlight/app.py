@@ -21,11 +21,11 @@ from fastapi import APIRouter, FastAPI, Request, Security
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sunlight import idempotency
 from sunlight.auth import Principal, RemoteJWKS, StaticJWKS, TokenVerifier, authenticate
-from sunlight.db import Database, dead_letter_table
+from sunlight.db import Database, dead_letter_table, outbox_table
 from sunlight.docs import add_swagger_ui
 from sunlight.errors import (
     PROBLEM_MEDIA_TYPE,
@@ -122,6 +122,29 @@ def calendar_warnings(settings: ServiceSettings, now: datetime | None = None) ->
     return []
 
 
+async def refresh_operational_metrics(metrics: Metrics, db: Database, settings: ServiceSettings) -> None:
+    """The outbox backlog, the dead letters and the calendar's end, read at scrape time (a failed read leaves
+    the last values; the database's own outage shows on /readyz)."""
+    now = datetime.now(UTC)
+    try:
+        async with db.readers() as session:
+            pending, oldest = (
+                await session.execute(
+                    select(func.count(), func.min(outbox_table.c.created_at)).where(outbox_table.c.sent_at.is_(None))
+                )
+            ).one()
+            dead = (await session.execute(select(func.count()).select_from(dead_letter_table))).scalar_one()
+    except Exception:
+        log.warning("metrics: the database could not be read")
+    else:
+        metrics.outbox_pending.labels(metrics.service).set(pending)
+        metrics.outbox_oldest.labels(metrics.service).set((now - oldest).total_seconds() if oldest else 0)
+        metrics.dead_letters.labels(metrics.service).set(dead)
+    today = now.astimezone(settings.zone).date()
+    until = settings.calendar.covered_until(today)
+    metrics.calendar_days_left.labels(metrics.service).set((until - today).days if until else -1)
+
+
 def build_verifier(settings: ServiceSettings, http: httpx.AsyncClient) -> TokenVerifier:
     jwks = (
         StaticJWKS(settings.jwks_json)
@@ -170,7 +193,7 @@ def create_service_app(
         bus: Bus = bus_from_settings(settings, client_name=service)
         await bus.connect()
         stop = asyncio.Event()
-        relay = OutboxRelay(db, bus, poll_seconds=settings.relay_poll_seconds)
+        relay = OutboxRelay(db, bus, poll_seconds=settings.relay_poll_seconds, on_published=metrics.count_published)
         dispatcher = Dispatcher(
             db, handlers, consumer=service, max_deliver=settings.bus_max_deliver, context={"settings": settings}
         )
@@ -257,7 +280,8 @@ def create_service_app(
         return problem_response(NotReady("a dependency is not ready", checks=checks), "/readyz")
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics_endpoint() -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
+        await refresh_operational_metrics(metrics, request.app.state.db, settings)
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from sunlight.migrations import NotMigrated, downgrade, ensure_migrated, upgrade
+from sunlight.migrations import ForeignDatabase, NotMigrated, downgrade, ensure_migrated, upgrade
 from sunlight.settings import ServiceSettings
 
 
@@ -18,6 +18,8 @@ def service_main(
     serve = sub.add_parser("serve", help="run the HTTP service (the default)")
     serve.add_argument("--workers", type=int, default=1)
     sub.add_parser("migrate", help="upgrade the database to the newest migration")
+    migrated = sub.add_parser("migrated", help="exit 0 when the database is at the newest migration (init containers)")
+    migrated.add_argument("--wait", type=float, default=0.0, help="seconds to keep checking before giving up")
     down = sub.add_parser("downgrade", help="downgrade the database to a revision")
     down.add_argument("revision")
     args = parser.parse_args(argv)
@@ -33,6 +35,10 @@ def service_main(
             return
         if args.command == "downgrade":
             downgrade(migrations, url, args.revision)
+            return
+        if args.command == "migrated":
+            asyncio.run(wait_until_migrated(migrations, url, service, args.wait))
+            print(f"{service}: at head")
             return
         # the app checks this again at startup; checking here first answers with one clear line, not a traceback
         asyncio.run(ensure_migrated(migrations, url, service))
@@ -52,6 +58,22 @@ def service_main(
             timeout_graceful_shutdown=20,
             proxy_headers=False,
         )
+
+
+async def wait_until_migrated(migrations: Path, url: str, service: str, wait: float) -> None:
+    """Until the migration Job has run: a database at another revision is checked again every 2 s for ``wait``
+    seconds; a database of another service is refused at once."""
+    deadline = asyncio.get_running_loop().time() + wait
+    while True:
+        try:
+            await ensure_migrated(migrations, url, service)
+            return
+        except ForeignDatabase:
+            raise
+        except NotMigrated:
+            if asyncio.get_running_loop().time() >= deadline:
+                raise
+        await asyncio.sleep(2)
 
 
 def redact(url: str) -> str:

@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -76,7 +76,46 @@ class Metrics:
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
+        # what an operator acts on (deploy/k8s/alerts): refreshed from the database at each scrape
+        self.outbox_pending = Gauge(
+            "sunlight_outbox_pending_events", "Events not yet on the bus", ["service"], registry=self.registry
+        )
+        self.outbox_oldest = Gauge(
+            "sunlight_outbox_oldest_pending_seconds",
+            "Age of the oldest event not yet on the bus (0 when none)",
+            ["service"],
+            registry=self.registry,
+        )
+        self.dead_letters = Gauge(
+            "sunlight_dead_letters", "Events this service could not apply", ["service"], registry=self.registry
+        )
+        self.calendar_days_left = Gauge(
+            "sunlight_calendar_days_left",
+            "Days until the working-day calendar's data ends (negative: today is not covered)",
+            ["service"],
+            registry=self.registry,
+        )
+        self.published = Counter(
+            "sunlight_events_published_total", "Events sent to the bus", ["service", "type"], registry=self.registry
+        )
+        self.warnings = Counter(
+            "sunlight_warnings_raised_total",
+            "warnings.raised events sent, by rule and level",
+            ["service", "rule", "level"],
+            registry=self.registry,
+        )
         self.service = service
+
+    def count_published(self, rows: list[tuple[str, bytes, str]]) -> None:
+        """Called by the outbox relay with the (type, body, id) of the events the bus took."""
+        for event_type, body, _ in rows:
+            self.published.labels(self.service, event_type).inc()
+            if event_type.startswith("warnings.raised."):
+                try:
+                    data = json.loads(body)["data"]
+                    self.warnings.labels(self.service, data["rule_id"], data["level"]).inc()
+                except (ValueError, KeyError, TypeError):
+                    continue
 
     def render(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

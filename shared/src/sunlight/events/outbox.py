@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event as sa_event
@@ -70,8 +71,17 @@ def _forget_dirty(session: Session) -> None:
 class OutboxRelay:
     """Publishes pending outbox rows to the bus and marks them sent."""
 
-    def __init__(self, db: Database, bus: Bus, *, batch: int = 100, poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        *,
+        batch: int = 100,
+        poll_seconds: float = 1.0,
+        on_published: Callable[[list[tuple[str, bytes, str]]], None] | None = None,
+    ) -> None:
         self.db = db
+        self.on_published = on_published
         self.bus = bus
         self.batch = batch
         self.poll_seconds = poll_seconds
@@ -94,8 +104,9 @@ class OutboxRelay:
             if not rows:
                 return 0
             error: str | None = None
+            outgoing = [(r.type, r.body.encode(), r.id) for r in rows]
             try:
-                sent = await self.bus.publish_many([(r.type, r.body.encode(), r.id) for r in rows])
+                sent = await self.bus.publish_many(outgoing)
             except Exception as exc:  # the bus is down or refused: keep the rows, try later
                 sent, error = 0, f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("outbox: publish failed (%s)", type(exc).__name__)
@@ -114,6 +125,8 @@ class OutboxRelay:
                 )
         if sent:
             self._failures = 0
+            if self.on_published is not None:
+                self.on_published(outgoing[:sent])
         return sent
 
     async def run(self, stop: asyncio.Event) -> None:
