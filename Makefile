@@ -18,7 +18,7 @@ else ifneq ($(BACKEND),sqlite)
 $(error BACKEND is sqlite (the default) or postgres)
 endif
 
-.PHONY: help setup run test test-fast migrate openapi openapi-check bench lint format clean
+.PHONY: help setup run test test-fast migrate openapi openapi-check bench lint format clean k8s images
 
 help:
 	@echo "make run        set up, migrate and start the whole suite on SQLite + the embedded log"
@@ -29,6 +29,8 @@ help:
 	@echo "make openapi    regenerate openapi/ (services, merged gateway document, event schemas)"
 	@echo "make bench      proxy overhead (direct, gateway, nginx) and event latency (appends docs/benchmarks.md)"
 	@echo "make lint       ruff and mypy"
+	@echo "make k8s        regenerate deploy/k8s/base from the settings and the Procfile"
+	@echo "make images     build the six images (docker; IMAGE_TAG=dev)"
 
 $(CURDIR)/.tools/bin/uv:
 	@echo "uv not found: installing uv $(UV_VERSION) into .tools/"
@@ -66,6 +68,15 @@ bench: setup
 lint: setup
 	$(RUN) ruff check shared gateway services tests scripts bench
 	$(RUN) mypy shared/src/sunlight
+
+k8s: setup
+	$(RUN) python scripts/export_k8s.py
+
+IMAGE_TAG ?= dev
+images:
+	@for name in gateway funds tenders approvals complaints integrity; do \
+	  docker build --build-arg SERVICE=$$name -t sunlight-$$name:$(IMAGE_TAG) . || exit 1; \
+	done
 
 format: setup
 	$(RUN) ruff format shared gateway services tests scripts bench
