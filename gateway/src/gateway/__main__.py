@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from sunlight.cli import redact, wait_until_migrated
+from sunlight.cli import redact, report_reencryption, wait_until_migrated
 from sunlight.db import Database
 from sunlight.migrations import NotMigrated, ensure_migrated, upgrade
 
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="upgrade the gateway database")
     migrated = sub.add_parser("migrated", help="exit 0 when the database is at the newest migration (init containers)")
     migrated.add_argument("--wait", type=float, default=0.0, help="seconds to keep checking before giving up")
+    sub.add_parser("reencrypt", help="re-encrypt the signing keys under the current encryption key after a rotation")
     keys = sub.add_parser("keys", help="signing keys")
     keys.add_argument("action", choices=["rotate", "list"])
     args = parser.parse_args(argv)
@@ -53,6 +54,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.command == "migrate":
             upgrade(MIGRATIONS, url)
             print(f"gateway: migrated {redact(url)}")
+            return
+        if args.command == "reencrypt":
+            report_reencryption("gateway", url, settings.cipher)
             return
         if args.command == "migrated":
             asyncio.run(wait_until_migrated(MIGRATIONS, url, "gateway", args.wait))

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.reencrypt import Sealed
 
 registry = make_registry()
 
@@ -105,3 +106,7 @@ class Revocation(Base, table=True):
 
     subject: str = Field(primary_key=True, max_length=120)
     revoked_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+# sealed with the field cipher (``sunlight-gateway reencrypt`` after a rotation): the signing keys' private halves
+ENCRYPTED = [Sealed("signing_key", "private_key", "gateway.signing_key", key="kid")]

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from sunlight.crypto import FieldCipher
 from sunlight.migrations import ForeignDatabase, NotMigrated, downgrade, ensure_migrated, upgrade
 from sunlight.settings import ServiceSettings
 
@@ -20,6 +21,7 @@ def service_main(
     sub.add_parser("migrate", help="upgrade the database to the newest migration")
     migrated = sub.add_parser("migrated", help="exit 0 when the database is at the newest migration (init containers)")
     migrated.add_argument("--wait", type=float, default=0.0, help="seconds to keep checking before giving up")
+    sub.add_parser("reencrypt", help="re-encrypt personal data under the current key after a key rotation")
     down = sub.add_parser("downgrade", help="downgrade the database to a revision")
     down.add_argument("revision")
     args = parser.parse_args(argv)
@@ -35,6 +37,9 @@ def service_main(
             return
         if args.command == "downgrade":
             downgrade(migrations, url, args.revision)
+            return
+        if args.command == "reencrypt":
+            report_reencryption(service, url, settings.cipher)
             return
         if args.command == "migrated":
             asyncio.run(wait_until_migrated(migrations, url, service, args.wait))
@@ -58,6 +63,19 @@ def service_main(
             timeout_graceful_shutdown=20,
             proxy_headers=False,
         )
+
+
+def report_reencryption(service: str, url: str, cipher: FieldCipher) -> None:
+    """Run :mod:`sunlight.reencrypt` over what ``<service>.models.ENCRYPTED`` declares and print the counts."""
+    import importlib
+
+    from sunlight.reencrypt import run
+
+    sealed = getattr(importlib.import_module(f"{service}.models"), "ENCRYPTED", [])
+    for column, count in run(url, cipher, sealed).items():
+        print(f"{service}: {column}: {count} re-encrypted under key {cipher.current}")
+    if not sealed:
+        print(f"{service}: encrypts nothing")
 
 
 async def wait_until_migrated(migrations: Path, url: str, service: str, wait: float) -> None:

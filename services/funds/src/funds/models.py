@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.reencrypt import Sealed
 
 registry = make_registry()
 
@@ -347,3 +348,10 @@ class Hold(Base, table=True):
     subject_id: uuid.UUID = Field(index=True)
     dedupe_key: str = Field(max_length=200, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# personal data sealed with the field cipher (``sunlight-funds reencrypt`` rewrites them after a key rotation)
+ENCRYPTED = [
+    Sealed("payee", "name_cipher", "payee.name"),
+    Sealed("payee", "account_cipher", "payee.account"),
+]

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.reencrypt import Sealed
 
 registry = make_registry()
 
@@ -379,3 +380,14 @@ class UnitMonth(Base, table=True):
     complaints: int = 0
     cases_concluded: int = 0
     cases_on_time: int = 0
+
+
+def _step_context(row: Any) -> str:
+    return f"disposition.{STEP_TEXT_COLUMN[StepKind(row['kind'])]}"
+
+
+# free text that may name people, sealed with the field cipher (``sunlight-integrity reencrypt`` after a rotation)
+ENCRYPTED = [
+    *(Sealed("disposition", column, f"disposition.{column}") for column in ("instructions", "response", "conclusion")),
+    Sealed("disposition_step", "text", _step_context, context_columns=("kind",)),
+]
