@@ -54,6 +54,11 @@ def selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
     return all(labels.get(k) == v for k, v in selector.items())
 
 
+def settings_map(objects: tuple[dict[str, Any], ...]) -> dict[str, Any]:
+    maps = [o for o in objects if o["kind"] == "ConfigMap"]
+    return next(o for o in maps if o["metadata"]["name"].startswith("sunlight-settings"))
+
+
 def test_the_base_is_what_the_code_says():
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "export_k8s.py"), "--check"], capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
@@ -121,8 +126,8 @@ def test_every_workload_has_a_network_policy_and_a_disruption_budget(overlay: st
         if obj["kind"] not in {"Deployment", "StatefulSet"}:
             continue
         labels = obj["spec"]["template"]["metadata"]["labels"]
-        own = [p for p in policies if p["spec"]["podSelector"] and selects(p["spec"]["podSelector"]["matchLabels"], labels)]
-        if not own:
+        selectors = [p["spec"]["podSelector"] for p in policies if p["spec"]["podSelector"]]
+        if not any(selects(s["matchLabels"], labels) for s in selectors):
             missing.append(f"{obj['metadata']['name']}: no NetworkPolicy of its own")
         if not any(selects(b["spec"]["selector"]["matchLabels"], labels) for b in budgets):
             missing.append(f"{obj['metadata']['name']}: no PodDisruptionBudget")
@@ -158,7 +163,7 @@ def test_names_ports_and_settings_match_the_code(overlay: str):
         assert service["spec"]["ports"][0]["port"] == port
     known = {f"SUNLIGHT_{f.upper()}" for cls in (GatewaySettings, ServiceSettings) for f in cls.model_fields}
     known |= {f"SUNLIGHT_{n.upper()}_DATABASE_URL" for n in ports}
-    settings = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].startswith("sunlight-settings"))
+    settings = settings_map(objects)
     assert set(settings["data"]) - known == set(), "the ConfigMap sets settings no process reads"
     for deployment in deployments.values():
         for c in pod_spec(deployment)["containers"]:
@@ -174,7 +179,7 @@ def test_prod_runs_two_replicas_spread_over_nodes_with_shared_rate_limits():
             assert "kubernetes.io/hostname" in keys
         if obj["kind"] == "HorizontalPodAutoscaler":
             assert obj["spec"]["minReplicas"] >= 2
-    settings = next(o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].startswith("sunlight-settings"))
+    settings = settings_map(objects)
     assert settings["data"]["SUNLIGHT_RATE_LIMIT_STORAGE"].startswith("redis://")
     assert settings["data"]["SUNLIGHT_ENVIRONMENT"] == "production"
     assert not any(o["kind"] == "Secret" for o in objects), "prod commits no secret: the operator creates them"
