@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,11 +21,12 @@ from fastapi import APIRouter, FastAPI, Request, Security
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from sunlight import idempotency
 from sunlight.auth import Principal, RemoteJWKS, StaticJWKS, TokenVerifier, authenticate
-from sunlight.db import Database, dead_letter_table, outbox_table
+from sunlight.db import Database, dead_letter_table, inbox_table, outbox_table
 from sunlight.docs import add_swagger_ui
 from sunlight.errors import (
     PROBLEM_MEDIA_TYPE,
@@ -55,8 +56,9 @@ class Job:
     """A periodic task of a service (time-based rules, overdue escalations).
 
     ``run(app)`` is called every ``every_seconds`` while the service runs, first after one
-    interval; it opens its own session and commits once. Several replicas may run the same job:
-    make its effects idempotent (warnings deduplicate by their key).
+    interval; it opens its own session and commits once. Across replicas it runs once per period:
+    the replica that first claims the period (:func:`claim_period`) runs it, the others skip it.
+    Keep its effects idempotent all the same (a claimed run that fails is not retried until the next period).
     """
 
     name: str
@@ -64,10 +66,37 @@ class Job:
     run: Callable[[FastAPI], Awaitable[None]]
 
 
+JOB_CLAIMS_KEPT = timedelta(days=7)
+
+
+async def claim_period(db: Database, name: str, every_seconds: float, now: datetime | None = None) -> bool:
+    """True for exactly one caller per job and period across every replica sharing the database.
+
+    The claim is a row in the inbox (the table that already makes each event applied once): consumer
+    ``job:<name>``, id the period's number since the epoch; the primary key lets one insert win.
+    """
+    moment = now or datetime.now(UTC)
+    period = int(moment.timestamp() // every_seconds)
+    try:
+        async with db.sessions() as session, session.begin():
+            await session.execute(
+                insert(inbox_table).values(consumer=f"job:{name}"[:100], event_id=str(period), processed_at=moment)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 async def prune_idempotency_keys(app: FastAPI) -> None:
-    """Forget Idempotency-Keys past their 24 h (the promise published in the README)."""
+    """Forget Idempotency-Keys past their 24 h (the promise published in the README), and old job claims."""
     async with app.state.db.sessions() as session, session.begin():
         await idempotency.prune(session)
+        await session.execute(
+            delete(inbox_table).where(
+                inbox_table.c.consumer.startswith("job:"),
+                inbox_table.c.processed_at < datetime.now(UTC) - JOB_CLAIMS_KEPT,
+            )
+        )
 
 
 PRUNE_KEYS = "prune idempotency keys"
@@ -80,6 +109,8 @@ async def _run_job(app: FastAPI, job: Job, stop: asyncio.Event) -> None:
         if stop.is_set():
             return
         try:
+            if not await claim_period(app.state.db, job.name, job.every_seconds):
+                continue  # another replica runs this period
             await job.run(app)
         except Exception:
             log.exception("job %s failed; it runs again in %s s", job.name, job.every_seconds)
