@@ -48,7 +48,7 @@ migrate: setup var/secrets.env
 
 run: setup migrate
 	@$(RUN) python scripts/dev_secrets.py
-	@set -a; source var/secrets.env; set +a; exec $(RUN) honcho start -f Procfile
+	@set -a; source var/secrets.env; set +a; $(RUN) honcho start -f Procfile || [ $$? -eq 130 ]  # Ctrl-C (130) is how it ends
 
 test: setup
 	$(RUN) pytest --backends=$(BACKENDS) $(PYTEST_ARGS)
