@@ -46,11 +46,15 @@ async def test_metrics_show_the_outbox_the_warnings_sent_and_the_calendar(harnes
         text = ""
         for _ in range(100):  # the relay sends within its poll interval
             text = (await funds.get("/metrics")).text
-            if value(text, "sunlight_outbox_pending_events", service="funds") == 0 and value(
-                text, "sunlight_warnings_raised_total", service="funds", rule="FUNDS-OVERSPEND", level="red"
+            lag = value(text, "sunlight_consumer_pending_events", service="funds", event_type="warnings.disposed.v1")
+            if (
+                value(text, "sunlight_outbox_pending_events", service="funds") == 0
+                and value(text, "sunlight_warnings_raised_total", service="funds", rule="FUNDS-OVERSPEND", level="red")
+                and lag is not None
             ):
                 break
             await asyncio.sleep(0.1)
         assert value(text, "sunlight_warnings_raised_total", service="funds", rule="FUNDS-OVERSPEND", level="red") == 1
         assert value(text, "sunlight_events_published_total", service="funds", type="warnings.raised.v1") == 1
         assert value(text, "sunlight_outbox_oldest_pending_seconds", service="funds") == 0
+        assert lag == 0  # funds consumes dispositions; none are waiting

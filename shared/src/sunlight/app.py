@@ -36,7 +36,7 @@ from sunlight.errors import (
     install_problem_handlers,
     problem_response,
 )
-from sunlight.events.bus import Bus, BusMisconfigured, bus_from_settings
+from sunlight.events.bus import Bus, BusMisconfigured, bus_from_settings, durable_name
 from sunlight.events.consumer import Dispatcher, Handlers, start_consumers
 from sunlight.events.outbox import OutboxRelay
 from sunlight.idempotency import Replay
@@ -153,9 +153,20 @@ def calendar_warnings(settings: ServiceSettings, now: datetime | None = None) ->
     return []
 
 
-async def refresh_operational_metrics(metrics: Metrics, db: Database, settings: ServiceSettings) -> None:
-    """The outbox backlog, the dead letters and the calendar's end, read at scrape time (a failed read leaves
-    the last values; the database's own outage shows on /readyz)."""
+async def refresh_operational_metrics(
+    metrics: Metrics, db: Database, settings: ServiceSettings, bus: Bus | None = None, dispatcher: Any = None
+) -> None:
+    """The outbox backlog, the consumers' lag, the dead letters and the calendar's end, read at scrape time (a
+    failed read leaves the last values; the outage itself shows on /readyz)."""
+    if bus is not None and dispatcher is not None:
+        for event_type in dispatcher.handlers.types:
+            try:
+                pending = await bus.pending(durable_name(dispatcher.consumer, event_type), event_type)
+            except Exception:
+                log.warning("metrics: the bus could not be read")
+                break
+            if pending is not None:
+                metrics.consumer_pending.labels(metrics.service, event_type).set(pending)
     now = datetime.now(UTC)
     try:
         async with db.readers() as session:
@@ -312,7 +323,8 @@ def create_service_app(
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics_endpoint(request: Request) -> Response:
-        await refresh_operational_metrics(metrics, request.app.state.db, settings)
+        state = request.app.state
+        await refresh_operational_metrics(metrics, state.db, settings, state.bus, state.dispatcher)
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 

@@ -89,6 +89,12 @@ class Metrics:
         self.dead_letters = Gauge(
             "sunlight_dead_letters", "Events this service could not apply", ["service"], registry=self.registry
         )
+        self.consumer_pending = Gauge(
+            "sunlight_consumer_pending_events",
+            "Events on the bus this service has not yet applied, by event type (consumer lag)",
+            ["service", "event_type"],
+            registry=self.registry,
+        )
         self.calendar_days_left = Gauge(
             "sunlight_calendar_days_left",
             "Days until the working-day calendar's data ends (negative: today is not covered)",

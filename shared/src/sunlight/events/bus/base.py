@@ -44,6 +44,9 @@ class Bus(Protocol):
     async def consume(self, durable: str, event_type: str, process: Process, stop: asyncio.Event) -> None:
         """Deliver events of ``event_type`` to ``process`` until ``stop``; at least once, in order."""
 
+    async def pending(self, durable: str, event_type: str) -> int | None:
+        """Events of ``event_type`` the durable consumer has not yet acknowledged (None: it does not exist yet)."""
+
 
 def durable_name(consumer: str, event_type: str) -> str:
     """``integrity`` + ``warnings.raised.v1`` → ``integrity__warnings_raised_v1`` (valid for NATS)."""

@@ -190,6 +190,14 @@ class NatsBus:
             acked += 1
         return acked
 
+    async def pending(self, durable: str, event_type: str) -> int | None:
+        js = await self._connected()
+        try:
+            info = await js.consumer_info(self.stream, durable)
+        except nats.js.errors.NotFoundError:
+            return None
+        return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+
     async def consume(self, durable: str, event_type: str, process: Process, stop: asyncio.Event) -> None:
         subscription = None
         try:

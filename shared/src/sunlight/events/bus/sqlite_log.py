@@ -112,6 +112,20 @@ class SqliteLogBus:
             raise BusUnavailable(f"embedded log {self.path}: {exc}") from exc
         return len(events)
 
+    async def pending(self, durable: str, event_type: str) -> int | None:
+        def count(conn: sqlite3.Connection) -> int:
+            row = conn.execute(
+                "SELECT count(*) FROM events WHERE type = ? AND seq > "
+                "coalesce((SELECT seq FROM offsets WHERE durable = ?), 0)",
+                (event_type, durable),
+            ).fetchone()
+            return int(row[0])
+
+        try:
+            return await self._run(count)
+        except (sqlite3.Error, OSError) as exc:
+            raise BusUnavailable(f"embedded log {self.path}: {exc}") from exc
+
     async def consume(self, durable: str, event_type: str, process: Process, stop: asyncio.Event) -> None:
         def read_offset(conn: sqlite3.Connection) -> int:
             row = conn.execute("SELECT seq FROM offsets WHERE durable = ?", (durable,)).fetchone()
