@@ -1,0 +1,583 @@
+"""Cardinal's red-flag indicators over OCDS compiled releases, in one pass.
+
+A port of open-contracting/cardinal-rs (``src/indicators/*.rs``, commit b04158a, 2026-08; R044
+from branch ``r044`` 1891189 and R055 from branch ``r055`` 7e7737f, both not yet merged upstream):
+same definitions, defaults, exclusions, quartile method and fences (``stats.py``). Each release is
+visited once; what every indicator needs from it (submitted bids, valid priced bids, final awards)
+is derived once and shared. Indicators over the whole dataset (R024, R025, R038, R048, R055, R058)
+keep small per-organisation or per-process accumulators and decide in :meth:`Engine.finish`.
+
+Rules common to all indicators (Cardinal ``docs/cli/indicators/index.md``): a release without a
+string ``ocid``, a cancelled tender, or a ``procurementMethodDetails`` listed in
+``[exclusions]`` is skipped; a bid is *submitted* when its status is pending, valid or
+disqualified; prices are compared only in the main currency (``currency`` in the settings, else
+the first one observed — in file order here, where Cardinal's parallel reader takes whichever
+thread sees one first).
+
+R055 ("multiple direct awards above or just below the competitive threshold") is Cardinal's
+unfinished draft made coherent: direct awards are those of processes whose
+``tender.procurementMethod`` is ``direct`` (the draft's field comments say so; its code forgot the
+test); they are **summed** per buyer–supplier and procuring entity–supplier pair within the
+window (the draft overwrote per process); the default threshold is the **smallest** open tender
+value in the window (meta ``lower_open_amount``; the draft took an arbitrary one), and with no
+open tender and no ``threshold`` nothing is flagged (the draft flagged every pair against 0).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from tenders.indicators import stats
+from tenders.indicators.settings import Settings
+
+GROUPS = ("OCID", "Buyer", "ProcuringEntity", "Tenderer")
+FINAL_AWARD = {"active": True, "cancelled": False, "unsuccessful": False}
+CONTACT_FIELDS = ("name", "email", "telephone", "faxNumber", "url")
+ADDRESS_FIELDS = ("streetAddress", "locality", "region", "postalCode", "countryName")
+DAY_US = 86_400_000_000
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _rfc3339(value: object) -> datetime | None:
+    """chrono's ``parse_from_rfc3339``: a full date-time with an offset, else nothing."""
+    if not isinstance(value, str) or len(value) < 20:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _str_id(obj: object) -> str | None:
+    if isinstance(obj, dict):
+        ident = obj.get("id")
+        if isinstance(ident, str):
+            return ident
+    return None
+
+
+@dataclass
+class Result:
+    """Cardinal's ``indicators`` output: ``results[group][identifier][code] = value`` and ``meta``."""
+
+    results: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    meta: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    releases: int = 0  # lines read that were JSON objects with a string ocid
+
+    def as_json(self, *, no_meta: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            group: {i: {code: _finite(v) for code, v in codes.items()} for i, codes in self.results[group].items()}
+            for group in GROUPS
+            if self.results.get(group)
+        }
+        if not no_meta:
+            out["Meta"] = self.meta
+        return out
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """How many identifiers each code flagged, per group (a summary for people and benches)."""
+        tally: dict[str, dict[str, int]] = {}
+        for group, idents in self.results.items():
+            for codes in idents.values():
+                for code in codes:
+                    tally.setdefault(group, {}).setdefault(code, 0)
+                    tally[group][code] += 1
+        return {g: dict(sorted(c.items())) for g, c in tally.items()}
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None  # serde_json writes NaN/inf as null
+
+
+class Engine:
+    """Feed compiled releases with :meth:`add` (any order), then :meth:`finish` once."""
+
+    def __init__(self, settings: Settings | None = None, *, today: date | None = None) -> None:
+        s = self.settings = settings or Settings()
+        on = s.enabled
+        self.on_ratio = "R024" in on or "R058" in on
+        self.on = {code: code in on for code in ("R003", "R018", "R025", "R028", "R030", "R035", "R036", "R038")}
+        self.on_r044, self.on_r048, self.on_r055 = "R044" in on, "R048" in on, "R055" in on
+        self.currency: str | None = s.currency
+        self.r055_start, self.r055_end = s.r055_window(today)
+        self.res: dict[str, dict[str, dict[str, float]]] = {g: {} for g in GROUPS}
+        self.meta: dict[str, dict[str, float | None]] = {}
+        self.count = 0
+        # Dataset-wide accumulators.
+        self.ratios: dict[str, float] = {}
+        self.pairs: dict[str, tuple[str, str]] = {}
+        self.r025: dict[str, list[int]] = {}
+        self.r038: dict[str, dict[str, list[int]]] = {"Buyer": {}, "ProcuringEntity": {}, "Tenderer": {}}
+        self.r048: dict[str, tuple[list[int], set[str]]] = {}
+        self.r055_open: list[float] = []
+        self.r055_pairs: dict[str, dict[tuple[str, str], float]] = {"Buyer": {}, "ProcuringEntity": {}}
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _set(self, group: str, ident: str, code: str, value: float) -> None:
+        self.res[group].setdefault(ident, {})[code] = value
+
+    def _main_currency(self, currency: str) -> bool:
+        if self.currency is None:
+            self.currency = currency
+        return currency == self.currency
+
+    def _price_comparison(self, pmd: object) -> bool:
+        include = self.settings.price_comparison_procurement_methods
+        if isinstance(pmd, str):
+            return pmd in include if include else pmd not in self.settings.no_price_comparison_procurement_methods
+        return not include
+
+    # -- one release ------------------------------------------------------------------------------
+
+    def add(self, release: object) -> None:  # one pass on purpose (see the module doc)
+        if not isinstance(release, dict):
+            return
+        ocid = release.get("ocid")
+        if not isinstance(ocid, str):
+            return
+        tender = release.get("tender")
+        if not isinstance(tender, dict):
+            tender = None
+        pmd = tender.get("procurementMethodDetails") if tender is not None else None
+        if tender is not None and tender.get("status") == "cancelled":
+            return
+        if isinstance(pmd, str) and pmd in self.settings.excluded_procurement_method_details:
+            return
+        self.count += 1
+        s, on = self.settings, self.on
+
+        awards = release.get("awards")
+        if not isinstance(awards, list):
+            awards = None
+        bids = release.get("bids")
+        details = bids.get("details") if isinstance(bids, dict) else None
+        if not isinstance(details, list):
+            details = None
+
+        # Final awards (Cardinal: get_complete_awards_and_bids_if_all_awards_final).
+        complete: list[dict[str, Any]] | None = None
+        if awards is not None and details is not None:
+            complete = []
+            for award in awards:
+                status = award.get("status") if isinstance(award, dict) else None
+                if isinstance(status, str):
+                    final = FINAL_AWARD.get(status)
+                    if final is None:
+                        complete = None
+                        break
+                    if final:
+                        complete.append(award)
+        single_supplier: str | None = None
+        if complete is not None and len(complete) == 1:
+            suppliers = complete[0].get("suppliers")
+            if isinstance(suppliers, list) and len(suppliers) == 1:
+                single_supplier = _str_id(suppliers[0])
+
+        # Bids, once: submitted ones; valid ones with one tenderer (and their price).
+        submitted: list[dict[str, Any]] = []
+        valid_single: list[tuple[str, dict[str, Any]]] = []
+        if details is not None:
+            for bid in details:
+                if not isinstance(bid, dict):
+                    continue
+                status = bid.get("status")
+                if not isinstance(status, str) or status == "invited" or status == "withdrawn":
+                    continue
+                submitted.append(bid)
+                if status == "valid":
+                    tenderers = bid.get("tenderers")
+                    if isinstance(tenderers, list) and len(tenderers) == 1:
+                        tid = _str_id(tenderers[0])
+                        if tid is not None:
+                            valid_single.append((tid, bid))
+
+        price_ok = (self.on_ratio or on["R028"] or on["R036"]) and self._price_comparison(pmd)
+
+        # SecondLowestBidRatio (R024, R058).
+        if self.on_ratio and price_ok and single_supplier is not None:
+            winner = winner_amount = loser = loser_amount = None
+            for tid, bid in valid_single:
+                value = bid.get("value")
+                if not isinstance(value, dict):
+                    continue
+                amount = _number(value.get("amount"))
+                currency = value.get("currency")
+                if amount is None or not isinstance(currency, str) or not self._main_currency(currency):
+                    continue
+                if tid == single_supplier:
+                    if winner_amount is None or amount < winner_amount:
+                        winner, winner_amount = tid, amount
+                elif loser_amount is None or amount < loser_amount:
+                    loser, loser_amount = tid, amount
+            if winner is not None and loser is not None and loser_amount >= winner_amount:  # type: ignore[operator]
+                try:
+                    ratio = (loser_amount - winner_amount) / winner_amount  # type: ignore[operator]
+                except ZeroDivisionError:
+                    ratio = math.nan if loser_amount == winner_amount else math.inf
+                self.ratios[ocid] = ratio
+                self.pairs[ocid] = (winner, loser)
+
+        if tender is not None:
+            method = tender.get("procurementMethod")
+            if not isinstance(method, str):
+                method = None  # Cardinal: a method filter then matches nothing
+            if on["R003"] and (not s.r003_procurement_methods or method in s.r003_procurement_methods):
+                period = tender.get("tenderPeriod")
+                if isinstance(period, dict):
+                    start, end = _rfc3339(period.get("startDate")), _rfc3339(period.get("endDate"))
+                    if start is not None and end is not None:
+                        us = (end - start) // _MICROSECOND
+                        days = us // DAY_US if us >= 0 else -((-us) // DAY_US)
+                        limit = s.r003_threshold
+                        if isinstance(pmd, str):
+                            limit = s.r003_procurement_method_details.get(pmd, limit)
+                        if days < limit:
+                            self._set("OCID", ocid, "R003", 1.0)
+            if on["R018"] and (not s.r018_procurement_methods or method in s.r018_procurement_methods):
+                n = tender.get("numberOfTenderers")
+                if n == 1 and isinstance(n, int) and not isinstance(n, bool):
+                    self._set("OCID", ocid, "R018", 1.0)
+
+        if on["R025"] and single_supplier is not None:
+            for tid in {tid for tid, _ in valid_single}:
+                fraction = self.r025.get(tid)
+                if fraction is None:
+                    fraction = self.r025[tid] = [0, 0]
+                fraction[0] += tid == single_supplier
+                fraction[1] += 1
+
+        if on["R028"] and price_ok:
+            prices: dict[tuple[float, str], frozenset[str]] = {}
+            for bid in submitted:
+                tenderers, value = bid.get("tenderers"), bid.get("value")
+                if not isinstance(tenderers, list) or not isinstance(value, dict):
+                    continue
+                amount, currency = _number(value.get("amount")), value.get("currency")
+                if amount is None or not isinstance(currency, str):
+                    continue
+                ids = frozenset(i for i in map(_str_id, tenderers) if i is not None)
+                if ids:
+                    key = (amount, currency)
+                    other = prices.get(key)
+                    if other is not None and other != ids:
+                        self._set("OCID", ocid, "R028", 1.0)
+                        for tid in ids | other:
+                            self._set("Tenderer", tid, "R028", 1.0)
+                    prices[key] = ids
+
+        if on["R030"] and tender is not None and awards is not None and details is not None:
+            period = tender.get("tenderPeriod")
+            end_date = period.get("endDate") if isinstance(period, dict) else None
+            if isinstance(end_date, str):
+                winners = set()
+                for award in awards:
+                    if isinstance(award, dict) and award.get("status") == "active":
+                        suppliers = award.get("suppliers")
+                        if isinstance(suppliers, list):
+                            winners.update(i for i in map(_str_id, suppliers) if i is not None)
+                for bid in details:
+                    if not isinstance(bid, dict) or bid.get("status") != "valid":
+                        continue
+                    when, tenderers = bid.get("date"), bid.get("tenderers")
+                    if isinstance(when, str) and isinstance(tenderers, list) and when > end_date:
+                        for tid in map(_str_id, tenderers):
+                            if tid is not None and tid in winners:
+                                self._set("OCID", ocid, "R030", 1.0)
+                                self._set("Tenderer", tid, "R030", 1.0)
+
+        if on["R035"] and complete is not None:
+            award_ids: set[str] = set()
+            for award in complete:
+                suppliers = award.get("suppliers")
+                if isinstance(suppliers, list):
+                    award_ids.update(i for i in map(_str_id, suppliers) if i is not None)
+            valid_ids: set[str] = set()
+            disqualified_ids: set[str] = set()
+            for bid in details or ():
+                if not isinstance(bid, dict):
+                    continue
+                status, tenderers = bid.get("status"), bid.get("tenderers")
+                if not isinstance(tenderers, list):
+                    continue
+                target = valid_ids if status == "valid" else disqualified_ids if status == "disqualified" else None
+                if target is not None:
+                    target.update(i for i in map(_str_id, tenderers) if i is not None)
+            if len(valid_ids) == 1 and valid_ids == award_ids:
+                others = len(disqualified_ids - valid_ids)
+                if others >= s.r035_threshold:
+                    self._set("OCID", ocid, "R035", float(others))
+                    self._set("Tenderer", next(iter(valid_ids)), "R035", 0.0)
+
+        if (
+            on["R036"]
+            and price_ok
+            and awards is not None
+            and any(isinstance(a, dict) and a.get("status") == "active" for a in awards)
+        ):
+            lowest: float | None = None
+            lowest_disqualified = has_valid = False
+            for bid in submitted:
+                value = bid.get("value")
+                if not isinstance(value, dict):
+                    continue
+                amount, currency = _number(value.get("amount")), value.get("currency")
+                if amount is None or not isinstance(currency, str) or not self._main_currency(currency):
+                    continue
+                status = bid["status"]
+                if lowest is None or amount < lowest:
+                    lowest, lowest_disqualified = amount, status == "disqualified"
+                if status == "valid":
+                    has_valid = True
+            if has_valid and lowest_disqualified:
+                self._set("OCID", ocid, "R036", 1.0)
+
+        if on["R038"] and submitted:
+            disqualified = 0
+            per_tenderer = self.r038["Tenderer"]
+            for bid in submitted:
+                increment = 1 if bid["status"] == "disqualified" else 0
+                disqualified += increment
+                tenderers = bid.get("tenderers")
+                if isinstance(tenderers, list):
+                    for tid in map(_str_id, tenderers):
+                        if tid is not None:
+                            fraction = per_tenderer.get(tid)
+                            if fraction is None:
+                                fraction = per_tenderer[tid] = [0, 0]
+                            fraction[0] += increment
+                            fraction[1] += 1
+            entity = tender.get("procuringEntity") if tender is not None else None
+            for group, org in (("Buyer", release.get("buyer")), ("ProcuringEntity", entity)):
+                oid = _str_id(org)
+                if oid is not None:
+                    fraction = self.r038[group].setdefault(oid, [0, 0])
+                    fraction[0] += disqualified
+                    fraction[1] += len(submitted)
+
+        if self.on_r044:
+            self._r044(release, ocid)
+
+        if self.on_r048 and awards is not None:
+            seen: set[str] = set()
+            for award in awards:
+                if not isinstance(award, dict):
+                    continue
+                items, suppliers = award.get("items"), award.get("suppliers")
+                if award.get("status") != "active" or not isinstance(items, list):
+                    continue
+                if not isinstance(suppliers, list) or len(suppliers) != 1:
+                    continue
+                sid = _str_id(suppliers[0])
+                if sid is None:
+                    continue
+                for item in items:
+                    classification = item.get("classification") if isinstance(item, dict) else None
+                    code = classification.get("id") if isinstance(classification, dict) else None
+                    if isinstance(code, str):
+                        entry = self.r048.get(sid)
+                        if entry is None:
+                            entry = self.r048[sid] = ([0], set())
+                        if sid not in seen:
+                            seen.add(sid)
+                            entry[0][0] += 1
+                        entry[1].add(code[: s.r048_digits])
+
+        if self.on_r055:
+            self._r055(release, tender, awards)
+
+    def _r044(self, release: dict[str, Any], ocid: str) -> None:
+        parties = release.get("parties")
+        if not isinstance(parties, list):
+            return
+        found: dict[str, tuple[str | None, object]] = {}
+        for party in parties:
+            if not isinstance(party, dict):
+                continue
+            roles, pid = party.get("roles"), party.get("id")
+            if isinstance(roles, list) and "tenderer" in roles and isinstance(pid, str):
+                address = party.get("address")
+                text = None
+                if isinstance(address, dict) and "streetAddress" in address:
+                    text = "".join(
+                        address[f].strip().lower() + " " for f in ADDRESS_FIELDS if isinstance(address.get(f), str)
+                    )
+                found[pid] = (text, party.get("contactPoint"))
+        if len(found) < 2:
+            return
+        for pid, (address, contact) in found.items():
+            for other_id, (other_address, other_contact) in found.items():
+                if pid == other_id:
+                    continue
+                if (address is not None and address == other_address) or _same_contact(other_contact, contact):
+                    self._set("OCID", ocid, "R044", 1.0)
+                    self._set("Tenderer", pid, "R044", 1.0)
+
+    def _r055(self, release: dict[str, Any], tender: dict[str, Any] | None, awards: list[Any] | None) -> None:
+        if tender is None:
+            return
+        method = tender.get("procurementMethod")
+        if method == "open":
+            period = tender.get("tenderPeriod")
+            when = _rfc3339(period.get("startDate")) if isinstance(period, dict) else None
+            value = tender.get("value")
+            if when is not None and self.r055_start <= when.date() <= self.r055_end and isinstance(value, dict):
+                amount, currency = _number(value.get("amount")), value.get("currency")
+                if amount is not None and isinstance(currency, str) and self._main_currency(currency):
+                    self.r055_open.append(amount)
+        elif method == "direct" and awards is not None:
+            buyer = _str_id(release.get("buyer"))
+            entity = _str_id(tender.get("procuringEntity"))
+            for award in awards:
+                if not isinstance(award, dict) or award.get("status") != "active":
+                    continue
+                suppliers, value = award.get("suppliers"), award.get("value")
+                if not isinstance(suppliers, list) or len(suppliers) != 1 or not isinstance(value, dict):
+                    continue
+                sid, when = _str_id(suppliers[0]), _rfc3339(award.get("date"))
+                if sid is None or when is None or not self.r055_start <= when.date() <= self.r055_end:
+                    continue
+                amount, currency = _number(value.get("amount")), value.get("currency")
+                if amount is None or not isinstance(currency, str) or not self._main_currency(currency):
+                    continue
+                for group, oid in (("Buyer", buyer), ("ProcuringEntity", entity)):
+                    if oid is not None:
+                        pairs = self.r055_pairs[group]
+                        pairs[(oid, sid)] = pairs.get((oid, sid), 0.0) + amount
+
+    # -- the whole dataset ----------------------------------------------------------------------
+
+    def _meta(self, code: str, key: str, value: float) -> None:
+        self.meta.setdefault(code, {})[key] = stats.round4(value)
+
+    def finish(self) -> Result:
+        s, on = self.settings, self.settings.enabled
+        if "R024" in on:
+            if s.r024_threshold is None:
+                q1, q3 = stats.quartiles(self.ratios.values())
+                self._meta("R024", "q1", q1)
+                self._meta("R024", "q3", q3)
+                fence = stats.lower_fence(q1, q3)
+            else:
+                fence, q1 = s.r024_threshold, 1.0
+            self._meta("R024", "lower_fence", fence)
+            if q1 > 0.0 and fence > 0.0:
+                for ocid, ratio in self.ratios.items():
+                    if ratio <= fence:
+                        self._set("OCID", ocid, "R024", ratio)
+                        for tid in self.pairs[ocid]:
+                            self._set("Tenderer", tid, "R024", 0.0)
+        if "R025" in on:
+            top = stats.quantile((f[1] for f in self.r025.values()), s.r025_percentile / 100)
+            if s.r025_threshold is None:
+                q1, q3 = stats.quartiles(f[0] / f[1] for f in self.r025.values())
+                self._meta("R025", "q1", q1)
+                self._meta("R025", "q3", q3)
+                fence = stats.lower_fence(q1, q3)
+            else:
+                fence, q1 = s.r025_threshold, 1.0
+            self._meta("R025", "upper_fence", top)
+            self._meta("R025", "lower_fence", fence)
+            if q1 > 0.0 and fence > 0.0:
+                for tid, (won, bid) in self.r025.items():
+                    if bid >= top and won / bid <= fence:
+                        self._set("Tenderer", tid, "R025", won / bid)
+        if "R038" in on:
+            for group in ("Buyer", "ProcuringEntity", "Tenderer"):
+                minimum = s.r038_minimum_submitted_bids if group == "Tenderer" else s.r038_minimum_contracting_processes
+                ratios = {i: f[0] / f[1] for i, f in self.r038[group].items() if f[1] >= minimum}
+                if not ratios:
+                    continue
+                if s.r038_threshold is None:
+                    q1, q3 = stats.quartiles(ratios.values())
+                    self._meta("R038", f"{group}_q1", q1)
+                    self._meta("R038", f"{group}_q3", q3)
+                    fence = stats.upper_fence(q1, q3)
+                else:
+                    fence = s.r038_threshold
+                self._meta("R038", f"{group}_upper_fence", fence)
+                if fence > 0.0:
+                    for oid, ratio in ratios.items():
+                        if ratio >= fence:
+                            self._set(group, oid, "R038", ratio)
+        if "R048" in on:
+            lengths = {
+                sid: float(len(codes))
+                for sid, (count, codes) in self.r048.items()
+                if count[0] >= s.r048_minimum_contracting_processes
+            }
+            if s.r048_threshold is None:
+                q1, q3 = stats.quartiles(lengths.values())
+                self._meta("R048", "q1", q1)
+                self._meta("R048", "q3", q3)
+                fence = stats.upper_fence(q1, q3)
+            else:
+                fence = float(s.r048_threshold)
+            self._meta("R048", "upper_fence", fence)
+            for sid, length in lengths.items():
+                if length >= fence:
+                    self._set("Tenderer", sid, "R048", length)
+        if "R055" in on:
+            floor = s.r055_threshold if s.r055_threshold is not None else min(self.r055_open, default=math.nan)
+            self._meta("R055", "lower_open_amount", floor)
+            for group, pairs in self.r055_pairs.items():
+                for (oid, sid), amount in pairs.items():
+                    if amount >= floor:
+                        self._set(group, oid, "R055", max(amount, self.res[group].get(oid, {}).get("R055", 0.0)))
+                        previous = self.res["Tenderer"].get(sid, {}).get("R055", 0.0)
+                        self._set("Tenderer", sid, "R055", max(amount, previous))
+        if "R058" in on:
+            if s.r058_threshold is None:
+                q1, q3 = stats.quartiles(self.ratios.values())
+                self._meta("R058", "q1", q1)
+                self._meta("R058", "q3", q3)
+                fence = stats.upper_fence(q1, q3)
+            else:
+                fence = s.r058_threshold
+            self._meta("R058", "upper_fence", fence)
+            if fence > 0.0:
+                for ocid, ratio in self.ratios.items():
+                    if ratio >= fence:
+                        self._set("OCID", ocid, "R058", ratio)
+                        self._set("Tenderer", self.pairs[ocid][0], "R058", 0.0)
+        return Result(results=self.res, meta=self.meta, releases=self.count)
+
+
+def _same_contact(a: object, b: object) -> bool:
+    """Cardinal R044: the first contact field both give decides (equal → similar)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for name in CONTACT_FIELDS:
+            x, y = a.get(name), b.get(name)
+            if isinstance(x, str) and isinstance(y, str):
+                return x == y
+    return False
+
+
+_MICROSECOND = datetime.resolution
+
+
+def run(
+    releases: Iterable[object],
+    settings: Settings | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+    every: int = 10_000,
+    today: date | None = None,
+) -> Result:
+    """Every enabled indicator over an iterable of compiled releases (dicts)."""
+    engine = Engine(settings, today=today)
+    for n, release in enumerate(releases, 1):
+        engine.add(release)
+        if progress is not None and n % every == 0:
+            progress(n)
+    return engine.finish()
