@@ -184,37 +184,50 @@ class Engine:
             if isinstance(suppliers, list) and len(suppliers) == 1:
                 single_supplier = _str_id(suppliers[0])
 
-        # Bids, once: submitted ones; valid ones with one tenderer (and their price).
-        submitted: list[dict[str, Any]] = []
-        valid_single: list[tuple[str, dict[str, Any]]] = []
+        # Bids, once. A submitted bid (status pending, valid or disqualified) becomes a tuple:
+        # (status, tenderer ids (strings), len(tenderers) or -1 when not a list, amount, currency, date).
+        submitted: list[tuple[str, tuple[str, ...], int, float | None, str | None, object]] = []
         if details is not None:
             for bid in details:
-                if not isinstance(bid, dict):
+                if bid.__class__ is not dict:
                     continue
                 status = bid.get("status")
-                if not isinstance(status, str) or status == "invited" or status == "withdrawn":
+                if status.__class__ is not str or status == "invited" or status == "withdrawn":
                     continue
-                submitted.append(bid)
-                if status == "valid":
-                    tenderers = bid.get("tenderers")
-                    if isinstance(tenderers, list) and len(tenderers) == 1:
-                        tid = _str_id(tenderers[0])
-                        if tid is not None:
-                            valid_single.append((tid, bid))
+                tenderers = bid.get("tenderers")
+                listed = len(tenderers) if tenderers.__class__ is list else -1
+                ids: tuple[str, ...] = ()
+                if listed == 1:
+                    first = tenderers[0]
+                    if first.__class__ is dict and (i := first.get("id")).__class__ is str:
+                        ids = (i,)
+                elif listed > 1:
+                    ids = tuple(i for t in tenderers if t.__class__ is dict and (i := t.get("id")).__class__ is str)
+                value = bid.get("value")
+                amount = currency = None
+                if value.__class__ is dict:
+                    amount = value.get("amount")
+                    amount = float(amount) if amount.__class__ in (int, float) else None
+                    currency = value.get("currency")
+                    if currency.__class__ is not str:
+                        currency = None
+                submitted.append((status, ids, listed, amount, currency, bid.get("date")))
+        # Valid bids of exactly one tenderer (Cardinal: get_tenderer_and_value_of_valid_bids, R025).
+        valid_single = [b for b in submitted if b[0] == "valid" and b[2] == 1 and len(b[1]) == 1]
 
         price_ok = (self.on_ratio or on["R028"] or on["R036"]) and self._price_comparison(pmd)
 
         # SecondLowestBidRatio (R024, R058).
         if self.on_ratio and price_ok and single_supplier is not None:
             winner = winner_amount = loser = loser_amount = None
-            for tid, bid in valid_single:
-                value = bid.get("value")
-                if not isinstance(value, dict):
+            for _, ids, _, amount, currency, _ in valid_single:
+                if amount is None or currency is None:
                     continue
-                amount = _number(value.get("amount"))
-                currency = value.get("currency")
-                if amount is None or not isinstance(currency, str) or not self._main_currency(currency):
+                if self.currency is None:
+                    self.currency = currency
+                elif currency != self.currency:
                     continue
+                tid = ids[0]
                 if tid == single_supplier:
                     if winner_amount is None or amount < winner_amount:
                         winner, winner_amount = tid, amount
@@ -250,74 +263,61 @@ class Engine:
                     self._set("OCID", ocid, "R018", 1.0)
 
         if on["R025"] and single_supplier is not None:
-            for tid in {tid for tid, _ in valid_single}:
+            for tid in {b[1][0] for b in valid_single}:
                 fraction = self.r025.get(tid)
                 if fraction is None:
                     fraction = self.r025[tid] = [0, 0]
                 fraction[0] += tid == single_supplier
                 fraction[1] += 1
 
-        if on["R028"] and price_ok:
+        if on["R028"] and price_ok and len(submitted) > 1:
             prices: dict[tuple[float, str], frozenset[str]] = {}
-            for bid in submitted:
-                tenderers, value = bid.get("tenderers"), bid.get("value")
-                if not isinstance(tenderers, list) or not isinstance(value, dict):
+            for _, ids, listed, amount, currency, _ in submitted:
+                if listed < 0 or amount is None or currency is None or not ids:
                     continue
-                amount, currency = _number(value.get("amount")), value.get("currency")
-                if amount is None or not isinstance(currency, str):
-                    continue
-                ids = frozenset(i for i in map(_str_id, tenderers) if i is not None)
-                if ids:
-                    key = (amount, currency)
-                    other = prices.get(key)
-                    if other is not None and other != ids:
-                        self._set("OCID", ocid, "R028", 1.0)
-                        for tid in ids | other:
-                            self._set("Tenderer", tid, "R028", 1.0)
-                    prices[key] = ids
+                key = (amount, currency)
+                group = frozenset(ids)
+                other = prices.get(key)
+                if other is not None and other != group:
+                    self._set("OCID", ocid, "R028", 1.0)
+                    for tid in group | other:
+                        self._set("Tenderer", tid, "R028", 1.0)
+                prices[key] = group
 
         if on["R030"] and tender is not None and awards is not None and details is not None:
             period = tender.get("tenderPeriod")
             end_date = period.get("endDate") if isinstance(period, dict) else None
             if isinstance(end_date, str):
-                winners = set()
-                for award in awards:
-                    if isinstance(award, dict) and award.get("status") == "active":
-                        suppliers = award.get("suppliers")
-                        if isinstance(suppliers, list):
-                            winners.update(i for i in map(_str_id, suppliers) if i is not None)
-                for bid in details:
-                    if not isinstance(bid, dict) or bid.get("status") != "valid":
-                        continue
-                    when, tenderers = bid.get("date"), bid.get("tenderers")
-                    if isinstance(when, str) and isinstance(tenderers, list) and when > end_date:
-                        for tid in map(_str_id, tenderers):
-                            if tid is not None and tid in winners:
+                late = [
+                    b for b in submitted if b[0] == "valid" and b[2] >= 0 and isinstance(b[5], str) and b[5] > end_date
+                ]
+                if late:
+                    winners = set()
+                    for award in awards:
+                        if isinstance(award, dict) and award.get("status") == "active":
+                            suppliers = award.get("suppliers")
+                            if isinstance(suppliers, list):
+                                winners.update(i for i in map(_str_id, suppliers) if i is not None)
+                    for b in late:
+                        for tid in b[1]:
+                            if tid in winners:
                                 self._set("OCID", ocid, "R030", 1.0)
                                 self._set("Tenderer", tid, "R030", 1.0)
 
-        if on["R035"] and complete is not None:
-            award_ids: set[str] = set()
-            for award in complete:
-                suppliers = award.get("suppliers")
-                if isinstance(suppliers, list):
-                    award_ids.update(i for i in map(_str_id, suppliers) if i is not None)
-            valid_ids: set[str] = set()
-            disqualified_ids: set[str] = set()
-            for bid in details or ():
-                if not isinstance(bid, dict):
-                    continue
-                status, tenderers = bid.get("status"), bid.get("tenderers")
-                if not isinstance(tenderers, list):
-                    continue
-                target = valid_ids if status == "valid" else disqualified_ids if status == "disqualified" else None
-                if target is not None:
-                    target.update(i for i in map(_str_id, tenderers) if i is not None)
-            if len(valid_ids) == 1 and valid_ids == award_ids:
-                others = len(disqualified_ids - valid_ids)
-                if others >= s.r035_threshold:
-                    self._set("OCID", ocid, "R035", float(others))
-                    self._set("Tenderer", next(iter(valid_ids)), "R035", 0.0)
+        if on["R035"] and complete is not None and submitted:
+            valid_ids = {tid for b in submitted if b[0] == "valid" for tid in b[1]}
+            if len(valid_ids) == 1:
+                award_ids: set[str] = set()
+                for award in complete:
+                    suppliers = award.get("suppliers")
+                    if isinstance(suppliers, list):
+                        award_ids.update(i for i in map(_str_id, suppliers) if i is not None)
+                if valid_ids == award_ids:
+                    disqualified_ids = {tid for b in submitted if b[0] == "disqualified" for tid in b[1]}
+                    others = len(disqualified_ids - valid_ids)
+                    if others >= s.r035_threshold:
+                        self._set("OCID", ocid, "R035", float(others))
+                        self._set("Tenderer", next(iter(valid_ids)), "R035", 0.0)
 
         if (
             on["R036"]
@@ -327,14 +327,13 @@ class Engine:
         ):
             lowest: float | None = None
             lowest_disqualified = has_valid = False
-            for bid in submitted:
-                value = bid.get("value")
-                if not isinstance(value, dict):
+            for status, _, _, amount, currency, _ in submitted:
+                if amount is None or currency is None:
                     continue
-                amount, currency = _number(value.get("amount")), value.get("currency")
-                if amount is None or not isinstance(currency, str) or not self._main_currency(currency):
+                if self.currency is None:
+                    self.currency = currency
+                elif currency != self.currency:
                     continue
-                status = bid["status"]
                 if lowest is None or amount < lowest:
                     lowest, lowest_disqualified = amount, status == "disqualified"
                 if status == "valid":
@@ -345,25 +344,26 @@ class Engine:
         if on["R038"] and submitted:
             disqualified = 0
             per_tenderer = self.r038["Tenderer"]
-            for bid in submitted:
-                increment = 1 if bid["status"] == "disqualified" else 0
+            for status, ids, _, _, _, _ in submitted:
+                increment = 1 if status == "disqualified" else 0
                 disqualified += increment
-                tenderers = bid.get("tenderers")
-                if isinstance(tenderers, list):
-                    for tid in map(_str_id, tenderers):
-                        if tid is not None:
-                            fraction = per_tenderer.get(tid)
-                            if fraction is None:
-                                fraction = per_tenderer[tid] = [0, 0]
-                            fraction[0] += increment
-                            fraction[1] += 1
+                for tid in ids:
+                    fraction = per_tenderer.get(tid)
+                    if fraction is None:
+                        per_tenderer[tid] = [increment, 1]
+                    else:
+                        fraction[0] += increment
+                        fraction[1] += 1
             entity = tender.get("procuringEntity") if tender is not None else None
             for group, org in (("Buyer", release.get("buyer")), ("ProcuringEntity", entity)):
                 oid = _str_id(org)
                 if oid is not None:
-                    fraction = self.r038[group].setdefault(oid, [0, 0])
-                    fraction[0] += disqualified
-                    fraction[1] += len(submitted)
+                    fraction = self.r038[group].get(oid)
+                    if fraction is None:
+                        self.r038[group][oid] = [disqualified, len(submitted)]
+                    else:
+                        fraction[0] += disqualified
+                        fraction[1] += len(submitted)
 
         if self.on_r044:
             self._r044(release, ocid)
