@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from tenders.indicators import stats
@@ -38,7 +38,6 @@ GROUPS = ("OCID", "Buyer", "ProcuringEntity", "Tenderer")
 FINAL_AWARD = {"active": True, "cancelled": False, "unsuccessful": False}
 CONTACT_FIELDS = ("name", "email", "telephone", "faxNumber", "url")
 ADDRESS_FIELDS = ("streetAddress", "locality", "region", "postalCode", "countryName")
-DAY_US = 86_400_000_000
 
 
 def _number(value: object) -> float | None:
@@ -110,6 +109,7 @@ class Engine:
         self.on_r044, self.on_r048, self.on_r055 = "R044" in on, "R048" in on, "R055" in on
         self.currency: str | None = s.currency
         self.r055_start, self.r055_end = s.r055_window(today)
+        self.r055_window = (self.r055_start.isoformat(), self.r055_end.isoformat())
         self.res: dict[str, dict[str, dict[str, float]]] = {g: {} for g in GROUPS}
         self.meta: dict[str, dict[str, float | None]] = {}
         self.count = 0
@@ -250,8 +250,8 @@ class Engine:
                 if isinstance(period, dict):
                     start, end = _rfc3339(period.get("startDate")), _rfc3339(period.get("endDate"))
                     if start is not None and end is not None:
-                        us = (end - start) // _MICROSECOND
-                        days = us // DAY_US if us >= 0 else -((-us) // DAY_US)
+                        span = end - start  # chrono's num_days(): whole days, truncated toward zero
+                        days = span.days if span.days >= 0 else -((-span) // _DAY)
                         limit = s.r003_threshold
                         if isinstance(pmd, str):
                             limit = s.r003_procurement_method_details.get(pmd, limit)
@@ -429,7 +429,11 @@ class Engine:
         method = tender.get("procurementMethod")
         if method == "open":
             period = tender.get("tenderPeriod")
-            when = _rfc3339(period.get("startDate")) if isinstance(period, dict) else None
+            text = period.get("startDate") if isinstance(period, dict) else None
+            # The date as written (its own offset) decides; parse only what can be in the window.
+            if not isinstance(text, str) or not self.r055_window[0] <= text[:10] <= self.r055_window[1]:
+                return
+            when = _rfc3339(text)
             value = tender.get("value")
             if when is not None and self.r055_start <= when.date() <= self.r055_end and isinstance(value, dict):
                 amount, currency = _number(value.get("amount")), value.get("currency")
@@ -563,7 +567,7 @@ def _same_contact(a: object, b: object) -> bool:
     return False
 
 
-_MICROSECOND = datetime.resolution
+_DAY = timedelta(days=1)
 
 
 def run(
