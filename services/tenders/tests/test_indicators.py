@@ -187,3 +187,38 @@ def test_settings_refuse_what_cardinal_refuses() -> None:
     assert settings.r003_procurement_method_details == {"Licitación": 10}
     assert settings.r055_window(date(2025, 6, 1)) == (date(2025, 1, 1), date(2025, 6, 1))
     assert parse_ini(None).enabled == frozenset(CODES)
+
+
+def varied(n: int, currencies: tuple[str, ...] = ("CNY",)) -> list[dict[str, object]]:
+    """Processes that exercise every accumulator: shared tenderers, disqualifications, close and far prices."""
+    out = []
+    for i in range(n):
+        winner, runner = f"T{i % 17}", f"T{(i * 7 + 3) % 17}"
+        bids = [
+            bid(winner, 100 + i % 5),
+            {**bid(runner, 100 + i % 5 + (i % 9) * 3), "status": "disqualified" if i % 4 == 0 else "valid"},
+            bid(f"T{(i * 5 + 1) % 17}", 150 + i % 11),
+        ]
+        for b in bids:
+            b["value"]["currency"] = currencies[i % len(currencies)]  # type: ignore[index]
+        release = process(f"ocds-{i}", bids, winner, tender={"procuringEntity": {"id": f"PE{i % 6}"}})
+        release["buyer"] = {"id": f"B{i % 5}"}
+        release["awards"][0]["items"] = [{"classification": {"id": f"{(i * 13) % 90 + 10}000000"}}]  # type: ignore[index]
+        out.append(release)
+    return out
+
+
+@pytest.mark.parametrize("currencies", [("CNY",), ("CNY", "USD")])
+def test_the_parallel_run_gives_the_sequential_answer(tmp_path: Path, currencies: tuple[str, ...]) -> None:
+    import orjson
+    from tenders.indicators import run_file
+
+    path = tmp_path / "compiled.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in varied(600, currencies)))
+    settings = parse_ini(
+        "[R024]\n[R025]\n[R028]\n[R035]\n[R036]\n[R038]\n[R048]\nminimum_contracting_processes = 5\n[R058]\n"
+    )
+    sequential = run(read_jsonl(path), settings)
+    parallel = run_file(path, settings, workers=3, min_bytes=0)
+    assert sequential.as_json() and parallel.as_json() == sequential.as_json()
+    assert parallel.meta == sequential.meta and parallel.releases == sequential.releases == 600

@@ -2,6 +2,7 @@
 
     from tenders.indicators import Settings, parse_ini, run, read_jsonl
     result = run(read_jsonl("compiled.jsonl"), parse_ini(open("settings.ini").read()))
+    result = run_file("compiled.jsonl", load("settings.ini"))   # the same, on every core
     result.as_json()          # {"OCID": {ocid: {"R024": 0.01}}, "Tenderer": {...}, ...}
 
 Command line (the same output as ``ocdscardinal indicators --no-meta``)::
@@ -13,8 +14,10 @@ Pure Python, no database: the tenders service maps its own tenders onto compiled
 """
 
 from tenders.indicators.catalogue import INDICATORS, Indicator
-from tenders.indicators.engine import Engine, Result, run
+from tenders.indicators.engine import Engine, run
+from tenders.indicators.parallel import run_file
 from tenders.indicators.reader import read_jsonl
+from tenders.indicators.result import Result
 from tenders.indicators.settings import CODES, Settings, SettingsError, load, parse_ini
 
 __all__ = [
@@ -29,4 +32,5 @@ __all__ = [
     "parse_ini",
     "read_jsonl",
     "run",
+    "run_file",
 ]

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import orjson
 
 from tenders.indicators.engine import run
+from tenders.indicators.parallel import run_file
 from tenders.indicators.reader import iter_lines
 from tenders.indicators.settings import SettingsError, load
 
@@ -29,6 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("file", help='JSON Lines, one compiled release per line ("-" for standard input)')
     parser.add_argument("-s", "--settings", help="Cardinal's INI settings file (a section enables its indicator)")
     parser.add_argument("--no-meta", action="store_true", help='exclude the "Meta" key (quartiles and fences)')
+    parser.add_argument(
+        "-w",
+        "--workers",
+        type=int,
+        default=None,
+        help="processes for a file (default: one per core; 1: in-process)",
+    )
     parser.add_argument("-c", "--count", action="store_true", help="print the number of results per group to stderr")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s > %(message)s")
@@ -40,8 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.file == "-":
             result = run(iter_lines(sys.stdin.buffer), settings)
         else:
-            with open(args.file, "rb") as stream:
-                result = run(iter_lines(stream), settings)
+            result = run_file(args.file, settings, workers=args.workers)
     except OSError as e:
         parser.error(f"{args.file}: {e.strerror or e}")
     sys.stdout.buffer.write(orjson.dumps(result.as_json(no_meta=args.no_meta)) + b"\n")

@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from tenders.indicators import stats
+from tenders.indicators import outliers, stats
+from tenders.indicators.result import GROUPS, Result
 from tenders.indicators.settings import Settings
 
-GROUPS = ("OCID", "Buyer", "ProcuringEntity", "Tenderer")
 FINAL_AWARD = {"active": True, "cancelled": False, "unsuccessful": False}
 CONTACT_FIELDS = ("name", "email", "telephone", "faxNumber", "url")
 ADDRESS_FIELDS = ("streetAddress", "locality", "region", "postalCode", "countryName")
@@ -65,39 +64,6 @@ def _str_id(obj: object) -> str | None:
     return None
 
 
-@dataclass
-class Result:
-    """Cardinal's ``indicators`` output: ``results[group][identifier][code] = value`` and ``meta``."""
-
-    results: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
-    meta: dict[str, dict[str, float | None]] = field(default_factory=dict)
-    releases: int = 0  # lines read that were JSON objects with a string ocid
-
-    def as_json(self, *, no_meta: bool = True) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            group: {i: {code: _finite(v) for code, v in codes.items()} for i, codes in self.results[group].items()}
-            for group in GROUPS
-            if self.results.get(group)
-        }
-        if not no_meta:
-            out["Meta"] = self.meta
-        return out
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        """How many identifiers each code flagged, per group (a summary for people and benches)."""
-        tally: dict[str, dict[str, int]] = {}
-        for group, idents in self.results.items():
-            for codes in idents.values():
-                for code in codes:
-                    tally.setdefault(group, {}).setdefault(code, 0)
-                    tally[group][code] += 1
-        return {g: dict(sorted(c.items())) for g, c in tally.items()}
-
-
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None  # serde_json writes NaN/inf as null
-
-
 class Engine:
     """Feed compiled releases with :meth:`add` (any order), then :meth:`finish` once."""
 
@@ -124,7 +90,7 @@ class Engine:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _set(self, group: str, ident: str, code: str, value: float) -> None:
+    def flag(self, group: str, ident: str, code: str, value: float) -> None:
         self.res[group].setdefault(ident, {})[code] = value
 
     def _main_currency(self, currency: str) -> bool:
@@ -256,11 +222,11 @@ class Engine:
                         if isinstance(pmd, str):
                             limit = s.r003_procurement_method_details.get(pmd, limit)
                         if days < limit:
-                            self._set("OCID", ocid, "R003", 1.0)
+                            self.flag("OCID", ocid, "R003", 1.0)
             if on["R018"] and (not s.r018_procurement_methods or method in s.r018_procurement_methods):
                 n = tender.get("numberOfTenderers")
                 if n == 1 and isinstance(n, int) and not isinstance(n, bool):
-                    self._set("OCID", ocid, "R018", 1.0)
+                    self.flag("OCID", ocid, "R018", 1.0)
 
         if on["R025"] and single_supplier is not None:
             for tid in {b[1][0] for b in valid_single}:
@@ -279,9 +245,9 @@ class Engine:
                 group = frozenset(ids)
                 other = prices.get(key)
                 if other is not None and other != group:
-                    self._set("OCID", ocid, "R028", 1.0)
+                    self.flag("OCID", ocid, "R028", 1.0)
                     for tid in group | other:
-                        self._set("Tenderer", tid, "R028", 1.0)
+                        self.flag("Tenderer", tid, "R028", 1.0)
                 prices[key] = group
 
         if on["R030"] and tender is not None and awards is not None and details is not None:
@@ -301,8 +267,8 @@ class Engine:
                     for b in late:
                         for tid in b[1]:
                             if tid in winners:
-                                self._set("OCID", ocid, "R030", 1.0)
-                                self._set("Tenderer", tid, "R030", 1.0)
+                                self.flag("OCID", ocid, "R030", 1.0)
+                                self.flag("Tenderer", tid, "R030", 1.0)
 
         if on["R035"] and complete is not None and submitted:
             valid_ids = {tid for b in submitted if b[0] == "valid" for tid in b[1]}
@@ -316,8 +282,8 @@ class Engine:
                     disqualified_ids = {tid for b in submitted if b[0] == "disqualified" for tid in b[1]}
                     others = len(disqualified_ids - valid_ids)
                     if others >= s.r035_threshold:
-                        self._set("OCID", ocid, "R035", float(others))
-                        self._set("Tenderer", next(iter(valid_ids)), "R035", 0.0)
+                        self.flag("OCID", ocid, "R035", float(others))
+                        self.flag("Tenderer", next(iter(valid_ids)), "R035", 0.0)
 
         if (
             on["R036"]
@@ -339,7 +305,7 @@ class Engine:
                 if status == "valid":
                     has_valid = True
             if has_valid and lowest_disqualified:
-                self._set("OCID", ocid, "R036", 1.0)
+                self.flag("OCID", ocid, "R036", 1.0)
 
         if on["R038"] and submitted:
             disqualified = 0
@@ -420,8 +386,8 @@ class Engine:
                 if pid == other_id:
                     continue
                 if (address is not None and address == other_address) or _same_contact(other_contact, contact):
-                    self._set("OCID", ocid, "R044", 1.0)
-                    self._set("Tenderer", pid, "R044", 1.0)
+                    self.flag("OCID", ocid, "R044", 1.0)
+                    self.flag("Tenderer", pid, "R044", 1.0)
 
     def _r055(self, release: dict[str, Any], tender: dict[str, Any] | None, awards: list[Any] | None) -> None:
         if tender is None:
@@ -461,99 +427,37 @@ class Engine:
 
     # -- the whole dataset ----------------------------------------------------------------------
 
-    def _meta(self, code: str, key: str, value: float) -> None:
+    def merge(self, other: Engine) -> None:
+        """Cardinal's ``reduce``: take in the fold of a *later* part of the same file (``parallel.py``)."""
+        for group, idents in other.res.items():
+            mine = self.res[group]
+            for ident, codes in idents.items():
+                mine.setdefault(ident, {}).update(codes)
+        self.count += other.count
+        if self.currency is None:
+            self.currency = other.currency
+        self.ratios.update(other.ratios)
+        self.pairs.update(other.pairs)
+        for fractions, theirs in [(self.r025, other.r025)] + [(self.r038[g], other.r038[g]) for g in self.r038]:
+            for key, (num, den) in theirs.items():
+                fraction = fractions.setdefault(key, [0, 0])
+                fraction[0] += num
+                fraction[1] += den
+        for sid, (count, codes) in other.r048.items():
+            entry = self.r048.setdefault(sid, ([0], set()))
+            entry[0][0] += count[0]
+            entry[1].update(codes)
+        self.r055_open.extend(other.r055_open)
+        for group, pairs in other.r055_pairs.items():
+            for key, amount in pairs.items():
+                self.r055_pairs[group][key] = self.r055_pairs[group].get(key, 0.0) + amount
+
+    def note(self, code: str, key: str, value: float) -> None:
         self.meta.setdefault(code, {})[key] = stats.round4(value)
 
     def finish(self) -> Result:
-        s, on = self.settings, self.settings.enabled
-        if "R024" in on:
-            if s.r024_threshold is None:
-                q1, q3 = stats.quartiles(self.ratios.values())
-                self._meta("R024", "q1", q1)
-                self._meta("R024", "q3", q3)
-                fence = stats.lower_fence(q1, q3)
-            else:
-                fence, q1 = s.r024_threshold, 1.0
-            self._meta("R024", "lower_fence", fence)
-            if q1 > 0.0 and fence > 0.0:
-                for ocid, ratio in self.ratios.items():
-                    if ratio <= fence:
-                        self._set("OCID", ocid, "R024", ratio)
-                        for tid in self.pairs[ocid]:
-                            self._set("Tenderer", tid, "R024", 0.0)
-        if "R025" in on:
-            top = stats.quantile((f[1] for f in self.r025.values()), s.r025_percentile / 100)
-            if s.r025_threshold is None:
-                q1, q3 = stats.quartiles(f[0] / f[1] for f in self.r025.values())
-                self._meta("R025", "q1", q1)
-                self._meta("R025", "q3", q3)
-                fence = stats.lower_fence(q1, q3)
-            else:
-                fence, q1 = s.r025_threshold, 1.0
-            self._meta("R025", "upper_fence", top)
-            self._meta("R025", "lower_fence", fence)
-            if q1 > 0.0 and fence > 0.0:
-                for tid, (won, bid) in self.r025.items():
-                    if bid >= top and won / bid <= fence:
-                        self._set("Tenderer", tid, "R025", won / bid)
-        if "R038" in on:
-            for group in ("Buyer", "ProcuringEntity", "Tenderer"):
-                minimum = s.r038_minimum_submitted_bids if group == "Tenderer" else s.r038_minimum_contracting_processes
-                ratios = {i: f[0] / f[1] for i, f in self.r038[group].items() if f[1] >= minimum}
-                if not ratios:
-                    continue
-                if s.r038_threshold is None:
-                    q1, q3 = stats.quartiles(ratios.values())
-                    self._meta("R038", f"{group}_q1", q1)
-                    self._meta("R038", f"{group}_q3", q3)
-                    fence = stats.upper_fence(q1, q3)
-                else:
-                    fence = s.r038_threshold
-                self._meta("R038", f"{group}_upper_fence", fence)
-                if fence > 0.0:
-                    for oid, ratio in ratios.items():
-                        if ratio >= fence:
-                            self._set(group, oid, "R038", ratio)
-        if "R048" in on:
-            lengths = {
-                sid: float(len(codes))
-                for sid, (count, codes) in self.r048.items()
-                if count[0] >= s.r048_minimum_contracting_processes
-            }
-            if s.r048_threshold is None:
-                q1, q3 = stats.quartiles(lengths.values())
-                self._meta("R048", "q1", q1)
-                self._meta("R048", "q3", q3)
-                fence = stats.upper_fence(q1, q3)
-            else:
-                fence = float(s.r048_threshold)
-            self._meta("R048", "upper_fence", fence)
-            for sid, length in lengths.items():
-                if length >= fence:
-                    self._set("Tenderer", sid, "R048", length)
-        if "R055" in on:
-            floor = s.r055_threshold if s.r055_threshold is not None else min(self.r055_open, default=math.nan)
-            self._meta("R055", "lower_open_amount", floor)
-            for group, pairs in self.r055_pairs.items():
-                for (oid, sid), amount in pairs.items():
-                    if amount >= floor:
-                        self._set(group, oid, "R055", max(amount, self.res[group].get(oid, {}).get("R055", 0.0)))
-                        previous = self.res["Tenderer"].get(sid, {}).get("R055", 0.0)
-                        self._set("Tenderer", sid, "R055", max(amount, previous))
-        if "R058" in on:
-            if s.r058_threshold is None:
-                q1, q3 = stats.quartiles(self.ratios.values())
-                self._meta("R058", "q1", q1)
-                self._meta("R058", "q3", q3)
-                fence = stats.upper_fence(q1, q3)
-            else:
-                fence = s.r058_threshold
-            self._meta("R058", "upper_fence", fence)
-            if fence > 0.0:
-                for ocid, ratio in self.ratios.items():
-                    if ratio >= fence:
-                        self._set("OCID", ocid, "R058", ratio)
-                        self._set("Tenderer", self.pairs[ocid][0], "R058", 0.0)
+        """The dataset-wide indicators (fences over the accumulators), then the result."""
+        outliers.finalize(self)
         return Result(results=self.res, meta=self.meta, releases=self.count)
 
 

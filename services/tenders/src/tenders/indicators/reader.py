@@ -7,7 +7,7 @@ silently — Cardinal's ``indicators`` does the same. Parsing is orjson's (bytes
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,7 +16,7 @@ import orjson
 log = logging.getLogger("tenders.indicators")
 
 
-def iter_lines(stream: IO[bytes]) -> Iterator[Any]:
+def iter_lines(stream: IO[bytes] | Iterable[bytes]) -> Iterator[Any]:
     loads = orjson.loads
     for number, line in enumerate(stream, 1):
         try:
