@@ -222,3 +222,27 @@ def test_the_parallel_run_gives_the_sequential_answer(tmp_path: Path, currencies
     parallel = run_file(path, settings, workers=3, min_bytes=0)
     assert sequential.as_json() and parallel.as_json() == sequential.as_json()
     assert parallel.meta == sequential.meta and parallel.releases == sequential.releases == 600
+
+
+def test_r024_flags_a_difference_equal_to_the_fence_and_not_above() -> None:
+    data = [
+        process("AT", [bid("W", 100), bid("L", 105)], "W"),  # (105 − 100) / 100 = 0.05: at the fence
+        process("ABOVE", [bid("W", 100), bid("M", 106)], "W"),
+    ]
+    result = run(data, parse_ini("[R024]\nthreshold = 0.05\n"))
+    assert result.as_json() == {"OCID": {"AT": {"R024": 0.05}}, "Tenderer": {"W": {"R024": 0.0}, "L": {"R024": 0.0}}}
+
+
+def test_r030_a_bid_at_the_deadline_is_on_time_one_second_later_is_late() -> None:
+    deadline = "2026-03-21T09:00:00+08:00"
+
+    def late_bid(ocid: str, when: str) -> dict[str, object]:
+        release = process(ocid, [bid("W", 100, date=when), bid("L", 120, date="2026-03-20T09:00:00+08:00")], "W")
+        release["tender"] = {"tenderPeriod": {"endDate": deadline}}
+        return release
+
+    data = [late_bid("ON-TIME", deadline), late_bid("LATE", "2026-03-21T09:00:01+08:00")]
+    assert run(data, parse_ini("[R030]\n")).as_json() == {
+        "OCID": {"LATE": {"R030": 1.0}},
+        "Tenderer": {"W": {"R030": 1.0}},
+    }
