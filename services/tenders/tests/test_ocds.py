@@ -308,3 +308,12 @@ def test_schema_validation_catches_a_broken_release() -> None:
     assert any("procurementMethod" in e for e in found)
     assert any("/bids/details/0/status" in e for e in found)
     assert any("'ocid' is a required property" in e for e in found)
+
+
+def test_package_metadata_is_read_from_before_the_items() -> None:
+    package, _ = read(ocds("realdata", "release-package_1.1-1.json"))
+    assert package.version == "1.1" and package.shape == "release package"
+    package, _ = read(ocds("realdata", "release-package-1-2.json"))
+    assert package.version is None  # OCDS 1.0: no version field
+    package, _ = read(ocds("fictional", f"{FICTIONAL}.json"))
+    assert package.version == "1.1" and package.publisher_name

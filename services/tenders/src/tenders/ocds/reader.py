@@ -10,7 +10,8 @@ Accepted shapes (the first top-level value decides, as ``ocdskit``'s ``detect_fo
 
 Package metadata (``version``, ``uri``, ``publishedDate``, ``publisher.name``, ``extensions``) is
 taken from the first package's members that come before its ``releases``/``records`` (where the
-schema puts them); a package without ``version`` is OCDS 1.0, as the standard says.
+schema puts them; members after the items are not read — that would mean a second pass). Import
+does not depend on the version: OCDS 1.0 and 1.1 data merge with the same 1.1 rules.
 
 Encoding (decided): JSON is UTF-8 (RFC 8259 §8.1), so a body that is not UTF-8 is **refused** with
 :class:`NotUtf8Error` naming the byte offset — nothing is guessed. A caller that knows the
@@ -79,7 +80,7 @@ class Package:
     """What the input turned out to be, and the first package's metadata."""
 
     shape: str = ""  # "release package", "record package", "values" or "array"
-    version: str = "1.0"
+    version: str | None = None  # None: not declared before the items (the standard reads a package with none as 1.0)
     uri: str | None = None
     published_date: str | None = None
     publisher_name: str | None = None
