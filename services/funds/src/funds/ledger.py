@@ -455,6 +455,8 @@ def overspend_finding(refused: RefusedMovement, node: Node, limit: str) -> alert
             "refusal_id": str(refused.id),
         },
         dedupe_key=f"FUNDS-OVERSPEND:node:{node.id}",
+        record_id=str(refused.id),
+        amount_fen=refused.amount_fen,
     )
 
 
@@ -508,9 +510,7 @@ async def record_movement(
     if short is not None:
         refused = refusal(draft, who, reason=f"overspend:{short.limit}", available_fen=short.available_fen)
         session.add(refused)
-        await alerts.raise_findings(
-            session, [overspend_finding(refused, short.node, short.limit)], now=now, repeat=True
-        )
+        await alerts.raise_findings(session, [overspend_finding(refused, short.node, short.limit)], now=now)
         problem = overspend_problem(draft, short)
         await idempotency.complete(session, who, key, problem.status, problem)
         await session.commit()
@@ -519,7 +519,7 @@ async def record_movement(
     findings = await screening.screen_payments(session, settings, [(draft, movement)])
     await insert_entries(session, [movement])
     add_event(session, events.movement_recorded(movement))
-    await alerts.raise_findings(session, findings, now=now, repeat=True)
+    await alerts.raise_findings(session, findings, now=now)
     out = await movement_out(session, movement, draft.payee)
     await idempotency.complete(session, who, key, 201, out)
     await session.commit()
@@ -642,28 +642,39 @@ def _dump(errors: Sequence[RecordError]) -> list[dict[str, Any]]:
     return [e.model_dump(exclude_none=True) for e in errors]
 
 
-def validate_records(records: Sequence[Any], max_errors: int) -> list[MovementIn]:
-    """Every record against the schema; their errors at once (index and JSON pointer each), at most ``max_errors``."""
-    bodies: list[MovementIn] = []
+@dataclass
+class Records:
+    """A batch body read against the schema: a body per record (None where the record is wrong), the errors
+    of the wrong ones, and the records as sent (what a wrong one names is still read from it)."""
+
+    bodies: list[MovementIn | None]
+    errors: list[RecordError]
+    raw: list[Any]
+
+
+def validate_records(records: Sequence[Any], max_errors: int) -> Records:
+    """Every record against the schema, each error with its index and JSON pointer. Reading stops (and the
+    batch is refused at once) at ``max_errors`` errors; fewer are reported with the rest of the batch's."""
+    bodies: list[MovementIn | None] = []
     errors: list[RecordError] = []
     for index, record in enumerate(records):
         if len(errors) >= max_errors:
             raise _invalid(errors, len(records), truncated=True, limit=max_errors)
         if not isinstance(record, dict):
             errors.append(_error(index, "", InvalidInput, "a record is a JSON object"))
+            bodies.append(None)
             continue
         try:
             bodies.append(MovementIn.model_validate(record))
         except ValidationError as exc:
+            bodies.append(None)
             for err in exc.errors():
                 loc = "".join(f"/{part}" for part in err["loc"])
                 errors.append(_error(index, loc, InvalidInput, err["msg"]))
-    if errors:
-        raise _invalid(errors, len(records), truncated=False, limit=max_errors)
-    return bodies
+    return Records(bodies, errors, list(records))
 
 
-def read_batch(raw: bytes, content_type: str, limits: Limits) -> list[MovementIn]:
+def read_batch(raw: bytes, content_type: str, limits: Limits) -> Records:
     """Parse and validate a batch body (blocking: run it off the event loop)."""
     return validate_records(parse_records(raw, content_type, limits), limits.max_errors)
 
@@ -685,8 +696,16 @@ async def import_batch(
     if earlier is not None:
         return _replay(earlier, fingerprint)
     # parsing and validating thousands of records is CPU work: off the event loop, bounded by the limits
-    bodies = await asyncio.to_thread(read_batch, raw, content_type, Limits.of(settings))
-    return await write_batch(session, settings, who, bodies, batch_key=batch_key, fingerprint=fingerprint)
+    records = await asyncio.to_thread(read_batch, raw, content_type, Limits.of(settings))
+    return await write_batch(
+        session,
+        settings,
+        who,
+        records.bodies,
+        batch_key=batch_key,
+        fingerprint=fingerprint,
+        invalid=(records.errors, records.raw),
+    )
 
 
 def _replay(batch: MovementBatch, fingerprint: str) -> tuple[BatchOut, bool]:
@@ -695,32 +714,81 @@ def _replay(batch: MovementBatch, fingerprint: str) -> tuple[BatchOut, bool]:
     return BatchOut.model_validate(batch.result), True
 
 
+# what a refused record would have moved money into: node ids, or None when that cannot be told (a node id that is
+# not one of ours, a record unreadable by the schema); records drawing on such a node are not checked for overspend
+Funded = set[uuid.UUID] | None
+
+
+def funded_by(body: MovementIn | None, raw: Any, ctx: Context) -> Funded:
+    """The nodes a record brings money (quota or cash) into; a payment brings none."""
+    if body is None:  # wrong by schema: read what it names from the record as sent
+        kind = raw.get("kind") if isinstance(raw, dict) else None
+        if kind == K.EXPEND:
+            return set()
+        try:
+            target = uuid.UUID(str(raw.get("to_node_id"))) if isinstance(raw, dict) else None
+        except ValueError:
+            return None
+        return {target} if target in ctx.nodes and kind in (K.ALLOCATE, K.DISBURSE, K.ADJUST, K.REFUND) else None
+    kind = MovementKind(body.kind)
+    if kind == K.EXPEND:
+        return set()
+    if kind == K.REFUND and body.refund_of is not None:
+        payment = ctx.payments.get(body.refund_of)
+        return {payment.from_node_id} if payment is not None and payment.from_node_id else None
+    return {body.to_node_id} if body.to_node_id in ctx.nodes else None
+
+
+def draws_on(d: Draft) -> set[uuid.UUID]:
+    """The nodes whose balances decide whether this movement overspends (``shortfall``)."""
+    if d.kind == K.REFUND and d.payment is not None:
+        return set()
+    nodes = {d.source.id} if d.source is not None else set()
+    if d.kind == K.DISBURSE and d.target is not None:
+        nodes.add(d.target.id)  # the child's allocation not yet disbursed
+    return nodes
+
+
 async def write_batch(
     session: AsyncSession,
     settings: FundsSettings,
     who: Principal,
-    bodies: Sequence[MovementIn],
+    bodies: Sequence[MovementIn | None],
     *,
     batch_key: str,
     fingerprint: str,
+    invalid: tuple[Sequence[RecordError], Sequence[Any]] = ((), ()),
     record_refusals: bool = True,
     describe: Callable[[BatchOut], dict[str, Any]] | None = None,
     commit: bool = True,
 ) -> tuple[BatchOut, bool]:
     """Check every movement of a batch, then write all of them (one commit) or none.
 
-    With ``record_refusals`` (the default) a batch refused only for overspends still records each
-    attempt and raises its warning; an import that creates its programme in the same transaction
-    turns that off (the refusals would point at rows that were never written). ``describe`` adds to
-    the stored result what a caller needs to replay its own answer (an import's summary). Without
-    ``commit`` the batch is only flushed: the caller writes more in the same transaction (a refused
-    batch still rolls the whole transaction back).
+    Every record is checked, the wrong ones all reported at once (``invalid``: the schema's errors and the
+    records as sent, None in ``bodies`` where a record is wrong by schema). A refused batch writes no
+    movement, but its overspend attempts were made: with ``record_refusals`` (the default) each overspent
+    node gets one refusal and one FUNDS-OVERSPEND finding, whatever else was wrong beside them. A record
+    that draws on a node a refused record would have funded (its allocation, disbursement or refund did not
+    happen) is not checked against the balances — its overspend could be the refused record's doing, a
+    typo'd allocation making false red warnings — and is listed in ``unchecked``; so are all records after
+    a refused one whose target cannot be told (an unknown node id, an unreadable record).
+
+    An import that creates its programme in the same transaction turns ``record_refusals`` off (the
+    refusals would point at rows that were never written). ``describe`` adds to the stored result what a
+    caller needs to replay its own answer (an import's summary). Without ``commit`` the batch is only
+    flushed: the caller writes more in the same transaction (a refused batch still rolls the whole
+    transaction back).
     """
-    ctx = await load(session, bodies)
+    schema_errors, raw = invalid
+    ctx = await load(session, [b for b in bodies if b is not None])
     drafts: list[Draft] = []
-    errors: list[RecordError] = []
+    errors: list[RecordError] = list(schema_errors)
+    refused: dict[int, Funded] = {}  # index of a refused record → what it would have funded
     today = local_today(settings)
     for index, body in enumerate(bodies):
+        if body is None:
+            refused[index] = funded_by(None, raw[index] if index < len(raw) else None, ctx)
+            continue
         try:
             draft = prepare(ctx, who, index, body)
             check_date(draft, settings, today)
@@ -729,8 +797,7 @@ async def write_batch(
         except Problem as problem:
             pointer = f"/{problem.extensions['field']}" if "field" in problem.extensions else ""
             errors.append(_error(index, pointer, type(problem), problem.detail or problem.title))
-    if errors:
-        raise _invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors)
+            refused[index] = funded_by(body, None, ctx)
 
     batch = MovementBatch(
         client_id=who.subject,  # batch keys are the principal's own (its sub), like Idempotency-Keys
@@ -756,13 +823,35 @@ async def write_batch(
         errors.append(_error(index, "", Frozen, f"held pending review: {kinds}"))
     movements: list[Entry] = []
     shortfalls: list[tuple[Draft, Shortfall]] = []
-    for draft in drafts:
-        if draft.index in held:
+    unchecked: list[int] = []
+    tainted: set[uuid.UUID] = set()  # nodes short of what a refused record would have brought them
+    blind = False  # a refused record funded a node that cannot be told: nothing after it is checked
+    by_index = {d.index: d for d in drafts}
+
+    def taint(funded: Funded) -> None:
+        nonlocal blind
+        if funded is None:
+            blind = True
+        else:
+            tainted.update(funded)
+
+    for index in range(len(bodies)):
+        draft = by_index.get(index)
+        if draft is None:
+            taint(refused[index])
+            continue
+        if index in held:
+            taint(funded_by(draft.body, None, ctx))
             continue
         try:
             check_refund(draft)  # an earlier record of this batch may have refunded the same payment
         except RefundExceedsPayment as problem:
             errors.append(_error(draft.index, "/amount_fen", RefundExceedsPayment, problem.detail or problem.title))
+            taint(funded_by(draft.body, None, ctx))
+            continue
+        if blind or draws_on(draft) & tainted:
+            unchecked.append(index)
+            taint(funded_by(draft.body, None, ctx))
             continue
         short = shortfall(draft)
         if short is not None:
@@ -776,24 +865,28 @@ async def write_batch(
                     short.available_fen,
                 )
             )
+            taint(funded_by(draft.body, None, ctx))
             continue
         movements.append(apply(draft, who, batch.id))
     now = utcnow()
     if errors:
-        refused = batch_refusals(shortfalls, who, batch_key=batch_key)
+        refusals = batch_refusals(shortfalls, who, batch_key=batch_key)
         await session.rollback()
-        if record_refusals and refused and not held and len(shortfalls) == len(errors):
+        if record_refusals and refusals:
             # the batch wrote nothing, but its overspend attempts were made: one refusal and one finding per
             # overspent node, not one per record; a retry of the same refused batch records nothing new
-            again = await repository.nodes_by_ids(session, {node_id for node_id, _, _ in refused})
+            again = await repository.nodes_by_ids(session, {node_id for node_id, _, _ in refusals})
             known = await repository.refusals_of_batch(session, who.subject, batch_key)
-            fresh = [(n, limit, r) for n, limit, r in refused if _refusal_key(r) not in known]
+            fresh = [(n, limit, r) for n, limit, r in refusals if _refusal_key(r) not in known]
             session.add_all([r for _, _, r in fresh])
             findings = [overspend_finding(r, again[n], limit) for n, limit, r in fresh]
-            await alerts.raise_findings(session, findings, now=now, repeat=True)
+            await alerts.raise_findings(session, findings, now=now)
             await session.commit()
         errors.sort(key=lambda e: e.index)
-        raise _invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors, verb="refused")
+        problem = _invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors, verb="refused")
+        if unchecked:
+            problem.extensions["unchecked"] = unchecked[: settings.batch_max_errors]
+        raise problem
 
     applied = [d for d in drafts if d.index not in held]
     findings = await screening.screen_payments(session, settings, list(zip(applied, movements, strict=True)))
@@ -801,7 +894,7 @@ async def write_batch(
     for movement in movements:
         add_event(session, events.movement_recorded(movement))
     add_event(session, events.batch_imported(batch, movements))
-    raised = await alerts.raise_findings(session, findings, now=now, repeat=True)
+    raised = await alerts.raise_findings(session, findings, now=now)
     out = BatchOut(
         batch_id=batch.id,
         batch_key=batch_key,

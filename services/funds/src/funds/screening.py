@@ -60,8 +60,13 @@ async def screen_payments(
     # history, then this call's payments, per payee and paying region: two counties paying one supplier the
     # same sum is not a duplicate, and a region's warning never carries another region's payments
     seen_by_payee: dict[tuple[str, str], list[rules.PaymentFact]] = defaultdict(list)
+    # the same, by amount too: a duplicate has the payee's amount, so a batch of thousands of payments to one
+    # supplier compares each with its few equals, not with every earlier one
+    seen_by_amount: dict[tuple[str, str, int], list[rules.PaymentFact]] = defaultdict(list)
     for m in await repository.payments_of_payees(session, payee_ids, since=first - timedelta(days=window)):
-        seen_by_payee[(str(m.payee_id), m.region_code)].append(fact(m))
+        old = fact(m)
+        seen_by_payee[(old.payee_id, old.region_code)].append(old)
+        seen_by_amount[(old.payee_id, old.region_code, old.amount_fen)].append(old)
     # payments sharing an invoice number (an invoice paid twice, months apart) or a reference (one purchase
     # paid to several payees)
     seen_by_key: dict[str, list[rules.PaymentFact]] = defaultdict(list)
@@ -93,9 +98,10 @@ async def screen_payments(
         limit = limits[draft.programme.id]
         new = fact(movement)
         seen = seen_by_payee[(new.payee_id, new.region_code)]
+        equal = seen_by_amount[(new.payee_id, new.region_code, new.amount_fen)]
         sharing = seen_by_key[_share_key(new)] if _share_key(new) else []
         by_invoice = [p for p in sharing if p.payee_id == new.payee_id] if new.invoice_no else []
-        findings += _duplicates(new, _unique([*seen, *by_invoice]), limit, draft, movement)
+        findings += _duplicates(new, _unique([*equal, *by_invoice]), limit, draft, movement)
         findings += _split(new, seen, sharing, limit, draft, movement)
         findings += _ineligible(draft.payee, watch, draft, movement)
         findings += _category(draft.programme, draft, movement)
@@ -107,6 +113,7 @@ async def screen_payments(
         if movement.final:
             findings += _acceptance(accepted, draft, movement)
         seen.append(new)
+        equal.append(new)
         if _share_key(new):
             sharing.append(new)
     return findings
@@ -145,6 +152,8 @@ def _on_payment(
         programme_id=draft.programme.id,
         evidence=evidence,
         dedupe_key=dedupe_key,
+        record_id=str(movement.id),
+        amount_fen=movement.amount_fen,
     )
 
 
@@ -241,6 +250,8 @@ def _split(
             programme_id=draft.programme.id,
             evidence=evidence,
             dedupe_key=f"FUNDS-SPLIT-PAYMENT:programme:{new.programme_id}:payee:{new.payee_id}",
+            record_id=str(movement.id),
+            amount_fen=movement.amount_fen,
         )
     ]
 
@@ -291,6 +302,8 @@ def ineligible_finding(
             "occurred_on": movement.occurred_on.isoformat(),
         },
         dedupe_key=f"FUNDS-PAYEE-INELIGIBLE:payee:{payee.id}:{reason}",
+        record_id=str(movement.id),
+        amount_fen=movement.amount_fen,
     )
 
 
