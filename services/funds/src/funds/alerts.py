@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
-from sunlight.events import add_event
+from sunlight.events import Envelope, add_events
 from sunlight.pagination import Page, PageParams, make_page
 from sunlight.warnings import Level, Rule, SubjectRef, region_key, warning_event
 
@@ -126,7 +126,7 @@ async def raise_findings(
     for finding in findings:
         groups.setdefault(finding.dedupe_key, []).append(finding)
     rows = await repository.warnings_by_keys(session, set(groups))
-    sent = 0
+    sent: list[Envelope[Any]] = []
     for key, group in groups.items():
         first, last = group[0], group[-1]
         level = highest([f.effective_level for f in group])
@@ -160,8 +160,7 @@ async def raise_findings(
             row.evidence = evidence
             row.fingerprint = fingerprint
             row.last_raised_at = now
-        add_event(
-            session,
+        sent.append(
             warning_event(
                 first.rule,
                 service=SERVICE,
@@ -173,10 +172,10 @@ async def raise_findings(
                 dedupe_key=key,
                 occurred_at=now,
                 occurrences=len(group),
-            ),
+            )
         )
-        sent += 1
-    return sent
+    await add_events(session, sent)
+    return len(sent)
 
 
 async def list_warnings(

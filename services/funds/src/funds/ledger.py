@@ -34,7 +34,7 @@ from sunlight.auth import Principal
 from sunlight.codes import region_contains
 from sunlight.db import utcnow
 from sunlight.errors import InvalidInput, NotFound, Problem
-from sunlight.events import add_event
+from sunlight.events import add_event, add_events
 from sunlight.idempotency import IdempotencyKey
 from sunlight.warnings import region_of_key
 
@@ -891,8 +891,7 @@ async def write_batch(
     applied = [d for d in drafts if d.index not in held]
     findings = await screening.screen_payments(session, settings, list(zip(applied, movements, strict=True)))
     await insert_entries(session, movements)
-    for movement in movements:
-        add_event(session, events.movement_recorded(movement))
+    await add_events(session, [events.movement_recorded(movement) for movement in movements])
     add_event(session, events.batch_imported(batch, movements))
     raised = await alerts.raise_findings(session, findings, now=now)
     out = BatchOut(

@@ -7,6 +7,7 @@ later ones. Every function here only reads and returns findings; the caller comm
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections import defaultdict
@@ -50,10 +51,11 @@ async def screen_payments(
     session: AsyncSession, settings: FundsSettings, pairs: Sequence[tuple[Draft, Entry]]
 ) -> list[Finding]:
     """Findings of the payment rules for these new payments (not yet added to the session)."""
-    pays = [(d, m) for d, m in pairs if m.kind == MovementKind.EXPEND and d.payee is not None and d.source]
+    pays = [(d, m) for d, m in pairs if m.kind == MovementKind.EXPEND and d.payee is not None and d.source is not None]
     if not pays:
         return []
-    limits = {d.programme.id: rules.thresholds(settings, d.programme.thresholds) for d, _ in pays}
+    programmes = {d.programme.id: d.programme for d, _ in pays}  # thresholds once per programme, not per payment
+    limits = {pid: rules.thresholds(settings, p.thresholds) for pid, p in programmes.items()}
     window = max(max(t.duplicate_window_days, t.split_window_days) for t in limits.values())
     first = min(m.occurred_on for _, m in pays)
     payee_ids = {m.payee_id for _, m in pays if m.payee_id}
@@ -117,6 +119,10 @@ async def screen_payments(
         if _share_key(new):
             sharing.append(new)
     return findings
+
+
+# a batch pays one supplier thousands of times: its USCC's check character is computed once
+_uscc_is_valid = functools.lru_cache(maxsize=4096)(rules.uscc_is_valid)
 
 
 def _share_key(p: rules.PaymentFact) -> str:
@@ -258,7 +264,7 @@ def _split(
 
 def _ineligible(payee: Payee, watch: Sequence[WatchEntry], draft: Draft, movement: Entry) -> list[Finding]:
     reasons: list[tuple[str, WatchEntry | None]] = []
-    if payee.kind == PayeeKind.ORGANISATION and payee.uscc and not rules.uscc_is_valid(payee.uscc):
+    if payee.kind == PayeeKind.ORGANISATION and payee.uscc and not _uscc_is_valid(payee.uscc):
         reasons.append(("invalid_uscc", None))
     for entry in watch:
         matches = (entry.watch_list == "debarred" and entry.uscc and entry.uscc == payee.uscc) or (
