@@ -82,17 +82,68 @@ async def test_one_wrong_record_refuses_the_batch_with_a_report_per_record(make:
     r = await post_batch(make, body, "bad-1")
     assert r.status_code == 422 and r.json()["type"].endswith("/batch-invalid")
     errors = r.json()["errors"]
-    assert {e["index"] for e in errors} == {2, 3}, "schema errors are reported first, all of them"
+    assert {e["index"] for e in errors} == {2, 3, 4}, "every wrong record at once, by schema or by the ledger"
     assert any(e["pointer"] == "/2/amount_fen" for e in errors)
     assert any(e["pointer"].startswith("/3/payee") for e in errors)
-    body[2]["amount_fen"] = 5
-    body[3]["payee"] = person(9)
-    r = await post_batch(make, body, "bad-1")
-    assert r.status_code == 422
-    (error,) = r.json()["errors"]
-    assert error["index"] == 4 and error["pointer"] == "/4/from_node_id" and error["type"].endswith("/not-found")
+    (unknown,) = [e for e in errors if e["index"] == 4]
+    assert unknown["pointer"] == "/4/from_node_id" and unknown["type"].endswith("/not-found")
     nodes = await make.nodes(t.pid)
     assert nodes[t.root["id"]]["passed_on_fen"] == 0, "nothing of a refused batch is written"
+
+
+async def test_a_wrong_record_does_not_hide_the_overspends_beside_it(make: Maker):
+    """A batch refused for a bad date still records the overspend next to it (one refusal, one red warning);
+    what a refused record would have funded is not held against the records that draw on it."""
+    t = await make.tree(budget_fen=100_000)
+    body = records(t, payments=0)  # 100k to the department, quota and cash
+    body += [
+        {"kind": "expend", "from_node_id": t.dept["id"], "amount_fen": 150_000, "occurred_on": "2025-03-03",
+         "payee": org()},  # a real overspend: the department holds 100k
+        {"kind": "allocate", "from_node_id": t.dept["id"], "to_node_id": t.county["id"], "amount_fen": 10_000,
+         "occurred_on": "0001-01-01"},  # a typo'd date: refused, so the county gets no quota
+        {"kind": "disburse", "from_node_id": t.dept["id"], "to_node_id": t.county["id"], "amount_fen": 10_000,
+         "occurred_on": "2025-03-03"},  # would overspend the county's allocation only because of the typo
+        {"kind": "expend", "from_node_id": t.county["id"], "amount_fen": 5_000, "occurred_on": "2025-03-04",
+         "payee": org()},
+    ]  # fmt: skip
+    r = await post_batch(make, body, "gap-1")
+    assert r.status_code == 422
+    problem = r.json()
+    assert [(e["index"], e["type"].rsplit("/", 1)[1]) for e in problem["errors"]] == [
+        (2, "overspend"),
+        (3, "date-out-of-range"),
+    ]
+    assert problem["unchecked"] == [4, 5], "drawing on what the refused record would have brought"
+    refusals = (await make.client.get("/v1/funds/refusals", headers=make.headers)).json()["items"]
+    assert [(x["from_node_id"], x["amount_fen"], x["batch_key"]) for x in refusals] == [
+        (t.dept["id"], 150_000, "gap-1")
+    ]
+    (w,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
+    assert w["level"] == "red" and w["subject"]["id"] == t.dept["id"], "no false red on the county"
+    assert (await make.nodes(t.pid))[t.dept["id"]]["received_fen"] == 0, "nothing of the batch is written"
+    again = await post_batch(make, body, "gap-1")
+    assert again.status_code == 422
+    assert len((await make.client.get("/v1/funds/refusals", headers=make.headers)).json()["items"]) == 1
+
+
+async def test_after_a_record_funding_an_unknown_node_later_records_are_not_checked(make: Maker):
+    t = await make.tree(budget_fen=100_000)
+    body = records(t, payments=0)
+    body += [
+        {"kind": "expend", "from_node_id": t.dept["id"], "amount_fen": 120_000, "occurred_on": "2025-03-03",
+         "payee": org()},  # before the typo: a real overspend
+        {"kind": "allocate", "from_node_id": t.dept["id"], "to_node_id": "00000000-0000-0000-0000-000000000001",
+         "amount_fen": 10_000, "occurred_on": "2025-03-03"},  # which node was meant cannot be told
+        {"kind": "expend", "from_node_id": t.county["id"], "amount_fen": 5_000, "occurred_on": "2025-03-04",
+         "payee": org()},
+        {"kind": "allocate", "amount_fen": 1},  # unreadable: the schema refuses it
+    ]  # fmt: skip
+    r = await post_batch(make, body, "gap-2")
+    assert r.status_code == 422
+    assert {e["index"] for e in r.json()["errors"]} == {2, 3, 5}
+    assert r.json()["unchecked"] == [4]
+    (w,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
+    assert w["subject"]["id"] == t.dept["id"] and w["evidence"]["requested_fen"] == 120_000
 
 
 async def test_an_overspend_inside_a_batch_refuses_it_and_is_recorded(make: Maker):

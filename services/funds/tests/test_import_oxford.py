@@ -223,3 +223,27 @@ async def test_an_unreadable_file_writes_nothing(make: Maker, funds):
     )
     assert r.status_code == 422 and r.json()["type"].endswith("/import-invalid") and "line 1" in r.json()["detail"]
     assert (await funds.get("/v1/funds/programmes", headers=make.headers)).json()["items"] == []
+
+
+@pytest.mark.parametrize(("paid", "words"), [("01/01/2999", "future"), ("01/01/2014", "outside")])
+async def test_an_import_refuses_payments_dated_in_the_future_or_outside_its_year(make: Maker, funds, paid, words):
+    """The importer dates the programme from its first payment; a payment in the future, or years before the
+    rest (so the others fall outside that year), is refused like any movement: nothing is written."""
+    header, *rows = path("apr-jun").read_text(encoding="utf-8-sig").splitlines()
+    rows = [r for r in rows if r.split(",")[7].strip()][:5]  # payments with a supplier
+    fields = rows[0].split(",")
+    fields[3] = paid
+    raw = "\n".join([header, ",".join(fields), *rows[1:]]).encode()
+    r = await funds.post(
+        "/v1/funds/imports/oxford-expenditure",
+        params={"code": f"OXF-DATE-{words}", "region_code": "130300"},
+        content=raw,
+        headers={**make.headers, "content-type": "text/csv"},
+    )
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["type"].endswith("/batch-invalid"), problem
+    dates = [e for e in problem["errors"] if e["type"].endswith("/date-out-of-range")]
+    assert dates and all(e["pointer"].endswith("/occurred_on") for e in dates)
+    assert any(words in e["message"] for e in dates), dates
+    assert (await funds.get("/v1/funds/programmes", headers=make.headers)).json()["items"] == []

@@ -14,7 +14,6 @@ from sunlight.events.contracts.common import SubjectRef
 from sunlight.events.contracts.complaints import ReportFiled
 from sunlight.events.contracts.warnings import WarningDisposed
 from sunlight.settings import CommonSettings
-from sunlight.testing import EventCapture
 
 from .conftest import Maker, eventually, org, person
 
@@ -116,52 +115,6 @@ async def test_a_frozen_node_neither_receives_nor_passes_on(make: Maker, publish
     assert back["type"].endswith("/frozen") and back["held"] == [{"kind": "node", "id": t.county["id"]}]
     trace = (await make.client.get(f"/v1/funds/programmes/{t.pid}/trace", headers=make.headers)).json()
     assert {n["name"]: n["held"] for n in trace["nodes"]}["海港区农业农村局"] is True
-
-
-async def test_a_complaint_escalates_open_warnings_or_raises_a_blue_one(make: Maker, publish, backend):
-    t = await make.tree(budget_fen=10_000)
-    await make.move(409, kind="allocate", from_node_id=t.root["id"], to_node_id=t.dept["id"], amount_fen=20_000)
-    (overspend,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
-    assert overspend["level"] == "red"
-    async with EventCapture.on(backend.bus_settings(), ["warnings.raised.v1"]) as capture:
-        report = ReportFiled(
-            report_id="R-1",
-            region_code="130300",
-            category="fund_misuse",
-            subject=SubjectRef(service="funds", kind="programme", id=t.pid),
-            anonymous=True,
-            filed_at=datetime.now(UTC),
-        )
-        await publish(report, "/sunlight/complaints")
-        event = await capture.wait_for(
-            "warnings.raised.v1", lambda e: e.data.evidence.get("complaint_report_id") == "R-1"
-        )
-    assert event.data.dedupe_key == overspend["dedupe_key"] and event.data.level == "red"
-
-    async def escalated() -> dict | None:
-        (seen,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
-        return seen if seen["occurrences"] == 2 else None
-
-    w = await eventually(escalated)
-    assert w["evidence"]["complaint_report_id"] == "R-1" and w["evidence"]["requested_fen"] == 20_000
-
-    node_report = report.model_copy(
-        update={"report_id": "R-2", "subject": SubjectRef(service="funds", kind="node", id=t.town["id"])}
-    )
-    await publish(node_report, "/sunlight/complaints")
-
-    async def blue() -> list:
-        return await make.warnings(rule_id="FUNDS-COMPLAINT")
-
-    (c,) = await eventually(blue)
-    assert c["level"] == "blue" and c["subject"]["id"] == t.town["id"] and c["evidence"]["report_id"] == "R-2"
-    await publish(node_report.model_copy(update={"report_id": "R-3"}), "/sunlight/complaints")
-
-    async def orange() -> list:
-        return [w for w in await make.warnings(rule_id="FUNDS-COMPLAINT") if w["level"] == "orange"]
-
-    (c,) = await eventually(orange)
-    assert c["evidence"]["complaint_report_id"] == "R-3"
 
 
 async def test_complaints_about_other_services_are_ignored_and_unknown_subjects_dead_lettered(make: Maker, publish):

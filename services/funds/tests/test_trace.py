@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from .conftest import Maker, org, person
 
 
@@ -81,3 +83,36 @@ async def test_the_funnel(make: Maker, funds):
     stages = {s["stage"]: s for s in funnel["stages"]}
     assert stages["allocated"]["of_budget_percent"] == 90.0 and stages["spent"]["of_previous_percent"] == 47.5
     assert stages["budget"]["of_previous_percent"] is None
+
+
+async def test_the_trace_recomputes_every_node_from_its_movements(make: Maker, funds, funds_app):
+    """Counters changed behind the ledger's back — the same amount on a parent and its child, or a node's
+    spending alone — agree with each other but not with the movements: the trace says where."""
+    from funds.models import Node
+    from sqlalchemy import update
+
+    t = await make.tree(budget_fen=1_000_000)
+    await make.down(t, 600_000, to="county")
+    await make.pay(t.county, 150_000, person(1))
+    await make.move(kind="refund", refund_of=(await make.pay(t.county, 10_000, org()))["id"], amount_fen=4_000)
+    trace = (await funds.get(f"/v1/funds/programmes/{t.pid}/trace", headers=make.headers)).json()
+    assert trace["conserved"] is True, trace["discrepancies"]
+
+    async with funds_app.state.db.sessions() as session:
+        for node_id, values in (
+            (t.root["id"], {"passed_on_fen": Node.passed_on_fen + 1_000}),
+            (t.dept["id"], {"received_fen": Node.received_fen + 1_000}),
+            (t.county["id"], {"spent_fen": Node.spent_fen - 6_000}),
+        ):
+            await session.execute(update(Node).where(Node.id == uuid.UUID(node_id)).values(**values))
+        await session.commit()
+    trace = (await funds.get(f"/v1/funds/programmes/{t.pid}/trace", headers=make.headers)).json()
+    assert trace["conserved"] is False
+    found = sorted(trace["discrepancies"])
+    assert found == sorted(
+        [
+            f"{t.root['id']}: passed_on_fen is 601000, its movements add up to 600000",
+            f"{t.dept['id']}: received_fen is 601000, its movements add up to 600000",
+            f"{t.county['id']}: spent_fen is 150000, its movements add up to 156000",
+        ]
+    ), found

@@ -1,14 +1,30 @@
-"""Findings become warnings (预警): funds' own view of each, and the ``warnings.raised.v1`` it sends.
+"""Findings become warnings (预警): what funds sends as ``warnings.raised.v1``, and its own view of what it sent.
 
-Funds keeps one row per dedupe key (the same key integrity deduplicates on; it starts with the
-finding's region, ``sunlight.warnings.region_key``, so one row never mixes two regions). A write-time
-finding is an occurrence every time (each attempt is evidence); a periodic scan's finding is
-sent only when it is new, reopens a closed warning or raises its level, so an hourly scan does
-not repeat itself. Dispositions from integrity come back here (status, disposition, holds).
+Integrity is the only authority on a warning's state (open, dismissed, concluded, its level and how
+many episodes it counts). Funds emits findings and keeps, per dedupe key, what it has sent (level,
+evidence, occurrences) and the disposition integrity sends back (``warnings.disposed.v1``, in
+``linkage``); it never reopens, dismisses or escalates a warning itself.
+
+- **One write, one event per key.** All findings of one write (a movement, a batch of records, one
+  scan) with the same dedupe key become one ``warnings.raised.v1`` with ``occurrences=N``: the
+  latest finding's evidence, plus, when N > 1, an ``aggregate`` member that sums and bounds them
+  (count, total amount, first/last record ids and at most ``MAX_IDS`` of them; ids and amounts only).
+  A 5,000-payment batch to one supplier sends one event per key, not one per payment.
+- **Write-time findings** (a payment, a refused movement) are occurrences every time: each attempt is
+  evidence, and integrity counts it.
+- **Periodic findings** (``periodic=True``, the scans) are sent when their key has not been sent before
+  or when their *material* evidence changed: the finding's level and ``Finding.material`` (what a
+  person would call new evidence — a new late receipt, a quarter's payments changing); the day of
+  the scan and day counts that grow by themselves are not material, so an hourly scan repeats nothing.
+  A rule whose problem can recur after it was resolved puts the episode into its key (idle funds:
+  the day since which the money has been idle; late pass-down: the first deadline of the run of
+  late receipts), so a new episode is a new register entry and a dismissed one stays dismissed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +33,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
-from sunlight.events import add_event
+from sunlight.events import Envelope, add_events
 from sunlight.pagination import Page, PageParams, make_page
 from sunlight.warnings import Level, Rule, SubjectRef, region_key, warning_event
 
@@ -26,12 +42,18 @@ from funds.models import FundsWarning
 from funds.schemas import SubjectOut, WarningFilter, WarningOut
 
 SERVICE = "funds"
-CLOSED = frozenset({"concluded", "closed", "dismissed"})
+MAX_IDS = 20  # record ids listed in an aggregated finding's evidence
+VOLATILE = frozenset({"as_of"})  # evidence that changes with the day of the scan, never material
 
 
 @dataclass
 class Finding:
-    """One result of a rule: what a person needs to verify it, and the key it deduplicates on."""
+    """One result of a rule: what a person needs to verify it, and the key it deduplicates on.
+
+    ``record_id`` and ``amount_fen`` name the record (a payment, a refused movement) this occurrence is
+    about, for the aggregate of a batch; ``material`` is what must change for a periodic finding to be
+    sent again (default: the evidence without ``as_of``).
+    """
 
     rule: Rule
     subject_kind: str
@@ -43,6 +65,9 @@ class Finding:
     programme_id: uuid.UUID | None = None
     level: Level | None = None
     unit_uscc: str | None = None
+    record_id: str | None = None
+    amount_fen: int | None = None
+    material: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -53,85 +78,104 @@ class Finding:
     def effective_level(self) -> Level:
         return self.level or self.rule.level
 
-
-def _rank(level: str) -> int:
-    return {"blue": 1, "orange": 2, "red": 3}.get(level, 0)
-
-
-def _emit(
-    session: AsyncSession, row: FundsWarning, rule: Rule, level: Level, evidence: dict[str, Any], now: datetime
-) -> None:
-    add_event(
-        session,
-        warning_event(
-            rule,
-            service=SERVICE,
-            subject=SubjectRef(service=SERVICE, kind=row.subject_kind, id=row.subject_id, label=row.subject_label),
-            region_code=row.region_code,
-            unit_uscc=row.unit_uscc,
-            evidence=evidence,
-            level=level,
-            dedupe_key=row.dedupe_key,
-            occurred_at=now,
-        ),
-    )
+    def fingerprint(self) -> str:
+        """A digest of what makes this finding new evidence: its level and its material facts."""
+        material = self.material
+        if material is None:
+            material = {k: v for k, v in self.evidence.items() if k not in VOLATILE}
+        raw = json.dumps([self.effective_level.value, material], sort_keys=True, default=str)
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-async def raise_findings(session: AsyncSession, findings: Sequence[Finding], *, now: datetime, repeat: bool) -> int:
-    """Record and send these findings; returns how many ``warnings.raised.v1`` were added to the outbox."""
+def aggregate(group: Sequence[Finding]) -> dict[str, Any]:
+    """The evidence of N findings of one key in one write: the latest one's, plus their count and bounds."""
+    last = group[-1]
+    if len(group) == 1:
+        return last.evidence
+    ids = list(dict.fromkeys(f.record_id for f in group if f.record_id))
+    amounts = [f.amount_fen for f in group if f.amount_fen is not None]
+    summary: dict[str, Any] = {"occurrences": len(group)}
+    if amounts:
+        summary["amount_fen"] = sum(amounts)
+    if ids:
+        summary.update(
+            first_record_id=ids[0],
+            last_record_id=ids[-1],
+            record_ids=ids[:MAX_IDS],
+            record_ids_truncated=len(ids) > MAX_IDS,
+        )
+    return {**last.evidence, "aggregate": summary}
+
+
+def highest(levels: Sequence[Level]) -> Level:
+    return max(levels, key=lambda level: level.rank)
+
+
+async def raise_findings(
+    session: AsyncSession, findings: Sequence[Finding], *, now: datetime, periodic: bool = False
+) -> int:
+    """Send these findings, one ``warnings.raised.v1`` per dedupe key; returns how many were sent.
+
+    A periodic finding already sent with the same fingerprint is not sent again. Funds' view of each key
+    records what was sent (highest level sent, latest evidence, occurrences summed); its status is left to
+    the dispositions integrity sends back.
+    """
     if not findings:
         return 0
-    rows = await repository.warnings_by_keys(session, {f.dedupe_key for f in findings})
-    sent = 0
+    groups: dict[str, list[Finding]] = {}
     for finding in findings:
-        level = finding.effective_level
-        row = rows.get(finding.dedupe_key)
+        groups.setdefault(finding.dedupe_key, []).append(finding)
+    rows = await repository.warnings_by_keys(session, set(groups))
+    sent: list[Envelope[Any]] = []
+    for key, group in groups.items():
+        first, last = group[0], group[-1]
+        level = highest([f.effective_level for f in group])
+        fingerprint = last.fingerprint()
+        row = rows.get(key)
+        if periodic and row is not None and row.fingerprint == fingerprint:
+            continue  # nothing new since it was sent: integrity has it, in whatever state an inspector put it
+        evidence = aggregate(group)
         if row is None:
             row = FundsWarning(
-                dedupe_key=finding.dedupe_key,
-                rule_id=finding.rule.id,
+                dedupe_key=key,
+                rule_id=first.rule.id,
                 level=level.value,
-                title=finding.rule.title,
-                subject_kind=finding.subject_kind,
-                subject_id=finding.subject_id,
-                subject_label=finding.label,
-                programme_id=finding.programme_id,
-                region_code=finding.region_code,
-                unit_uscc=finding.unit_uscc,
-                evidence=finding.evidence,
+                title=first.rule.title,
+                subject_kind=first.subject_kind,
+                subject_id=first.subject_id,
+                subject_label=first.label,
+                programme_id=first.programme_id,
+                region_code=first.region_code,
+                unit_uscc=first.unit_uscc,
+                evidence=evidence,
+                occurrences=len(group),
+                fingerprint=fingerprint,
                 first_raised_at=now,
                 last_raised_at=now,
             )
             session.add(row)
-            rows[finding.dedupe_key] = row
         else:
-            reopened = row.status in CLOSED
-            escalated = _rank(level.value) > _rank(row.level)
-            if not (repeat or reopened or escalated):
-                continue
-            if reopened:
-                row.status, row.disposition, row.outcome, row.disposed_at = "open", None, None, None
-                row.level = level.value
-            elif escalated:
-                row.level = level.value
-            row.occurrences += 1
-            row.evidence = finding.evidence
+            row.level = highest([Level(row.level), level]).value
+            row.occurrences += len(group)
+            row.evidence = evidence
+            row.fingerprint = fingerprint
             row.last_raised_at = now
-        _emit(session, row, finding.rule, level, finding.evidence, now)
-        sent += 1
-    return sent
-
-
-async def escalate(
-    session: AsyncSession, row: FundsWarning, rule: Rule, *, extra: dict[str, Any], now: datetime
-) -> None:
-    """Raise an open warning one level (a complaint names its subject): same dedupe key, higher level."""
-    level = Level(row.level).raised()
-    row.level = level.value
-    row.occurrences += 1
-    row.last_raised_at = now
-    row.evidence = {**row.evidence, **extra}
-    _emit(session, row, rule, level, row.evidence, now)
+        sent.append(
+            warning_event(
+                first.rule,
+                service=SERVICE,
+                subject=SubjectRef(service=SERVICE, kind=row.subject_kind, id=row.subject_id, label=row.subject_label),
+                region_code=row.region_code,
+                unit_uscc=row.unit_uscc,
+                evidence=evidence,
+                level=level,
+                dedupe_key=key,
+                occurred_at=now,
+                occurrences=len(group),
+            )
+        )
+    await add_events(session, sent)
+    return len(sent)
 
 
 async def list_warnings(

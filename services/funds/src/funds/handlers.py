@@ -21,5 +21,5 @@ async def on_warning_disposed(session: AsyncSession, event: Envelope[Any]) -> No
 
 @handlers.handles("complaints.report.filed.v1")
 async def on_report_filed(session: AsyncSession, event: Envelope[Any]) -> None:
-    """A report names a funds subject: escalate its open warnings, or raise a blue one."""
+    """A report names a funds subject without an open warning: raise a blue one (integrity escalates open ones)."""
     await linkage.link_complaint(session, event.data)

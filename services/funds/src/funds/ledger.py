@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
-import json
-import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +22,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,14 +29,14 @@ from sunlight import idempotency
 from sunlight.auth import Principal
 from sunlight.codes import region_contains
 from sunlight.db import utcnow
-from sunlight.errors import InvalidInput, NotFound, Problem
-from sunlight.events import add_event
+from sunlight.errors import NotFound, Problem
+from sunlight.events import add_event, add_events
 from sunlight.idempotency import IdempotencyKey
 from sunlight.warnings import region_of_key
 
 from funds import alerts, events, payees, repository, rules, screening
+from funds.batches import Limits, batch_invalid, read_batch, record_error
 from funds.errors import (
-    BatchInvalid,
     BatchKeyReused,
     BatchTooLarge,
     DateOutOfRange,
@@ -51,7 +47,6 @@ from funds.errors import (
     Overspend,
     RefundExceedsPayment,
     UnknownBudgetLine,
-    UnsupportedBatchFormat,
 )
 from funds.models import (
     BudgetLine,
@@ -455,6 +450,8 @@ def overspend_finding(refused: RefusedMovement, node: Node, limit: str) -> alert
             "refusal_id": str(refused.id),
         },
         dedupe_key=f"FUNDS-OVERSPEND:node:{node.id}",
+        record_id=str(refused.id),
+        amount_fen=refused.amount_fen,
     )
 
 
@@ -508,9 +505,7 @@ async def record_movement(
     if short is not None:
         refused = refusal(draft, who, reason=f"overspend:{short.limit}", available_fen=short.available_fen)
         session.add(refused)
-        await alerts.raise_findings(
-            session, [overspend_finding(refused, short.node, short.limit)], now=now, repeat=True
-        )
+        await alerts.raise_findings(session, [overspend_finding(refused, short.node, short.limit)], now=now)
         problem = overspend_problem(draft, short)
         await idempotency.complete(session, who, key, problem.status, problem)
         await session.commit()
@@ -519,7 +514,7 @@ async def record_movement(
     findings = await screening.screen_payments(session, settings, [(draft, movement)])
     await insert_entries(session, [movement])
     add_event(session, events.movement_recorded(movement))
-    await alerts.raise_findings(session, findings, now=now, repeat=True)
+    await alerts.raise_findings(session, findings, now=now)
     out = await movement_out(session, movement, draft.payee)
     await idempotency.complete(session, who, key, 201, out)
     await session.commit()
@@ -527,145 +522,6 @@ async def record_movement(
 
 
 # --- a batch -----------------------------------------------------------------------------------
-
-JSON_TYPES = ("application/json",)
-NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines")
-
-
-_RECORD_START = re.compile(rb"^[ \t\r\f\v]*[^\s]", re.MULTILINE)  # the start of a line that is not blank
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much work one batch body may cost before it is refused (``FundsSettings.batch_*``)."""
-
-    max_records: int
-    max_line_bytes: int
-    max_errors: int
-
-    @classmethod
-    def of(cls, settings: FundsSettings) -> Limits:
-        return cls(settings.batch_max_records, settings.batch_max_line_bytes, settings.batch_max_errors)
-
-
-def count_records(raw: bytes, at_most: int) -> int:
-    """The NDJSON records (lines that are not blank) in ``raw``, counted up to ``at_most + 1`` without parsing."""
-    if raw.count(b"\n") < at_most:
-        return sum(1 for _ in _RECORD_START.finditer(raw))
-    return sum(1 for _ in itertools.islice(_RECORD_START.finditer(raw), at_most + 1))
-
-
-def parse_records(raw: bytes, content_type: str, limits: Limits) -> list[Any]:
-    """The records of a batch body: a JSON array, or one JSON object per line (NDJSON).
-
-    The work is bounded before anything is parsed: an NDJSON body with more than ``max_records``
-    records is refused (413) after counting its lines; a line longer than ``max_line_bytes`` is a
-    wrong record, not parsed; and reading stops at ``max_errors`` wrong records (the answer says the
-    list is cut short). Blocking: call it off the event loop.
-    """
-    media = content_type.split(";", 1)[0].strip().lower()
-    errors: list[RecordError] = []
-    truncated = False
-    total = 0
-    if media in JSON_TYPES:
-        try:
-            records = json.loads(raw)
-        except UnicodeDecodeError:
-            raise BatchInvalid("the body is not UTF-8", errors=[]) from None
-        except json.JSONDecodeError as exc:
-            raise BatchInvalid(f"the body is not JSON: {exc.msg} at line {exc.lineno}", errors=[]) from None
-        except RecursionError:
-            raise BatchInvalid("the body is not a batch: it nests without end", errors=[]) from None
-        if not isinstance(records, list):
-            raise BatchInvalid("send a JSON array of records (or NDJSON)", errors=[])
-    elif media in NDJSON_TYPES:
-        total = count_records(raw, limits.max_records)
-        if total > limits.max_records:
-            raise BatchTooLarge(
-                f"more than {limits.max_records} records; a batch holds at most {limits.max_records}",
-                max_records=limits.max_records,
-            )
-        records = []
-        for number, line in enumerate(raw.splitlines(), start=1):
-            if not line.strip():
-                continue
-            if len(errors) >= limits.max_errors:
-                truncated = True
-                break
-            if len(line) > limits.max_line_bytes:
-                records.append(None)
-                message = f"line {number} is longer than {limits.max_line_bytes} bytes"
-                errors.append(_error(len(records) - 1, "", InvalidInput, message))
-                continue
-            try:
-                records.append(json.loads(line))
-            except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested without end
-                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 JSON"
-                if isinstance(exc, RecursionError):
-                    reason = "nested without end"
-                records.append(None)
-                errors.append(_error(len(records) - 1, "", InvalidInput, f"line {number} is not JSON: {reason}"))
-    else:
-        raise UnsupportedBatchFormat(f"{media or 'no content type'} is not a batch format")
-    if len(records) > limits.max_records:
-        raise BatchTooLarge(
-            f"{len(records)} records; a batch holds at most {limits.max_records}", max_records=limits.max_records
-        )
-    if not records:
-        raise BatchInvalid("the batch is empty", errors=[])
-    if errors:
-        raise _invalid(errors, max(total, len(records)), truncated=truncated, limit=limits.max_errors)
-    return records
-
-
-def _invalid(
-    errors: Sequence[RecordError], total: int, *, truncated: bool, limit: int, verb: str = "wrong"
-) -> BatchInvalid:
-    """The refusal of a batch: its wrong records, at most ``limit`` of them (``errors_truncated`` says so)."""
-    wrong = len({e.index for e in errors})
-    if truncated or len(errors) > limit:
-        return BatchInvalid(
-            f"at least {wrong} of {total} records are {verb}; the check stopped after {limit} errors",
-            errors=_dump(errors[:limit]),
-            errors_truncated=True,
-        )
-    return BatchInvalid(f"{wrong} of {total} records are {verb}", errors=_dump(errors))
-
-
-def _error(index: int, pointer: str, kind: type[Problem], message: str, available: int | None = None) -> RecordError:
-    return RecordError(
-        index=index, pointer=f"/{index}{pointer}", type=kind.type_uri(), message=message, available_fen=available
-    )
-
-
-def _dump(errors: Sequence[RecordError]) -> list[dict[str, Any]]:
-    return [e.model_dump(exclude_none=True) for e in errors]
-
-
-def validate_records(records: Sequence[Any], max_errors: int) -> list[MovementIn]:
-    """Every record against the schema; their errors at once (index and JSON pointer each), at most ``max_errors``."""
-    bodies: list[MovementIn] = []
-    errors: list[RecordError] = []
-    for index, record in enumerate(records):
-        if len(errors) >= max_errors:
-            raise _invalid(errors, len(records), truncated=True, limit=max_errors)
-        if not isinstance(record, dict):
-            errors.append(_error(index, "", InvalidInput, "a record is a JSON object"))
-            continue
-        try:
-            bodies.append(MovementIn.model_validate(record))
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = "".join(f"/{part}" for part in err["loc"])
-                errors.append(_error(index, loc, InvalidInput, err["msg"]))
-    if errors:
-        raise _invalid(errors, len(records), truncated=False, limit=max_errors)
-    return bodies
-
-
-def read_batch(raw: bytes, content_type: str, limits: Limits) -> list[MovementIn]:
-    """Parse and validate a batch body (blocking: run it off the event loop)."""
-    return validate_records(parse_records(raw, content_type, limits), limits.max_errors)
 
 
 async def import_batch(
@@ -685,8 +541,16 @@ async def import_batch(
     if earlier is not None:
         return _replay(earlier, fingerprint)
     # parsing and validating thousands of records is CPU work: off the event loop, bounded by the limits
-    bodies = await asyncio.to_thread(read_batch, raw, content_type, Limits.of(settings))
-    return await write_batch(session, settings, who, bodies, batch_key=batch_key, fingerprint=fingerprint)
+    records = await asyncio.to_thread(read_batch, raw, content_type, Limits.of(settings))
+    return await write_batch(
+        session,
+        settings,
+        who,
+        records.bodies,
+        batch_key=batch_key,
+        fingerprint=fingerprint,
+        invalid=(records.errors, records.raw),
+    )
 
 
 def _replay(batch: MovementBatch, fingerprint: str) -> tuple[BatchOut, bool]:
@@ -695,32 +559,81 @@ def _replay(batch: MovementBatch, fingerprint: str) -> tuple[BatchOut, bool]:
     return BatchOut.model_validate(batch.result), True
 
 
+# what a refused record would have moved money into: node ids, or None when that cannot be told (a node id that is
+# not one of ours, a record unreadable by the schema); records drawing on such a node are not checked for overspend
+Funded = set[uuid.UUID] | None
+
+
+def funded_by(body: MovementIn | None, raw: Any, ctx: Context) -> Funded:
+    """The nodes a record brings money (quota or cash) into; a payment brings none."""
+    if body is None:  # wrong by schema: read what it names from the record as sent
+        kind = raw.get("kind") if isinstance(raw, dict) else None
+        if kind == K.EXPEND:
+            return set()
+        try:
+            target = uuid.UUID(str(raw.get("to_node_id"))) if isinstance(raw, dict) else None
+        except ValueError:
+            return None
+        return {target} if target in ctx.nodes and kind in (K.ALLOCATE, K.DISBURSE, K.ADJUST, K.REFUND) else None
+    kind = MovementKind(body.kind)
+    if kind == K.EXPEND:
+        return set()
+    if kind == K.REFUND and body.refund_of is not None:
+        payment = ctx.payments.get(body.refund_of)
+        return {payment.from_node_id} if payment is not None and payment.from_node_id else None
+    return {body.to_node_id} if body.to_node_id in ctx.nodes else None
+
+
+def draws_on(d: Draft) -> set[uuid.UUID]:
+    """The nodes whose balances decide whether this movement overspends (``shortfall``)."""
+    if d.kind == K.REFUND and d.payment is not None:
+        return set()
+    nodes = {d.source.id} if d.source is not None else set()
+    if d.kind == K.DISBURSE and d.target is not None:
+        nodes.add(d.target.id)  # the child's allocation not yet disbursed
+    return nodes
+
+
 async def write_batch(
     session: AsyncSession,
     settings: FundsSettings,
     who: Principal,
-    bodies: Sequence[MovementIn],
+    bodies: Sequence[MovementIn | None],
     *,
     batch_key: str,
     fingerprint: str,
+    invalid: tuple[Sequence[RecordError], Sequence[Any]] = ((), ()),
     record_refusals: bool = True,
     describe: Callable[[BatchOut], dict[str, Any]] | None = None,
     commit: bool = True,
 ) -> tuple[BatchOut, bool]:
     """Check every movement of a batch, then write all of them (one commit) or none.
 
-    With ``record_refusals`` (the default) a batch refused only for overspends still records each
-    attempt and raises its warning; an import that creates its programme in the same transaction
-    turns that off (the refusals would point at rows that were never written). ``describe`` adds to
-    the stored result what a caller needs to replay its own answer (an import's summary). Without
-    ``commit`` the batch is only flushed: the caller writes more in the same transaction (a refused
-    batch still rolls the whole transaction back).
+    Every record is checked, the wrong ones all reported at once (``invalid``: the schema's errors and the
+    records as sent, None in ``bodies`` where a record is wrong by schema). A refused batch writes no
+    movement, but its overspend attempts were made: with ``record_refusals`` (the default) each overspent
+    node gets one refusal and one FUNDS-OVERSPEND finding, whatever else was wrong beside them. A record
+    that draws on a node a refused record would have funded (its allocation, disbursement or refund did not
+    happen) is not checked against the balances — its overspend could be the refused record's doing, a
+    typo'd allocation making false red warnings — and is listed in ``unchecked``; so are all records after
+    a refused one whose target cannot be told (an unknown node id, an unreadable record).
+
+    An import that creates its programme in the same transaction turns ``record_refusals`` off (the
+    refusals would point at rows that were never written). ``describe`` adds to the stored result what a
+    caller needs to replay its own answer (an import's summary). Without ``commit`` the batch is only
+    flushed: the caller writes more in the same transaction (a refused batch still rolls the whole
+    transaction back).
     """
-    ctx = await load(session, bodies)
+    schema_errors, raw = invalid
+    ctx = await load(session, [b for b in bodies if b is not None])
     drafts: list[Draft] = []
-    errors: list[RecordError] = []
+    errors: list[RecordError] = list(schema_errors)
+    refused: dict[int, Funded] = {}  # index of a refused record → what it would have funded
     today = local_today(settings)
     for index, body in enumerate(bodies):
+        if body is None:
+            refused[index] = funded_by(None, raw[index] if index < len(raw) else None, ctx)
+            continue
         try:
             draft = prepare(ctx, who, index, body)
             check_date(draft, settings, today)
@@ -728,9 +641,8 @@ async def write_batch(
             drafts.append(draft)
         except Problem as problem:
             pointer = f"/{problem.extensions['field']}" if "field" in problem.extensions else ""
-            errors.append(_error(index, pointer, type(problem), problem.detail or problem.title))
-    if errors:
-        raise _invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors)
+            errors.append(record_error(index, pointer, type(problem), problem.detail or problem.title))
+            refused[index] = funded_by(body, None, ctx)
 
     batch = MovementBatch(
         client_id=who.subject,  # batch keys are the principal's own (its sub), like Idempotency-Keys
@@ -753,22 +665,46 @@ async def write_batch(
     held = await held_subjects(session, drafts)
     for index, subjects in sorted(held.items()):
         kinds = ", ".join(sorted({s["kind"] for s in subjects}))
-        errors.append(_error(index, "", Frozen, f"held pending review: {kinds}"))
+        errors.append(record_error(index, "", Frozen, f"held pending review: {kinds}"))
     movements: list[Entry] = []
     shortfalls: list[tuple[Draft, Shortfall]] = []
-    for draft in drafts:
-        if draft.index in held:
+    unchecked: list[int] = []
+    tainted: set[uuid.UUID] = set()  # nodes short of what a refused record would have brought them
+    blind = False  # a refused record funded a node that cannot be told: nothing after it is checked
+    by_index = {d.index: d for d in drafts}
+
+    def taint(funded: Funded) -> None:
+        nonlocal blind
+        if funded is None:
+            blind = True
+        else:
+            tainted.update(funded)
+
+    for index in range(len(bodies)):
+        draft = by_index.get(index)
+        if draft is None:
+            taint(refused[index])
+            continue
+        if index in held:
+            taint(funded_by(draft.body, None, ctx))
             continue
         try:
             check_refund(draft)  # an earlier record of this batch may have refunded the same payment
         except RefundExceedsPayment as problem:
-            errors.append(_error(draft.index, "/amount_fen", RefundExceedsPayment, problem.detail or problem.title))
+            errors.append(
+                record_error(draft.index, "/amount_fen", RefundExceedsPayment, problem.detail or problem.title)
+            )
+            taint(funded_by(draft.body, None, ctx))
+            continue
+        if blind or draws_on(draft) & tainted:
+            unchecked.append(index)
+            taint(funded_by(draft.body, None, ctx))
             continue
         short = shortfall(draft)
         if short is not None:
             shortfalls.append((draft, short))
             errors.append(
-                _error(
+                record_error(
                     draft.index,
                     "/amount_fen",
                     Overspend,
@@ -776,32 +712,35 @@ async def write_batch(
                     short.available_fen,
                 )
             )
+            taint(funded_by(draft.body, None, ctx))
             continue
         movements.append(apply(draft, who, batch.id))
     now = utcnow()
     if errors:
-        refused = batch_refusals(shortfalls, who, batch_key=batch_key)
+        refusals = batch_refusals(shortfalls, who, batch_key=batch_key)
         await session.rollback()
-        if record_refusals and refused and not held and len(shortfalls) == len(errors):
+        if record_refusals and refusals:
             # the batch wrote nothing, but its overspend attempts were made: one refusal and one finding per
             # overspent node, not one per record; a retry of the same refused batch records nothing new
-            again = await repository.nodes_by_ids(session, {node_id for node_id, _, _ in refused})
+            again = await repository.nodes_by_ids(session, {node_id for node_id, _, _ in refusals})
             known = await repository.refusals_of_batch(session, who.subject, batch_key)
-            fresh = [(n, limit, r) for n, limit, r in refused if _refusal_key(r) not in known]
+            fresh = [(n, limit, r) for n, limit, r in refusals if _refusal_key(r) not in known]
             session.add_all([r for _, _, r in fresh])
             findings = [overspend_finding(r, again[n], limit) for n, limit, r in fresh]
-            await alerts.raise_findings(session, findings, now=now, repeat=True)
+            await alerts.raise_findings(session, findings, now=now)
             await session.commit()
         errors.sort(key=lambda e: e.index)
-        raise _invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors, verb="refused")
+        problem = batch_invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors, verb="refused")
+        if unchecked:
+            problem.extensions["unchecked"] = unchecked[: settings.batch_max_errors]
+        raise problem
 
     applied = [d for d in drafts if d.index not in held]
     findings = await screening.screen_payments(session, settings, list(zip(applied, movements, strict=True)))
     await insert_entries(session, movements)
-    for movement in movements:
-        add_event(session, events.movement_recorded(movement))
+    await add_events(session, [events.movement_recorded(movement) for movement in movements])
     add_event(session, events.batch_imported(batch, movements))
-    raised = await alerts.raise_findings(session, findings, now=now, repeat=True)
+    raised = await alerts.raise_findings(session, findings, now=now)
     out = BatchOut(
         batch_id=batch.id,
         batch_key=batch_key,

@@ -3,14 +3,16 @@
 - ``warnings.disposed.v1`` updates funds' view of the warning (status, disposition, outcome)
   matched on ``dedupe_key``; ``freeze: true`` holds the subject pending review (a node, a
   programme, a payee — a payment holds its payee), a later ``freeze: false`` releases it.
-- ``complaints.report.filed.v1`` naming a funds subject escalates that subject's open
-  warnings one level (same dedupe key, higher level), or raises a blue FUNDS-COMPLAINT.
+- ``complaints.report.filed.v1`` naming a funds subject that has no open warning raises a blue
+  FUNDS-COMPLAINT (one per report). Raising the open warnings of a named subject one level is
+  integrity's (it owns warning state and receives the same report); funds does not escalate.
 
 Both run inside the consumer's transaction (the dispatcher commits with the inbox claim).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from datetime import datetime
@@ -143,6 +145,11 @@ async def _subject(session: AsyncSession, kind: str, ident: uuid.UUID) -> tuple[
     raise PermanentError(f"the complaint names {kind} {ident}, which funds does not have")
 
 
+def _report_key(report_id: str) -> str:
+    """The report's id in a dedupe key (a digest when it is too long for one)."""
+    return report_id if len(report_id) <= 64 else hashlib.sha256(report_id.encode()).hexdigest()[:32]
+
+
 async def link_complaint(session: AsyncSession, data: ReportFiled, *, now: datetime | None = None) -> None:
     subject = data.subject
     if subject is None or subject.service != "funds":
@@ -160,16 +167,8 @@ async def link_complaint(session: AsyncSession, data: ReportFiled, *, now: datet
     open_rows = await repository.open_warnings_on(
         session, subjects, programme_id=programme_id if subject.kind == "programme" else None
     )
-    open_rows = [row for row in open_rows if region_contains(region, row.region_code)]  # not another region's
-    extra = {"complaint_report_id": data.report_id, "complaint_category": data.category}
-    if open_rows:
-        for row in open_rows:
-            try:
-                rule = rules.RULES[row.rule_id]
-            except KeyError:
-                rule = rules.COMPLAINT
-            await alerts.escalate(session, row, rule, extra=extra, now=now)
-        return
+    if any(region_contains(region, row.region_code) for row in open_rows):
+        return  # integrity raises the subject's open warnings one level; nothing of funds' own to add
     finding = alerts.Finding(
         rule=rules.COMPLAINT,
         subject_kind=subject.kind,
@@ -184,6 +183,7 @@ async def link_complaint(session: AsyncSession, data: ReportFiled, *, now: datet
             "subject_id": str(ident),
             "filed_at": data.filed_at.isoformat(),
         },
-        dedupe_key=f"FUNDS-COMPLAINT:{subject.kind}:{ident}",
+        # each report is its own episode: a dismissed complaint warning does not swallow the next report
+        dedupe_key=f"FUNDS-COMPLAINT:{subject.kind}:{ident}:report:{_report_key(data.report_id)}",
     )
-    await alerts.raise_findings(session, [finding], now=now, repeat=True)
+    await alerts.raise_findings(session, [finding], now=now)

@@ -328,6 +328,9 @@ class FundsWarning(Base, table=True):
     unit_uscc: str | None = Field(default=None, max_length=18)
     evidence: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     occurrences: int = 1
+    # what the last event sent was (level + material evidence, alerts.Finding.fingerprint): a periodic scan
+    # sends a finding again only when this changes
+    fingerprint: str | None = Field(default=None, max_length=64)
     status: str = Field(default="open", max_length=20, index=True)
     disposition: str | None = Field(default=None, max_length=40)
     outcome: str | None = Field(default=None, max_length=2000)

@@ -321,6 +321,35 @@ async def expend_amounts(
     return out
 
 
+async def movement_sums(
+    session: AsyncSession, programme_id: uuid.UUID
+) -> list[tuple[MovementKind, uuid.UUID | None, uuid.UUID | None, int]]:
+    """The programme's ledger summed per (kind, from node, to node): what the trace recomputes counters from."""
+    query = (
+        select(Movement.kind, Movement.from_node_id, Movement.to_node_id, func.sum(Movement.amount_fen))
+        .where(Movement.programme_id == programme_id)
+        .group_by(Movement.kind, Movement.from_node_id, Movement.to_node_id)
+    )
+    return [(MovementKind(k), f, t, int(total)) for k, f, t, total in (await session.execute(query)).all()]
+
+
+async def payment_days(
+    session: AsyncSession, node_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[date, int]]]:
+    """Per paying node, what it paid out per day (idle funds: when the cash it holds was last spent down)."""
+    if not node_ids:
+        return {}
+    query = (
+        select(Movement.from_node_id, Movement.occurred_on, func.sum(Movement.amount_fen))
+        .where(Movement.kind == MovementKind.EXPEND, Movement.from_node_id.in_(node_ids))  # type: ignore[union-attr]
+        .group_by(Movement.from_node_id, Movement.occurred_on)
+    )
+    out: dict[uuid.UUID, list[tuple[date, int]]] = {}
+    for node_id, on, total in (await session.execute(query)).all():
+        out.setdefault(node_id, []).append((on, int(total)))
+    return out
+
+
 async def refusals(
     session: AsyncSession, prefixes: Sequence[str], page: PageParams, *, programme_id: uuid.UUID | None = None
 ) -> Sequence[RefusedMovement]:

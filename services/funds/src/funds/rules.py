@@ -278,7 +278,8 @@ COMPLAINT = RULES.add(
         title="A complaint names this programme, node or payment",
         title_zh="投诉举报涉及资金",
         description="A report filed with the complaints service names a funds subject that has no open warning; "
-        "when it has open warnings they are escalated one level instead.",
+        "when it has open warnings, integrity raises them one level instead (integrity owns warning state). "
+        "One warning per report.",
         evidence=("report_id", "category", "subject_kind", "subject_id"),
         risk_point="supervision-linkage",
         evaluated_by=("funds.linkage.link_complaint",),

@@ -2,12 +2,25 @@
 
 Each takes an explicit ``today`` (tests drive them with any date); ``run_scans`` runs them all
 as of ``now`` in one transaction and is what the service's periodic job and
-``POST /v1/funds/scans`` call. A scan repeats itself harmlessly: a warning is sent again only
-when it is new, reopens a closed one or raises its level.
+``POST /v1/funds/scans`` call. A scan repeats itself harmlessly: a finding is sent when its key
+has not been sent before or when its level or material evidence changed (``alerts``); whether a
+warning is open, dismissed or concluded is integrity's, never reopened from here.
+
+The rules whose problem can be resolved and come back carry the episode in their key:
+
+- idle funds: ``…:since:<day>``, the first day of the current run of days on which the node held
+  money received more than ``idle_days`` earlier (partly spending idle money does not start a new
+  episode; spending it down to nothing and idling again does);
+- late pass-down: ``…:since:<deadline>``, the first deadline of a run of late receipts whose late
+  periods (deadline → passed down, or today) overlap; a receipt late in another, separate run is
+  another episode, and a new late receipt in the running one is new material evidence;
+- overdue audit findings are keyed per audit finding, Benford per quarter: episodes already.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -34,8 +47,11 @@ def local_today(settings: FundsSettings, now: datetime) -> date:
     return now.astimezone(settings.zone).date()
 
 
-def _node_finding(rule: Rule, node: Node, evidence: dict[str, object], key: str, level: Level | None = None) -> Finding:
+def _node_finding(
+    rule: Rule, node: Node, evidence: dict[str, object], key: str, level: Level | None = None, material: object = None
+) -> Finding:
     return Finding(
+        material=material,
         rule=rule,
         level=level,
         subject_kind="node",
@@ -72,6 +88,63 @@ def cash_receipts(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[rul
     ]
 
 
+def cash_outflows(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[rules.Flow]:
+    """Cash that left a node: disbursed to a child, paid out, sent back up to the parent."""
+    return [
+        rules.Flow(m.occurred_on, m.amount_fen, str(m.id))
+        for m in movements
+        if m.from_node_id == node_id and m.kind in (K.DISBURSE, K.EXPEND, K.REFUND)
+    ]
+
+
+def idle_since(receipts: Sequence[rules.Flow], outflows: Sequence[rules.Flow], *, today: date, idle_days: int) -> date:
+    """The first day of the run of days up to ``today`` on which the node held idle money (as ``rules.idle_cash``
+    counts it: cash on hand beyond what it received in the last ``idle_days`` days). Call it when the money is
+    idle today.
+
+    Whether money is idle changes only on a day money moves or the day a receipt turns ``idle_days + 1`` days
+    old, so those days are the only ones checked, from today backwards.
+    """
+    ins = sorted((f.on, f.amount_fen) for f in receipts)
+    outs = sorted((f.on, f.amount_fen) for f in outflows)
+    in_days = [on for on, _ in ins]
+    out_days = [on for on, _ in outs]
+    in_sums = [0, *itertools.accumulate(amount for _, amount in ins)]
+    out_sums = [0, *itertools.accumulate(amount for _, amount in outs)]
+
+    def idle_on(day: date) -> bool:
+        cash = in_sums[bisect.bisect_right(in_days, day)] - out_sums[bisect.bisect_right(out_days, day)]
+        recent = (
+            in_sums[bisect.bisect_right(in_days, day)]
+            - in_sums[bisect.bisect_left(in_days, day - timedelta(days=idle_days))]
+        )
+        return cash > 0 and cash > recent
+
+    turns = {on + timedelta(days=idle_days + 1) for on in in_days}
+    days = sorted(d for d in {*in_days, *out_days, *turns} if d <= today)
+    since = today
+    for day in reversed(days):
+        if not idle_on(day):
+            break
+        since = day
+    return since
+
+
+def late_episodes(late: Sequence[rules.LateReceipt], today: date) -> list[list[rules.LateReceipt]]:
+    """Late receipts grouped into runs whose late periods (deadline → passed down, or today) overlap."""
+    runs: list[list[rules.LateReceipt]] = []
+    end: date | None = None
+    for receipt in sorted(late, key=lambda r: (r.deadline, r.movement_id or "")):
+        stop = receipt.passed_down_on or today
+        if end is None or receipt.deadline > end:
+            runs.append([receipt])
+            end = stop
+        else:
+            runs[-1].append(receipt)
+            end = max(end, stop)
+    return runs
+
+
 async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, today: date) -> list[Finding]:
     """FUNDS-LATE-PASS-DOWN for nodes with children, FUNDS-IDLE-FUNDS for every node holding cash."""
     nodes = await repository.all_nodes(session)
@@ -89,6 +162,7 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
         if n.parent_id is not None:
             children.setdefault(n.parent_id, []).append(n.region_code)
     findings: list[Finding] = []
+    idle_nodes: list[tuple[Node, rules.Idle, int]] = []
     for node in nodes:
         limits = rules.thresholds(settings, programmes[node.programme_id].thresholds)
         mine = by_node.get(node.id, [])
@@ -98,9 +172,10 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
             days, kind = deadline
             receipts, uses = quota_flows(node.id, mine)
             late = rules.late_receipts(receipts, uses, today=today, deadline_days=days)
-            if late:
-                worst = max(r.days_late for r in late)
+            for run in late_episodes(late, today):
+                worst = max(r.days_late for r in run)
                 level = Level.RED if worst >= limits.pass_down_red_after_days else Level.ORANGE
+                since = run[0].deadline
                 evidence = {
                     "programme_id": str(node.programme_id),
                     "node_id": str(node.id),
@@ -109,8 +184,9 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
                     "legal_basis": rules.PASS_DOWN_BASIS.get((str(node.tier), kind), "set for this programme"),
                     "deadline_days": days,
                     "red_after_days": limits.pass_down_red_after_days,
+                    "late_since": since.isoformat(),
                     "max_days_late": worst,
-                    "outstanding_fen": sum(r.outstanding_fen for r in late),
+                    "outstanding_fen": sum(r.outstanding_fen for r in run),
                     "late_receipts": [
                         {
                             "movement_id": r.movement_id,
@@ -121,25 +197,35 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
                             "outstanding_fen": r.outstanding_fen,
                             "days_late": r.days_late,
                         }
-                        for r in late[:MAX_LISTED]
+                        for r in run[:MAX_LISTED]
                     ],
                     "as_of": today.isoformat(),
                 }
-                key = f"FUNDS-LATE-PASS-DOWN:node:{node.id}"
-                findings.append(_node_finding(rules.LATE_PASS_DOWN, node, evidence, key, level))
+                key = f"FUNDS-LATE-PASS-DOWN:node:{node.id}:since:{since.isoformat()}"
+                # new evidence: a receipt joins the run, or one is passed on (days late alone grow by themselves)
+                material = [[r.movement_id, r.passed_down_on] for r in run]
+                findings.append(_node_finding(rules.LATE_PASS_DOWN, node, evidence, key, level, material))
         idle = rules.idle_cash(cash_receipts(node.id, mine), node.cash_fen, today=today, idle_days=limits.idle_days)
         if idle is not None:
-            evidence = {
-                "programme_id": str(node.programme_id),
-                "node_id": str(node.id),
-                "cash_fen": node.cash_fen,
-                "idle_fen": idle.idle_fen,
-                "oldest_receipt_on": idle.oldest_receipt_on.isoformat(),
-                "days_idle": idle.days_idle,
-                "idle_days": limits.idle_days,
-                "as_of": today.isoformat(),
-            }
-            findings.append(_node_finding(rules.IDLE_FUNDS, node, evidence, f"FUNDS-IDLE-FUNDS:node:{node.id}"))
+            idle_nodes.append((node, idle, limits.idle_days))
+    paid = await repository.payment_days(session, {n.id for n, _, _ in idle_nodes if n.id not in parents})
+    for node, idle, idle_days in idle_nodes:
+        mine = by_node.get(node.id, [])
+        outflows = cash_outflows(node.id, mine) + [rules.Flow(on, total) for on, total in paid.get(node.id, [])]
+        since = idle_since(cash_receipts(node.id, mine), outflows, today=today, idle_days=idle_days)
+        evidence = {
+            "programme_id": str(node.programme_id),
+            "node_id": str(node.id),
+            "cash_fen": node.cash_fen,
+            "idle_fen": idle.idle_fen,
+            "idle_since": since.isoformat(),
+            "oldest_receipt_on": idle.oldest_receipt_on.isoformat(),
+            "days_idle": idle.days_idle,
+            "idle_days": idle_days,
+            "as_of": today.isoformat(),
+        }
+        key = f"FUNDS-IDLE-FUNDS:node:{node.id}:since:{since.isoformat()}"
+        findings.append(_node_finding(rules.IDLE_FUNDS, node, evidence, key, material=[]))  # once per episode
     return findings
 
 
@@ -164,6 +250,7 @@ async def overdue_audit_findings(session: AsyncSession, today: date) -> list[Fin
                     "as_of": today.isoformat(),
                 },
                 dedupe_key=f"FUNDS-AUDIT-UNRECTIFIED:audit_finding:{item.id}",
+                material=[item.rectify_by, item.amount_fen],  # days overdue grow by themselves
             )
         )
     return findings
@@ -219,7 +306,8 @@ async def benford_findings(
             "observed": [round(o, 4) for o in result.observed],
             "counts": list(result.counts),
         }
-        findings.append(_node_finding(rules.BENFORD, node, evidence, f"FUNDS-BENFORD:node:{node.id}:{label}"))
+        key = f"FUNDS-BENFORD:node:{node.id}:{label}"
+        findings.append(_node_finding(rules.BENFORD, node, evidence, key, material=[result.count, list(result.counts)]))
     return findings
 
 
@@ -231,7 +319,7 @@ async def run_scans(session: AsyncSession, settings: FundsSettings, *, now: date
         *(await overdue_audit_findings(session, today)),
         *(await benford_findings(session, settings, today)),
     ]
-    raised = await alerts.raise_findings(session, findings, now=now, repeat=False)
+    raised = await alerts.raise_findings(session, findings, now=now, periodic=True)
     await session.commit()
     return ScanOut(as_of=now, findings=dict(Counter(f.rule.id for f in findings)), raised=raised)
 

@@ -462,7 +462,11 @@ class TierTotal(BaseModel):
     idle_fen: int
 
 
-CONSERVED = "every parent passed on exactly what its children received, in quota and in cash"
+CONSERVED = (
+    "every node's stored counters equal what its movements add up to (budget, allocations, disbursements, "
+    "payments, refunds, adjustments), and every parent passed on exactly what its children received, in quota "
+    "and in cash"
+)
 
 
 class TraceOut(BaseModel):
@@ -470,7 +474,7 @@ class TraceOut(BaseModel):
     nodes: list[NodeTrace]
     tiers: list[TierTotal]
     conserved: bool = Field(description=CONSERVED)
-    discrepancies: list[str] = []
+    discrepancies: list[str] = Field(default=[], description="each node and counter where the tree does not add up")
 
 
 class PathHop(BaseModel):

@@ -7,6 +7,7 @@ later ones. Every function here only reads and returns findings; the caller comm
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections import defaultdict
@@ -50,18 +51,24 @@ async def screen_payments(
     session: AsyncSession, settings: FundsSettings, pairs: Sequence[tuple[Draft, Entry]]
 ) -> list[Finding]:
     """Findings of the payment rules for these new payments (not yet added to the session)."""
-    pays = [(d, m) for d, m in pairs if m.kind == MovementKind.EXPEND and d.payee is not None and d.source]
+    pays = [(d, m) for d, m in pairs if m.kind == MovementKind.EXPEND and d.payee is not None and d.source is not None]
     if not pays:
         return []
-    limits = {d.programme.id: rules.thresholds(settings, d.programme.thresholds) for d, _ in pays}
+    programmes = {d.programme.id: d.programme for d, _ in pays}  # thresholds once per programme, not per payment
+    limits = {pid: rules.thresholds(settings, p.thresholds) for pid, p in programmes.items()}
     window = max(max(t.duplicate_window_days, t.split_window_days) for t in limits.values())
     first = min(m.occurred_on for _, m in pays)
     payee_ids = {m.payee_id for _, m in pays if m.payee_id}
     # history, then this call's payments, per payee and paying region: two counties paying one supplier the
     # same sum is not a duplicate, and a region's warning never carries another region's payments
     seen_by_payee: dict[tuple[str, str], list[rules.PaymentFact]] = defaultdict(list)
+    # the same, by amount too: a duplicate has the payee's amount, so a batch of thousands of payments to one
+    # supplier compares each with its few equals, not with every earlier one
+    seen_by_amount: dict[tuple[str, str, int], list[rules.PaymentFact]] = defaultdict(list)
     for m in await repository.payments_of_payees(session, payee_ids, since=first - timedelta(days=window)):
-        seen_by_payee[(str(m.payee_id), m.region_code)].append(fact(m))
+        old = fact(m)
+        seen_by_payee[(old.payee_id, old.region_code)].append(old)
+        seen_by_amount[(old.payee_id, old.region_code, old.amount_fen)].append(old)
     # payments sharing an invoice number (an invoice paid twice, months apart) or a reference (one purchase
     # paid to several payees)
     seen_by_key: dict[str, list[rules.PaymentFact]] = defaultdict(list)
@@ -93,9 +100,10 @@ async def screen_payments(
         limit = limits[draft.programme.id]
         new = fact(movement)
         seen = seen_by_payee[(new.payee_id, new.region_code)]
+        equal = seen_by_amount[(new.payee_id, new.region_code, new.amount_fen)]
         sharing = seen_by_key[_share_key(new)] if _share_key(new) else []
         by_invoice = [p for p in sharing if p.payee_id == new.payee_id] if new.invoice_no else []
-        findings += _duplicates(new, _unique([*seen, *by_invoice]), limit, draft, movement)
+        findings += _duplicates(new, _unique([*equal, *by_invoice]), limit, draft, movement)
         findings += _split(new, seen, sharing, limit, draft, movement)
         findings += _ineligible(draft.payee, watch, draft, movement)
         findings += _category(draft.programme, draft, movement)
@@ -107,9 +115,14 @@ async def screen_payments(
         if movement.final:
             findings += _acceptance(accepted, draft, movement)
         seen.append(new)
+        equal.append(new)
         if _share_key(new):
             sharing.append(new)
     return findings
+
+
+# a batch pays one supplier thousands of times: its USCC's check character is computed once
+_uscc_is_valid = functools.lru_cache(maxsize=4096)(rules.uscc_is_valid)
 
 
 def _share_key(p: rules.PaymentFact) -> str:
@@ -145,6 +158,8 @@ def _on_payment(
         programme_id=draft.programme.id,
         evidence=evidence,
         dedupe_key=dedupe_key,
+        record_id=str(movement.id),
+        amount_fen=movement.amount_fen,
     )
 
 
@@ -241,13 +256,15 @@ def _split(
             programme_id=draft.programme.id,
             evidence=evidence,
             dedupe_key=f"FUNDS-SPLIT-PAYMENT:programme:{new.programme_id}:payee:{new.payee_id}",
+            record_id=str(movement.id),
+            amount_fen=movement.amount_fen,
         )
     ]
 
 
 def _ineligible(payee: Payee, watch: Sequence[WatchEntry], draft: Draft, movement: Entry) -> list[Finding]:
     reasons: list[tuple[str, WatchEntry | None]] = []
-    if payee.kind == PayeeKind.ORGANISATION and payee.uscc and not rules.uscc_is_valid(payee.uscc):
+    if payee.kind == PayeeKind.ORGANISATION and payee.uscc and not _uscc_is_valid(payee.uscc):
         reasons.append(("invalid_uscc", None))
     for entry in watch:
         matches = (entry.watch_list == "debarred" and entry.uscc and entry.uscc == payee.uscc) or (
@@ -291,6 +308,8 @@ def ineligible_finding(
             "occurred_on": movement.occurred_on.isoformat(),
         },
         dedupe_key=f"FUNDS-PAYEE-INELIGIBLE:payee:{payee.id}:{reason}",
+        record_id=str(movement.id),
+        amount_fen=movement.amount_fen,
     )
 
 

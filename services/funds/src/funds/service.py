@@ -355,7 +355,7 @@ async def screen_existing_payees(session: AsyncSession, entries: Sequence[WatchE
                     nodes.get(movement.from_node_id) if movement.from_node_id else None,
                 )
                 findings[finding.dedupe_key] = finding
-    await alerts.raise_findings(session, list(findings.values()), now=utcnow(), repeat=True)
+    await alerts.raise_findings(session, list(findings.values()), now=utcnow())
     return len({f.evidence["payee_id"] for f in findings.values()})
 
 

@@ -1,8 +1,10 @@
 """Fund tracing (资金追溯): the chain of a programme, the path of a payment, the funnel, Benford per node.
 
-Reads only. A programme's trace checks the tree while it reports it: every parent must have
-passed on exactly what its children say they received (quota and cash), which the ledger's
-write-time invariants guarantee; a discrepancy here means the data was changed behind it.
+Reads only. A programme's trace checks the tree while it reports it: every node's stored counters
+(received, passed on, disbursed in and out, spent) must equal what its movements add up to (budget,
+allocations and disbursements in and out, payments, refunds, adjustments), and every parent must
+have passed on exactly what its children say they received (quota and cash). The ledger's
+write-time invariants guarantee both; a discrepancy here means the data was changed behind it.
 """
 
 from __future__ import annotations
@@ -57,8 +59,53 @@ def node_trace(node: Node, depth: int, children_received: int, held: bool) -> No
     )
 
 
-def discrepancies(nodes: Sequence[Node], budget_fen: int) -> list[str]:
-    """Where the tree does not add up (empty when it is conserved)."""
+COUNTERS = ("received_fen", "passed_on_fen", "disbursed_in_fen", "disbursed_out_fen", "spent_fen")
+
+
+def recomputed(
+    sums: Sequence[tuple[MovementKind, uuid.UUID | None, uuid.UUID | None, int]],
+) -> dict[uuid.UUID, dict[str, int]]:
+    """Each node's counters from the movements alone (the same effects as ``ledger.apply``)."""
+    K = MovementKind
+    out: dict[uuid.UUID, dict[str, int]] = {}
+
+    def add(node: uuid.UUID | None, counter: str, amount: int) -> None:
+        if node is not None:
+            counters = out.setdefault(node, dict.fromkeys(COUNTERS, 0))
+            counters[counter] += amount
+
+    for kind, src, dst, x in sums:
+        if kind == K.BUDGET:
+            add(dst, "received_fen", x)
+            add(dst, "disbursed_in_fen", x)
+        elif kind == K.ALLOCATE:
+            add(src, "passed_on_fen", x)
+            add(dst, "received_fen", x)
+        elif kind == K.DISBURSE:
+            add(src, "disbursed_out_fen", x)
+            add(dst, "disbursed_in_fen", x)
+        elif kind == K.EXPEND:
+            add(src, "spent_fen", x)
+        elif kind == K.REFUND and src is None:  # a payee paying a payment back
+            add(dst, "spent_fen", -x)
+        elif kind == K.REFUND:
+            add(src, "received_fen", -x)
+            add(src, "disbursed_in_fen", -x)
+            add(dst, "passed_on_fen", -x)
+            add(dst, "disbursed_out_fen", -x)
+        elif kind == K.ADJUST:
+            add(src, "received_fen", -x)
+            add(dst, "passed_on_fen", -x)
+    return out
+
+
+def discrepancies(
+    nodes: Sequence[Node],
+    budget_fen: int,
+    sums: Sequence[tuple[MovementKind, uuid.UUID | None, uuid.UUID | None, int]] = (),
+) -> list[str]:
+    """Where the tree does not add up (empty when it is conserved): stored counters against the movements,
+    then parents against their children."""
     received: dict[uuid.UUID, int] = {}
     cash: dict[uuid.UUID, int] = {}
     for node in nodes:
@@ -66,6 +113,13 @@ def discrepancies(nodes: Sequence[Node], budget_fen: int) -> list[str]:
             received[node.parent_id] = received.get(node.parent_id, 0) + node.received_fen
             cash[node.parent_id] = cash.get(node.parent_id, 0) + node.disbursed_in_fen
     problems = []
+    moved = recomputed(sums)
+    for node in nodes:
+        expected = moved.get(node.id, dict.fromkeys(COUNTERS, 0))
+        for counter in COUNTERS:
+            stored = getattr(node, counter)
+            if stored != expected[counter]:
+                problems.append(f"{node.id}: {counter} is {stored}, its movements add up to {expected[counter]}")
     for node in nodes:
         if node.passed_on_fen != received.get(node.id, 0):
             problems.append(f"{node.id}: passed on {node.passed_on_fen}, children received {received.get(node.id, 0)}")
@@ -100,7 +154,8 @@ async def trace(session: AsyncSession, who: Principal, programme_id: uuid.UUID) 
                     idle_fen=sum(n.cash_fen for n in of_tier),
                 )
             )
-    problems = discrepancies(nodes, programme.budget_fen) if nodes else []
+    sums = await repository.movement_sums(session, programme.id)
+    problems = discrepancies(nodes, programme.budget_fen, sums) if nodes else []
     return TraceOut(
         programme=programme_out(programme, await repository.budget_lines(session, [programme.id])),
         nodes=[node_trace(n, depths[n.id], children.get(n.id, 0), n.id in held) for n in visible],

@@ -73,7 +73,8 @@ async def list_nodes(programme_id: uuid.UUID, session: SessionDep, who: FundsRea
     responses=problem_responses(NotFound),
 )
 async def trace_programme(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> TraceOut:
-    """``conserved`` is true when every parent passed on exactly what its children received."""
+    """``conserved`` is true when every node's counters equal what its movements add up to and every parent
+    passed on exactly what its children received."""
     return await trace.trace(session, who, programme_id)
 
 
