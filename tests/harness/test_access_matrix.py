@@ -79,7 +79,7 @@ def _ok(response: Any, status: int = 201) -> dict[str, Any]:
 
 def seed_funds(live: Live, keys: TestKeys) -> Seeded:
     seeded = Seeded()
-    h = keys.auth(scopes="funds:read funds:write funds:admin", regions=[REGION_A], sub="seed-a")
+    h = keys.auth(scopes="funds:read funds:write funds:admin funds:audit", regions=[REGION_A], sub="seed-a")
     name = f"CANARY-P-{uuid.uuid4().hex[:8]}"
     seeded.canaries.add(name)
     programme = _ok(

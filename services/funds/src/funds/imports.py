@@ -146,6 +146,7 @@ async def import_oxford_expenditure(
                 BudgetLineIn(code=t, name=f"{t} expenditure", amount_fen=a) for t, a in sorted(lines.items())
             ],
         ),
+        thresholds_reason="set by the import: the file lists only payments over £500 (a fact of the data)",
     )
     council = f"Oxford City Council ({client})" if client else "Oxford City Council"
     root = await service.add_node(

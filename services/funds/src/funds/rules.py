@@ -250,8 +250,10 @@ ACCEPTANCE_MISSING = RULES.add(
         level=Level.ORANGE,
         title="Final payment made without a passed acceptance",
         title_zh="未验收支付尾款",
-        description="A payment marked final was made while no passed acceptance exists on or before its date "
-        "for the payment, its node or an ancestor, or the programme.",
+        description="A payment marked final (尾款) was made while no passed acceptance of the paying node (or of "
+        "the payment) exists on or before its date. An acceptance attaches to what was accepted: one of the "
+        "programme or of a node above the payer does not cover the payments below it. Acceptances are recorded "
+        "by the accepting body (scope funds:accept), never by the unit that spent the money.",
         evidence=("programme_id", "payment_id", "node_id", "amount_fen", "occurred_on"),
         risk_point="fund-acceptance",
         evaluated_by=("funds.screening._acceptance",),

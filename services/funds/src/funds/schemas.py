@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sunlight.codes import USCC, RegionCode, ResidentId
 from sunlight.money import Fen
 
+from funds.bounds import BOUNDS, within
 from funds.models import MovementKind, PayeeKind, Tier
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
@@ -19,18 +20,43 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 
 
 class ProgrammeThresholds(BaseModel):
-    """A programme's own thresholds; anything left out uses the deployment's settings."""
+    """A programme's own thresholds; anything left out uses the deployment's settings.
+
+    Set by the supervising side only (``funds:supervise``), within bounds (``funds.bounds.BOUNDS``:
+    no value may silence a rule); every change is kept (``GET …/threshold-changes``)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    approval_threshold_fen: Fen | None = Field(default=None, gt=0, description="FUNDS-SPLIT-PAYMENT")
-    per_head_standard_fen: Fen | None = Field(default=None, gt=0, description="FUNDS-OVER-STANDARD")
-    idle_days: int | None = Field(default=None, ge=1, le=3650, description="FUNDS-IDLE-FUNDS")
-    duplicate_window_days: int | None = Field(default=None, ge=0, le=3650, description="FUNDS-DUPLICATE-PAYMENT")
-    split_window_days: int | None = Field(default=None, ge=1, le=3650, description="FUNDS-SPLIT-PAYMENT")
+    approval_threshold_fen: Fen | None = Field(
+        default=None,
+        ge=BOUNDS["approval_threshold_fen"].minimum,
+        le=BOUNDS["approval_threshold_fen"].maximum,
+        description="FUNDS-SPLIT-PAYMENT",
+    )
+    per_head_standard_fen: Fen | None = Field(
+        default=None,
+        ge=BOUNDS["per_head_standard_fen"].minimum,
+        description="FUNDS-OVER-STANDARD (at most the programme's budget)",
+    )
+    idle_days: int | None = Field(
+        default=None, ge=BOUNDS["idle_days"].minimum, le=BOUNDS["idle_days"].maximum, description="FUNDS-IDLE-FUNDS"
+    )
+    duplicate_window_days: int | None = Field(
+        default=None,
+        ge=BOUNDS["duplicate_window_days"].minimum,
+        le=BOUNDS["duplicate_window_days"].maximum,
+        description="FUNDS-DUPLICATE-PAYMENT",
+    )
+    split_window_days: int | None = Field(
+        default=None,
+        ge=BOUNDS["split_window_days"].minimum,
+        le=BOUNDS["split_window_days"].maximum,
+        description="FUNDS-SPLIT-PAYMENT",
+    )
     pass_down_days: dict[Tier, int] | None = Field(
         default=None,
-        description='FUNDS-LATE-PASS-DOWN: calendar days per tier, for every kind of passing down, e.g. {"county": 60}',
+        description="FUNDS-LATE-PASS-DOWN: calendar days per tier, for every kind of passing down, "
+        'e.g. {"county": 60}; at most 60 (Budget Law Art. 52 ¶4)',
     )
     pass_down_kind: Literal["general", "special"] | None = Field(
         default=None,
@@ -39,7 +65,8 @@ class ProgrammeThresholds(BaseModel):
     )
     reporting_floor_fen: Fen | None = Field(
         default=None,
-        gt=0,
+        ge=BOUNDS["reporting_floor_fen"].minimum,
+        le=BOUNDS["reporting_floor_fen"].maximum,
         description="FUNDS-BENFORD: payments below this amount are not in the data (a file of payments over a "
         "floor); only amounts from the next power of ten up are tested",
     )
@@ -47,9 +74,39 @@ class ProgrammeThresholds(BaseModel):
     @field_validator("pass_down_days")
     @classmethod
     def _positive_days(cls, value: dict[Tier, int] | None) -> dict[Tier, int] | None:
-        if value and any(not 1 <= days <= 3650 for days in value.values()):
-            raise ValueError("pass-down deadlines are 1–3650 days")
+        bound = BOUNDS["pass_down_days"]
+        if value and any(not within("pass_down_days", days) for days in value.values()):
+            raise ValueError(f"pass-down deadlines are {bound.minimum}–{bound.maximum} days ({bound.source})")
         return value
+
+
+class ThresholdsIn(BaseModel):
+    """A programme's new thresholds (the whole set: what is left out falls back to the deployment's settings)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    thresholds: ProgrammeThresholds
+    reason: str = Field(min_length=5, max_length=1000, description="why (kept with the change)")
+
+
+class ThresholdChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    programme_id: uuid.UUID
+    old: dict[str, Any]
+    new: dict[str, Any]
+    reason: str
+    changed_by: str
+    changed_by_unit: str | None
+    recorded_at: datetime
+
+
+class ThresholdBoundOut(BaseModel):
+    name: str
+    minimum: int
+    maximum: int | None = Field(description="None: at most the programme's budget")
+    source: str
 
 
 class BudgetLineIn(BaseModel):

@@ -369,12 +369,13 @@ def _acceptance(
     draft: Draft,
     movement: Entry,
 ) -> list[Finding]:
-    parents, records = cover.get(movement.programme_id, ({}, []))
-    chain = set(ancestry(movement.from_node_id, parents))
+    _parents, records = cover.get(movement.programme_id, ({}, []))
+    # an acceptance attaches to what was accepted: the paying node's work (or the payment itself). One of the
+    # programme, or of a node above, accepted that subject — not every payment below it.
     for kind, subject, accepted_on in records:
         if accepted_on > movement.occurred_on:
             continue
-        if (kind == "programme" and subject == movement.programme_id) or (kind == "node" and subject in chain):
+        if kind in ("node", "movement") and subject in (movement.from_node_id, movement.id):
             return []
     return [
         _on_payment(

@@ -176,7 +176,8 @@ async def funnel(session: AsyncSession, who: Principal, programme_id: uuid.UUID)
         "allocated": (root.passed_on_fen + root.spent_fen) if root else 0,
         "disbursed": (root.disbursed_out_fen + root.spent_fen) if root else 0,
         "spent": sum(n.spent_fen for n in nodes),
-        "accepted": _covered(payments, accepted, parents, programme.id),
+        # an acceptance covers what was accepted: the payment, or the payments of the node accepted (not those below)
+        "accepted": _covered(payments, [a for a in accepted if a.subject_kind != "programme"], {}, programme.id),
         "audited": _covered(payments, audits, parents, programme.id),
     }
     stages = []

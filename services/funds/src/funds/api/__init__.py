@@ -1,12 +1,13 @@
 """One router module per resource."""
 
-from funds.api import disclosure, imports, movements, nodes, programmes, records, warnings, watchlist
+from funds.api import disclosure, imports, movements, nodes, programmes, records, thresholds, warnings, watchlist
 
 routers = [
     programmes.router,
     nodes.router,
     movements.router,
     records.router,
+    thresholds.router,
     warnings.router,
     watchlist.router,
     imports.router,
