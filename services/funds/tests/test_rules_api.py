@@ -40,9 +40,11 @@ async def test_the_catalogue_lists_every_rule_with_its_thresholds(funds, reader)
         "FUNDS-DUPLICATE-PAYMENT",
         "FUNDS-IDLE-FUNDS",
         "FUNDS-LATE-PASS-DOWN",
+        "FUNDS-MULTI-PROGRAMME",
         "FUNDS-OVER-STANDARD",
         "FUNDS-OVERSPEND",
         "FUNDS-PAYEE-INELIGIBLE",
+        "FUNDS-SHARED-ACCOUNT",
         "FUNDS-SPLIT-PAYMENT",
     }
     days = rules["FUNDS-LATE-PASS-DOWN"]["parameters"]["pass_down_days"]

@@ -590,3 +590,11 @@ async def watch_entry(session: AsyncSession, entry_id: uuid.UUID, *, for_update:
 async def watch_changes(session: AsyncSession, prefixes: Sequence[str], page: PageParams) -> Sequence[WatchChange]:
     query = select(WatchChange).where(within_regions(WatchChange.region_code, prefixes))
     return (await session.execute(keyset(query, page, WatchChange.recorded_at, WatchChange.id))).scalars().all()
+
+
+async def persons_on_accounts(session: AsyncSession, hashes: Collection[str]) -> Sequence[Payee]:
+    """Persons whose current bank account has one of these keyed hashes."""
+    if not hashes:
+        return []
+    query = select(Payee).where(Payee.account_hash.in_(hashes), Payee.kind == "person")  # type: ignore[union-attr]
+    return (await session.execute(query)).scalars().all()

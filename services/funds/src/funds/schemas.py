@@ -285,6 +285,17 @@ class PayeeOut(BaseModel):
     held: bool = False
 
 
+class PayeeAccountOut(BaseModel):
+    """One bank account a payee was paid into (masked), from the payment that brought it."""
+
+    account: str = Field(description="masked: the last four digits")
+    previous: str | None = Field(description="the account it replaced (masked); None for the first")
+    changed_on: date = Field(description="the date of the payment that first used it")
+    recorded_by: str
+    recorded_at: datetime
+    current: bool
+
+
 class MovementIn(BaseModel):
     """One ledger entry. ``kind`` decides which fields apply:
 

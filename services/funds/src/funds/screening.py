@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_contains
 from sunlight.warnings import Level, Rule
 
-from funds import repository, rules
+from funds import crosschecks, repository, rules
 from funds.alerts import Finding
 from funds.models import Movement, MovementKind, Node, Payee, PayeeKind, Programme, WatchEntry
 from funds.payees import subject_label
@@ -84,7 +84,7 @@ async def screen_payments(
     finals = {m.programme_id for _, m in pays if m.final}
     accepted = await _acceptance_cover(session, finals)
 
-    findings: list[Finding] = []
+    findings: list[Finding] = await crosschecks.screen(session, settings, pays)  # 一人多领, shared accounts
     running: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, list[str]]] = {
         key: (total, [str(i) for i in ids]) for key, (total, ids) in totals.items()
     }
