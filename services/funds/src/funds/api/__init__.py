@@ -1,6 +1,17 @@
 """One router module per resource."""
 
-from funds.api import disclosure, imports, movements, nodes, payees, programmes, records, thresholds, warnings, watchlist
+from funds.api import (
+    disclosure,
+    imports,
+    movements,
+    nodes,
+    payees,
+    programmes,
+    records,
+    thresholds,
+    warnings,
+    watchlist,
+)
 
 routers = [
     programmes.router,
