@@ -678,6 +678,30 @@ class WatchEntryOut(BaseModel):
     created_at: datetime
 
 
+class DelistIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    delisted_on: date = Field(description="from this day the entry no longer applies")
+    reason: str = Field(min_length=5, max_length=300, description="why (kept with the change; no personal data)")
+
+
+class WatchChangeOut(BaseModel):
+    """Who listed or delisted a watch-list entry, when, from which day and why (the entry's person is never
+    shown: officials and relatives are kept as a keyed hash)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    entry_id: uuid.UUID
+    action: Literal["listed", "delisted"]
+    list: str = Field(validation_alias="watch_list")
+    region_code: str
+    effective_on: date
+    reason: str
+    changed_by: str
+    recorded_at: datetime
+
+
 class WatchListOut(BaseModel):
     created: int
     matched_payees: int = Field(description="existing payees this load matched (their warnings were raised)")

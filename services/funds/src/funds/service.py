@@ -24,7 +24,7 @@ from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 
-from funds import alerts, events, payees, repository, screening, supervision
+from funds import alerts, events, payees, repository, screening, supervision, watch
 from funds.errors import DuplicateCode, RegionOutsideParent, RootExists
 from funds.models import (
     TIER_ORDER,
@@ -328,6 +328,7 @@ async def load_watch_list(
     ]
     session.add_all(rows)
     await session.flush()
+    session.add_all(watch.listed(rows, who))  # who listed whom, why (GET /v1/funds/watchlist/changes)
     matched = await screen_existing_payees(session, rows)
     out = WatchListOut(created=len(rows), matched_payees=matched)
     await idempotency.complete(session, who, key, 201, out)
