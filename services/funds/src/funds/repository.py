@@ -244,10 +244,10 @@ async def node_movements(session: AsyncSession, node_ids: Collection[uuid.UUID])
 
 
 async def inflows(session: AsyncSession, node_ids: Collection[uuid.UUID]) -> Sequence[Movement]:
-    """Budget, allocations and disbursements into these nodes."""
+    """Budget, supplements, allocations and disbursements into these nodes."""
     if not node_ids:
         return []
-    kinds = (MovementKind.BUDGET, MovementKind.ALLOCATE, MovementKind.DISBURSE)
+    kinds = (MovementKind.BUDGET, MovementKind.SUPPLEMENT, MovementKind.ALLOCATE, MovementKind.DISBURSE)
     query = (
         select(Movement)
         .where(Movement.to_node_id.in_(node_ids), Movement.kind.in_(kinds))  # type: ignore[union-attr, attr-defined]
@@ -598,3 +598,13 @@ async def persons_on_accounts(session: AsyncSession, hashes: Collection[str]) ->
         return []
     query = select(Payee).where(Payee.account_hash.in_(hashes), Payee.kind == "person")  # type: ignore[union-attr]
     return (await session.execute(query)).scalars().all()
+
+
+async def supplements_by_node(session: AsyncSession, programme_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """What was added to each node of a programme by supplements (追加预算)."""
+    query = (
+        select(Movement.to_node_id, func.sum(Movement.amount_fen))
+        .where(Movement.programme_id == programme_id, Movement.kind == MovementKind.SUPPLEMENT)
+        .group_by(Movement.to_node_id)
+    )
+    return {node_id: int(total) for node_id, total in (await session.execute(query)).all()}

@@ -55,7 +55,7 @@ def quota_flows(node_id: uuid.UUID, movements: Sequence[Movement]) -> tuple[list
     receipts: list[rules.Flow] = []
     uses: list[rules.Flow] = []
     for m in movements:
-        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.ALLOCATE, K.REFUND, K.ADJUST):
+        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.SUPPLEMENT, K.ALLOCATE, K.REFUND, K.ADJUST):
             receipts.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
         elif m.from_node_id == node_id and m.kind in (K.ALLOCATE, K.EXPEND, K.REFUND, K.ADJUST):
             uses.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
@@ -68,7 +68,7 @@ def cash_receipts(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[rul
     return [
         rules.Flow(m.occurred_on, m.amount_fen, str(m.id))
         for m in movements
-        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.DISBURSE, K.REFUND)
+        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.SUPPLEMENT, K.DISBURSE, K.REFUND)
     ]
 
 

@@ -303,13 +303,22 @@ class MovementIn(BaseModel):
     - ``expend``: ``from_node_id`` pays ``payee`` (with ``category``, ``budget_line_code``, ``final``);
     - ``refund``: ``from_node_id`` → its parent ``to_node_id`` (unspent money back), or ``refund_of`` a
       payment (the payee pays back to the paying node; no node ids needed);
-    - ``adjust``: unused quota withdrawn from ``from_node_id`` back to its parent ``to_node_id``.
+    - ``adjust``: unused quota withdrawn from ``from_node_id`` back to its parent ``to_node_id``;
+    - ``supplement`` (追加预算): budget added to ``to_node_id`` (the root, or a node adding its own level's money)
+      from outside the tree, as quota and cash; ``reference`` is the approval document (批复文号), required;
+      ``budget_line_code`` names the budget line it adds to when the programme has lines. The programme's
+      budget grows by it.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal[
-        MovementKind.ALLOCATE, MovementKind.DISBURSE, MovementKind.EXPEND, MovementKind.REFUND, MovementKind.ADJUST
+        MovementKind.ALLOCATE,
+        MovementKind.DISBURSE,
+        MovementKind.EXPEND,
+        MovementKind.REFUND,
+        MovementKind.ADJUST,
+        MovementKind.SUPPLEMENT,
     ] = MovementKind.ALLOCATE
     from_node_id: uuid.UUID | None = None
     to_node_id: uuid.UUID | None = None
@@ -332,6 +341,12 @@ class MovementIn(BaseModel):
     def _fields_of_kind(self) -> MovementIn:
         kind = self.kind
         expend_only = ("payee", "category", "budget_line_code", "invoice_no")
+        if kind == MovementKind.SUPPLEMENT:
+            expend_only = ("payee", "category", "invoice_no")
+            if self.to_node_id is None or self.from_node_id is not None:
+                raise ValueError("a supplement adds budget to to_node_id from outside the tree: leave out from_node_id")
+            if not self.reference or not self.reference.strip():
+                raise ValueError("a supplement needs reference: the approval document (批复文号)")
         if kind != MovementKind.EXPEND:
             extra = [name for name in expend_only if getattr(self, name) is not None]
             if extra or self.final:
@@ -346,6 +361,8 @@ class MovementIn(BaseModel):
                 raise ValueError("expend needs from_node_id and payee")
             if self.to_node_id is not None:
                 raise ValueError("expend pays a payee, not a node: leave out to_node_id")
+        elif kind == MovementKind.SUPPLEMENT:
+            pass
         elif self.refund_of is None and (self.from_node_id is None or self.to_node_id is None):
             raise ValueError("refund needs from_node_id and to_node_id (its parent), or refund_of a payment")
         elif self.refund_of is not None and (self.from_node_id is not None or self.to_node_id is not None):

@@ -57,14 +57,18 @@ def node_trace(node: Node, depth: int, children_received: int, held: bool) -> No
     )
 
 
-def discrepancies(nodes: Sequence[Node], budget_fen: int) -> list[str]:
-    """Where the tree does not add up (empty when it is conserved)."""
+def discrepancies(nodes: Sequence[Node], budget_fen: int, supplements: dict[uuid.UUID, int] | None = None) -> list[str]:
+    """Where the tree does not add up (empty when it is conserved). Money a supplement (追加) added to a node
+    came from outside the tree: it is not owed by the parent, and the budget includes it."""
+    added = supplements or {}
     received: dict[uuid.UUID, int] = {}
     cash: dict[uuid.UUID, int] = {}
     for node in nodes:
         if node.parent_id is not None:
-            received[node.parent_id] = received.get(node.parent_id, 0) + node.received_fen
-            cash[node.parent_id] = cash.get(node.parent_id, 0) + node.disbursed_in_fen
+            own = added.get(node.id, 0)
+            received[node.parent_id] = received.get(node.parent_id, 0) + node.received_fen - own
+            cash[node.parent_id] = cash.get(node.parent_id, 0) + node.disbursed_in_fen - own
+    budget_fen -= sum(v for k, v in added.items() if any(n.id == k and n.parent_id is not None for n in nodes))
     problems = []
     for node in nodes:
         if node.passed_on_fen != received.get(node.id, 0):
@@ -100,7 +104,8 @@ async def trace(session: AsyncSession, who: Principal, programme_id: uuid.UUID) 
                     idle_fen=sum(n.cash_fen for n in of_tier),
                 )
             )
-    problems = discrepancies(nodes, programme.budget_fen) if nodes else []
+    added = await repository.supplements_by_node(session, programme.id) if nodes else {}
+    problems = discrepancies(nodes, programme.budget_fen, added) if nodes else []
     return TraceOut(
         programme=programme_out(programme, await repository.budget_lines(session, [programme.id])),
         nodes=[node_trace(n, depths[n.id], children.get(n.id, 0), n.id in held) for n in visible],
