@@ -1,4 +1,4 @@
-"""threshold changes, payee account history (keyed hash beside the encrypted value), watch-list changes
+"""programme budget_source, threshold changes, payee account history (keyed hash beside the encrypted value), watch-list changes
 
 Revision ID: 0006
 Revises: 0005
@@ -18,6 +18,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("programme") as batch:
+        batch.add_column(sa.Column("budget_source", sa.String(length=40), nullable=True))
     with op.batch_alter_table("payee") as batch:
         batch.add_column(sa.Column("account_hash", sa.String(length=64), nullable=True))
         batch.create_index(batch.f("ix_payee_account_hash"), ["account_hash"], unique=False)
@@ -78,3 +80,5 @@ def downgrade() -> None:
     with op.batch_alter_table("payee") as batch:
         batch.drop_index(batch.f("ix_payee_account_hash"))
         batch.drop_column("account_hash")
+    with op.batch_alter_table("programme") as batch:
+        batch.drop_column("budget_source")

@@ -79,6 +79,10 @@ class Programme(Base, table=True):
     responsible_uscc: str | None = Field(default=None, max_length=18, index=True)
     allowed_categories: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     thresholds: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    # set by an import whose file holds payments only (e.g. "oxford-payments-file"): the budget and its flows down
+    # the tree are derived from the payments, so the budget-execution rules (late pass-down, idle funds) have
+    # nothing real to judge and are not run on it; the payment rules are
+    budget_source: str | None = Field(default=None, max_length=40)
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

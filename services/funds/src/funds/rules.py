@@ -60,7 +60,8 @@ LATE_PASS_DOWN = RULES.add(
         "default), a province 30 days for central transfers (¶3). Townships have no statutory deadline. A "
         "node passing down both kinds gets the longer one; a programme may set its own days per tier. "
         "Receipts are matched to outflows first in, first out; money coming back down is a receipt of its own. "
-        "Red when the delay reaches pass_down_red_after_days.",
+        "Red when the delay reaches pass_down_red_after_days. Not judged on a programme whose budget an import "
+        "derived from a payments file (budget_source).",
         parameters=("pass_down_days", "pass_down_kind", "pass_down_red_after_days"),
         evidence=(
             "programme_id",
@@ -86,7 +87,8 @@ IDLE_FUNDS = RULES.add(
         description="Cash on hand at a node (received, neither passed on nor spent) that arrived more than "
         "idle_days calendar days ago (exactly idle_days is not yet idle), the newest receipts matched to what is "
         "left. Money that came back — a child's refund, a payee paying back — counts from the day it returned. "
-        "idle_days is a deployment default (90: one quarter), not a statutory deadline.",
+        "idle_days is a deployment default (90: one quarter), not a statutory deadline. Not judged on a programme "
+        "whose budget an import derived from a payments file (budget_source): the file says nothing about cash.",
         parameters=("idle_days",),
         evidence=("programme_id", "node_id", "cash_fen", "idle_fen", "oldest_receipt_on", "days_idle", "idle_days"),
         risk_point="fund-use",

@@ -90,6 +90,8 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
             children.setdefault(n.parent_id, []).append(n.region_code)
     findings: list[Finding] = []
     for node in nodes:
+        if programmes[node.programme_id].budget_source:  # budget derived from a payments file: nothing to judge
+            continue
         limits = rules.thresholds(settings, programmes[node.programme_id].thresholds)
         mine = by_node.get(node.id, [])
         kinds = rules.pass_down_kinds(node.region_code, children.get(node.id, []), limits.pass_down_kind)

@@ -200,6 +200,11 @@ class ProgrammeOut(BaseModel):
     allowed_categories: list[str] = []
     thresholds: dict[str, Any] = {}
     budget_lines: list[BudgetLineOut] = []
+    budget_source: str | None = Field(
+        default=None,
+        description="set when an import derived the budget from a payments file: late pass-down and idle funds are "
+        "not judged on it (the file says nothing about budgets or flows)",
+    )
     created_at: datetime
 
 
