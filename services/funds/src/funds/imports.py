@@ -16,8 +16,8 @@ deadlines cannot fire on dates of the import's own making. For the same reason t
 carries ``budget_source``: the scans judge neither late pass-down nor idle funds on it — a credit
 note's money back at a service area would otherwise turn "idle" 90 days later only because the
 next quarter's spending is another file (another programme), a warning of the import's making.
-The file lists payments over £500 only, so the programme's reporting floor is £500 (FUNDS-BENFORD tests amounts from
-£1,000 up).
+The file lists payments over £500 only, so the programme's reporting floor is £500
+(FUNDS-BENFORD tests amounts from £1,000 up).
 
 Everything — programme, tree, allocations, payments, refunds, warnings — is written in one
 commit through the ledger's batch path, or nothing is.
