@@ -100,3 +100,24 @@ async def test_a_new_account_with_the_same_last_four_digits_is_still_a_change(ma
     ]
     assert "6228480000002233" not in str(history)
     assert (await funds.get(url, headers=outsider)).status_code == 404
+
+
+async def test_two_counties_paying_one_person_warn_the_city_that_holds_both(make: Maker, funds, keys):
+    """海港区 pays 低保 and 山海关区 pays 特困 to the same person in the same month: neither county sees the
+    other's payment, so the warning goes to the city (130300), which holds both."""
+    dibao = await make.tree(name="城乡最低生活保障", category="subsistence-allowance")
+    tekun = await make.tree(name="特困人员救助供养", category="extreme-poverty-support")
+    await make.down(dibao, 100_000, to="county")  # 海港区 130302
+    await make.down(tekun, 100_000, to="dept")
+    shanhaiguan = await make.node(tekun.pid, "county", "山海关区民政局", "130303", tekun.dept["id"])
+    for kind in ("allocate", "disburse"):
+        await make.move(kind=kind, from_node_id=tekun.dept["id"], to_node_id=shanhaiguan["id"], amount_fen=100_000)
+    await make.pay(dibao.county, 60_000, person(51, "周六"), occurred_on="2025-05-06")
+    second = await make.pay(shanhaiguan, 90_000, person(51, "周六"), occurred_on="2025-05-20")
+    (w,) = of(await make.warnings(), "FUNDS-MULTI-PROGRAMME")
+    assert w["region_code"] == "130300" and w["subject"]["id"] == second["id"]
+    assert w["evidence"]["months"] == ["2025-05"]
+    for county in ("130302", "130303"):
+        headers = keys.auth(scopes="funds:read", regions=[county], sub=f"inspector-{county}")
+        seen = (await funds.get("/v1/funds/warnings", headers=headers)).json()["items"]
+        assert of(seen, "FUNDS-MULTI-PROGRAMME") == [], "a county does not see the other county's payment"

@@ -3,8 +3,9 @@
 the history of every payee's bank accounts they rest on.
 
 Called by ``screening.screen_payments`` for the payments of one call (one movement or one batch), before they
-are written; payments earlier in the call count for later ones. Comparisons stay within the paying region:
-a finding never carries another region's payments.
+are written; payments earlier in the call count for later ones. A finding never carries a payment outside its
+region: shared accounts are compared within the paying region; a person's payments under exclusive programmes
+of two regions go to the smallest region holding both.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
+from sunlight.codes import NATIONWIDE, parent_region, region_contains
 from sunlight.errors import NotFound
 from sunlight.warnings import Level
 
@@ -59,7 +61,15 @@ def record_accounts(session: AsyncSession, settings: FundsSettings, pays: Pairs)
         )
 
 
-def _finding(rule: rules.Rule, draft: Draft, entry: Entry, **kw: object) -> Finding:
+def enclosing(a: str, b: str) -> str:
+    """The smallest region containing both ``a`` and ``b``."""
+    region: str | None = a
+    while region is not None and not region_contains(region, b):
+        region = parent_region(region)
+    return region or NATIONWIDE
+
+
+def _finding(rule: rules.Rule, draft: Draft, entry: Entry, *, region_code: str | None = None, **kw: object) -> Finding:
     from funds.screening import payment_label
 
     assert draft.source is not None
@@ -68,7 +78,7 @@ def _finding(rule: rules.Rule, draft: Draft, entry: Entry, **kw: object) -> Find
         subject_kind="movement",
         subject_id=str(entry.id),
         label=payment_label(entry, draft.programme),
-        region_code=entry.region_code,
+        region_code=region_code or entry.region_code,
         unit_uscc=draft.source.unit_uscc,
         programme_id=draft.programme.id,
         **kw,  # type: ignore[arg-type]
@@ -90,28 +100,31 @@ async def multi_programme(session: AsyncSession, settings: FundsSettings, pays: 
     programmes = await repository.programmes_by_ids(session, {m.programme_id for m in earlier})
     for d, _ in persons:
         programmes[d.programme.id] = d.programme
-    seen: dict[tuple[uuid.UUID, str], list[rules.BenefitFact]] = defaultdict(list)
+    seen: dict[uuid.UUID, list[rules.BenefitFact]] = defaultdict(list)
 
     def benefit(m: Movement | Entry) -> rules.BenefitFact:
         p = programmes[m.programme_id]
-        return rules.BenefitFact(str(m.id), str(p.id), p.category, p.fiscal_year, m.occurred_on)
+        return rules.BenefitFact(str(m.id), str(p.id), p.category, p.fiscal_year, m.occurred_on, m.region_code)
 
     for m in earlier:
         if m.amount_fen > m.refunded_fen:  # a payment paid back in full was not received
-            seen[(m.payee_id, m.region_code)].append(benefit(m))  # type: ignore[index]
+            seen[m.payee_id].append(benefit(m))  # type: ignore[index]
     findings: list[Finding] = []
     for draft, entry in persons:
         assert draft.payee is not None
-        history = seen[(draft.payee.id, entry.region_code)]
+        history = seen[draft.payee.id]
         new = benefit(entry)
         overlaps = rules.exclusive_overlaps(new, history, groups)
         history.append(new)
         if not overlaps:
             continue
+        region = entry.region_code  # the smallest region holding every payment of the finding
+        for p in overlaps:
+            region = enclosing(region, p.region_code)
         partners = {c for g in groups if new.category in g for c in g}
         months: dict[str, set[str]] = defaultdict(set)
         for p in history:
-            if p.fiscal_year == new.fiscal_year and p.category in partners:
+            if p.fiscal_year == new.fiscal_year and p.category in partners and region_contains(region, p.region_code):
                 months[p.occurred_on.strftime("%Y-%m")].add(p.programme_id)
         overlapping = sorted(month for month, ids in months.items() if len(ids) > 1)
         group = [new, *overlaps]
@@ -132,6 +145,7 @@ async def multi_programme(session: AsyncSession, settings: FundsSettings, pays: 
                     "exclusive_programme_categories": [list(g) for g in groups if new.category in g],
                 },
                 dedupe_key=f"FUNDS-MULTI-PROGRAMME:payee:{draft.payee.id}:{new.fiscal_year}",
+                region_code=region,
             )
         )
     return findings

@@ -735,7 +735,9 @@ MULTI_PROGRAMME = RULES.add(
         description="A person (matched on the keyed hash of the resident ID number, never the name) was paid in "
         "one calendar month under two programmes whose categories may not be combined "
         "(exclusive_programme_categories: groups of programme categories of which a person receives at most "
-        "one at a time), within one region and fiscal year. Red when it happened in at least "
+        "one at a time), within one fiscal year — paid by one county or by two (a city programme and a county "
+        "one, two counties): the warning goes to the smallest region holding both payments, so it never shows "
+        "a region a payment outside it. Red when it happened in at least "
         "multi_programme_red_months different months (a pattern, not a one-month slip when a person moves from "
         "one scheme to the other). Defaults follow the State Council's rules on social assistance: a person "
         "supported as extremely poor (特困人员救助供养) no longer receives the minimum living allowance (低保) "
@@ -797,6 +799,7 @@ class BenefitFact:
     category: str
     fiscal_year: int
     occurred_on: date
+    region_code: str = ""  # the paying node's region
 
 
 def exclusive_overlaps(
