@@ -92,9 +92,10 @@ async def stack(tmp: Path, templates: Templates) -> tuple[Backend, FundsSettings
 
 async def oxford(templates: Templates) -> dict[str, Any]:
     backend, settings, keys = await stack(Path(tempfile.mkdtemp(prefix="funds-rules-ox-")), templates)
-    headers = keys.auth(scopes="funds:read funds:write funds:admin", regions=["130000"], lifetime=3600)
+    headers = keys.auth(scopes="funds:read funds:write funds:admin funds:supervise", regions=["000000"], lifetime=3600)
     programmes: dict[str, str] = {}
     imports: dict[str, Any] = {}
+    scans: dict[str, Any] = {}
     try:
         app = create_app(settings)
         async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60) as manager:
@@ -119,11 +120,11 @@ async def oxford(templates: Templates) -> dict[str, Any]:
                         "refunds": out.get("refunds"),
                         "warnings_raised": out["warnings_raised"],
                     }
-                    await scan(client, headers, scan_on)
+                    scans[scan_on] = (await scan(client, headers, scan_on))["findings"]
                 warnings = await warnings_of(client, headers)
     finally:
         await backend.cleanup()
-    return {"imports": imports, "rules": tally(warnings, programmes)}
+    return {"imports": imports, "scans": scans, "rules": tally(warnings, programmes)}
 
 
 def benford_amount(rng: random.Random) -> int:
@@ -132,7 +133,7 @@ def benford_amount(rng: random.Random) -> int:
 
 async def synthetic(templates: Templates) -> dict[str, Any]:
     backend, settings, keys = await stack(Path(tempfile.mkdtemp(prefix="funds-rules-syn-")), templates)
-    headers = keys.auth(scopes="funds:read funds:write funds:admin", regions=["130000"], lifetime=3600)
+    headers = keys.auth(scopes="funds:read funds:write funds:admin funds:supervise", regions=["000000"], lifetime=3600)
     rng = random.Random(2025)
     try:
         app = create_app(settings)
@@ -300,6 +301,8 @@ def main() -> None:
     print(table("Oxford 2017 (warnings/occurrences per quarter)", ox["rules"], [q for q, _, _ in QUARTERS]))
     print()
     print("imports:", json.dumps(ox["imports"]))
+    print()
+    print("scan findings:", json.dumps(ox["scans"]))
     print()
     print(table("Synthetic clean programmes, 2025 (every warning is false)", syn["rules"], ["purchases", "subsidy"]))
     print()

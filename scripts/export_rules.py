@@ -41,6 +41,27 @@ def _level(rule: Any) -> str:
     return f"{text} → {LEVELS.get(str(rule.escalates_to), rule.escalates_to)}" if rule.escalates_to else text
 
 
+def _bounds(service: str) -> list[str]:
+    """The bounds of the thresholds a programme may set (``<service>.bounds.BOUNDS``), when the service has them."""
+    try:
+        bounds = importlib.import_module(f"{service}.bounds").BOUNDS
+    except ModuleNotFoundError:
+        return []
+    lines = [
+        "### Bounds of a programme's own thresholds",
+        "",
+        "Set by the supervising side only (scope `funds:supervise`), within these bounds (no value may silence a "
+        "rule), every change kept; `GET /v1/funds/threshold-bounds`.",
+        "",
+        "| threshold | min | max | source |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, b in bounds.items():
+        top = "the programme's budget" if b.maximum is None else str(b.maximum)
+        lines.append(f"| `{name}` | {b.minimum} | {top} | {b.source} |")
+    return [*lines, ""]
+
+
 def render() -> str:
     lines = [
         "# Warning rules",
@@ -73,6 +94,7 @@ def render() -> str:
             if r.evaluated_by:
                 lines += ["- evaluated by: " + ", ".join(f"`{f}`" for f in r.evaluated_by)]
             lines.append("")
+        lines += _bounds(service)
     return "\n".join(lines).rstrip() + "\n"
 
 

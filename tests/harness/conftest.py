@@ -38,6 +38,10 @@ SERVICES = (
 GATEWAY = "gateway"
 APPS = (GATEWAY, *SERVICES)
 
+# scopes of a service beyond read/write/admin (gateway.scopes.EXTRA_SCOPES)
+EXTRA_SCOPES: dict[str, tuple[str, ...]] = {
+    "funds": ("funds:accept", "funds:audit", "funds:supervise"),
+}
 GATEWAY_ADMIN = "harness-root"
 GATEWAY_ADMIN_SECRET = "harness-root-secret-Xq7-not-for-production"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -63,7 +67,9 @@ class ServiceApp:
 
     @property
     def scopes(self) -> list[str]:
-        return [f"{self.name}:read", f"{self.name}:write", f"{self.name}:admin"]
+        """Every scope of the app: read, write, admin, and its own (funds: the accepting, auditing and
+        supervising bodies' scopes)."""
+        return [f"{self.name}:read", f"{self.name}:write", f"{self.name}:admin", *EXTRA_SCOPES.get(self.name, ())]
 
 
 def gateway_settings_values(database_url: str) -> dict[str, Any]:

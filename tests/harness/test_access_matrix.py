@@ -79,7 +79,7 @@ def _ok(response: Any, status: int = 201) -> dict[str, Any]:
 
 def seed_funds(live: Live, keys: TestKeys) -> Seeded:
     seeded = Seeded()
-    h = keys.auth(scopes="funds:read funds:write funds:admin", regions=[REGION_A], sub="seed-a")
+    h = keys.auth(scopes="funds:read funds:write funds:admin funds:audit", regions=[REGION_A], sub="seed-a")
     name = f"CANARY-P-{uuid.uuid4().hex[:8]}"
     seeded.canaries.add(name)
     programme = _ok(
@@ -160,8 +160,13 @@ def seed_funds(live: Live, keys: TestKeys) -> Seeded:
         )
     )
     seeded.add("audit_id", audit["id"])
+    entry = {"list": "debarred", "uscc": unit(8), "region_code": REGION_A, "reason": "CANARY-WATCH"}
+    _ok(live.call("POST", "/v1/funds/watchlist", headers=h, json={"entries": [{**entry, "listed_on": "2024-01-01"}]}))
+    entries = _ok(live.call("GET", "/v1/funds/watchlist", headers=h), 200)["items"]
+    seeded.add("entry_id", next(e["id"] for e in entries if e["reason"] == "CANARY-WATCH"))
     seeded.add("finding_id", audit["findings"][0]["id"])
     seeded.canaries |= {"CANARY-ROOT", "CANARY-COUNTY", "CANARY-PAYEE", "CANARY-AUDITOR", "CANARY-FINDING"}
+    seeded.canaries |= {"CANARY-WATCH"}
     return seeded
 
 

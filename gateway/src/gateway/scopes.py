@@ -6,6 +6,11 @@ from __future__ import annotations
 from gateway.settings import SERVICES
 
 SERVICE_SCOPES = tuple(f"{service}:{verb}" for service in SERVICES for verb in ("read", "write", "admin"))
-EXTRA_SCOPES = ("complaints:registrar",)  # sees reporter identities (every access audited)
+EXTRA_SCOPES = (
+    "complaints:registrar",  # sees reporter identities (every access audited)
+    "funds:accept",  # records acceptances (验收): the accepting body, never the unit that spent the money
+    "funds:audit",  # records audits and confirms rectifications (审计): the auditing body
+    "funds:supervise",  # sets programmes' rule thresholds: the supervising side (纪检监察/财政监督), not the bureau
+)
 ADMIN = "admin"
 ALL_SCOPES = frozenset((*SERVICE_SCOPES, *EXTRA_SCOPES, ADMIN))

@@ -45,6 +45,11 @@ def uscc(prefix: str) -> str:
     return prefix + alphabet[(31 - total % 31) % 31]
 
 
+INSPECTOR_USCC = uscc("11130300MB1234567")  # 秦皇岛市纪委监委 (a supervising body)
+ACCEPTOR_USCC = uscc("11130302MB7654321")  # 海港区验收组
+AUDITOR_USCC = uscc("11130300MB0000123")  # 秦皇岛市审计局
+
+
 @pytest.fixture
 async def funds_settings(harness: ServiceHarness) -> FundsSettings:
     return await harness.settings(FundsSettings, MIGRATIONS)
@@ -78,6 +83,24 @@ def national(keys: Any) -> dict[str, str]:
 
 
 @pytest.fixture
+def supervisor(keys: Any) -> dict[str, str]:
+    """The supervising side (a discipline-inspection body of the city): sets programmes' thresholds."""
+    return keys.auth(scopes="funds:read funds:supervise", regions=["130300"], sub="qhd-inspector", unit=INSPECTOR_USCC)
+
+
+@pytest.fixture
+def acceptor(keys: Any) -> dict[str, str]:
+    """The accepting body (an acceptance panel of the city), not a unit that spends the programme's money."""
+    return keys.auth(scopes="funds:read funds:accept", regions=["130300"], sub="acceptance-panel", unit=ACCEPTOR_USCC)
+
+
+@pytest.fixture
+def auditor(keys: Any) -> dict[str, str]:
+    """The auditing body (the city's audit bureau)."""
+    return keys.auth(scopes="funds:read funds:audit", regions=["130300"], sub="qhd-audit", unit=AUDITOR_USCC)
+
+
+@pytest.fixture
 def reader(keys: Any) -> dict[str, str]:
     return keys.auth(scopes="funds:read", regions=["130000"], sub="funds-reader")
 
@@ -104,11 +127,16 @@ class Tree:
 class Maker:
     """Builds programmes, trees and movements through the API; asserts each step succeeded."""
 
-    def __init__(self, client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, headers: dict[str, str], supervisor: dict[str, str] | None = None
+    ) -> None:
         self.client = client
         self.headers = headers
+        self.supervisor = supervisor or headers
 
     async def programme(self, **overrides: Any) -> dict[str, Any]:
+        """A programme created by the bureau; thresholds, when given, are set by the supervising side."""
+        thresholds = overrides.pop("thresholds", None)
         body = {
             "code": f"P-{uuid.uuid4().hex[:10]}",
             "name": "耕地地力保护补贴",
@@ -120,6 +148,13 @@ class Maker:
         }
         r = await self.client.post("/v1/funds/programmes", headers=self.headers, json=body)
         assert r.status_code == 201, r.text
+        if thresholds:
+            url = f"/v1/funds/programmes/{r.json()['id']}/thresholds"
+            t = await self.client.put(
+                url, headers=self.supervisor, json={"thresholds": thresholds, "reason": "set for the test"}
+            )
+            assert t.status_code == 200, t.text
+            return {**r.json(), "thresholds": t.json()[-1]["new"]}
         return dict(r.json())
 
     async def node(self, pid: str, tier: str, name: str, region: str, parent: str | None = None) -> dict[str, Any]:
@@ -181,8 +216,8 @@ def org(uscc: str = ORG_USCC, name: str = "秦皇岛市农机服务有限公司"
 
 
 @pytest.fixture
-def make(funds: httpx.AsyncClient, admin: dict[str, str]) -> Maker:
-    return Maker(funds, admin)
+def make(funds: httpx.AsyncClient, admin: dict[str, str], supervisor: dict[str, str]) -> Maker:
+    return Maker(funds, admin, supervisor)
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 10.0) -> Any:

@@ -181,6 +181,19 @@ async def test_a_real_quarter_becomes_a_programme_with_its_tree_and_payments(mak
     (benford,) = (await all_warnings(funds, make, pid))["FUNDS-BENFORD"]
     assert benford["evidence"]["floor_fen"] == 100_000, "tested from £1,000 up: the file starts at £500"
     assert benford["evidence"]["p_value"] < 0.01 and benford["evidence"]["mad"] > 0.015
+    # later scans: the five credit notes' money back at the service areas does not turn "idle" 90 days on because
+    # the next quarter's spending is another file — the budget is the import's own, not judged (budget_source)
+    assert programme["budget_source"] == "oxford-payments-file"
+    for day in ("2017-10-01", "2018-01-01"):
+        later = await funds.post("/v1/funds/scans", headers=national, json={"as_of": f"{day}T04:00:00Z"})
+        assert later.status_code == 200, later.text
+        assert "FUNDS-IDLE-FUNDS" not in later.json()["findings"], (day, later.json())
+        assert "FUNDS-LATE-PASS-DOWN" not in later.json()["findings"], (day, later.json())
+    assert set(await all_warnings(funds, make, pid)) == {
+        "FUNDS-DUPLICATE-PAYMENT",
+        "FUNDS-SPLIT-PAYMENT",
+        "FUNDS-BENFORD",
+    }, "which warnings an import and a year of scans raise"
 
     public = (await funds.get(f"/v1/funds/public/programmes/{pid}/payments", params={"limit": 5})).json()
     assert len(public["items"]) == 5 and all(p["payee"]["kind"] == "organisation" for p in public["items"])

@@ -21,7 +21,7 @@ def pay(
 
 def test_the_registry_lists_every_rule_once_with_its_level():
     ids = [r.id for r in rules.RULES]
-    assert ids == sorted(ids) and len(ids) == len(set(ids)) == 12
+    assert ids == sorted(ids) and len(ids) == len(set(ids)) == 14
     assert rules.RULES["FUNDS-OVERSPEND"].level == "red"
     assert rules.RULES["FUNDS-BENFORD"].level == "blue"
     assert rules.RULES["FUNDS-LATE-PASS-DOWN"].escalates_to == "red"

@@ -40,9 +40,11 @@ async def test_the_catalogue_lists_every_rule_with_its_thresholds(funds, reader)
         "FUNDS-DUPLICATE-PAYMENT",
         "FUNDS-IDLE-FUNDS",
         "FUNDS-LATE-PASS-DOWN",
+        "FUNDS-MULTI-PROGRAMME",
         "FUNDS-OVER-STANDARD",
         "FUNDS-OVERSPEND",
         "FUNDS-PAYEE-INELIGIBLE",
+        "FUNDS-SHARED-ACCOUNT",
         "FUNDS-SPLIT-PAYMENT",
     }
     days = rules["FUNDS-LATE-PASS-DOWN"]["parameters"]["pass_down_days"]
@@ -354,37 +356,62 @@ async def test_paid_over_the_per_head_standard(make: Maker):
     assert len(w["evidence"]["payment_ids"]) == 3
 
 
-async def test_final_payment_needs_a_passed_acceptance_before_it(make: Maker):
+async def test_final_payment_needs_a_passed_acceptance_before_it(make: Maker, acceptor):
     t = await make.tree()
     await make.down(t, 100_000, to="county")
     await make.pay(t.county, 1_000, org(), final=False)
-    late = await make.client.post(
-        "/v1/funds/acceptances",
-        headers=make.headers,
-        json={"subject": {"kind": "node", "id": t.dept["id"]}, "result": "passed", "accepted_on": "2025-05-01",
-              "inspector_unit": "市农业农村局验收组"},
-    )  # fmt: skip
-    assert late.status_code == 201
-    failed = await make.client.post(
-        "/v1/funds/acceptances",
-        headers=make.headers,
-        json={"subject": {"kind": "programme", "id": t.pid}, "result": "failed", "accepted_on": "2025-03-01",
-              "inspector_unit": "市财政局"},
-    )  # fmt: skip
-    assert failed.status_code == 201
+
+    async def accept(kind: str, subject: str, result: str, on: str) -> None:
+        r = await make.client.post(
+            "/v1/funds/acceptances",
+            headers=acceptor,
+            json={"subject": {"kind": kind, "id": subject}, "result": result, "accepted_on": on,
+                  "inspector_unit": "海港区验收组"},
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+
+    await accept("node", t.county["id"], "passed", "2025-05-01")  # the paying node, accepted after the next one
+    await accept("programme", t.pid, "failed", "2025-03-01")
     unaccepted = await make.pay(t.county, 5_000, org(), final=True, occurred_on="2025-04-01")
     (w,) = of(await make.warnings(), "FUNDS-ACCEPTANCE-MISSING")
     assert w["level"] == "orange" and w["subject"]["id"] == unaccepted["id"]
     assert w["evidence"]["occurred_on"] == "2025-04-01" and w["evidence"]["node_id"] == t.county["id"]
-    await make.pay(t.county, 5_000, org(), final=True, occurred_on="2025-05-02")  # after the dept's acceptance
+    await make.pay(t.county, 5_000, org(), final=True, occurred_on="2025-05-02")  # after the county's acceptance
     assert len(of(await make.warnings(), "FUNDS-ACCEPTANCE-MISSING")) == 1
 
 
-async def test_unrectified_audit_findings(make: Maker, funds_app):
+async def test_an_acceptance_covers_what_was_accepted_not_every_payment_below_it(make: Maker, acceptor):
+    """A passed acceptance of the programme (or of the department above) accepted that subject: the township's
+    final payment below it still had no acceptance of its own work."""
+    t = await make.tree()
+    await make.down(t, 100_000, to="town")
+    for kind, subject in (("programme", t.pid), ("node", t.dept["id"])):
+        r = await make.client.post(
+            "/v1/funds/acceptances",
+            headers=acceptor,
+            json={"subject": {"kind": kind, "id": subject}, "result": "passed", "accepted_on": "2025-04-01",
+                  "inspector_unit": "市验收组"},
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+    town_final = await make.pay(t.town, 5_000, org(), final=True, occurred_on="2025-04-10")
+    (w,) = of(await make.warnings(), "FUNDS-ACCEPTANCE-MISSING")
+    assert w["subject"]["id"] == town_final["id"] and w["evidence"]["node_id"] == t.town["id"]
+    r = await make.client.post(
+        "/v1/funds/acceptances",
+        headers=acceptor,
+        json={"subject": {"kind": "node", "id": t.town["id"]}, "result": "passed", "accepted_on": "2025-04-20",
+              "inspector_unit": "海港区验收组"},
+    )  # fmt: skip
+    assert r.status_code == 201
+    await make.pay(t.town, 5_000, org(), final=True, occurred_on="2025-04-21")  # the town's own work accepted
+    assert len(of(await make.warnings(), "FUNDS-ACCEPTANCE-MISSING")) == 1
+
+
+async def test_unrectified_audit_findings(make: Maker, funds_app, auditor):
     t = await make.tree()
     audit = await make.client.post(
         "/v1/funds/audits",
-        headers=make.headers,
+        headers=auditor,
         json={
             "subject": {"kind": "node", "id": t.county["id"]},
             "auditor": "秦皇岛市审计局",
@@ -401,7 +428,7 @@ async def test_unrectified_audit_findings(make: Maker, funds_app):
     first, second, _ = a["findings"]
     fixed = await make.client.post(
         f"/v1/funds/audits/{a['id']}/findings/{second['id']}/rectification",
-        headers=make.headers,
+        headers=auditor,
         json={"rectified_on": "2025-02-20", "rectification": "台账已补齐"},
     )
     assert fixed.status_code == 200

@@ -57,7 +57,7 @@ async def test_a_payment_leads_back_to_its_budget_line(make: Maker, funds):
     assert path["programme"]["budget_lines"][1]["spent_fen"] == 20_000
 
 
-async def test_the_funnel(make: Maker, funds):
+async def test_the_funnel(make: Maker, funds, acceptor, auditor):
     t = await make.tree(budget_fen=1_000_000)
     await make.down(t, 800_000, to="county")
     await make.move(kind="allocate", from_node_id=t.root["id"], to_node_id=t.dept["id"], amount_fen=100_000)
@@ -67,13 +67,13 @@ async def test_the_funnel(make: Maker, funds):
     for subject in ({"kind": "movement", "id": a["id"]},):
         r = await funds.post(
             "/v1/funds/acceptances",
-            headers=make.headers,
+            headers=acceptor,
             json={"subject": subject, "result": "passed", "accepted_on": "2025-04-01", "inspector_unit": "验收组"},
         )
         assert r.status_code == 201
     r = await funds.post(
         "/v1/funds/audits",
-        headers=make.headers,
+        headers=auditor,
         json={"subject": {"kind": "node", "id": t.county["id"]}, "auditor": "审计局", "audited_on": "2025-05-01"},
     )
     assert r.status_code == 201

@@ -12,6 +12,9 @@ from funds.settings import FundsSettings
 FundsReader = scoped("funds:read")
 FundsWriter = scoped("funds:write")
 FundsAdmin = scoped("funds:admin")
+FundsAccept = scoped("funds:accept")  # the accepting body (验收): records acceptances
+FundsAudit = scoped("funds:audit")  # the auditing body (审计): records audits, confirms rectifications
+FundsSupervise = scoped("funds:supervise")  # the supervising side: sets programmes' rule thresholds
 FundsNationalAdmin = nationwide("funds:admin")  # deployment-wide operations (scans over every region)
 
 
@@ -22,9 +25,12 @@ def get_settings(request: Request) -> FundsSettings:
 SettingsDep = Annotated[FundsSettings, Depends(get_settings)]
 
 __all__ = [
+    "FundsAccept",
     "FundsAdmin",
+    "FundsAudit",
     "FundsNationalAdmin",
     "FundsReader",
+    "FundsSupervise",
     "FundsWriter",
     "IdempotencyKeyDep",
     "PageDep",

@@ -83,3 +83,21 @@ class ImportInvalid(InvalidInput):
 
 class FutureScan(InvalidInput):
     slug, title = "future-scan", "A scan cannot be run as of a time in the future"
+
+
+class SelfCertification(Problem):
+    """The caller's unit spent the money it would accept, audit or set thresholds for (自己验收自己).
+
+    ``unit`` is the caller's unit; acceptances, audits and thresholds are recorded by another body."""
+
+    slug, title, status = "self-certification", "The unit that spent the money cannot certify it", 403
+
+
+class ThresholdsSupervised(Problem):
+    """A programme's rule thresholds are set by the supervising side (``funds:supervise``), not the bureau."""
+
+    slug, title, status = "thresholds-supervised", "Thresholds are set by the supervising side", 403
+
+
+class ThresholdOutOfBounds(InvalidInput):
+    slug, title = "threshold-out-of-bounds", "A threshold lies outside its bounds (it would silence a rule)"

@@ -12,9 +12,12 @@ payment of the file is listed in ``skipped``. Amounts stay in minor units (pence
 The file says nothing about budgets or when money reached the service areas, so the import
 does not invent dates for it: the budget (what the file pays out) is approved, allocated and
 disbursed to each service area on the day of the file's first payment, and the pass-down
-deadlines cannot fire on dates of the import's own making. The file lists payments over
-£500 only, so the programme's reporting floor is £500 (FUNDS-BENFORD tests amounts from
-£1,000 up).
+deadlines cannot fire on dates of the import's own making. For the same reason the programme
+carries ``budget_source``: the scans judge neither late pass-down nor idle funds on it — a credit
+note's money back at a service area would otherwise turn "idle" 90 days later only because the
+next quarter's spending is another file (another programme), a warning of the import's making.
+The file lists payments over £500 only, so the programme's reporting floor is £500
+(FUNDS-BENFORD tests amounts from £1,000 up).
 
 Everything — programme, tree, allocations, payments, refunds, warnings — is written in one
 commit through the ledger's batch path, or nothing is.
@@ -49,6 +52,7 @@ from funds.settings import FundsSettings
 
 SUPPLIER_PREFIX = "oxford:"
 REPORTING_FLOOR_MINOR = 50_000  # the file lists payments over £500
+BUDGET_SOURCE = "oxford-payments-file"  # the budget is what the file pays: no budget-execution rules on it
 
 
 def match_credits(
@@ -146,7 +150,9 @@ async def import_oxford_expenditure(
                 BudgetLineIn(code=t, name=f"{t} expenditure", amount_fen=a) for t, a in sorted(lines.items())
             ],
         ),
+        thresholds_reason="set by the import: the file lists only payments over £500 (a fact of the data)",
     )
+    programme.budget_source = BUDGET_SOURCE
     council = f"Oxford City Council ({client})" if client else "Oxford City Council"
     root = await service.add_node(
         session,

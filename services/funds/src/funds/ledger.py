@@ -34,7 +34,7 @@ from sunlight.events import add_event, add_events
 from sunlight.idempotency import IdempotencyKey
 from sunlight.warnings import region_of_key
 
-from funds import alerts, events, payees, repository, rules, screening
+from funds import alerts, events, payees, repository, rules, screening, supplements
 from funds.batches import Limits, batch_invalid, read_batch, record_error
 from funds.errors import (
     BatchKeyReused,
@@ -161,6 +161,9 @@ async def load(session: AsyncSession, bodies: Sequence[MovementIn]) -> Context:
     spending = {
         ctx.nodes[b.from_node_id].programme_id for b in bodies if b.kind == K.EXPEND and b.from_node_id in ctx.nodes
     } | {m.programme_id for m in payments.values()}
+    spending |= {
+        ctx.nodes[b.to_node_id].programme_id for b in bodies if b.kind == K.SUPPLEMENT and b.to_node_id in ctx.nodes
+    }
     listed = await repository.budget_lines(session, spending)
     locked = await repository.lock_budget_lines(session, {line.id for line in listed})
     for line in locked.values():
@@ -188,6 +191,8 @@ def prepare(ctx: Context, who: Principal, index: int, body: MovementIn) -> Draft
         node = ctx.nodes[payment.from_node_id]
         line = _line_by_id(ctx, payment.programme_id, payment.budget_line_id)
         return Draft(index, body, ctx.programmes[node.programme_id], None, node, line=line, payment=payment)
+    if kind == K.SUPPLEMENT:
+        return supplements.prepare(ctx, who, index, body)
     assert body.from_node_id is not None
     source = ctx.nodes.get(body.from_node_id)
     if source is None or not who.sees_region(source.region_code):
@@ -365,6 +370,8 @@ def apply(d: Draft, who: Principal, batch_id: uuid.UUID | None = None) -> Entry:
         assert src and dst
         src.received_fen -= x
         dst.passed_on_fen -= x
+    elif kind == K.SUPPLEMENT:
+        supplements.apply(d)
     body = d.body
     return Entry(
         programme_id=d.programme.id,

@@ -56,6 +56,7 @@ class MovementKind(StrEnum):
     EXPEND = "expend"  # 支出/发放: a payment from a node to a payee
     REFUND = "refund"  # 退回/追回: unspent money back to the parent, or a payee paying back
     ADJUST = "adjust"  # 指标调减: unused quota withdrawn from a child back to its parent
+    SUPPLEMENT = "supplement"  # 追加预算: budget added to a node from outside the tree, with its approval document
 
 
 class PayeeKind(StrEnum):
@@ -79,6 +80,10 @@ class Programme(Base, table=True):
     responsible_uscc: str | None = Field(default=None, max_length=18, index=True)
     allowed_categories: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     thresholds: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    # set by an import whose file holds payments only (e.g. "oxford-payments-file"): the budget and its flows down
+    # the tree are derived from the payments, so the budget-execution rules (late pass-down, idle funds) have
+    # nothing real to judge and are not run on it; the payment rules are
+    budget_source: str | None = Field(default=None, max_length=40)
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -166,6 +171,7 @@ class Payee(Base, table=True):
     name_masked: str = Field(max_length=200)
     account_cipher: str | None = Field(default=None, max_length=600)
     account_tail: str | None = Field(default=None, max_length=4)
+    account_hash: str | None = Field(default=None, max_length=64, index=True)  # keyed hash: who shares an account
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @property
@@ -353,8 +359,60 @@ class Hold(Base, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class PayeeAccount(Base, table=True):
+    """PayeeAccount — 收款账户变更记录: every bank account a payee was paid into, in the order it was given.
+
+    The payee row holds the current account; a new one no longer overwrites the old without a trace.
+    """
+
+    __tablename__ = "payee_account"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    payee_id: uuid.UUID = Field(foreign_key="payee.id", index=True)
+    account_hash: str = Field(max_length=64, index=True)
+    account_cipher: str = Field(max_length=600)
+    account_tail: str = Field(max_length=4)
+    changed_on: date  # the date of the movement that brought the account (the change took effect by then)
+    previous_tail: str | None = Field(default=None, max_length=4)
+    recorded_by: str = Field(max_length=200)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ThresholdChange(Base, table=True):
+    """ThresholdChange — 阈值调整记录: who set a programme's thresholds, when, from what to what, and why."""
+
+    __tablename__ = "threshold_change"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    programme_id: uuid.UUID = Field(foreign_key="programme.id", index=True)
+    region_code: str = Field(max_length=12, index=True)
+    old: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    new: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    reason: str = Field(max_length=1000)
+    changed_by: str = Field(max_length=200)
+    changed_by_unit: str | None = Field(default=None, max_length=18)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class WatchChange(Base, table=True):
+    """WatchChange — 名单变更记录: who listed or delisted an entry of a watch list, when and why."""
+
+    __tablename__ = "watch_change"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    entry_id: uuid.UUID = Field(foreign_key="watch_entry.id", index=True)
+    action: str = Field(max_length=20)  # listed | delisted
+    watch_list: str = Field(max_length=20)
+    region_code: str = Field(max_length=12, index=True)
+    effective_on: date
+    reason: str = Field(max_length=300)
+    changed_by: str = Field(max_length=200)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 # personal data sealed with the field cipher (``sunlight-funds reencrypt`` rewrites them after a key rotation)
 ENCRYPTED = [
     Sealed("payee", "name_cipher", "payee.name"),
     Sealed("payee", "account_cipher", "payee.account"),
+    Sealed("payee_account", "account_cipher", "payee.account"),
 ]

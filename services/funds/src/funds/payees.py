@@ -2,7 +2,9 @@
 
 An organisation is known by its USCC (or, lacking one, by the paying system's own id); a
 person by the keyed hash of their resident ID number. A person's name and every bank
-account are stored encrypted; output shows only the masked name and the last four digits.
+account are stored encrypted, the account also as a keyed hash (who shares one); output shows only
+the masked name and the last four digits. Every account a payee was paid into is kept
+(``PayeeAccount``, ``crosschecks.record_accounts``).
 """
 
 from __future__ import annotations
@@ -48,14 +50,15 @@ def _new(settings: FundsSettings, given: PayeeIn, key: str) -> Payee:
         payee.name_cipher = settings.cipher.encrypt(given.name, context="payee.name")
     else:
         payee.name = given.name
-    _set_account(settings, payee, given.bank_account)
     return payee
 
 
-def _set_account(settings: FundsSettings, payee: Payee, account: str | None) -> None:
-    if account:
-        payee.account_cipher = settings.cipher.encrypt(account, context="payee.account")
-        payee.account_tail = account[-4:]
+ACCOUNT_PURPOSE = "funds.bank_account"
+
+
+def account_hash(settings: FundsSettings, account: str) -> str:
+    """The keyed hash of a bank account: who shares an account, without the account."""
+    return settings.hasher.hash(account, purpose=ACCOUNT_PURPOSE)
 
 
 async def resolve(
@@ -89,10 +92,8 @@ async def resolve(
         for payee in fresh:
             found[payee.identity] = payee
             created.add(payee.id)
-    for key, item in wanted.items():  # the latest account given wins (kept encrypted)
-        payee = found[key]
-        if item.bank_account and payee.account_tail != item.bank_account[-4:]:
-            _set_account(settings, payee, item.bank_account)
+    # the bank account given with a payment is recorded with the payment (crosschecks.record_accounts): a new
+    # account is a change kept in the payee's account history, never a silent overwrite
     return found, created
 
 

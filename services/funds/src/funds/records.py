@@ -13,7 +13,7 @@ from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 
-from funds import events, repository
+from funds import events, repository, supervision
 from funds.models import Acceptance, Audit, AuditFinding
 from funds.schemas import (
     AcceptanceIn,
@@ -63,6 +63,9 @@ async def record_acceptance(
     session: AsyncSession, who: Principal, body: AcceptanceIn, *, key: IdempotencyKey | None = None
 ) -> AcceptanceOut:
     programme_id, region = await subject_of(session, who, body.subject)
+    await supervision.ensure_independent(
+        session, who, programme_id, body.subject.kind, body.subject.id, named=body.inspector_uscc, what="acceptance"
+    )
     await idempotency.begin(session, who, key)
     acceptance = Acceptance(
         programme_id=programme_id,
@@ -72,7 +75,7 @@ async def record_acceptance(
         result=body.result,
         accepted_on=body.accepted_on,
         inspector_unit=body.inspector_unit,
-        inspector_uscc=body.inspector_uscc,
+        inspector_uscc=body.inspector_uscc or who.unit,
         findings=body.findings,
         recorded_by=who.subject,
     )
@@ -118,6 +121,9 @@ async def record_audit(
     session: AsyncSession, who: Principal, body: AuditIn, *, key: IdempotencyKey | None = None
 ) -> AuditOut:
     programme_id, region = await subject_of(session, who, body.subject)
+    await supervision.ensure_independent(
+        session, who, programme_id, body.subject.kind, body.subject.id, named=None, what="audit"
+    )
     for index, item in enumerate(body.findings):
         if item.rectify_by < body.audited_on:
             raise InvalidInput("a finding's deadline is after the audit", field=f"findings/{index}/rectify_by")
@@ -167,6 +173,9 @@ async def rectify_finding(
     key: IdempotencyKey | None = None,
 ) -> AuditFindingOut:
     audit = who.visible(await repository.audit(session, audit_id), "audit")
+    await supervision.ensure_independent(
+        session, who, audit.programme_id, audit.subject_kind, audit.subject_id, named=None, what="rectification"
+    )
     await idempotency.begin(session, who, key)
     finding = await repository.finding(session, finding_id, for_update=True)
     if finding is None or finding.audit_id != audit.id:

@@ -60,7 +60,8 @@ LATE_PASS_DOWN = RULES.add(
         "default), a province 30 days for central transfers (¶3). Townships have no statutory deadline. A "
         "node passing down both kinds gets the longer one; a programme may set its own days per tier. "
         "Receipts are matched to outflows first in, first out; money coming back down is a receipt of its own. "
-        "Red when the delay reaches pass_down_red_after_days.",
+        "Red when the delay reaches pass_down_red_after_days. Not judged on a programme whose budget an import "
+        "derived from a payments file (budget_source).",
         parameters=("pass_down_days", "pass_down_kind", "pass_down_red_after_days"),
         evidence=(
             "programme_id",
@@ -86,7 +87,8 @@ IDLE_FUNDS = RULES.add(
         description="Cash on hand at a node (received, neither passed on nor spent) that arrived more than "
         "idle_days calendar days ago (exactly idle_days is not yet idle), the newest receipts matched to what is "
         "left. Money that came back — a child's refund, a payee paying back — counts from the day it returned. "
-        "idle_days is a deployment default (90: one quarter), not a statutory deadline.",
+        "idle_days is a deployment default (90: one quarter), not a statutory deadline. Not judged on a programme "
+        "whose budget an import derived from a payments file (budget_source): the file says nothing about cash.",
         parameters=("idle_days",),
         evidence=("programme_id", "node_id", "cash_fen", "idle_fen", "oldest_receipt_on", "days_idle", "idle_days"),
         risk_point="fund-use",
@@ -250,8 +252,10 @@ ACCEPTANCE_MISSING = RULES.add(
         level=Level.ORANGE,
         title="Final payment made without a passed acceptance",
         title_zh="未验收支付尾款",
-        description="A payment marked final was made while no passed acceptance exists on or before its date "
-        "for the payment, its node or an ancestor, or the programme.",
+        description="A payment marked final (尾款) was made while no passed acceptance of the paying node (or of "
+        "the payment) exists on or before its date. An acceptance attaches to what was accepted: one of the "
+        "programme or of a node above the payer does not cover the payments below it. Acceptances are recorded "
+        "by the accepting body (scope funds:accept), never by the unit that spent the money.",
         evidence=("programme_id", "payment_id", "node_id", "amount_fen", "occurred_on"),
         risk_point="fund-acceptance",
         evaluated_by=("funds.screening._acceptance",),
@@ -718,3 +722,116 @@ def days_overdue(rectify_by: date, rectified_on: date | None, today: date) -> in
     if rectified_on is not None or today <= rectify_by:
         return 0
     return (today - rectify_by).days
+
+
+# --- what a county office misses: one person under several programmes, many people on one account -------
+
+MULTI_PROGRAMME = RULES.add(
+    Rule(
+        id="FUNDS-MULTI-PROGRAMME",
+        level=Level.ORANGE,
+        escalates_to=Level.RED,
+        title="One person paid under programmes that exclude each other",
+        title_zh="一人多领",
+        description="A person (matched on the keyed hash of the resident ID number, never the name) was paid in "
+        "one calendar month under two programmes whose categories may not be combined "
+        "(exclusive_programme_categories: groups of programme categories of which a person receives at most "
+        "one at a time), within one fiscal year — paid by one county or by two (a city programme and a county "
+        "one, two counties): the warning goes to the smallest region holding both payments, so it never shows "
+        "a region a payment outside it. Red when it happened in at least "
+        "multi_programme_red_months different months (a pattern, not a one-month slip when a person moves from "
+        "one scheme to the other). Defaults follow the State Council's rules on social assistance: a person "
+        "supported as extremely poor (特困人员救助供养) no longer receives the minimum living allowance (低保) "
+        "(国发〔2016〕14号; 社会救助暂行办法 art. 14–19), and a child who qualifies as an orphan or a de facto "
+        "unsupported child receives that allowance instead of support as extremely poor (特困人员认定办法, "
+        "民发〔2021〕43号). A deployment lists its own incompatible programme categories.",
+        parameters=("exclusive_programme_categories", "multi_programme_red_months"),
+        evidence=(
+            "payee_id",
+            "fiscal_year",
+            "categories",
+            "programme_ids",
+            "payment_ids",
+            "months",
+        ),
+        risk_point="fund-use",
+        evaluated_by=("funds.rules.exclusive_overlaps", "funds.crosschecks.multi_programme"),
+    )
+)
+
+SHARED_ACCOUNT = RULES.add(
+    Rule(
+        id="FUNDS-SHARED-ACCOUNT",
+        level=Level.ORANGE,
+        escalates_to=Level.RED,
+        title="Many beneficiaries paid into one bank account",
+        title_zh="多名受益人共用一个收款账户",
+        description="At least shared_account_min_payees different persons paid in one region have the same bank "
+        "account (matched on the keyed hash of the account, kept beside its encrypted value). Subsidies are paid "
+        "into each beneficiary's own card account (惠民惠农财政补贴资金“一卡通”: the Ministry of Finance's "
+        "guidance on 一卡通 management, 2019, one card per person or household — its document number is to be "
+        "confirmed by the deployment); several beneficiaries on one account is how benefits "
+        "are drawn in others' names (冒领). Red when one of them changed to this account within "
+        "account_change_days before the payment: an account switched shortly before money arrives is the "
+        "evidence auditors look for. Two persons on one account (spouses of one household) stay quiet by "
+        "default. Account changes are kept (GET /v1/funds/payees/{id}/accounts).",
+        parameters=("shared_account_min_payees", "account_change_days"),
+        evidence=(
+            "payment_id",
+            "account",
+            "payee_ids",
+            "payees",
+            "min_payees",
+            "recent_changes",
+            "account_change_days",
+        ),
+        risk_point="fund-use",
+        evaluated_by=("funds.rules.recent_account_changes", "funds.crosschecks.shared_accounts"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class BenefitFact:
+    """A payment to a person, as the 一人多领 check needs it."""
+
+    id: str
+    programme_id: str
+    category: str
+    fiscal_year: int
+    occurred_on: date
+    region_code: str = ""  # the paying node's region
+
+
+def exclusive_overlaps(
+    new: BenefitFact, history: Iterable[BenefitFact], groups: Sequence[Sequence[str]]
+) -> list[BenefitFact]:
+    """Earlier payments to the same person, in the same fiscal year and calendar month, under another programme
+    whose category shares an exclusive group with ``new``'s."""
+    partners = {c for g in groups if new.category in g for c in g}
+    if not partners:
+        return []
+    month = (new.occurred_on.year, new.occurred_on.month)
+    return [
+        p
+        for p in history
+        if p.id != new.id
+        and p.programme_id != new.programme_id
+        and p.fiscal_year == new.fiscal_year
+        and p.category in partners
+        and (p.category != new.category or len(partners) == 1)
+        and (p.occurred_on.year, p.occurred_on.month) == month
+    ]
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    payee_id: str
+    changed_on: date
+    previous_tail: str | None
+
+
+def recent_account_changes(changes: Iterable[AccountChange], *, on: date, days: int) -> list[AccountChange]:
+    """Changes to an account (a payee's account became this one) within ``days`` before ``on`` (inclusive),
+    not counting a payee's first account (no previous one: nothing was changed)."""
+    return [c for c in changes if c.previous_tail is not None and 0 <= (on - c.changed_on).days <= days]

@@ -71,7 +71,7 @@ def quota_flows(node_id: uuid.UUID, movements: Sequence[Movement]) -> tuple[list
     receipts: list[rules.Flow] = []
     uses: list[rules.Flow] = []
     for m in movements:
-        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.ALLOCATE, K.REFUND, K.ADJUST):
+        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.SUPPLEMENT, K.ALLOCATE, K.REFUND, K.ADJUST):
             receipts.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
         elif m.from_node_id == node_id and m.kind in (K.ALLOCATE, K.EXPEND, K.REFUND, K.ADJUST):
             uses.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
@@ -84,7 +84,7 @@ def cash_receipts(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[rul
     return [
         rules.Flow(m.occurred_on, m.amount_fen, str(m.id))
         for m in movements
-        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.DISBURSE, K.REFUND)
+        if m.to_node_id == node_id and m.kind in (K.BUDGET, K.SUPPLEMENT, K.DISBURSE, K.REFUND)
     ]
 
 
@@ -164,6 +164,8 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
     findings: list[Finding] = []
     idle_nodes: list[tuple[Node, rules.Idle, int]] = []
     for node in nodes:
+        if programmes[node.programme_id].budget_source:  # budget derived from a payments file: nothing to judge
+            continue
         limits = rules.thresholds(settings, programmes[node.programme_id].thresholds)
         mine = by_node.get(node.id, [])
         kinds = rules.pass_down_kinds(node.region_code, children.get(node.id, []), limits.pass_down_kind)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sunlight.codes import USCC, RegionCode, ResidentId
 from sunlight.money import Fen
 
+from funds.bounds import BOUNDS, within
 from funds.models import MovementKind, PayeeKind, Tier
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
@@ -19,18 +20,43 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 
 
 class ProgrammeThresholds(BaseModel):
-    """A programme's own thresholds; anything left out uses the deployment's settings."""
+    """A programme's own thresholds; anything left out uses the deployment's settings.
+
+    Set by the supervising side only (``funds:supervise``), within bounds (``funds.bounds.BOUNDS``:
+    no value may silence a rule); every change is kept (``GET …/threshold-changes``)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    approval_threshold_fen: Fen | None = Field(default=None, gt=0, description="FUNDS-SPLIT-PAYMENT")
-    per_head_standard_fen: Fen | None = Field(default=None, gt=0, description="FUNDS-OVER-STANDARD")
-    idle_days: int | None = Field(default=None, ge=1, le=3650, description="FUNDS-IDLE-FUNDS")
-    duplicate_window_days: int | None = Field(default=None, ge=0, le=3650, description="FUNDS-DUPLICATE-PAYMENT")
-    split_window_days: int | None = Field(default=None, ge=1, le=3650, description="FUNDS-SPLIT-PAYMENT")
+    approval_threshold_fen: Fen | None = Field(
+        default=None,
+        ge=BOUNDS["approval_threshold_fen"].minimum,
+        le=BOUNDS["approval_threshold_fen"].maximum,
+        description="FUNDS-SPLIT-PAYMENT",
+    )
+    per_head_standard_fen: Fen | None = Field(
+        default=None,
+        ge=BOUNDS["per_head_standard_fen"].minimum,
+        description="FUNDS-OVER-STANDARD (at most the programme's budget)",
+    )
+    idle_days: int | None = Field(
+        default=None, ge=BOUNDS["idle_days"].minimum, le=BOUNDS["idle_days"].maximum, description="FUNDS-IDLE-FUNDS"
+    )
+    duplicate_window_days: int | None = Field(
+        default=None,
+        ge=BOUNDS["duplicate_window_days"].minimum,
+        le=BOUNDS["duplicate_window_days"].maximum,
+        description="FUNDS-DUPLICATE-PAYMENT",
+    )
+    split_window_days: int | None = Field(
+        default=None,
+        ge=BOUNDS["split_window_days"].minimum,
+        le=BOUNDS["split_window_days"].maximum,
+        description="FUNDS-SPLIT-PAYMENT",
+    )
     pass_down_days: dict[Tier, int] | None = Field(
         default=None,
-        description='FUNDS-LATE-PASS-DOWN: calendar days per tier, for every kind of passing down, e.g. {"county": 60}',
+        description="FUNDS-LATE-PASS-DOWN: calendar days per tier, for every kind of passing down, "
+        'e.g. {"county": 60}; at most 60 (Budget Law Art. 52 ¶4)',
     )
     pass_down_kind: Literal["general", "special"] | None = Field(
         default=None,
@@ -39,7 +65,8 @@ class ProgrammeThresholds(BaseModel):
     )
     reporting_floor_fen: Fen | None = Field(
         default=None,
-        gt=0,
+        ge=BOUNDS["reporting_floor_fen"].minimum,
+        le=BOUNDS["reporting_floor_fen"].maximum,
         description="FUNDS-BENFORD: payments below this amount are not in the data (a file of payments over a "
         "floor); only amounts from the next power of ten up are tested",
     )
@@ -47,9 +74,39 @@ class ProgrammeThresholds(BaseModel):
     @field_validator("pass_down_days")
     @classmethod
     def _positive_days(cls, value: dict[Tier, int] | None) -> dict[Tier, int] | None:
-        if value and any(not 1 <= days <= 3650 for days in value.values()):
-            raise ValueError("pass-down deadlines are 1–3650 days")
+        bound = BOUNDS["pass_down_days"]
+        if value and any(not within("pass_down_days", days) for days in value.values()):
+            raise ValueError(f"pass-down deadlines are {bound.minimum}–{bound.maximum} days ({bound.source})")
         return value
+
+
+class ThresholdsIn(BaseModel):
+    """A programme's new thresholds (the whole set: what is left out falls back to the deployment's settings)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    thresholds: ProgrammeThresholds
+    reason: str = Field(min_length=5, max_length=1000, description="why (kept with the change)")
+
+
+class ThresholdChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    programme_id: uuid.UUID
+    old: dict[str, Any]
+    new: dict[str, Any]
+    reason: str
+    changed_by: str
+    changed_by_unit: str | None
+    recorded_at: datetime
+
+
+class ThresholdBoundOut(BaseModel):
+    name: str
+    minimum: int
+    maximum: int | None = Field(description="None: at most the programme's budget")
+    source: str
 
 
 class BudgetLineIn(BaseModel):
@@ -143,6 +200,11 @@ class ProgrammeOut(BaseModel):
     allowed_categories: list[str] = []
     thresholds: dict[str, Any] = {}
     budget_lines: list[BudgetLineOut] = []
+    budget_source: str | None = Field(
+        default=None,
+        description="set when an import derived the budget from a payments file: late pass-down and idle funds are "
+        "not judged on it (the file says nothing about budgets or flows)",
+    )
     created_at: datetime
 
 
@@ -228,6 +290,17 @@ class PayeeOut(BaseModel):
     held: bool = False
 
 
+class PayeeAccountOut(BaseModel):
+    """One bank account a payee was paid into (masked), from the payment that brought it."""
+
+    account: str = Field(description="masked: the last four digits")
+    previous: str | None = Field(description="the account it replaced (masked); None for the first")
+    changed_on: date = Field(description="the date of the payment that first used it")
+    recorded_by: str
+    recorded_at: datetime
+    current: bool
+
+
 class MovementIn(BaseModel):
     """One ledger entry. ``kind`` decides which fields apply:
 
@@ -235,13 +308,22 @@ class MovementIn(BaseModel):
     - ``expend``: ``from_node_id`` pays ``payee`` (with ``category``, ``budget_line_code``, ``final``);
     - ``refund``: ``from_node_id`` → its parent ``to_node_id`` (unspent money back), or ``refund_of`` a
       payment (the payee pays back to the paying node; no node ids needed);
-    - ``adjust``: unused quota withdrawn from ``from_node_id`` back to its parent ``to_node_id``.
+    - ``adjust``: unused quota withdrawn from ``from_node_id`` back to its parent ``to_node_id``;
+    - ``supplement`` (追加预算): budget added to ``to_node_id`` (the root, or a node adding its own level's money)
+      from outside the tree, as quota and cash; ``reference`` is the approval document (批复文号), required;
+      ``budget_line_code`` names the budget line it adds to when the programme has lines. The programme's
+      budget grows by it.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal[
-        MovementKind.ALLOCATE, MovementKind.DISBURSE, MovementKind.EXPEND, MovementKind.REFUND, MovementKind.ADJUST
+        MovementKind.ALLOCATE,
+        MovementKind.DISBURSE,
+        MovementKind.EXPEND,
+        MovementKind.REFUND,
+        MovementKind.ADJUST,
+        MovementKind.SUPPLEMENT,
     ] = MovementKind.ALLOCATE
     from_node_id: uuid.UUID | None = None
     to_node_id: uuid.UUID | None = None
@@ -264,6 +346,12 @@ class MovementIn(BaseModel):
     def _fields_of_kind(self) -> MovementIn:
         kind = self.kind
         expend_only = ("payee", "category", "budget_line_code", "invoice_no")
+        if kind == MovementKind.SUPPLEMENT:
+            expend_only = ("payee", "category", "invoice_no")
+            if self.to_node_id is None or self.from_node_id is not None:
+                raise ValueError("a supplement adds budget to to_node_id from outside the tree: leave out from_node_id")
+            if not self.reference or not self.reference.strip():
+                raise ValueError("a supplement needs reference: the approval document (批复文号)")
         if kind != MovementKind.EXPEND:
             extra = [name for name in expend_only if getattr(self, name) is not None]
             if extra or self.final:
@@ -278,6 +366,8 @@ class MovementIn(BaseModel):
                 raise ValueError("expend needs from_node_id and payee")
             if self.to_node_id is not None:
                 raise ValueError("expend pays a payee, not a node: leave out to_node_id")
+        elif kind == MovementKind.SUPPLEMENT:
+            pass
         elif self.refund_of is None and (self.from_node_id is None or self.to_node_id is None):
             raise ValueError("refund needs from_node_id and to_node_id (its parent), or refund_of a payment")
         elif self.refund_of is not None and (self.from_node_id is not None or self.to_node_id is not None):
@@ -612,6 +702,30 @@ class WatchEntryOut(BaseModel):
     listed_on: date
     delisted_on: date | None
     created_at: datetime
+
+
+class DelistIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    delisted_on: date = Field(description="from this day the entry no longer applies")
+    reason: str = Field(min_length=5, max_length=300, description="why (kept with the change; no personal data)")
+
+
+class WatchChangeOut(BaseModel):
+    """Who listed or delisted a watch-list entry, when, from which day and why (the entry's person is never
+    shown: officials and relatives are kept as a keyed hash)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    entry_id: uuid.UUID
+    action: Literal["listed", "delisted"]
+    list: str = Field(validation_alias="watch_list")
+    region_code: str
+    effective_on: date
+    reason: str
+    changed_by: str
+    recorded_at: datetime
 
 
 class WatchListOut(BaseModel):

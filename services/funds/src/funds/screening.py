@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_contains
 from sunlight.warnings import Level, Rule
 
-from funds import repository, rules
+from funds import crosschecks, repository, rules
 from funds.alerts import Finding
 from funds.models import Movement, MovementKind, Node, Payee, PayeeKind, Programme, WatchEntry
 from funds.payees import subject_label
@@ -91,7 +91,7 @@ async def screen_payments(
     finals = {m.programme_id for _, m in pays if m.final}
     accepted = await _acceptance_cover(session, finals)
 
-    findings: list[Finding] = []
+    findings: list[Finding] = await crosschecks.screen(session, settings, pays)  # 一人多领, shared accounts
     running: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, list[str]]] = {
         key: (total, [str(i) for i in ids]) for key, (total, ids) in totals.items()
     }
@@ -388,12 +388,13 @@ def _acceptance(
     draft: Draft,
     movement: Entry,
 ) -> list[Finding]:
-    parents, records = cover.get(movement.programme_id, ({}, []))
-    chain = set(ancestry(movement.from_node_id, parents))
+    _parents, records = cover.get(movement.programme_id, ({}, []))
+    # an acceptance attaches to what was accepted: the paying node's work (or the payment itself). One of the
+    # programme, or of a node above, accepted that subject — not every payment below it.
     for kind, subject, accepted_on in records:
         if accepted_on > movement.occurred_on:
             continue
-        if (kind == "programme" and subject == movement.programme_id) or (kind == "node" and subject in chain):
+        if kind in ("node", "movement") and subject in (movement.from_node_id, movement.id):
             return []
     return [
         _on_payment(

@@ -24,7 +24,7 @@ from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 
-from funds import alerts, events, payees, repository, screening
+from funds import alerts, events, payees, repository, screening, supervision, watch
 from funds.errors import DuplicateCode, RegionOutsideParent, RootExists
 from funds.models import (
     TIER_ORDER,
@@ -89,8 +89,15 @@ def programme_out(programme: Programme, lines: Sequence[BudgetLine]) -> Programm
     return out
 
 
-async def add_programme(session: AsyncSession, who: Principal, body: ProgrammeIn) -> tuple[Programme, list[BudgetLine]]:
-    """The programme and its budget lines, added and flushed (the caller commits)."""
+async def add_programme(
+    session: AsyncSession,
+    who: Principal,
+    body: ProgrammeIn,
+    *,
+    thresholds_reason: str = "set when the programme was created",
+) -> tuple[Programme, list[BudgetLine]]:
+    """The programme and its budget lines, added and flushed (the caller commits); thresholds given here are
+    kept in the change history like any later change."""
     who.ensure_can_write(body.region_code)
     await ensure_unit_in_regions(session, who, body.responsible_uscc, "responsible_uscc")
     if await repository.programme_by_code(session, body.code):
@@ -101,8 +108,11 @@ async def add_programme(session: AsyncSession, who: Principal, body: ProgrammeIn
         thresholds=body.thresholds.model_dump(mode="json", exclude_none=True),
         created_by=who.subject,
     )
+    supervision.check_bounds(programme, body.thresholds)
     session.add(programme)
     await session.flush()
+    if programme.thresholds:
+        supervision.record_change(session, who, programme, {}, dict(programme.thresholds), thresholds_reason)
     lines = [BudgetLine(programme_id=programme.id, **line.model_dump()) for line in body.budget_lines]
     session.add_all(lines)
     await session.flush()
@@ -114,6 +124,9 @@ async def create_programme(
     session: AsyncSession, who: Principal, body: ProgrammeIn, *, key: IdempotencyKey | None = None
 ) -> ProgrammeOut:
     who.ensure_can_write(body.region_code)
+    if body.thresholds.model_dump(exclude_none=True):  # the bureau does not set the thresholds that watch it
+        supervision.ensure_supervisor(who)
+        supervision.ensure_not_self(who, {body.responsible_uscc} - {None}, what="threshold")  # type: ignore[arg-type]
     await idempotency.begin(session, who, key)
     programme, lines = await add_programme(session, who, body)
     out = programme_out(programme, lines)
@@ -315,6 +328,7 @@ async def load_watch_list(
     ]
     session.add_all(rows)
     await session.flush()
+    session.add_all(watch.listed(rows, who))  # who listed whom, why (GET /v1/funds/watchlist/changes)
     matched = await screen_existing_payees(session, rows)
     out = WatchListOut(created=len(rows), matched_payees=matched)
     await idempotency.complete(session, who, key, 201, out)

@@ -62,6 +62,22 @@ class FundsSettings(ServiceSettings):
     # a programme whose published payments start at an amount (Oxford: over £500) sets reporting_floor_fen
     reporting_floor_fen: int | None = Field(default=None, gt=0)
 
+    # FUNDS-MULTI-PROGRAMME (一人多领): groups of programme categories of which a person receives at most one at a
+    # time (payments in the same calendar month); red from multi_programme_red_months such months. Defaults: 特困
+    # 供养 excludes 低保 (国发〔2016〕14号) and the orphans' allowance (民发〔2021〕43号); a deployment adds its own
+    exclusive_programme_categories: list[list[str]] = Field(
+        default_factory=lambda: [
+            ["subsistence-allowance", "extreme-poverty-support"],
+            ["extreme-poverty-support", "orphan-allowance"],
+        ]
+    )
+    multi_programme_red_months: int = Field(default=2, ge=1)
+
+    # FUNDS-SHARED-ACCOUNT: this many different persons paid (in one region) into one bank account; red when one of
+    # them changed to it within account_change_days before the payment (detection choices, not statutory)
+    shared_account_min_payees: int = Field(default=3, ge=2)
+    account_change_days: int = Field(default=30, ge=1)
+
     # FUNDS-OVER-STANDARD: per-head standard of a programme (None: only programmes that set one)
     per_head_standard_fen: int | None = Field(default=None, gt=0)
 

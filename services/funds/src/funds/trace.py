@@ -75,7 +75,7 @@ def recomputed(
             counters[counter] += amount
 
     for kind, src, dst, x in sums:
-        if kind == K.BUDGET:
+        if kind in (K.BUDGET, K.SUPPLEMENT):  # money from outside the tree
             add(dst, "received_fen", x)
             add(dst, "disbursed_in_fen", x)
         elif kind == K.ALLOCATE:
@@ -103,15 +103,20 @@ def discrepancies(
     nodes: Sequence[Node],
     budget_fen: int,
     sums: Sequence[tuple[MovementKind, uuid.UUID | None, uuid.UUID | None, int]] = (),
+    supplements: dict[uuid.UUID, int] | None = None,
 ) -> list[str]:
     """Where the tree does not add up (empty when it is conserved): stored counters against the movements,
-    then parents against their children."""
+    then parents against their children. Money a supplement (追加) added to a node came from outside the
+    tree: it is not owed by the parent, and the budget includes it."""
+    added = supplements or {}
     received: dict[uuid.UUID, int] = {}
     cash: dict[uuid.UUID, int] = {}
     for node in nodes:
         if node.parent_id is not None:
-            received[node.parent_id] = received.get(node.parent_id, 0) + node.received_fen
-            cash[node.parent_id] = cash.get(node.parent_id, 0) + node.disbursed_in_fen
+            own = added.get(node.id, 0)
+            received[node.parent_id] = received.get(node.parent_id, 0) + node.received_fen - own
+            cash[node.parent_id] = cash.get(node.parent_id, 0) + node.disbursed_in_fen - own
+    budget_fen -= sum(v for k, v in added.items() if any(n.id == k and n.parent_id is not None for n in nodes))
     problems = []
     moved = recomputed(sums)
     for node in nodes:
@@ -155,7 +160,8 @@ async def trace(session: AsyncSession, who: Principal, programme_id: uuid.UUID) 
                 )
             )
     sums = await repository.movement_sums(session, programme.id)
-    problems = discrepancies(nodes, programme.budget_fen, sums) if nodes else []
+    added = await repository.supplements_by_node(session, programme.id) if nodes else {}
+    problems = discrepancies(nodes, programme.budget_fen, sums, added) if nodes else []
     return TraceOut(
         programme=programme_out(programme, await repository.budget_lines(session, [programme.id])),
         nodes=[node_trace(n, depths[n.id], children.get(n.id, 0), n.id in held) for n in visible],
@@ -231,7 +237,8 @@ async def funnel(session: AsyncSession, who: Principal, programme_id: uuid.UUID)
         "allocated": (root.passed_on_fen + root.spent_fen) if root else 0,
         "disbursed": (root.disbursed_out_fen + root.spent_fen) if root else 0,
         "spent": sum(n.spent_fen for n in nodes),
-        "accepted": _covered(payments, accepted, parents, programme.id),
+        # an acceptance covers what was accepted: the payment, or the payments of the node accepted (not those below)
+        "accepted": _covered(payments, [a for a in accepted if a.subject_kind != "programme"], {}, programme.id),
         "audited": _covered(payments, audits, parents, programme.id),
     }
     stages = []

@@ -12,19 +12,33 @@ from sunlight.pagination import Page
 
 from funds import service, trace
 from funds.deps import FundsReader, FundsWriter, IdempotencyKeyDep, PageDep, SessionDep
-from funds.errors import DuplicateCode, NotAChild, RegionOutsideParent, RootExists
+from funds.errors import (
+    DuplicateCode,
+    NotAChild,
+    RegionOutsideParent,
+    RootExists,
+    SelfCertification,
+    ThresholdOutOfBounds,
+    ThresholdsSupervised,
+)
 from funds.schemas import FunnelOut, NodeIn, NodeOut, ProgrammeIn, ProgrammeOut, TraceOut
 from funds.service import TierOrder
 
 router = APIRouter(prefix="/v1/funds/programmes", tags=["programmes"])
 
 
-@router.post("", status_code=201, summary="Create a programme", responses=problem_responses(DuplicateCode))
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a programme",
+    responses=problem_responses(DuplicateCode, ThresholdsSupervised, SelfCertification, ThresholdOutOfBounds),
+)
 async def create_programme(
     body: ProgrammeIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep
 ) -> ProgrammeOut:
-    """A programme with its allowed expenditure categories, its own thresholds and its budget lines
-    (which add up to the budget)."""
+    """A programme with its allowed expenditure categories, its budget lines (which add up to the budget) and,
+    from the supervising side only (scope ``funds:supervise``; else 403 ``…/thresholds-supervised``), its own
+    thresholds within their bounds."""
     return await service.create_programme(session, who, body, key=key)
 
 

@@ -9,7 +9,8 @@ from sunlight.errors import InvalidInput, NotFound, problem_responses
 from sunlight.pagination import Page
 
 from funds import records
-from funds.deps import FundsReader, FundsWriter, IdempotencyKeyDep, PageDep, SessionDep
+from funds.deps import FundsAccept, FundsAudit, FundsReader, IdempotencyKeyDep, PageDep, SessionDep
+from funds.errors import SelfCertification
 from funds.records import AlreadyRectified, RectifiedBeforeAudit
 from funds.schemas import AcceptanceIn, AcceptanceOut, AuditFindingOut, AuditIn, AuditOut, RectificationIn
 
@@ -20,13 +21,15 @@ router = APIRouter(prefix="/v1/funds", tags=["acceptance and audit"])
     "/acceptances",
     status_code=201,
     summary="Record an acceptance of a programme, node or payment",
-    responses=problem_responses(NotFound),
+    responses=problem_responses(NotFound, SelfCertification),
 )
 async def record_acceptance(
-    body: AcceptanceIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep
+    body: AcceptanceIn, session: SessionDep, who: FundsAccept, key: IdempotencyKeyDep
 ) -> AcceptanceOut:
-    """A passed acceptance on the programme, the paying node or an ancestor allows the final payment
-    (otherwise FUNDS-ACCEPTANCE-MISSING)."""
+    """Recorded by the accepting body (scope ``funds:accept``), never by the unit that spent the money (403
+    ``…/self-certification``). A passed acceptance of the paying node, or of the payment, allows that node's
+    final payments after it (otherwise FUNDS-ACCEPTANCE-MISSING); one of a programme or of a node above
+    accepts that subject only, not every payment below it."""
     return await records.record_acceptance(session, who, body, key=key)
 
 
@@ -45,10 +48,11 @@ async def list_acceptances(
     "/audits",
     status_code=201,
     summary="Record an audit with its findings and their rectification deadlines",
-    responses=problem_responses(NotFound, InvalidInput),
+    responses=problem_responses(NotFound, InvalidInput, SelfCertification),
 )
-async def record_audit(body: AuditIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep) -> AuditOut:
-    """A finding still open after its ``rectify_by`` raises FUNDS-AUDIT-UNRECTIFIED."""
+async def record_audit(body: AuditIn, session: SessionDep, who: FundsAudit, key: IdempotencyKeyDep) -> AuditOut:
+    """Recorded by the auditing body (scope ``funds:audit``), never by the audited unit. A finding still open
+    after its ``rectify_by`` raises FUNDS-AUDIT-UNRECTIFIED."""
     return await records.record_audit(session, who, body, key=key)
 
 
@@ -66,14 +70,16 @@ async def list_audits(
 @router.post(
     "/audits/{audit_id}/findings/{finding_id}/rectification",
     summary="Record that an audit finding was rectified",
-    responses=problem_responses(NotFound, AlreadyRectified, RectifiedBeforeAudit),
+    responses=problem_responses(NotFound, AlreadyRectified, RectifiedBeforeAudit, SelfCertification),
 )
 async def rectify_finding(
     audit_id: uuid.UUID,
     finding_id: uuid.UUID,
     body: RectificationIn,
     session: SessionDep,
-    who: FundsWriter,
+    who: FundsAudit,
     key: IdempotencyKeyDep,
 ) -> AuditFindingOut:
+    """The auditing body confirms the rectification the audited unit reported (审计整改; 审计法 2021 art. 52);
+    the audited unit cannot mark its own finding rectified."""
     return await records.rectify_finding(session, who, audit_id, finding_id, body, key=key)

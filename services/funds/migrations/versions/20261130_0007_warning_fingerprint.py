@@ -4,8 +4,8 @@ Integrity owns a warning's state; funds keeps what it has sent. A scan's finding
 when its level or material evidence changed (alerts.Finding.fingerprint), not whenever the warning
 was closed in the register.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30 15:20:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,47 @@
+"""Programme thresholds (阈值), set by the supervising side within bounds, every change kept."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
+
+from funds import supervision
+from funds.deps import FundsReader, FundsSupervise, IdempotencyKeyDep, SessionDep
+from funds.errors import SelfCertification, ThresholdOutOfBounds, ThresholdsSupervised
+from funds.schemas import ThresholdBoundOut, ThresholdChangeOut, ThresholdsIn
+
+router = APIRouter(prefix="/v1/funds", tags=["programmes"])
+
+
+@router.put(
+    "/programmes/{programme_id}/thresholds",
+    summary="Set a programme's own rule thresholds (supervising side only; the change is kept)",
+    responses=problem_responses(
+        NotFound, ForbiddenRegion, SelfCertification, ThresholdsSupervised, ThresholdOutOfBounds
+    ),
+)
+async def set_thresholds(
+    programme_id: uuid.UUID, body: ThresholdsIn, session: SessionDep, who: FundsSupervise, key: IdempotencyKeyDep
+) -> list[ThresholdChangeOut]:
+    """Replaces the programme's own thresholds (what is left out uses the deployment's settings), within the
+    bounds of ``GET /v1/funds/threshold-bounds`` (no value may silence a rule), with a reason. Scope
+    ``funds:supervise``, the programme's region within the token's, and the token's unit neither the
+    programme's responsible unit nor one holding its money (403 ``…/self-certification``). Answers the
+    programme's change history, oldest first."""
+    return await supervision.set_thresholds(session, who, programme_id, body, key=key)
+
+
+@router.get(
+    "/programmes/{programme_id}/threshold-changes",
+    summary="Who set the programme's thresholds, when, from what to what, and why",
+    responses=problem_responses(NotFound),
+)
+async def threshold_changes(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> list[ThresholdChangeOut]:
+    return await supervision.threshold_changes(session, who, programme_id)
+
+
+@router.get("/threshold-bounds", summary="The bounds of every programme threshold, with their sources")
+async def threshold_bounds(who: FundsReader) -> list[ThresholdBoundOut]:
+    return supervision.threshold_bounds()
