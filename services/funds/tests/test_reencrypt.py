@@ -44,8 +44,9 @@ async def test_a_rotation_rewrites_every_payee_under_the_new_key(funds_settings,
         assert len(before) == 2 and all(n.startswith("v1.old.") and a.startswith("v1.old.") for n, a in before)
 
         rotated = FieldCipher.from_setting(f"{NEW},{OLD}")  # the new key first, the old one still readable
-        assert await reencrypt(db, rotated, ENCRYPTED, batch=1) == {"payee.name_cipher": 2, "payee.account_cipher": 2}
-        assert await reencrypt(db, rotated, ENCRYPTED) == {"payee.name_cipher": 0, "payee.account_cipher": 0}
+        moved = {"payee.name_cipher": 2, "payee.account_cipher": 2, "payee_account.account_cipher": 2}
+        assert await reencrypt(db, rotated, ENCRYPTED, batch=1) == moved  # the account history too
+        assert await reencrypt(db, rotated, ENCRYPTED) == dict.fromkeys(moved, 0)
 
         only_new = FieldCipher.from_setting(NEW)  # the old key removed from the setting
         after = await sealed(db)
