@@ -189,3 +189,19 @@ async def test_settlement_above_contract_plus_approved_changes(make: Maker):
     )
     found = await make.findings(rule_id="TENDERS-SETTLEMENT-OVER")
     assert [f["subject_id"] for f in found] == [over["id"]] and found[0]["evidence"]["excess_fen"] == 1
+
+
+async def test_bid_rotation_within_a_group(make: Maker):
+    a, b, c = [await make.enterprise(n) for n in ("轮甲", "轮乙", "轮丙")]
+    winners = []
+    for round_, winner in enumerate((a, b, c)):
+        tender = await make.tender()
+        for company in (a, b, c):
+            await make.bid(tender, company, 1_000_000_000 if company is winner else 1_100_000_000 + round_)
+        await make.open(tender)
+        await make.evaluate_lowest(tender)
+        winners.append((await make.award(tender, on=f"2026-0{round_ + 4}-01"))["enterprise_id"])
+        found = await make.findings(rule_id="TENDERS-BID-ROTATION")
+        assert bool(found) == (round_ == 2), f"round {round_}: only the third turn completes the pattern"
+    assert found[0]["evidence"]["winners"] == [a["id"], b["id"], c["id"]]
+    assert sorted(found[0]["evidence"]["enterprise_ids"]) == sorted(x["id"] for x in (a, b, c))
