@@ -315,3 +315,8 @@ async def findings(
 
 async def count_findings(session: AsyncSession) -> int:
     return int((await session.execute(select(func.count()).select_from(Finding))).scalar_one())
+
+
+async def findings_of_tender(session: AsyncSession, tender_id: uuid.UUID) -> list[Finding]:
+    query = select(Finding).where(Finding.tender_id == tender_id).order_by(Finding.first_raised_at, Finding.id)
+    return await _all(session, query)

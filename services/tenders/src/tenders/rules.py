@@ -199,6 +199,21 @@ EXPERT_OUTLIER = RULES.add(
     )
 )
 
+COMPLAINT = RULES.add(
+    Rule(
+        id="TENDERS-COMPLAINT",
+        level=Level.BLUE,
+        title="A complaint names a tender with no red flag yet",
+        title_zh="投诉举报涉及招标项目",
+        description="A complaint or report (complaints.report.filed.v1) names a tender on which no rule has fired: a "
+        "routine lead to keep in view. When the tender has findings, the complaint instead raises each of them one "
+        "level (blue → orange → red), under the same dedupe key.",
+        evidence=("report_id", "category", "tender_id", "filed_at"),
+        risk_point="tendering",
+        evaluated_by=("tenders.linkage.link_complaint",),
+    )
+)
+
 
 # --- linked bidders ---------------------------------------------------------------------------------------
 
