@@ -47,6 +47,8 @@ async def test_a_bid_at_or_after_the_deadline_is_refused_never_accepted(make: Ma
     assert refused["deadline"] == DEADLINE.isoformat() and refused["submitted_at"] == DEADLINE.isoformat()
     bids = (await make.get(f"/v1/tenders/tenders/{tender['id']}/bids"))["items"]
     assert [b["uscc"] for b in bids] == [early["uscc"]], "the late bid is not among the bids"
+    kept = (await make.get(f"/v1/tenders/tenders/{tender['id']}/refused-bids"))["items"]
+    assert [(r["enterprise_id"], r["reason"]) for r in kept] == [(late["id"], "after_deadline")]
 
 
 async def test_the_state_machine_refuses_steps_out_of_order(make: Maker):
@@ -147,3 +149,28 @@ async def test_regions(make: Maker, tenders, outsider):
         f"/v1/tenders/tenders/{tender['id']}/bids", headers=outsider, json={"uscc": uscc(), "price_fen": 1}
     )
     assert r.status_code == 404
+
+
+async def test_lots_are_bid_evaluated_awarded_and_contracted_one_by_one(make: Maker):
+    tender = await make.tender(
+        lots=[
+            {"number": 1, "title": "土建", "estimate_fen": 1_000_000_000, "ceiling_fen": 990_000_000},
+            {"number": 2, "title": "安装", "estimate_fen": 500_000_000},
+        ]
+    )
+    assert [lot["number"] for lot in tender["lots"]] == [1, 2]
+    a, b = await make.enterprise("土建公司"), await make.enterprise("安装公司")
+    await make.bid(tender, a, 900_000_000, lot_number=1)
+    await make.bid(tender, b, 450_000_000, lot_number=2)
+    missing = await make.bid(tender, b, 1, lot_number=3, expect=422)
+    assert missing["type"] == PROBLEMS + "unknown-lot"
+    await make.open(tender)
+    for lot in (1, 2):
+        await make.evaluate_lowest(tender, lot_number=lot)
+    awards = [await make.award(tender, lot_number=lot) for lot in (1, 2)]
+    assert [w["enterprise_id"] for w in awards] == [a["id"], b["id"]]
+    path = f"/v1/tenders/tenders/{tender['id']}/contracts"
+    await make.post(path, {"award_id": awards[0]["id"], "amount_fen": 900_000_000, "signed_on": "2026-04-10"})
+    assert (await make.get(f"/v1/tenders/tenders/{tender['id']}"))["status"] == "awarded", "lot 2 has no contract"
+    await make.post(path, {"award_id": awards[1]["id"], "amount_fen": 450_000_000, "signed_on": "2026-04-11"})
+    assert (await make.get(f"/v1/tenders/tenders/{tender['id']}"))["status"] == "contracted"

@@ -46,6 +46,7 @@ from tenders.schemas import (
     CancellationIn,
     LotOut,
     OpeningIn,
+    RefusedBidOut,
     RegistrationIn,
     RegistrationOut,
     TenderIn,
@@ -319,6 +320,14 @@ async def list_bids(session: AsyncSession, who: Principal, tender_id: uuid.UUID,
     rows = await repository.bids_page(session, tender.id, page)
     outs = {b.id: b for b in await bid_out(session, rows)}
     return make_page(rows, page, stamp_key, lambda b: outs[b.id])
+
+
+async def list_refused_bids(
+    session: AsyncSession, who: Principal, tender_id: uuid.UUID, page: PageParams
+) -> Page[RefusedBidOut]:
+    tender = await get_tender(session, who, tender_id)
+    rows = await repository.refused_bids(session, tender.id, page)
+    return make_page(rows, page, stamp_key, RefusedBidOut.model_validate)
 
 
 # --- opening, cancellation, award ----------------------------------------------------------------------------

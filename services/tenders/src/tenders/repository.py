@@ -28,6 +28,7 @@ from tenders.models import (
     Person,
     Project,
     Qualification,
+    RefusedBid,
     Registration,
     Replacement,
     Tender,
@@ -182,6 +183,11 @@ async def bids_of(session: AsyncSession, tender_id: uuid.UUID, lot_id: uuid.UUID
 
 async def bids_page(session: AsyncSession, tender_id: uuid.UUID, page: PageParams) -> list[Bid]:
     return await _all(session, keyset(select(Bid).where(Bid.tender_id == tender_id), page, Bid.recorded_at, Bid.id))
+
+
+async def refused_bids(session: AsyncSession, tender_id: uuid.UUID, page: PageParams) -> list[RefusedBid]:
+    query = select(RefusedBid).where(RefusedBid.tender_id == tender_id)
+    return await _all(session, keyset(query, page, RefusedBid.recorded_at, RefusedBid.id))
 
 
 async def bid(session: AsyncSession, bid_id: uuid.UUID) -> Bid | None:

@@ -341,6 +341,18 @@ class BidOut(BaseModel):
     recorded_at: datetime
 
 
+class RefusedBidOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    tender_id: uuid.UUID
+    enterprise_id: uuid.UUID | None
+    price_fen: int
+    submitted_at: datetime
+    reason: Literal["after_deadline"]
+    recorded_at: datetime
+
+
 class OpeningIn(BaseModel):
     model_config = STRICT
 

@@ -37,6 +37,7 @@ from tenders.schemas import (
     EvaluationIn,
     EvaluationOut,
     OpeningIn,
+    RefusedBidOut,
     RegistrationIn,
     RegistrationOut,
     TenderIn,
@@ -132,6 +133,19 @@ async def submit_bid(
 async def list_bids(tender_id: uuid.UUID, session: SessionDep, who: TendersReader, page: PageDep) -> Page[BidOut]:
     """Newest first."""
     return await lifecycle.list_bids(session, who, tender_id, page)
+
+
+@router.get(
+    "/{tender_id}/refused-bids",
+    operation_id="listTenderRefusedBids",
+    summary="Bids the platform refused (after the deadline)",
+    responses=problem_responses(NotFound),
+)
+async def list_refused_bids(
+    tender_id: uuid.UUID, session: SessionDep, who: TendersReader, page: PageDep
+) -> Page[RefusedBidOut]:
+    """Every refused attempt is kept as evidence, newest first."""
+    return await lifecycle.list_refused_bids(session, who, tender_id, page)
 
 
 @router.post(
