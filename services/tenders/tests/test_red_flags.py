@@ -205,3 +205,14 @@ async def test_bid_rotation_within_a_group(make: Maker):
         assert bool(found) == (round_ == 2), f"round {round_}: only the third turn completes the pattern"
     assert found[0]["evidence"]["winners"] == [a["id"], b["id"], c["id"]]
     assert sorted(found[0]["evidence"]["enterprise_ids"]) == sorted(x["id"] for x in (a, b, c))
+
+
+async def test_short_bidding_period_of_a_must_tender_project(make: Maker):
+    """Tendering and Bidding Law Art. 24: at least twenty days, counted in Beijing time."""
+    published = "2026-03-01T01:00:00Z"  # 09:00 on 1 March in Beijing
+    short = await make.tender(published_at=published, deadline="2026-03-20T08:00:00Z")  # 19 days
+    await make.tender(published_at=published, deadline="2026-03-20T16:30:00Z")  # 00:30 on 21 March in Beijing: 20 days
+    await make.tender(published_at=published, deadline="2026-03-10T01:00:00Z", estimate_fen=399_999_999)  # below
+    found = await make.findings(rule_id="TENDERS-SHORT-PERIOD")
+    assert [f["tender_id"] for f in found] == [short["id"]]
+    assert found[0]["evidence"]["days"] == 19 and found[0]["evidence"]["min_days"] == 20

@@ -101,6 +101,24 @@ NON_COMPETITIVE = RULES.add(
     )
 )
 
+SHORT_PERIOD = RULES.add(
+    Rule(
+        id="TENDERS-SHORT-PERIOD",
+        level=Level.RED,
+        title="The bidding period of a must-tender project is too short",
+        title_zh="招标文件发出至投标截止不足二十日",
+        description="A tender of a project that must be tendered (public money, estimate at or above its category's "
+        "threshold) gives bidders fewer than min_bid_days calendar days from the issue of the tender documents to "
+        "the deadline, counted in the deployment's time zone. Tendering and Bidding Law Art. 24: for projects that "
+        "must be tendered, at least twenty days (最短不得少于二十日). Cardinal's R003 (15 days by default) is the "
+        "batch twin over OCDS data.",
+        parameters=("min_bid_days", "must_tender_fen"),
+        evidence=("tender_id", "published_on", "deadline_on", "days", "min_days", "estimate_fen", "threshold_fen"),
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.bid_days", "tenders.screening.tender_findings"),
+    )
+)
+
 SPLIT_CONTRACT = RULES.add(
     Rule(
         id="TENDERS-SPLIT-CONTRACT",
@@ -338,6 +356,12 @@ def must_tender_threshold(category: str, funding_source: str, thresholds: dict[s
 
 def non_competitive(procedure: str, estimate_fen: int, threshold_fen: int | None) -> bool:
     return threshold_fen is not None and procedure not in COMPETITIVE_PROCEDURES and estimate_fen >= threshold_fen
+
+
+def bid_days(published_on: date, deadline_on: date) -> int:
+    """Calendar days from the issue of the documents to the deadline (Art. 24 counts from the day they are
+    issued to the day bids close)."""
+    return (deadline_on - published_on).days
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ async def ineligible_bidder(
 async def tender_findings(
     session: AsyncSession, settings: TendersSettings, tender: Tender, project: Project
 ) -> list[Found]:
-    """TENDERS-NON-COMPETITIVE and TENDERS-SPLIT-CONTRACT for a newly published tender."""
+    """TENDERS-NON-COMPETITIVE, TENDERS-SHORT-PERIOD and TENDERS-SPLIT-CONTRACT for a newly published tender."""
     threshold = rules.must_tender_threshold(str(tender.category), str(project.funding_source), settings.must_tender_fen)
     found = []
     if rules.non_competitive(str(tender.procedure), tender.estimate_fen, threshold):
@@ -146,6 +146,32 @@ async def tender_findings(
                     "threshold_fen": threshold,
                 },
                 dedupe_key=f"{rules.NON_COMPETITIVE.id}:tender:{tender.id}",
+            )
+        )
+    zone = settings.zone
+    published_on, deadline_on = tender.published_at.astimezone(zone).date(), tender.deadline.astimezone(zone).date()
+    days = rules.bid_days(published_on, deadline_on)
+    must = threshold is not None and tender.estimate_fen >= threshold
+    if must and str(tender.procedure) in rules.COMPETITIVE_PROCEDURES and days < settings.min_bid_days:
+        found.append(
+            Found(
+                rule=rules.SHORT_PERIOD,
+                subject_kind="tender",
+                subject_id=str(tender.id),
+                region_code=tender.region_code,
+                tender_id=tender.id,
+                label=tender.code,
+                unit_uscc=tender.owner_uscc,
+                evidence={
+                    "tender_id": str(tender.id),
+                    "published_on": published_on.isoformat(),
+                    "deadline_on": deadline_on.isoformat(),
+                    "days": days,
+                    "min_days": settings.min_bid_days,
+                    "estimate_fen": tender.estimate_fen,
+                    "threshold_fen": threshold,
+                },
+                dedupe_key=f"{rules.SHORT_PERIOD.id}:tender:{tender.id}",
             )
         )
     siblings = [t for t in await repository.tenders_of_project(session, project.id) if t.category == tender.category]

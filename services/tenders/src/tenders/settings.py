@@ -19,6 +19,9 @@ class TendersSettings(ServiceSettings):
     must_tender_fen: dict[str, int] = Field(
         default_factory=lambda: {"construction": 400_000_000, "goods": 200_000_000, "services": 100_000_000}
     )
+    # TENDERS-SHORT-PERIOD: calendar days from the issue of the documents to the deadline, for projects that must
+    # be tendered (Tendering and Bidding Law Art. 24: 最短不得少于二十日)
+    min_bid_days: int = Field(default=20, ge=1)
     # TENDERS-SPLIT-CONTRACT: contracts of one project and category counted together within this many days
     split_window_days: int = Field(default=365, ge=1)
 
