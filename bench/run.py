@@ -1,8 +1,14 @@
 """`make bench`: every scenario, figures appended to docs/benchmarks.md."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import events
 import proxy
 
 if __name__ == "__main__":
     proxy.run(seconds=3, rounds=2)
     events.run()
+    # bench/tenders.py runs in its own process: its name would shadow the ``tenders`` package here.
+    subprocess.run([sys.executable, str(Path(__file__).with_name("tenders.py")), "--write"], check=True)
