@@ -174,3 +174,45 @@ async def test_lots_are_bid_evaluated_awarded_and_contracted_one_by_one(make: Ma
     assert (await make.get(f"/v1/tenders/tenders/{tender['id']}"))["status"] == "awarded", "lot 2 has no contract"
     await make.post(path, {"award_id": awards[1]["id"], "amount_fen": 450_000_000, "signed_on": "2026-04-11"})
     assert (await make.get(f"/v1/tenders/tenders/{tender['id']}"))["status"] == "contracted"
+
+
+async def test_every_tender_is_published_as_a_valid_ocds_record(make: Maker):
+    from tenders.ocds import schema
+
+    tender = await make.tender()
+    fresh = await make.get(f"/v1/tenders/tenders/{tender['id']}/ocds")
+    assert schema.errors(fresh, "record-package-schema.json") == []
+    a, b = await make.enterprise("甲"), await make.enterprise("乙")
+    await make.bid(tender, a, 1_400_000_000)
+    await make.bid(tender, b, 1_420_000_000)
+    await make.open(tender)
+    await make.evaluate_lowest(tender)
+    won = await make.award(tender)
+    contract = await make.post(
+        f"/v1/tenders/tenders/{tender['id']}/contracts",
+        {"award_id": won["id"], "amount_fen": 1_400_000_000, "signed_on": "2026-04-10"},
+    )
+    await make.post(
+        f"/v1/tenders/contracts/{contract['id']}/change-orders",
+        {"amount_fen": 10_000_000, "reason": "地基加固", "approved": True, "ordered_on": "2026-06-01"},
+    )
+    await make.post(
+        f"/v1/tenders/contracts/{contract['id']}/settlement",
+        {"amount_fen": 1_410_000_000, "settled_on": "2026-12-01"},
+        200,
+    )
+    package = await make.get(f"/v1/tenders/tenders/{tender['id']}/ocds")
+    assert schema.errors(package, "record-package-schema.json") == []
+    [record] = package["records"]
+    for release in record["releases"]:
+        assert schema.errors(release) == [], release["tag"]
+    assert schema.errors(record["compiledRelease"]) == []
+    assert [r["tag"] for r in record["releases"]] == [["tender"], ["award"], ["contract"]]
+    compiled = record["compiledRelease"]
+    assert compiled["tender"]["procurementMethod"] == "open" and compiled["tender"]["value"]["amount"] == 15_000_000
+    assert {d["status"] for d in compiled["bids"]["details"]} == {"valid"}
+    assert compiled["awards"][0]["suppliers"][0]["id"] == f"CN-USCC-{a['uscc']}"
+    [signed] = compiled["contracts"]
+    assert signed["value"]["amount"] == 14_000_000 and len(signed["amendments"]) == 1
+    assert signed["implementation"]["transactions"][0]["value"]["amount"] == 14_100_000
+    assert "李四" not in str(package) and "resident" not in str(package)

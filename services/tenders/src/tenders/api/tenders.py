@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
 from sunlight.pagination import Page
 
-from tenders import contracts, evaluation, lifecycle
+from tenders import contracts, evaluation, lifecycle, publication
 from tenders.deps import IdempotencyKeyDep, PageDep, SessionDep, SettingsDep, TendersReader, TendersWriter
 from tenders.errors import (
     AlreadyBid,
@@ -224,6 +225,19 @@ async def award(
     """The first-ranked bid unless ``bid_id`` names another valid one. Screened for a winner at the ceiling price,
     an ineligible winner and bid rotation."""
     return await lifecycle.award_lot(session, settings, who, tender_id, body, key=key)
+
+
+@router.get(
+    "/{tender_id}/ocds",
+    operation_id="getTenderOcdsRecord",
+    summary="The tender as an OCDS 1.1 record package",
+    responses=problem_responses(NotFound),
+)
+async def ocds_record(tender_id: uuid.UUID, request: Request, session: SessionDep, who: TendersReader,
+                      settings: SettingsDep) -> dict[str, Any]:  # fmt: skip
+    """A release per step reached (tender, award, contract) and their compiled release, valid against the OCDS 1.1
+    release and record package schemas with the Bids extension; organisations only, no person."""
+    return await publication.record_package(session, settings, who, tender_id, uri=str(request.url))
 
 
 @router.post(
