@@ -84,3 +84,13 @@ class NotEvaluated(Conflict):
 
 class AlreadyDone(Conflict):
     slug, title = "already-done", "This step was already recorded"
+
+
+class IndicatorSettingsInvalid(InvalidInput):
+    """Cardinal would refuse these INI settings (unknown section or property, a value of the wrong type)."""
+
+    slug, title = "indicator-settings-invalid", "The indicator settings are not valid Cardinal settings"
+
+
+class TooManyTenders(Conflict):
+    slug, title = "too-many-tenders", "Too many tenders for a run over the API"

@@ -326,3 +326,8 @@ async def count_findings(session: AsyncSession) -> int:
 async def findings_of_tender(session: AsyncSession, tender_id: uuid.UUID) -> list[Finding]:
     query = select(Finding).where(Finding.tender_id == tender_id).order_by(Finding.first_raised_at, Finding.id)
     return await _all(session, query)
+
+
+async def tenders_within(session: AsyncSession, prefixes: Sequence[str], *, limit: int) -> list[Tender]:
+    query = select(Tender).where(within_regions(Tender.region_code, prefixes)).order_by(Tender.created_at, Tender.id)
+    return await _all(session, query.limit(limit))

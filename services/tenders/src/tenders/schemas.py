@@ -596,3 +596,23 @@ class FindingOut(BaseModel):
     occurrences: int
     first_raised_at: datetime
     last_raised_at: datetime
+
+
+# --- indicators -----------------------------------------------------------------------------------------
+
+
+class IndicatorRunIn(BaseModel):
+    model_config = STRICT
+
+    settings_ini: Annotated[str, StringConstraints(max_length=65_536)] | None = Field(
+        default=None,
+        description="Cardinal's INI settings (as for `ocdscardinal indicators --settings`); none: defaults",
+    )
+
+
+class IndicatorRunOut(BaseModel):
+    tenders: int = Field(description="tenders (compiled releases) the indicators ran over")
+    results: dict[str, dict[str, dict[str, float | None]]] = Field(
+        description="Cardinal's JSON: OCID / Buyer / ProcuringEntity / Tenderer → identifier → indicator code → value"
+    )
+    counts: dict[str, dict[str, int]] = Field(description="identifiers flagged per group and code")

@@ -15,6 +15,9 @@ class TendersSettings(ServiceSettings):
     # OCDS publication: the deployment's registered ocid prefix (https://standard.open-contracting.org, "ocid")
     ocid_prefix: str = Field(default="ocds-sunlit", pattern=r"^ocds-[a-z0-9]{6}$")
 
+    # POST /v1/tenders/indicators/run: at most this many tenders over the API (larger runs: the command)
+    indicator_max_tenders: int = Field(default=20_000, ge=1)
+
     # TENDERS-NON-COMPETITIVE / TENDERS-SPLIT-CONTRACT: the single-contract estimates from which a project
     # using public money must be tendered (必须招标的工程项目规定, NDRC Order No. 16 of 2018, Art. 5):
     # construction ≥ 4 million yuan, important goods ≥ 2 million, services (survey, design, supervision)

@@ -2,6 +2,13 @@
 
 from fastapi import APIRouter
 
-from tenders.api import contracts, draws, findings, registers, tenders
+from tenders.api import contracts, draws, findings, indicators, registers, tenders
 
-routers: list[APIRouter] = [registers.router, tenders.router, contracts.router, draws.router, findings.router]
+routers: list[APIRouter] = [
+    registers.router,
+    tenders.router,
+    contracts.router,
+    draws.router,
+    findings.router,
+    indicators.router,
+]
