@@ -122,6 +122,12 @@ async def test_a_bidder_registers_first_and_bids_once_per_lot(make: Maker):
         json={"uscc": stranger["uscc"], "price_fen": "1000"},
     )
     assert text.status_code == 422, "numbers are numbers"
+    future = await make.client.post(
+        f"/v1/tenders/tenders/{tender['id']}/bids",
+        headers=make.headers,
+        json={"uscc": stranger["uscc"], "price_fen": 1, "submitted_at": "2099-01-01T00:00:00Z"},
+    )
+    assert future.status_code == 422 and future.json()["type"] == PROBLEMS + "invalid-dates", "no bid from the future"
 
 
 async def test_regions(make: Maker, tenders, outsider):

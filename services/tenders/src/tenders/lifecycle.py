@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,7 @@ from tenders.errors import (
     AlreadyDone,
     BidAfterDeadline,
     DuplicateCode,
+    InvalidDates,
     InvalidTransition,
     NotEvaluated,
     NotRegistered,
@@ -55,6 +56,7 @@ from tenders.schemas import (
 from tenders.settings import TendersSettings
 
 S = TenderStatus
+CLOCK_SKEW = timedelta(minutes=5)  # a trading system's clock may run this far ahead of ours
 # step -> (the states it may start from, the state it leads to; None: stays)
 TRANSITIONS: dict[str, tuple[frozenset[TenderStatus], TenderStatus | None]] = {
     "register": (frozenset({S.PUBLISHED}), None),
@@ -255,6 +257,8 @@ async def submit_bid(
     await idempotency.begin(session, who, key)
     now = utcnow()
     at = body.submitted_at or now
+    if at > now + CLOCK_SKEW:
+        raise InvalidDates("a bid cannot be received in the future", field="/submitted_at")
     enterprise = await registers._enterprise_named(session, body.uscc, "uscc")
     if at >= tender.deadline:
         session.add(

@@ -16,6 +16,7 @@ from tenders.errors import (
     AlreadyDone,
     BidAfterDeadline,
     DuplicateCode,
+    InvalidDates,
     InvalidScores,
     InvalidTransition,
     NotEvaluated,
@@ -109,6 +110,7 @@ async def register_bidder(
         AlreadyBid,
         InvalidTransition,
         BidAfterDeadline,
+        InvalidDates,
     ),
 )
 async def submit_bid(
