@@ -216,3 +216,20 @@ async def test_short_bidding_period_of_a_must_tender_project(make: Maker):
     found = await make.findings(rule_id="TENDERS-SHORT-PERIOD")
     assert [f["tender_id"] for f in found] == [short["id"]]
     assert found[0]["evidence"]["days"] == 19 and found[0]["evidence"]["min_days"] == 20
+
+
+async def test_a_bid_recorded_after_the_deadline_of_a_live_tender(make: Maker, tenders_app):
+    """Dated before the deadline but reaching the platform after it, on a tender the platform knew in time."""
+    import uuid
+
+    from sqlalchemy import update
+    from tenders.models import Tender
+
+    live, archive = await make.tender(), await make.tender()
+    async with tenders_app.state.db.sessions() as session, session.begin():  # published on the platform in time
+        await session.execute(update(Tender).where(Tender.id == uuid.UUID(live["id"])).values(created_at=PUBLISHED))
+    late = await make.bid(live, await make.enterprise("补录公司"), 1_400_000_000)
+    await make.bid(archive, await make.enterprise("历史导入"), 1_400_000_000)  # an archive imported afterwards
+    found = await make.findings(rule_id="TENDERS-LATE-BID")
+    assert [(f["tender_id"], f["evidence"]["bid_id"]) for f in found] == [(live["id"], late["id"])]
+    assert found[0]["level"] == "orange"

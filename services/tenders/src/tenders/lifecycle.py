@@ -312,6 +312,7 @@ async def submit_bid(
     add_event(session, events.bid_submitted(bid, enterprise.uscc))
     found = await screening.linked_bidders(session, tender, lot, bid)
     found += await screening.ineligible_bidder(session, tender, lot, bid, enterprise)
+    found += screening.late_bid(tender, bid)
     await raise_findings(session, found, now=now)
     out = (await bid_out(session, [bid]))[0]
     await idempotency.complete(session, who, key, 201, out)

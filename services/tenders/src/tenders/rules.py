@@ -17,7 +17,7 @@ import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sunlight.codes import region_contains
 from sunlight.warnings import Level, Rule, RuleRegistry
@@ -39,6 +39,22 @@ LINKED_BIDDERS = RULES.add(
         evidence=("tender_id", "lot_id", "bid_ids", "enterprise_ids", "shared"),
         risk_point="tendering",
         evaluated_by=("tenders.rules.links_between", "tenders.screening.linked_bidders"),
+    )
+)
+
+LATE_BID = RULES.add(
+    Rule(
+        id="TENDERS-LATE-BID",
+        level=Level.ORANGE,
+        title="A bid reached the platform after the deadline, dated before it",
+        title_zh="截标后补录投标",
+        description="The platform knew the tender before its deadline, yet a bid was recorded after the deadline "
+        "with a receipt time before it. A bid arriving after the deadline must be refused (Tendering and Bidding "
+        "Law Art. 28): either the trading system passed it on late, or the time was back-dated. Orange: a delayed "
+        "transfer is possible, and the inspector checks the trading system's receipt.",
+        evidence=("tender_id", "bid_id", "deadline", "submitted_at", "recorded_at"),
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.recorded_late", "tenders.screening.late_bid"),
     )
 )
 
@@ -267,6 +283,13 @@ def links_between(a: BidFacts, b: BidFacts) -> list[str]:
         if mine is not None and mine == theirs:
             shared.append(name.removesuffix("_hash").removesuffix("_sha256"))
     return shared
+
+
+def recorded_late(
+    tender_created_at: datetime, deadline: datetime, submitted_at: datetime, recorded_at: datetime
+) -> bool:
+    """A live tender (known before its deadline) got a bid recorded after the deadline, dated before it."""
+    return tender_created_at < deadline <= recorded_at and submitted_at < deadline
 
 
 # --- prices ---------------------------------------------------------------------------------------------

@@ -75,6 +75,30 @@ async def linked_bidders(session: AsyncSession, tender: Tender, lot: Lot, bid: B
     return found
 
 
+def late_bid(tender: Tender, bid: Bid) -> list[Found]:
+    """TENDERS-LATE-BID: recorded after the deadline of a tender known before it, dated before the deadline."""
+    if not rules.recorded_late(tender.created_at, tender.deadline, bid.submitted_at, bid.recorded_at):
+        return []
+    return [
+        Found(
+            rule=rules.LATE_BID,
+            subject_kind="tender",
+            subject_id=str(tender.id),
+            region_code=tender.region_code,
+            tender_id=tender.id,
+            label=tender.code,
+            evidence={
+                "tender_id": str(tender.id),
+                "bid_id": str(bid.id),
+                "deadline": tender.deadline.isoformat(),
+                "submitted_at": bid.submitted_at.isoformat(),
+                "recorded_at": bid.recorded_at.isoformat(),
+            },
+            dedupe_key=f"{rules.LATE_BID.id}:bid:{bid.id}",
+        )
+    ]
+
+
 async def ineligible_bidder(
     session: AsyncSession, tender: Tender, lot: Lot, bid: Bid, enterprise: Enterprise
 ) -> list[Found]:
