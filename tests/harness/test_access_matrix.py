@@ -297,9 +297,133 @@ def seed_gateway(live: Live, keys: TestKeys) -> Seeded:
     return seeded
 
 
+def seed_tenders(live: Live, keys: TestKeys) -> Seeded:
+    """A tender in 130302 taken through bids, a made expert draw, evaluation, award and contract."""
+    seeded = Seeded()
+    h = keys.auth(scopes="tenders:read tenders:write tenders:admin", regions=[REGION_A], sub="seed-a")
+    tag = uuid.uuid4().hex[:8]
+    bidder = _ok(
+        live.call(
+            "POST",
+            "/v1/tenders/enterprises",
+            headers=h,
+            json={"uscc": unit(21), "name": "CANARY-BIDDER有限公司", "region_code": REGION_A},
+        )
+    )
+    seeded.add("enterprise_id", bidder["id"])
+    expert = _ok(
+        live.call(
+            "POST",
+            "/v1/tenders/persons",
+            headers=h,
+            json={
+                "name": "CANARY-EXPERT",
+                "resident_id": "11010519800101001" + _check("11010519800101001"),
+                "region_code": "130302",
+                "specialties": ["CANARY-SPECIALTY"],
+            },
+        )
+    )
+    seeded.add("person_id", expert["id"])
+    project = _ok(
+        live.call(
+            "POST",
+            "/v1/tenders/projects",
+            headers=h,
+            json={
+                "code": f"CANARY-PRJ-{tag}",
+                "name": "CANARY-PROJECT",
+                "owner_uscc": unit(22),
+                "owner_name": "CANARY-OWNER",
+                "estimate_fen": 1_000_000,
+                "location": "CANARY-LOCATION",
+                "funding_source": "fiscal",
+                "region_code": "130302",
+            },
+        )
+    )
+    seeded.add("project_id", project["id"])
+    tender = _ok(
+        live.call(
+            "POST",
+            "/v1/tenders/tenders",
+            headers=h,
+            json={
+                "code": f"CANARY-T-{tag}",
+                "project_id": project["id"],
+                "title": "CANARY-TENDER",
+                "category": "construction",
+                "procedure": "open",
+                "estimate_fen": 900_000,
+                "published_at": "2026-01-05T00:00:00Z",
+                "deadline": "2026-02-01T00:00:00Z",
+            },
+        )
+    )
+    tid = seeded.add("tender_id", tender["id"])
+    _ok(
+        live.call(
+            "POST",
+            f"/v1/tenders/tenders/{tid}/registrations",
+            headers=h,
+            json={"uscc": bidder["uscc"], "registered_at": "2026-01-10T00:00:00Z"},
+        )
+    )
+    _ok(
+        live.call(
+            "POST",
+            f"/v1/tenders/tenders/{tid}/bids",
+            headers=h,
+            json={"uscc": bidder["uscc"], "price_fen": 800_000, "submitted_at": "2026-01-20T00:00:00Z"},
+        )
+    )
+    _ok(
+        live.call("POST", f"/v1/tenders/tenders/{tid}/opening", headers=h, json={"opened_at": "2026-02-01T00:00:00Z"}),
+        200,
+    )
+    draw = _ok(
+        live.call(
+            "POST",
+            f"/v1/tenders/tenders/{tid}/draws",
+            headers=h,
+            json={"specialty": "CANARY-SPECIALTY", "pool_region": "130302", "count": 1},
+        )
+    )
+    seeded.add("draw_id", draw["id"])
+    _ok(live.call("POST", f"/v1/tenders/draws/{draw['id']}/execution", headers=h, json={}), 200)
+    _ok(live.call("POST", f"/v1/tenders/tenders/{tid}/evaluations", headers=h, json={"method": "lowest_price"}))
+    award = _ok(live.call("POST", f"/v1/tenders/tenders/{tid}/awards", headers=h, json={"awarded_on": "2026-02-10"}))
+    contract = _ok(
+        live.call(
+            "POST",
+            f"/v1/tenders/tenders/{tid}/contracts",
+            headers=h,
+            json={"award_id": award["id"], "amount_fen": 800_000, "signed_on": "2026-02-20"},
+        )
+    )
+    seeded.add("contract_id", contract["id"])
+    seeded.canaries |= {
+        "CANARY-BIDDER",
+        "CANARY-PROJECT",
+        "CANARY-OWNER",
+        "CANARY-LOCATION",
+        "CANARY-TENDER",
+        "CANARY-SPECIALTY",
+        "CANARY-EXPERT",
+        "CANARY-PRJ",
+    }
+    return seeded
+
+
+def _check(body: str) -> str:
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
 SEEDERS: dict[str, Callable[[Live, TestKeys], Seeded]] = {
     GATEWAY: seed_gateway,
     "funds": seed_funds,
+    "tenders": seed_tenders,
     "integrity": seed_integrity,
 }  # services without one (empty skeletons) have no path ids yet
 _SEEDED: dict[tuple[str, str], Seeded] = {}

@@ -1,7 +1,527 @@
-"""Warning rules of the tenders service (the registry behind GET /v1/tenders/rules)."""
+"""Warning rules of the tenders service (the registry behind GET /v1/tenders/rules and docs/rules.md).
+
+Each rule is declared once here with the pure function that decides it: plain facts in, a
+result out — no database, no clock — so tests drive them directly. Where a finding is made
+from the rows is named second in ``evaluated_by`` (``screening.py``). The legal sources:
+
+- 招标投标法 (Tendering and Bidding Law, 2017 revision) Art. 3, 4, 28, 34, 37;
+- 招标投标法实施条例 (its Implementing Regulation, State Council Order No. 613, 2011, as revised 2019)
+  Art. 34, 39, 40, 46, 51;
+- 必须招标的工程项目规定 (NDRC Order No. 16 of 2018) Art. 2–5.
+"""
 
 from __future__ import annotations
 
-from sunlight.warnings import RuleRegistry
+import hashlib
+import itertools
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sunlight.codes import region_contains
+from sunlight.warnings import Level, Rule, RuleRegistry
 
 RULES = RuleRegistry("tenders")
+
+LINKED_BIDDERS = RULES.add(
+    Rule(
+        id="TENDERS-LINKED-BIDDERS",
+        level=Level.RED,
+        title="Bidders of one lot are linked",
+        title_zh="关联投标/串通投标嫌疑",
+        description="Two bids for the same lot come from enterprises that share a legal representative or a "
+        "shareholder, or a registered phone or address (keyed hashes), or the bids share the bid file's "
+        "fingerprint, the submitting IP (keyed hash) or the project manager. Enterprises with the same person in "
+        "charge or in a controlling relation may not bid for the same lot (Implementing Regulation Art. 34 ¶2); "
+        "bid files compiled by the same unit or person, or naming the same project manager, are deemed collusion "
+        "(Art. 40 (1), (3)).",
+        evidence=("tender_id", "lot_id", "bid_ids", "enterprise_ids", "shared"),
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.links_between", "tenders.screening.linked_bidders"),
+    )
+)
+
+LATE_BID = RULES.add(
+    Rule(
+        id="TENDERS-LATE-BID",
+        level=Level.ORANGE,
+        title="A bid reached the platform after the deadline, dated before it",
+        title_zh="截标后补录投标",
+        description="The platform knew the tender before its deadline, yet a bid was recorded after the deadline "
+        "with a receipt time before it. A bid arriving after the deadline must be refused (Tendering and Bidding "
+        "Law Art. 28): either the trading system passed it on late, or the time was back-dated. Orange: a delayed "
+        "transfer is possible, and the inspector checks the trading system's receipt.",
+        evidence=("tender_id", "bid_id", "deadline", "submitted_at", "recorded_at"),
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.recorded_late", "tenders.screening.late_bid"),
+    )
+)
+
+WINNER_AT_CEILING = RULES.add(
+    Rule(
+        id="TENDERS-WINNER-AT-CEILING",
+        level=Level.ORANGE,
+        title="The winning bid is at the ceiling price",
+        title_zh="中标价贴近最高投标限价",
+        description="The awarded amount lies within ceiling_band_permille ‰ of the lot's ceiling price (最高投标限价, "
+        "Implementing Regulation Art. 27), or above it — a bid above the ceiling should have been rejected "
+        "(Art. 51 (5)), which makes it red. A winner pricing at the ceiling suggests the ceiling leaked or the "
+        "competition was arranged. The band is a detection choice.",
+        parameters=("ceiling_band_permille",),
+        evidence=("tender_id", "lot_id", "award_id", "amount_fen", "ceiling_fen", "band_permille"),
+        escalates_to=Level.RED,
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.at_ceiling", "tenders.screening.award_findings"),
+    )
+)
+
+INELIGIBLE_BIDDER = RULES.add(
+    Rule(
+        id="TENDERS-INELIGIBLE-BIDDER",
+        level=Level.RED,
+        title="A debarred or unqualified enterprise bid or won",
+        title_zh="投标人被禁入或资质不符",
+        description="The bidder is debarred on the bid's day in a region containing the tender's (a debarment "
+        "with its period), or lacks the qualification the tender requires (kind, this grade or better, valid on "
+        "the deadline). Found when the bid arrives and again when it wins.",
+        evidence=("tender_id", "lot_id", "bid_id", "enterprise_id", "reasons", "debarment_ids"),
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.ineligibility", "tenders.screening.ineligible_bidder"),
+    )
+)
+
+NON_COMPETITIVE = RULES.add(
+    Rule(
+        id="TENDERS-NON-COMPETITIVE",
+        level=Level.RED,
+        title="A project that must be tendered uses a non-competitive procedure",
+        title_zh="应招标未招标",
+        description="The tender uses a procedure other than open or invited tendering while its project uses "
+        "public money (budget, state-owned, international loans: NDRC Order No. 16 of 2018, Art. 2–3) and its "
+        "estimate reaches the threshold of its category (Art. 5: construction 4 million yuan, important goods 2 "
+        "million, services 1 million; must_tender_fen). Such projects must be tendered (Tendering and Bidding Law "
+        "Art. 3); the exceptions of Art. 66 and Implementing Regulation Art. 9 are for the inspector to weigh.",
+        parameters=("must_tender_fen",),
+        evidence=(
+            "tender_id",
+            "project_id",
+            "procedure",
+            "category",
+            "funding_source",
+            "estimate_fen",
+            "threshold_fen",
+        ),
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.must_tender_threshold", "tenders.screening.tender_findings"),
+    )
+)
+
+SHORT_PERIOD = RULES.add(
+    Rule(
+        id="TENDERS-SHORT-PERIOD",
+        level=Level.RED,
+        title="The bidding period of a must-tender project is too short",
+        title_zh="招标文件发出至投标截止不足二十日",
+        description="A tender of a project that must be tendered (public money, estimate at or above its category's "
+        "threshold) gives bidders fewer than min_bid_days calendar days from the issue of the tender documents to "
+        "the deadline, counted in the deployment's time zone. Tendering and Bidding Law Art. 24: for projects that "
+        "must be tendered, at least twenty days (最短不得少于二十日). Cardinal's R003 (15 days by default) is the "
+        "batch twin over OCDS data.",
+        parameters=("min_bid_days", "must_tender_fen"),
+        evidence=("tender_id", "published_on", "deadline_on", "days", "min_days", "estimate_fen", "threshold_fen"),
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.bid_days", "tenders.screening.tender_findings"),
+    )
+)
+
+SPLIT_CONTRACT = RULES.add(
+    Rule(
+        id="TENDERS-SPLIT-CONTRACT",
+        level=Level.ORANGE,
+        title="A project's purchases split under the tendering threshold",
+        title_zh="化整为零规避招标",
+        description="Two or more tenders of one project and category, each below the must-tender threshold and "
+        "not openly or invitation tendered, published within split_window_days, together reach it. Purchases of "
+        "one project that could be combined must be tendered when their sum reaches the threshold (NDRC Order "
+        "No. 16 of 2018, Art. 5 ¶2); splitting a project to evade tendering is forbidden (Tendering and Bidding "
+        "Law Art. 4).",
+        parameters=("must_tender_fen", "split_window_days"),
+        evidence=("project_id", "category", "tender_ids", "estimates_fen", "total_fen", "threshold_fen"),
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.split_under_threshold", "tenders.screening.tender_findings"),
+    )
+)
+
+CHANGE_ORDERS = RULES.add(
+    Rule(
+        id="TENDERS-CHANGE-ORDERS",
+        level=Level.ORANGE,
+        escalates_to=Level.RED,
+        title="Change orders exceed a share of the contract price",
+        title_zh="工程变更累计超比例",
+        description="The change orders of a contract (the sum of their absolute amounts, approved or not) exceed "
+        "change_order_percent % of the contract price (orange; 10 %: the ceiling the Government Procurement Law "
+        "Art. 49 sets on additional purchases under a contract), red beyond change_order_red_percent %. A "
+        "contract changed that much was not the contract that was tendered (Implementing Regulation Art. 57).",
+        parameters=("change_order_percent", "change_order_red_percent"),
+        evidence=("contract_id", "tender_id", "contract_fen", "changes_fen", "share_percent", "change_order_ids"),
+        risk_point="change-orders",
+        evaluated_by=("tenders.rules.change_order_level", "tenders.contracts.add_change_order"),
+    )
+)
+
+SETTLEMENT_OVER = RULES.add(
+    Rule(
+        id="TENDERS-SETTLEMENT-OVER",
+        level=Level.RED,
+        title="The settlement exceeds the contract plus approved changes",
+        title_zh="结算超合同价",
+        description="The settled amount is above the contract price plus the approved change orders: money "
+        "paid for work nobody approved.",
+        evidence=("contract_id", "tender_id", "contract_fen", "approved_changes_fen", "settled_fen", "excess_fen"),
+        risk_point="settlement",
+        evaluated_by=("tenders.rules.settlement_excess", "tenders.contracts.settle"),
+    )
+)
+
+BID_ROTATION = RULES.add(
+    Rule(
+        id="TENDERS-BID-ROTATION",
+        level=Level.ORANGE,
+        title="A group of bidders takes turns winning",
+        title_zh="轮流中标/围标",
+        description="A group of at least rotation_min_members enterprises bid together in at least "
+        "rotation_min_tenders awarded tenders within rotation_window_days, every one of them won by a member, by "
+        "at least rotation_min_members different winners and never the same one twice in a row. Bidders agreeing "
+        "who wins is collusion (Implementing Regulation Art. 39 (2), (3); OCP red flag R057). The counts are "
+        "detection choices.",
+        parameters=("rotation_min_tenders", "rotation_min_members", "rotation_window_days"),
+        evidence=("enterprise_ids", "tender_ids", "winners"),
+        risk_point="tendering",
+        evaluated_by=("tenders.rules.rotation", "tenders.screening.award_findings"),
+    )
+)
+
+EXPERT_CONFLICT = RULES.add(
+    Rule(
+        id="TENDERS-EXPERT-CONFLICT",
+        level=Level.RED,
+        title="An evaluation expert has a conflict of interest",
+        title_zh="评标专家应回避未回避",
+        description="An expert who scored the bids works for a bidder or for the owner, is debarred, or was not "
+        "drawn for this tender (members are drawn at random from the pool, Implementing Regulation Art. 46; "
+        "anyone with an interest in a bidder is replaced, Tendering and Bidding Law Art. 37).",
+        evidence=("tender_id", "lot_id", "expert_id", "reasons"),
+        risk_point="evaluation",
+        evaluated_by=("tenders.rules.expert_conflicts", "tenders.evaluation.evaluate"),
+    )
+)
+
+EXPERT_OUTLIER = RULES.add(
+    Rule(
+        id="TENDERS-EXPERT-OUTLIER",
+        level=Level.BLUE,
+        title="An expert's scores stand far from the others'",
+        title_zh="评标专家打分异常",
+        description="An expert scored a bid more than outlier_points points away from the median of the other "
+        "experts' scores of the same bid: worth a look at the expert's reasons (a routine, blue reminder).",
+        parameters=("outlier_points",),
+        evidence=("tender_id", "lot_id", "expert_id", "deviations"),
+        risk_point="evaluation",
+        evaluated_by=("tenders.rules.outlier_scores", "tenders.evaluation.evaluate"),
+    )
+)
+
+COMPLAINT = RULES.add(
+    Rule(
+        id="TENDERS-COMPLAINT",
+        level=Level.BLUE,
+        title="A complaint names a tender with no red flag yet",
+        title_zh="投诉举报涉及招标项目",
+        description="A complaint or report (complaints.report.filed.v1) names a tender on which no rule has fired: a "
+        "routine lead to keep in view. When the tender has findings, the complaint instead raises each of them one "
+        "level (blue → orange → red), under the same dedupe key.",
+        evidence=("report_id", "category", "tender_id", "filed_at"),
+        risk_point="tendering",
+        evaluated_by=("tenders.linkage.link_complaint",),
+    )
+)
+
+
+# --- linked bidders ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BidFacts:
+    """What links a bid to another: its enterprise's people and contacts, and the bid's own traces."""
+
+    bid_id: str
+    enterprise_id: str
+    legal_representatives: frozenset[str] = frozenset()  # person ids
+    shareholders: frozenset[str] = frozenset()
+    phone_hash: str | None = None
+    address_hash: str | None = None
+    file_sha256: str | None = None
+    ip_hash: str | None = None
+    project_manager: str | None = None
+
+
+def links_between(a: BidFacts, b: BidFacts) -> list[str]:
+    """What the two bids share (empty: nothing); bids of one enterprise are not compared."""
+    if a.enterprise_id == b.enterprise_id:
+        return []
+    shared = []
+    if a.legal_representatives & b.legal_representatives:
+        shared.append("legal_representative")
+    people_a = a.legal_representatives | a.shareholders
+    people_b = b.legal_representatives | b.shareholders
+    if (a.shareholders & people_b) or (b.shareholders & people_a):
+        shared.append("shareholder")
+    for name in ("phone_hash", "address_hash", "file_sha256", "ip_hash", "project_manager"):
+        mine, theirs = getattr(a, name), getattr(b, name)
+        if mine is not None and mine == theirs:
+            shared.append(name.removesuffix("_hash").removesuffix("_sha256"))
+    return shared
+
+
+def recorded_late(
+    tender_created_at: datetime, deadline: datetime, submitted_at: datetime, recorded_at: datetime
+) -> bool:
+    """A live tender (known before its deadline) got a bid recorded after the deadline, dated before it."""
+    return tender_created_at < deadline <= recorded_at and submitted_at < deadline
+
+
+# --- prices ---------------------------------------------------------------------------------------------
+
+
+def at_ceiling(amount_fen: int, ceiling_fen: int | None, band_permille: int) -> Level | None:
+    """Orange when the amount lies within ``band_permille`` ‰ below the ceiling (inclusive), red above it."""
+    if ceiling_fen is None:
+        return None
+    if amount_fen > ceiling_fen:
+        return Level.RED
+    if amount_fen * 1000 >= ceiling_fen * (1000 - band_permille):
+        return Level.ORANGE
+    return None
+
+
+# --- eligibility --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DebarmentFact:
+    id: str
+    region_code: str
+    starts_on: date
+    ends_on: date | None
+
+
+@dataclass(frozen=True)
+class QualificationFact:
+    kind: str
+    grade: int
+    valid_from: date
+    valid_until: date
+
+
+def active_debarments(debarments: Iterable[DebarmentFact], on: date, region_code: str) -> list[DebarmentFact]:
+    """The debarments in force on ``on`` whose region contains ``region_code`` (``ends_on`` exclusive)."""
+    return [
+        d
+        for d in debarments
+        if d.starts_on <= on and (d.ends_on is None or on < d.ends_on) and region_contains(d.region_code, region_code)
+    ]
+
+
+def ineligibility(
+    *,
+    debarments: Iterable[DebarmentFact],
+    qualifications: Iterable[QualificationFact],
+    required_kind: str | None,
+    required_grade: int | None,
+    on: date,
+    deadline: date,
+    region_code: str,
+) -> tuple[list[str], list[str]]:
+    """(reasons, debarment ids): ``debarred`` and/or ``unqualified`` (no valid qualification of the kind at
+    the required grade or better on the deadline)."""
+    reasons: list[str] = []
+    active = active_debarments(debarments, on, region_code)
+    if active:
+        reasons.append("debarred")
+    if required_kind is not None:
+        fits = [
+            q
+            for q in qualifications
+            if q.kind == required_kind
+            and q.valid_from <= deadline <= q.valid_until
+            and (required_grade is None or q.grade <= required_grade)
+        ]
+        if not fits:
+            reasons.append("unqualified")
+    return reasons, [d.id for d in active]
+
+
+# --- procedures and thresholds ------------------------------------------------------------------------
+
+PUBLIC_FUNDING = frozenset({"fiscal", "state_owned", "international_loan"})
+COMPETITIVE_PROCEDURES = frozenset({"open", "invitation"})
+
+
+def must_tender_threshold(category: str, funding_source: str, thresholds: dict[str, int]) -> int | None:
+    """The must-tender threshold of a contract of ``category`` in a project funded by ``funding_source``
+    (None: the project need not be tendered under NDRC Order No. 16)."""
+    if funding_source not in PUBLIC_FUNDING:
+        return None
+    return thresholds.get(category)
+
+
+def non_competitive(procedure: str, estimate_fen: int, threshold_fen: int | None) -> bool:
+    return threshold_fen is not None and procedure not in COMPETITIVE_PROCEDURES and estimate_fen >= threshold_fen
+
+
+def bid_days(published_on: date, deadline_on: date) -> int:
+    """Calendar days from the issue of the documents to the deadline (Art. 24 counts from the day they are
+    issued to the day bids close)."""
+    return (deadline_on - published_on).days
+
+
+@dataclass(frozen=True)
+class PurchaseFact:
+    tender_id: str
+    procedure: str
+    estimate_fen: int
+    published_on: date
+
+
+def split_under_threshold(
+    new: PurchaseFact, others: Sequence[PurchaseFact], *, threshold_fen: int | None, window_days: int
+) -> list[PurchaseFact] | None:
+    """The purchases (oldest first, ``new`` last) that together reach the threshold while each stays under it
+    and none is competitively tendered; None when there is no such split."""
+    if threshold_fen is None:
+        return None
+
+    def small(p: PurchaseFact) -> bool:
+        return p.estimate_fen < threshold_fen and p.procedure not in COMPETITIVE_PROCEDURES
+
+    if not small(new):
+        return None
+    near = [
+        p
+        for p in others
+        if p.tender_id != new.tender_id and small(p) and abs((new.published_on - p.published_on).days) <= window_days
+    ]
+    chosen = [*sorted(near, key=lambda p: (p.published_on, p.tender_id)), new]
+    if len(chosen) < 2 or sum(p.estimate_fen for p in chosen) < threshold_fen:
+        return None
+    return chosen
+
+
+# --- change orders and settlement ---------------------------------------------------------------------
+
+
+def change_order_level(contract_fen: int, changes_fen: int, *, percent: int, red_percent: int) -> Level | None:
+    """``changes_fen``: the sum of the absolute amounts of the change orders. Over ``percent`` % orange, over
+    ``red_percent`` % red (strictly over: exactly 10 % is still within)."""
+    if changes_fen * 100 > contract_fen * max(percent, red_percent):
+        return Level.RED
+    if changes_fen * 100 > contract_fen * percent:
+        return Level.ORANGE
+    return None
+
+
+def settlement_excess(contract_fen: int, approved_changes_fen: int, settled_fen: int) -> int:
+    """How much the settlement exceeds the contract plus approved changes (0: within)."""
+    return max(0, settled_fen - (contract_fen + approved_changes_fen))
+
+
+# --- bid rotation -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardedTender:
+    tender_id: str
+    awarded_on: date
+    bidders: frozenset[str]
+    winner: str
+
+
+@dataclass(frozen=True)
+class Rotation:
+    members: list[str]
+    tenders: list[AwardedTender] = field(default_factory=list)
+
+
+def group_key(members: str) -> str:
+    """A short stable key of a group of enterprises (for dedupe keys)."""
+    return hashlib.sha256(members.encode()).hexdigest()[:16]
+
+
+def rotation(
+    latest: AwardedTender,
+    history: Sequence[AwardedTender],
+    *,
+    min_tenders: int,
+    min_members: int,
+    window_days: int,
+) -> Rotation | None:
+    """A group rotating wins, found from the latest award: the bidders of ``latest`` who bid together in at
+    least ``min_tenders`` tenders in the window, each won by one of them, by ``min_members`` winners or more,
+    never the same one twice in a row (by award date)."""
+    within = [
+        t
+        for t in history
+        if t.tender_id != latest.tender_id and abs((latest.awarded_on - t.awarded_on).days) <= window_days
+    ]
+    # the members: latest's bidders that bid in at least min_tenders - 1 of the others (and in latest)
+    counts = {e: sum(1 for t in within if e in t.bidders) + 1 for e in latest.bidders}
+    members = frozenset(e for e, n in counts.items() if n >= min_tenders)
+    if len(members) < min_members or latest.winner not in members:
+        return None
+    together = sorted([t for t in within if members <= t.bidders] + [latest], key=lambda t: (t.awarded_on, t.tender_id))
+    if len(together) < min_tenders or any(t.winner not in members for t in together):
+        return None
+    winners = [t.winner for t in together]
+    if len(set(winners)) < min_members or any(a == b for a, b in itertools.pairwise(winners)):
+        return None
+    return Rotation(members=sorted(members), tenders=together)
+
+
+# --- experts --------------------------------------------------------------------------------------------
+
+
+def expert_conflicts(
+    *,
+    employer_uscc: str | None,
+    bidder_usccs: Iterable[str],
+    owner_uscc: str,
+    debarred: bool,
+    drawn: bool,
+) -> list[str]:
+    """Why an expert may not evaluate this tender (empty: no conflict known)."""
+    reasons = []
+    if employer_uscc is not None and employer_uscc in set(bidder_usccs):
+        reasons.append("works_for_bidder")
+    if employer_uscc is not None and employer_uscc == owner_uscc:
+        reasons.append("works_for_owner")
+    if debarred:
+        reasons.append("debarred")
+    if not drawn:
+        reasons.append("not_drawn")
+    return reasons
+
+
+def outlier_scores(scores: dict[str, dict[str, float]], *, points: float) -> dict[str, list[dict[str, float | str]]]:
+    """``scores[bid][expert]``: the experts whose score of a bid lies more than ``points`` from the median of
+    the other experts' scores of that bid (needs at least three experts on the bid)."""
+    found: dict[str, list[dict[str, float | str]]] = {}
+    for bid, by_expert in sorted(scores.items()):
+        if len(by_expert) < 3:
+            continue
+        for expert, score in sorted(by_expert.items()):
+            median = statistics.median(s for e, s in by_expert.items() if e != expert)
+            if abs(score - median) > points:
+                found.setdefault(expert, []).append({"bid_id": bid, "score": score, "others_median": median})
+    return found

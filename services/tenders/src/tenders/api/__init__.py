@@ -2,4 +2,13 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from tenders.api import contracts, draws, findings, indicators, registers, tenders
+
+routers: list[APIRouter] = [
+    registers.router,
+    tenders.router,
+    contracts.router,
+    draws.router,
+    findings.router,
+    indicators.router,
+]
