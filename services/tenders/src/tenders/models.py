@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.reencrypt import Sealed
 
 registry = make_registry()
 
@@ -454,3 +455,14 @@ class Finding(Base, table=True):
     occurrences: int = 1
     first_raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     last_raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# personal data and draw seeds sealed with the field cipher (``sunlight-tenders reencrypt`` after a key rotation)
+ENCRYPTED = [
+    Sealed("enterprise", "phone_cipher", "enterprise.phone"),
+    Sealed("enterprise", "address_cipher", "enterprise.address"),
+    Sealed("person", "name_cipher", "person.name"),
+    Sealed("person", "phone_cipher", "person.phone"),
+    Sealed("person", "address_cipher", "person.address"),
+    Sealed("draw", "seed_cipher", "draw.seed"),
+]
