@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from approvals.api import cases, catalogue, warnings
+
+routers: list[APIRouter] = [catalogue.router, cases.router, warnings.router]
