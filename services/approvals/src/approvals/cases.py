@@ -63,13 +63,20 @@ def prepare(
     """Check each record; a new case needs an item of its region's catalogue (or one above it)."""
     ok: list[tuple[int, StepIn, ApprovalCase | None, Item | None]] = []
     wrong: list[tuple[int, Problem]] = []
+    opened: dict[tuple[str, str], Item] = {}  # cases an earlier record of this batch opens
     for index, body in enumerate(bodies):
         if not who.sees_region(body.region_code):
             wrong.append((index, ForbiddenRegion(f"region {body.region_code} is outside this token's regions",
                                                  field="region_code")))  # fmt: skip
             continue
-        case = cases.get((body.region_code, body.case_no))
+        key = (body.region_code, body.case_no)
+        case = cases.get(key)
         item = items.get((body.region_code, body.item_code)) if body.item_code else None
+        if case is None and key in opened:
+            if item is not None and item.id != opened[key].id:
+                wrong.append((index, ItemMismatch(f"case {body.case_no} applies for another item", field="item_code")))
+                continue
+            item = opened[key]
         if body.item_code and item is None:
             wrong.append((index, UnknownItem(f"no item {body.item_code} serves region {body.region_code}",
                                              field="item_code")))  # fmt: skip
@@ -78,6 +85,8 @@ def prepare(
         elif case is None and item is None:
             wrong.append((index, StepBeforeCase(f"case {body.case_no} is new: name its item_code", field="item_code")))
         else:
+            if case is None and item is not None:
+                opened.setdefault(key, item)
             ok.append((index, body, case, item))
     return ok, wrong
 
@@ -304,7 +313,7 @@ async def timeline(
     clock = None
     if case.accepted_at is not None:
         view = checks.Evaluator(settings, settings.calendar, case, item, steps, now=utcnow())
-        view.time_findings()
+        checks.time_findings(view)
         c = view.out.clock
         if c is not None:
             clock = ClockOut(

@@ -146,16 +146,14 @@ class Evaluator:
         )
 
     def run(self) -> Evaluation:
-        self.order_findings()
-        self.decision_findings()
-        self.intake_findings()
+        order_findings(self)
+        decision_findings(self)
+        intake_findings(self)
         if self.case.accepted_at is not None:
-            self.time_findings()
-            self.special_procedure_findings()
-        self.certificate_findings()
+            time_findings(self)
+            special_procedure_findings(self)
+        certificate_findings(self)
         return self.out
-
-    # --- the clock -----------------------------------------------------------------------------
 
     def approved_extension_days(self) -> int:
         total = 0
@@ -172,105 +170,6 @@ class Evaluator:
             reason=d.get("reason"),
             max_days=self.s.extension_max_days,
         )
-
-    def time_findings(self) -> None:
-        assert self.case.accepted_at is not None
-        clock = case_clock(
-            self.cal,
-            accepted_on=day(self.case.accepted_at, self.zone),
-            as_of=self.as_of,
-            legal_days=self.item.legal_days,
-            promised_days=self.item.promised_days,
-            extension_days=self.approved_extension_days(),
-            suspensions=[sp for _, sp in suspensions_of(self.steps, self.zone)],
-            concluded=self.closed,
-        )
-        self.out.clock = clock
-        verdicts = rules.time_limit_rules(
-            clock.used_days,
-            promised_days=clock.promised_days,
-            legal_days=clock.legal_days,
-            near_days=self.s.promise_near_days,
-            open_and_running=clock.running,
-        )
-        for v in verdicts:
-            self.finding(
-                v.rule,
-                {
-                    "accepted_on": clock.accepted_on.isoformat(),
-                    "used_days": clock.used_days,
-                    "promised_days": clock.promised_days,
-                    "legal_days": clock.legal_days,
-                    "extension_days": clock.legal_days - self.item.legal_days,
-                    "suspended_days": clock.suspended_days,
-                    "days_over": v.days_over,
-                    "promised_due_on": clock.promised_due_on.isoformat() if clock.promised_due_on else None,
-                    "legal_due_on": clock.legal_due_on.isoformat() if clock.legal_due_on else None,
-                    "as_of": clock.as_of.isoformat(),
-                    "concluded": self.closed,
-                },
-            )
-
-    def special_procedure_findings(self) -> None:
-        for step, sp in suspensions_of(self.steps, self.zone):
-            if sp.granted_days is None:
-                continue
-            used = suspension_days(self.cal, sp, self.today if sp.ended_on is None else sp.ended_on)
-            over = used - sp.granted_days
-            level = rules.overrun_level(over, self.s.special_red_after_days)
-            if level is None:
-                continue
-            self.finding(
-                rules.SPECIAL_OVERRUN,
-                {
-                    "procedure": sp.procedure,
-                    "started_on": sp.started_on.isoformat(),
-                    "ended_on": sp.ended_on.isoformat() if sp.ended_on else None,
-                    "granted_days": sp.granted_days,
-                    "used_days": used,
-                    "days_over": over,
-                    "step_id": str(step.id),
-                },
-                episode=f"step:{step.id}",
-                level=level,
-            )
-
-    # --- intake ----------------------------------------------------------------------------------
-
-    def intake_findings(self) -> None:
-        if self.item.online_mandatory and self.case.channel == Channel.OFFLINE:
-            self.finding(rules.OFFLINE, {"channel": str(self.case.channel)})
-        submit = _first(self.steps, K.SUBMIT)
-        corrections = [s for s in self.steps if s.kind == K.REQUEST_CORRECTION]
-        if len(corrections) > 1:
-            self.finding(
-                rules.CORRECTION_PIECEMEAL,
-                {
-                    "requests": [
-                        {
-                            "step_id": str(s.id),
-                            "on": day(s.occurred_at, self.zone).isoformat(),
-                            "missing_items": s.details.get("missing_items", []),
-                        }
-                        for s in corrections
-                    ],
-                    "missing_items": sorted({i for s in corrections for i in s.details.get("missing_items", [])}),
-                },
-                sig=signature(len(corrections)),
-            )
-        if submit is None:
-            return
-        submitted_on = day(submit.occurred_at, self.zone)
-        if self.case.channel == Channel.ONLINE:
-            answer = _first(self.steps, *ANSWERS)
-            self._late(
-                rules.PREACCEPT_LATE, submitted_on, answer, self.s.preaccept_days, "answered_on", "preaccept_days"
-            )
-        notice = corrections[0] if corrections else None
-        if notice is None and _first(self.steps, K.ACCEPT, K.REFUSE) is not None:
-            return  # answered without asking for corrections
-        self._late(rules.CORRECTION_LATE, submitted_on, notice, self.s.correction_notice_days, "notice_on",
-                   "correction_notice_days")  # fmt: skip
 
     def _late(
         self, rule: rules.Rule, start: date, answer: CaseStep | None, allowed: int, answer_name: str, setting: str
@@ -292,89 +191,189 @@ class Evaluator:
             },
         )
 
-    # --- decisions -------------------------------------------------------------------------------
+    # --- the certificate ---------------------------------------------------------------------------
 
-    def decision_findings(self) -> None:
-        for s in self.steps:
-            if s.kind == K.REFUSE and not (s.details.get("reason") or "").strip():
-                self.finding(
-                    rules.REFUSAL_WITHOUT_REASON,
-                    {"step_id": str(s.id), "refused_at": s.occurred_at.isoformat(), "officer_code": s.officer_code},
-                    episode=f"step:{s.id}",
-                )
-            elif s.kind == K.EXTEND and (problem := self._extension_problem(s)) is not None:
-                self.finding(
+
+# --- the rules, one function each (rules.py names them) ---------------------------------------
+
+
+def order_findings(ev: Evaluator) -> None:
+    kinds = [str(s.kind) for s in ev.steps]
+    misplaced = rules.misplaced_steps(kinds)
+    ev.out.misplaced = {ev.steps[i].id for i in misplaced}
+    refuse = _first(ev.steps, K.REFUSE)
+    accept = _first(ev.steps, K.ACCEPT)
+    refused_at_intake = refuse is not None and (accept is None or refuse.occurred_at < accept.occurred_at)
+    sequence = ["decide" if k == "refuse" else k for k in kinds]
+    skipped, inverted = rules.order_problems(sequence, ev.item.required_steps)
+    if refused_at_intake:
+        skipped = []  # 不予受理: the rest of the line never had to happen
+    if not (skipped or inverted or misplaced):
+        return
+    listed = [
+        {"step_id": str(ev.steps[i].id), "step": kinds[i], "occurred_at": ev.steps[i].occurred_at.isoformat()}
+        for i in misplaced
+    ]
+    ev.finding(
+        rules.STEP_ORDER,
+        {"skipped": skipped, "out_of_order": inverted, "misplaced": listed, "sequence": kinds[:50]},
+        sig=signature(skipped, inverted, sorted(s["step_id"] for s in listed)),
+    )
+
+
+def decision_findings(ev: Evaluator) -> None:
+    for s in ev.steps:
+        if s.kind == K.REFUSE and not (s.details.get("reason") or "").strip():
+            ev.finding(
+                rules.REFUSAL_WITHOUT_REASON,
+                {"step_id": str(s.id), "refused_at": s.occurred_at.isoformat(), "officer_code": s.officer_code},
+                episode=f"step:{s.id}",
+            )
+        elif s.kind == K.EXTEND and (problem := ev._extension_problem(s)) is not None:
+            ev.finding(
                     rules.EXTENSION_UNAPPROVED,
                     {"step_id": str(s.id), "days": s.details.get("days"), "problem": problem,
-                     "extension_max_days": self.s.extension_max_days},
+                     "extension_max_days": ev.s.extension_max_days},
                     episode=f"step:{s.id}",
                 )  # fmt: skip
-            elif s.kind == K.CHARGE_FEE:
-                amount = int(s.details.get("amount_fen") or 0)
-                verdict = rules.fee_problem(self.item.fees, s.details.get("fee_item"), amount)
-                if verdict is not None:
-                    problem, limit = verdict
-                    self.finding(
+        elif s.kind == K.CHARGE_FEE:
+            amount = int(s.details.get("amount_fen") or 0)
+            verdict = rules.fee_problem(ev.item.fees, s.details.get("fee_item"), amount)
+            if verdict is not None:
+                problem, limit = verdict
+                ev.finding(
                         rules.ILLEGAL_FEE,
                         {"step_id": str(s.id), "fee_item": s.details.get("fee_item"), "amount_fen": amount,
                          "max_fen": limit, "problem": problem},
                         episode=f"step:{s.id}",
                     )  # fmt: skip
-        events = [(str(s.kind), s.officer_code) for s in self.steps]
-        for v in rules.four_eyes_violations(events, self.item.four_eyes):
-            a, b = v["steps"]  # type: ignore[misc]
-            self.finding(
-                rules.SELF_APPROVAL,
-                {"steps": v["steps"], "officer_code": v["person"]},
-                episode=f"{a}-{b}",
-            )
-
-    # --- order ---------------------------------------------------------------------------------------
-
-    def order_findings(self) -> None:
-        kinds = [str(s.kind) for s in self.steps]
-        misplaced = rules.misplaced_steps(kinds)
-        self.out.misplaced = {self.steps[i].id for i in misplaced}
-        refuse = _first(self.steps, K.REFUSE)
-        accept = _first(self.steps, K.ACCEPT)
-        refused_at_intake = refuse is not None and (accept is None or refuse.occurred_at < accept.occurred_at)
-        sequence = ["decide" if k == "refuse" else k for k in kinds]
-        skipped, inverted = rules.order_problems(sequence, self.item.required_steps)
-        if refused_at_intake:
-            skipped = []  # 不予受理: the rest of the line never had to happen
-        if not (skipped or inverted or misplaced):
-            return
-        listed = [
-            {"step_id": str(self.steps[i].id), "step": kinds[i], "occurred_at": self.steps[i].occurred_at.isoformat()}
-            for i in misplaced
-        ]
-        self.finding(
-            rules.STEP_ORDER,
-            {"skipped": skipped, "out_of_order": inverted, "misplaced": listed, "sequence": kinds[:50]},
-            sig=signature(skipped, inverted, sorted(s["step_id"] for s in listed)),
+    events = [(str(s.kind), s.officer_code) for s in ev.steps]
+    for v in rules.four_eyes_violations(events, ev.item.four_eyes):
+        a, b = v["steps"]  # type: ignore[misc]
+        ev.finding(
+            rules.SELF_APPROVAL,
+            {"steps": v["steps"], "officer_code": v["person"]},
+            episode=f"{a}-{b}",
         )
 
-    # --- the certificate ---------------------------------------------------------------------------
 
-    def certificate_findings(self) -> None:
-        decide = _first(self.steps, K.DECIDE)
-        if decide is None or self.case.result == "refused" or decide.details.get("outcome") == "deny":
-            return
-        delivered = next((s for s in self.steps if s.kind == K.DELIVER_CERTIFICATE), None)
-        start = day(decide.occurred_at, self.zone)
-        end = day(delivered.occurred_at, self.zone) if delivered else self.today
-        taken = self.cal.workdays_between(start, end)
-        if rules.late_by(taken, self.s.certificate_days) == 0:
-            return
-        self.finding(
-            rules.CERTIFICATE_LATE,
+def intake_findings(ev: Evaluator) -> None:
+    if ev.item.online_mandatory and ev.case.channel == Channel.OFFLINE:
+        ev.finding(rules.OFFLINE, {"channel": str(ev.case.channel)})
+    submit = _first(ev.steps, K.SUBMIT)
+    corrections = [s for s in ev.steps if s.kind == K.REQUEST_CORRECTION]
+    if len(corrections) > 1:
+        ev.finding(
+            rules.CORRECTION_PIECEMEAL,
             {
-                "decided_on": start.isoformat(),
-                "delivered_on": end.isoformat() if delivered else None,
-                "days_taken": taken,
-                "certificate_days": self.s.certificate_days,
+                "requests": [
+                    {
+                        "step_id": str(s.id),
+                        "on": day(s.occurred_at, ev.zone).isoformat(),
+                        "missing_items": s.details.get("missing_items", []),
+                    }
+                    for s in corrections
+                ],
+                "missing_items": sorted({i for s in corrections for i in s.details.get("missing_items", [])}),
+            },
+            sig=signature(len(corrections)),
+        )
+    if submit is None:
+        return
+    submitted_on = day(submit.occurred_at, ev.zone)
+    if ev.case.channel == Channel.ONLINE:
+        answer = _first(ev.steps, *ANSWERS)
+        ev._late(rules.PREACCEPT_LATE, submitted_on, answer, ev.s.preaccept_days, "answered_on", "preaccept_days")
+    notice = corrections[0] if corrections else None
+    if notice is None and _first(ev.steps, K.ACCEPT, K.REFUSE) is not None:
+        return  # answered without asking for corrections
+    ev._late(rules.CORRECTION_LATE, submitted_on, notice, ev.s.correction_notice_days, "notice_on",
+                   "correction_notice_days")  # fmt: skip
+
+
+def time_findings(ev: Evaluator) -> None:
+    assert ev.case.accepted_at is not None
+    clock = case_clock(
+        ev.cal,
+        accepted_on=day(ev.case.accepted_at, ev.zone),
+        as_of=ev.as_of,
+        legal_days=ev.item.legal_days,
+        promised_days=ev.item.promised_days,
+        extension_days=ev.approved_extension_days(),
+        suspensions=[sp for _, sp in suspensions_of(ev.steps, ev.zone)],
+        concluded=ev.closed,
+    )
+    ev.out.clock = clock
+    verdicts = rules.time_limit_rules(
+        clock.used_days,
+        promised_days=clock.promised_days,
+        legal_days=clock.legal_days,
+        near_days=ev.s.promise_near_days,
+        open_and_running=clock.running,
+    )
+    for v in verdicts:
+        ev.finding(
+            v.rule,
+            {
+                "accepted_on": clock.accepted_on.isoformat(),
+                "used_days": clock.used_days,
+                "promised_days": clock.promised_days,
+                "legal_days": clock.legal_days,
+                "extension_days": clock.legal_days - ev.item.legal_days,
+                "suspended_days": clock.suspended_days,
+                "days_over": v.days_over,
+                "promised_due_on": clock.promised_due_on.isoformat() if clock.promised_due_on else None,
+                "legal_due_on": clock.legal_due_on.isoformat() if clock.legal_due_on else None,
+                "as_of": clock.as_of.isoformat(),
+                "concluded": ev.closed,
             },
         )
+
+
+def special_procedure_findings(ev: Evaluator) -> None:
+    for step, sp in suspensions_of(ev.steps, ev.zone):
+        if sp.granted_days is None:
+            continue
+        used = suspension_days(ev.cal, sp, ev.today if sp.ended_on is None else sp.ended_on)
+        over = used - sp.granted_days
+        level = rules.overrun_level(over, ev.s.special_red_after_days)
+        if level is None:
+            continue
+        ev.finding(
+            rules.SPECIAL_OVERRUN,
+            {
+                "procedure": sp.procedure,
+                "started_on": sp.started_on.isoformat(),
+                "ended_on": sp.ended_on.isoformat() if sp.ended_on else None,
+                "granted_days": sp.granted_days,
+                "used_days": used,
+                "days_over": over,
+                "step_id": str(step.id),
+            },
+            episode=f"step:{step.id}",
+            level=level,
+        )
+
+
+def certificate_findings(ev: Evaluator) -> None:
+    decide = _first(ev.steps, K.DECIDE)
+    if decide is None or ev.case.result == "refused" or decide.details.get("outcome") == "deny":
+        return
+    delivered = next((s for s in ev.steps if s.kind == K.DELIVER_CERTIFICATE), None)
+    start = day(decide.occurred_at, ev.zone)
+    end = day(delivered.occurred_at, ev.zone) if delivered else ev.today
+    taken = ev.cal.workdays_between(start, end)
+    if rules.late_by(taken, ev.s.certificate_days) == 0:
+        return
+    ev.finding(
+        rules.CERTIFICATE_LATE,
+        {
+            "decided_on": start.isoformat(),
+            "delivered_on": end.isoformat() if delivered else None,
+            "days_taken": taken,
+            "certificate_days": ev.s.certificate_days,
+        },
+    )
 
 
 def evaluate(
