@@ -63,3 +63,18 @@ def test_a_year_outside_the_calendar_is_an_error_not_a_guess():
     with pytest.raises(CalendarNotCovered) as refused:
         clock(date(2031, 3, 3), date(2031, 3, 20))
     assert refused.value.status == 503 and "2031" in str(refused.value.detail)
+
+
+def test_a_case_open_for_years_counts_the_same_as_day_by_day():
+    start, end = date(2011, 10, 19), date(2026, 11, 30)
+    spans = [
+        (date(2012, 1, 5), date(2012, 3, 1)),
+        (date(2012, 2, 20), date(2012, 4, 2)),
+        (date(2020, 1, 1), date(2020, 1, 1)),
+    ]
+    cal, naive, day = WorkdayCalendar(), 0, start
+    while day < end:
+        day = date.fromordinal(day.toordinal() + 1)
+        if cal.is_workday(day) and not any(a <= day <= b for a, b in spans):
+            naive += 1
+    assert cal.workdays_between(start, end, suspended=spans) == naive

@@ -41,7 +41,7 @@ def _first(steps: Sequence[CaseStep], *kinds: StepKind) -> CaseStep | None:
     return next((s for s in steps if s.kind in kinds), None)
 
 
-def derive_state(case: ApprovalCase, steps: Sequence[CaseStep]) -> None:
+def derive_state(case: ApprovalCase, item: Item, steps: Sequence[CaseStep]) -> None:
     """The case's status, dates, result and people, from its steps in time order."""
     submit = _first(steps, K.SUBMIT)
     accept = _first(steps, K.ACCEPT)
@@ -69,7 +69,8 @@ def derive_state(case: ApprovalCase, steps: Sequence[CaseStep]) -> None:
         case.status, case.concluded_at = CaseStatus.SUBMITTED, None
     case.result = None if case.concluded_at is None else ("refused" if denied else "approved")
     granted = decide is not None and not denied
-    case.certificate_pending = granted and _first(steps, K.DELIVER_CERTIFICATE) is None
+    issues_licence = K.DELIVER_CERTIFICATE in item.required_steps
+    case.certificate_pending = granted and issues_licence and _first(steps, K.DELIVER_CERTIFICATE) is None
     doer = _first(steps, K.UNDERTAKE) or accept
     case.officer_code = doer.officer_code if doer else None
     case.window_code = next((s.window_code for s in steps if s.window_code), None)
@@ -356,6 +357,8 @@ def special_procedure_findings(ev: Evaluator) -> None:
 
 
 def certificate_findings(ev: Evaluator) -> None:
+    if K.DELIVER_CERTIFICATE not in ev.item.required_steps:
+        return  # the item issues no licence
     decide = _first(ev.steps, K.DECIDE)
     if decide is None or ev.case.result == "refused" or decide.details.get("outcome") == "deny":
         return
@@ -387,7 +390,7 @@ def evaluate(
     unit_uscc: str | None = None,
 ) -> Evaluation:
     """Derive the case's state from its steps, then run every case rule as of ``now``."""
-    derive_state(case, steps)
+    derive_state(case, item, steps)
     evaluation = Evaluator(settings, calendar, case, item, steps, now=now, unit_uscc=unit_uscc).run()
     clock = evaluation.clock
     case.used_days = clock.used_days if clock else None

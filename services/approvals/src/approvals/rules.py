@@ -251,7 +251,8 @@ CERTIFICATE_LATE = RULES.add(
         title="The licence was not delivered in time",
         title_zh="证照送达超时",
         description="A decision to grant was not followed by delivery of the certificate within certificate_days "
-        "working days (Art. 44: 10 days; Art. 82: working days).",
+        "working days (Art. 44: 10 days; Art. 82: working days); items that issue a licence (deliver_certificate "
+        "among their required steps) only. The sweep keeps such a case in view until the licence is delivered.",
         parameters=("certificate_days",),
         evidence=("case_no", "decided_on", "delivered_on", "days_taken", "certificate_days"),
         risk_point="approval-timeliness",

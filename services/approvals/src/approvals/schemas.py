@@ -105,6 +105,7 @@ DEFAULT_STEPS = [
     StepKind.REVIEW,
     StepKind.DECIDE,
     StepKind.CONCLUDE,
+    StepKind.DELIVER_CERTIFICATE,
 ]
 DEFAULT_FOUR_EYES = [[StepKind.ACCEPT, StepKind.DECIDE], [StepKind.REVIEW, StepKind.DECIDE]]
 
@@ -125,7 +126,8 @@ class ItemIn(BaseModel):
     required_steps: list[StepKind] = Field(
         default_factory=lambda: list(DEFAULT_STEPS),
         max_length=len(MAIN_LINE),
-        description="the main-line steps a case must go through, in order (APPROVALS-STEP-ORDER)",
+        description="the main-line steps a case must go through, in order (APPROVALS-STEP-ORDER); an item that "
+        "issues a licence lists deliver_certificate (APPROVALS-CERTIFICATE-LATE)",
     )
     four_eyes: list[list[StepKind]] = Field(
         default_factory=lambda: [list(p) for p in DEFAULT_FOUR_EYES],
