@@ -38,17 +38,21 @@ class Finding:
     """One result of a rule about a case: what a person needs to verify it, and the key it deduplicates on."""
 
     rule: Rule
-    case_id: uuid.UUID
-    case_no: str
+    case_id: uuid.UUID | None
+    case_no: str  # the subject's label: a case number, or a window's code
     region_code: str
     evidence: dict[str, Any]
     dedupe_key: str
     level: Level | None = None
     unit_uscc: str | None = None
     signature: str | None = None  # what must change for the same key to be news again (besides the level)
+    subject_kind: str = "case"
+    subject_id: str | None = None  # default: the case id
 
     def __post_init__(self) -> None:
         self.dedupe_key = region_key(self.region_code, self.dedupe_key)
+        if self.subject_id is None:
+            self.subject_id = str(self.case_id)
 
     @property
     def effective_level(self) -> Level:
@@ -78,8 +82,8 @@ async def raise_findings(session: AsyncSession, findings: Sequence[Finding], *, 
                 rule_id=finding.rule.id,
                 level=level.value,
                 title=finding.rule.title,
-                subject_kind="case",
-                subject_id=str(finding.case_id),
+                subject_kind=finding.subject_kind,
+                subject_id=str(finding.subject_id),
                 subject_label=finding.case_no,
                 case_id=finding.case_id,
                 region_code=finding.region_code,
@@ -110,7 +114,9 @@ async def raise_findings(session: AsyncSession, findings: Sequence[Finding], *, 
             warning_event(
                 finding.rule,
                 service=SERVICE,
-                subject=SubjectRef(service=SERVICE, kind="case", id=str(finding.case_id), label=finding.case_no),
+                subject=SubjectRef(
+                    service=SERVICE, kind=finding.subject_kind, id=str(finding.subject_id), label=finding.case_no
+                ),
                 region_code=finding.region_code,
                 unit_uscc=finding.unit_uscc,
                 evidence=finding.evidence,

@@ -224,3 +224,40 @@ class ApprovalsWarning(Base, table=True):
     status: str = Field(default="open", max_length=20, index=True)
     first_raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class Rating(Base, table=True):
+    """Rating — 好差评: the applicant's rating of a case (one per case, 1–5); a bad one (1–2) is rectified by a
+    deadline, and may be appealed as mistaken or malicious."""
+
+    __tablename__ = "rating"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    case_id: uuid.UUID = Field(foreign_key="approval_case.id", unique=True)
+    region_code: str = Field(max_length=12, index=True)
+    score: int
+    rated_at: datetime = Field(sa_type=UTCDateTime)
+    rectify_by: date | None = Field(default=None, index=True)  # bad ratings only
+    rectified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    rectification: str | None = Field(default=None, max_length=2000)
+    appeal: str | None = Field(default=None, max_length=20)  # pending | upheld | rejected
+    appeal_reason: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseError(Base, table=True):
+    """CaseError — 纠错库: an error found in handling a case, with its correction, kept so that the same error
+    made again by one window shows up."""
+
+    __tablename__ = "case_error"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    region_code: str = Field(max_length=12, index=True)
+    case_id: uuid.UUID | None = Field(default=None, foreign_key="approval_case.id")
+    window_code: str = Field(max_length=64, index=True)
+    officer_code: str | None = Field(default=None, max_length=64)
+    error_code: str = Field(max_length=64, index=True)
+    description: str = Field(max_length=2000)
+    correction: str | None = Field(default=None, max_length=2000)
+    found_on: date = Field(index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

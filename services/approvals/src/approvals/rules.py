@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sunlight.warnings import Level, Rule, RuleRegistry
 
@@ -409,3 +410,58 @@ def misplaced_steps(kinds: Sequence[str]) -> list[int]:
         if wrong:
             out.append(index)
     return out
+
+
+BAD_RATING_UNRECTIFIED = RULES.add(
+    Rule(
+        id="APPROVALS-BAD-RATING-UNRECTIFIED",
+        level=Level.ORANGE,
+        title="A bad rating was not rectified by its deadline",
+        title_zh="差评未按期整改",
+        description="A rating of 1 or 2 (不满意/非常不满意) not rectified within rating_rectify_days working days "
+        "of the rating (国办发〔2019〕51号: bad ratings are verified and rectified; cities set 5, 7 or 15 working "
+        "days). An appeal pending or upheld (a mistaken or malicious rating) holds it.",
+        parameters=("rating_rectify_days",),
+        evidence=("case_no", "score", "rated_on", "rectify_by", "rectified_on", "days_late"),
+        risk_point="approval-service",
+        evaluated_by=("approvals.rules.rating_overdue", "approvals.ratings.rating_findings"),
+    )
+)
+
+REPEATED_ERRORS = RULES.add(
+    Rule(
+        id="APPROVALS-REPEATED-ERRORS",
+        level=Level.ORANGE,
+        title="One window made the same error again and again",
+        title_zh="同一窗口重复出错",
+        description="The error-correction library (纠错库) holds errors_repeat_count or more errors of one kind by one "
+        "window within errors_window_days calendar days. A deployment default (3 in 90 days); no statute sets it.",
+        parameters=("errors_repeat_count", "errors_window_days"),
+        evidence=("window_code", "error_code", "count", "first_on", "last_on", "error_ids"),
+        risk_point="approval-process",
+        evaluated_by=("approvals.rules.repeated", "approvals.ratings.error_findings"),
+    )
+)
+
+
+def rating_overdue(
+    *, score: int, rectify_by: date | None, rectified_on: date | None, today: date, appeal: str | None
+) -> int:
+    """Days a bad rating's rectification is late (0: not late, not bad, or held by an appeal)."""
+    if score > 2 or rectify_by is None or appeal in ("pending", "upheld"):
+        return 0
+    done = rectified_on or today
+    return max((done - rectify_by).days, 0)
+
+
+def repeated(days: Sequence[date], *, count: int, window_days: int) -> list[date] | None:
+    """The most recent run of at least ``count`` dates within ``window_days`` of each other's span, or None."""
+    ordered = sorted(days)
+    best: list[date] | None = None
+    start = 0
+    for end in range(len(ordered)):
+        while (ordered[end] - ordered[start]).days > window_days:
+            start += 1
+        if end - start + 1 >= count:
+            best = ordered[start : end + 1]
+    return best

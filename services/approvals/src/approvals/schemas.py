@@ -361,3 +361,84 @@ class SweepOut(BaseModel):
     findings: dict[str, int] = Field(description="findings per rule id")
     raised: int = Field(description="warnings emitted (new, reopened or escalated)")
     not_covered: int = Field(description="cases skipped: a date outside the working-day calendar's years")
+
+
+# --- ratings (好差评) and the error-correction library (纠错库) -----------------------------------------
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    score: int = Field(
+        ge=1, le=5, description="5 非常满意 … 1 非常不满意; 1–2 are bad ratings, rectified by a deadline"
+    )
+    rated_at: AwareDatetime
+
+
+class RectificationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rectified_at: AwareDatetime
+    rectification: str = Field(min_length=1, max_length=2000, pattern=NOT_BLANK, description="what was done")
+
+
+class AppealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(
+        min_length=1, max_length=2000, pattern=NOT_BLANK, description="why the rating is mistaken or malicious"
+    )
+
+
+class AppealOutcome(StrEnum):
+    UPHELD = "upheld"  # the rating was mistaken or malicious: it no longer needs rectification
+    REJECTED = "rejected"
+
+
+class AppealDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: AppealOutcome
+
+
+class RatingOut(BaseModel):
+    id: uuid.UUID
+    case_id: uuid.UUID
+    region_code: str
+    score: int
+    rated_at: datetime
+    rectify_by: date | None = Field(description="bad ratings: the last day to rectify (working days)")
+    rectified_at: datetime | None
+    rectification: str | None
+    appeal: str | None = Field(description="pending, upheld or rejected")
+    appeal_reason: str | None
+    warnings_raised: int = 0
+
+
+class ErrorIn(BaseModel):
+    """An error found in handling a case (纠错库), and its correction when there is one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region_code: RegionCode
+    case_id: uuid.UUID | None = None
+    window_code: str = Field(min_length=1, max_length=64, pattern=CODE)
+    officer_code: str | None = Field(default=None, min_length=1, max_length=64, pattern=CODE)
+    error_code: str = Field(min_length=1, max_length=64, pattern=CODE, examples=["material-not-checked"])
+    description: str = Field(min_length=1, max_length=2000, pattern=NOT_BLANK)
+    correction: str | None = Field(default=None, max_length=2000)
+    found_on: date
+
+
+class ErrorOut(BaseModel):
+    id: uuid.UUID
+    region_code: str
+    case_id: uuid.UUID | None
+    window_code: str
+    officer_code: str | None
+    error_code: str
+    description: str
+    correction: str | None
+    found_on: date
+    created_at: datetime
+    warnings_raised: int = 0

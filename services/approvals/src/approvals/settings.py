@@ -33,6 +33,13 @@ class ApprovalsSettings(ServiceSettings):
     # APPROVALS-SPECIAL-PROCEDURE-OVERRUN: orange when over the granted days, red when over by more than this
     special_red_after_days: int = Field(default=1, ge=0)
 
+    # APPROVALS-BAD-RATING-UNRECTIFIED: a bad rating (1–2) rectified within this many working days of the rating
+    # (国办发〔2019〕51号 asks for rectification of bad ratings; cities set 5, 7 or 15 working days — research R17)
+    rating_rectify_days: int = Field(default=5, ge=1)
+    # APPROVALS-REPEATED-ERRORS: the same error by one window this many times within errors_window_days (calendar)
+    errors_repeat_count: int = Field(default=3, ge=2)
+    errors_window_days: int = Field(default=90, ge=1)
+
     # the periodic sweep over open cases (time limits run out when nothing happens to a case)
     sweep_every_seconds: float = Field(default=3600.0, gt=0)
 

@@ -20,7 +20,7 @@ from sunlight.app import Job
 from sunlight.db import utcnow
 from sunlight.workdays import CalendarNotCovered
 
-from approvals import alerts, checks, repository
+from approvals import alerts, checks, ratings, repository
 from approvals.errors import FutureSweep
 from approvals.schemas import SweepOut
 from approvals.settings import ApprovalsSettings
@@ -30,7 +30,8 @@ CHUNK = 500
 
 
 async def run_sweep(session: AsyncSession, settings: ApprovalsSettings, *, now: datetime) -> SweepOut:
-    """Every open case (and every granted one awaiting its certificate) as of ``now``, in one transaction."""
+    """Every open case (and every granted one awaiting its certificate), and every bad rating past its
+    rectification deadline, as of ``now``, in one transaction."""
     calendar = settings.calendar
     ids = await repository.open_case_ids(session)
     counts: Counter[str] = Counter()
@@ -59,6 +60,10 @@ async def run_sweep(session: AsyncSession, settings: ApprovalsSettings, *, now: 
         levels = await repository.warnings_of_cases(session, [c.id for c in chunk])
         for case in chunk:
             case.level = alerts.worst_level(levels.get(case.id, []))
+    today = now.astimezone(settings.zone).date()
+    late = ratings.rating_findings(settings, await ratings.overdue_ratings(session, today), today)
+    counts.update(f.rule.id for f in late)
+    raised += await alerts.raise_findings(session, late, now=now)
     await session.commit()
     if not_covered:
         log.warning("sweep skipped %s cases dated outside the working-day calendar", not_covered)
