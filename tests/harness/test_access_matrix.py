@@ -273,6 +273,14 @@ def seed_approvals(live: Live, keys: TestKeys) -> Seeded:
         )
     )
     seeded.add("case_id", step["case"]["id"])
+    _ok(
+        live.call(
+            "POST",
+            f"/v1/approvals/cases/{step['case']['id']}/rating",
+            headers=h,
+            json={"score": 2, "rated_at": "2025-03-04T10:00:00+08:00"},
+        )
+    )
     seeded.canaries |= {f"CANARY-I-{tag}", f"CANARY-C-{tag}", "CANARY-ITEM", "CANARY-OFFICER"}
     return seeded
 
