@@ -43,7 +43,7 @@ MAPPINGS = ROOT / "services" / "approvals" / "mappings"
 LOGS = {
     "receipt.xes": ("receipt.toml", {"required_steps": ["accept", "review", "decide", "conclude"],
                                      "four_eyes": [["review", "decide"]], "legal_days": 40}),
-    "bpic2013_incidents.xes.gz": ("bpic2013.toml", {}),
+    "bpic2013_incidents.xes.gz": ("bpic2013.toml", {"required_steps": ["accept", "conclude"], "four_eyes": []}),
 }  # fmt: skip
 WHO = Principal(
     subject="bench-importer",

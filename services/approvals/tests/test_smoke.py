@@ -25,3 +25,8 @@ async def test_a_case_handled_in_time_raises_nothing(make: Maker) -> None:
     assert case["used_days"] == 5  # 4, 5, 6, 7 and 10 March
     assert case["window_code"] == "W-01" and case["officer_code"] == "B02"
     assert await make.warnings(c) == []
+    timeline = (await make.client.get(f"/v1/approvals/cases/{case['id']}/timeline", headers=make.headers)).json()
+    assert [s["step"] for s in timeline["steps"]][-1] == "deliver_certificate"
+    clock = timeline["clock"]
+    assert (clock["used_days"], clock["as_of"], clock["running"]) == (5, "2025-03-10", False)
+    assert (clock["promised_due_on"], clock["legal_due_on"]) == ("2025-03-17", "2025-03-31")
