@@ -27,7 +27,7 @@ help:
 	@echo "make test-fast  the same on SQLite + the embedded log only"
 	@echo "make migrate    upgrade every database (var/*.db, or SUNLIGHT_DATABASE_URL per process)"
 	@echo "make openapi    regenerate openapi/ (services, merged gateway document, event schemas)"
-	@echo "make bench      proxy overhead (direct, gateway, nginx) and event latency (appends docs/benchmarks.md)"
+	@echo "make bench      proxy overhead (direct, gateway, nginx), event latency, approvals XES import (appends docs/benchmarks.md)"
 	@echo "make lint       ruff and mypy"
 	@echo "make k8s        regenerate deploy/k8s/base from the settings and the Procfile"
 	@echo "make images     build the six images (docker; IMAGE_TAG=dev)"

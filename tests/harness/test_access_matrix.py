@@ -47,6 +47,7 @@ KNOWN: dict[tuple[str, str], str] = {}
 NATIONWIDE_ONLY = {
     (GATEWAY, "POST /v1/admin/keys/rotate"),
     ("funds", "POST /v1/funds/scans"),
+    ("approvals", "POST /v1/approvals/sweeps"),
     ("integrity", "POST /v1/integrity/frameworks"),
     ("integrity", "PUT /v1/integrity/frameworks/{code}"),
 }
@@ -248,6 +249,47 @@ def seed_integrity(live: Live, keys: TestKeys) -> Seeded:
     return seeded
 
 
+def seed_approvals(live: Live, keys: TestKeys) -> Seeded:
+    seeded = Seeded()
+    h = keys.auth(scopes="approvals:read approvals:write approvals:admin", regions=[REGION_A], sub="seed-a")
+    tag = uuid.uuid4().hex[:8]
+    item = _ok(
+        live.call(
+            "POST",
+            "/v1/approvals/items",
+            headers=h,
+            json={"code": f"CANARY-I-{tag}", "name": "CANARY-ITEM", "region_code": REGION_A},
+        )
+    )
+    seeded.add("item_id", item["id"])
+    step = _ok(
+        live.call(
+            "POST",
+            "/v1/approvals/steps",
+            headers=h,
+            json={
+                "case_no": f"CANARY-C-{tag}",
+                "region_code": "130302",
+                "item_code": item["code"],
+                "step": "submit",
+                "occurred_at": "2025-03-03T10:00:00+08:00",
+                "officer_code": "CANARY-OFFICER",
+            },
+        )
+    )
+    seeded.add("case_id", step["case"]["id"])
+    _ok(
+        live.call(
+            "POST",
+            f"/v1/approvals/cases/{step['case']['id']}/rating",
+            headers=h,
+            json={"score": 2, "rated_at": "2025-03-04T10:00:00+08:00"},
+        )
+    )
+    seeded.canaries |= {f"CANARY-I-{tag}", f"CANARY-C-{tag}", "CANARY-ITEM", "CANARY-OFFICER"}
+    return seeded
+
+
 def seed_gateway(live: Live, keys: TestKeys) -> Seeded:
     seeded = Seeded()
 
@@ -424,6 +466,7 @@ SEEDERS: dict[str, Callable[[Live, TestKeys], Seeded]] = {
     GATEWAY: seed_gateway,
     "funds": seed_funds,
     "tenders": seed_tenders,
+    "approvals": seed_approvals,
     "integrity": seed_integrity,
 }  # services without one (empty skeletons) have no path ids yet
 _SEEDED: dict[tuple[str, str], Seeded] = {}

@@ -52,6 +52,7 @@ class WorkdayCalendar:
         self._workdays = frozenset(workdays)
         self._own_years = frozenset(years)
         self._years = _library_years() | self._own_years
+        self._cumulative: dict[int, list[int]] = {}  # per year: working days up to each day of the year, inclusive
 
     @classmethod
     def from_file(cls, path: str | Path) -> WorkdayCalendar:
@@ -81,6 +82,13 @@ class WorkdayCalendar:
         return date(year, 12, 31)
 
     def is_workday(self, day: date) -> bool:
+        table = self._cumulative.get(day.year)
+        if table is not None:
+            index = day.timetuple().tm_yday - 1
+            return table[index] > (table[index - 1] if index else 0)
+        return self._is_workday(day)
+
+    def _is_workday(self, day: date) -> bool:
         if day in self._workdays:
             return True
         if day in self._holidays:
@@ -108,15 +116,52 @@ class WorkdayCalendar:
         return day
 
     def workdays_between(self, start: date, end: date, *, suspended: Iterable[Span] = ()) -> int:
-        """Working days in ``(start, end]``: how many of the limit have been used by ``end``."""
-        spans = list(suspended)
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_workday(day) and not _inside(day, spans):
-                count += 1
+        """Working days in ``(start, end]``: how many of the limit have been used by ``end``.
+
+        Counted from per-year tables (a case open for years costs a few lookups, not a loop over its days);
+        days inside the suspended spans (merged where they overlap) are taken off."""
+        if end <= start:
+            return 0
+        first = start + timedelta(days=1)
+        count = self._count(first, end)
+        for low, high in _merged(suspended):
+            low, high = max(low, first), min(high, end)
+            if low <= high:
+                count -= self._count(low, high)
+        return count
+
+    def _table(self, year: int) -> list[int]:
+        table = self._cumulative.get(year)
+        if table is None:
+            day, running, table = date(year, 1, 1), 0, []
+            while day.year == year:
+                running += self._is_workday(day)  # raises CalendarNotCovered for a year with no schedule
+                table.append(running)
+                day += timedelta(days=1)
+            self._cumulative[year] = table
+        return table
+
+    def _count(self, first: date, last: date) -> int:
+        """Working days in ``[first, last]`` (both within covered years)."""
+        count = 0
+        for year in range(first.year, last.year + 1):
+            table = self._table(year)
+            low = first.timetuple().tm_yday - 1 if year == first.year else 0
+            high = last.timetuple().tm_yday - 1 if year == last.year else len(table) - 1
+            count += table[high] - (table[low - 1] if low else 0)
         return count
 
 
 def _inside(day: date, spans: list[Span]) -> bool:
     return any(first <= day <= last for first, last in spans)
+
+
+def _merged(spans: Iterable[Span]) -> list[Span]:
+    """The spans with overlapping or touching ones joined, in order."""
+    out: list[Span] = []
+    for low, high in sorted(s for s in spans if s[0] <= s[1]):
+        if out and low <= out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return out

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sunlight.app import create_service_app
 
+from approvals import sweeps
 from approvals.api import routers
 from approvals.handlers import handlers
 from approvals.rules import RULES
@@ -16,8 +17,9 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def create_app(settings: ApprovalsSettings | None = None) -> FastAPI:
+    settings = settings or ApprovalsSettings()
     return create_service_app(
-        settings=settings or ApprovalsSettings(),
+        settings=settings,
         title="Sunlight approvals",
         description=(
             "Administrative approval and enforcement e-supervision (行政审批电子监察): the item catalogue, cases and "
@@ -28,4 +30,5 @@ def create_app(settings: ApprovalsSettings | None = None) -> FastAPI:
         handlers=handlers,
         rules=RULES,
         migrations=MIGRATIONS,
+        jobs=[sweeps.job(settings)],
     )

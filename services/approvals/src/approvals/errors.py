@@ -1,1 +1,59 @@
 """Problem types of the approvals service."""
+
+from __future__ import annotations
+
+from sunlight.errors import Conflict, InvalidInput, PayloadTooLarge, Problem
+
+
+class DuplicateCode(Conflict):
+    """A department, window, officer or item with this code exists in the region."""
+
+    slug, title = "duplicate-code", "An entry with this code exists in the region"
+
+
+class UnknownDepartment(InvalidInput):
+    slug, title = "unknown-department", "No such department in the region"
+
+
+class UnknownWindow(InvalidInput):
+    slug, title = "unknown-window", "No such window in the region"
+
+
+class UnknownItem(InvalidInput):
+    """A step names an item the catalogue does not have for the case's region (or a region above it)."""
+
+    slug, title = "unknown-item", "No such item in the catalogue of the case's region"
+
+
+class ItemMismatch(InvalidInput):
+    """The case exists and applies for another item than the step names."""
+
+    slug, title = "item-mismatch", "The case applies for another item"
+
+
+class StepBeforeCase(InvalidInput):
+    """A step of a case number not seen yet, without the item it applies for."""
+
+    slug, title = "case-unknown", "A new case needs item_code"
+
+
+class BatchInvalid(InvalidInput):
+    """At least one record of a batch is wrong; ``errors`` lists each (index, pointer, type, message)."""
+
+    slug, title = "batch-invalid", "The batch was refused: nothing was written"
+
+
+class BatchTooLarge(PayloadTooLarge):
+    slug, title = "batch-too-large", "The batch has too many records or bytes"
+
+
+class BatchKeyReused(InvalidInput):
+    slug, title = "batch-key-reused", "This batch key was used with a different batch"
+
+
+class UnsupportedBatchFormat(Problem):
+    slug, title, status = "unsupported-batch-format", "Send application/json (an array) or application/x-ndjson", 415
+
+
+class FutureSweep(InvalidInput):
+    slug, title = "future-sweep", "A sweep cannot be run as of a time in the future"

@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from approvals.api import cases, catalogue, ratings, warnings
+
+routers: list[APIRouter] = [catalogue.router, cases.router, ratings.router, warnings.router]
