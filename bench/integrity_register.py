@@ -34,7 +34,9 @@ from sunlight.events.consumer import Dispatcher
 from sunlight.testing.backends import Backend, Templates
 from sunlight.warnings import Level, Rule, SubjectRef, warning_event
 
-RULE = Rule(id="FUNDS-DUPLICATE-PAYMENT", level=Level.ORANGE, title="Duplicate payment", title_zh="重复支付", description="")
+RULE = Rule(
+    id="FUNDS-DUPLICATE-PAYMENT", level=Level.ORANGE, title="Duplicate payment", title_zh="重复支付", description=""
+)
 UNIT = "91130300000000001N"
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 

@@ -6,7 +6,8 @@ that share a key are merged: the active one (else the latest seen) keeps its id 
 others' occurrences, dispositions and counts, and their earliest first sighting.
 
 ``warning.episodes`` counts distinct episodes (1 for every existing entry), ``warning.changed_at``
-is the time of the entry's latest change (from its latest sighting or closing). An occurrence
+is the time of the entry's latest change (from its latest sighting or closing; not indexed, so that a
+repeated finding's update of its row stays a HOT update on PostgreSQL). An occurrence
 row stands for ``count`` findings of one event, says what it did (``effect``; the first of an
 entry ``registered``, the rest ``repeated``) and which episode it belongs to; a complaint that
 raised a warning is a row with ``report_id``. An event is unique per warning (a complaint's event
@@ -98,7 +99,6 @@ def upgrade() -> None:
         batch_op.alter_column("episodes", existing_type=sa.Integer(), server_default=None)
         batch_op.create_unique_constraint("uq_warning_region_code_dedupe_key", ["region_code", "dedupe_key"])
         batch_op.create_index("ix_warning_first_seen_at_id", ["first_seen_at", "id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_warning_changed_at"), ["changed_at"], unique=False)
 
     with op.batch_alter_table("warning_occurrence", schema=None) as batch_op:
         batch_op.add_column(sa.Column("effect", sa.String(length=20), nullable=False, server_default="repeated"))
@@ -129,7 +129,6 @@ def downgrade() -> None:
         batch_op.drop_column("effect")
         batch_op.create_unique_constraint("uq_warning_occurrence_event_id", ["event_id"])
     with op.batch_alter_table("warning", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_warning_changed_at"))
         batch_op.drop_index("ix_warning_first_seen_at_id")
         batch_op.drop_constraint("uq_warning_region_code_dedupe_key", type_="unique")
         batch_op.drop_column("changed_at")

@@ -74,7 +74,10 @@ class Warning(Base, table=True):
     risk_point_id: uuid.UUID | None = Field(default=None, foreign_key="risk_point.id", index=True)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dismissal_reason: str | None = Field(default=None, max_length=2000)
-    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)  # any change (changed_since)
+    # any change (changed_since). Not indexed on purpose: a finding repeated many times updates one row, and an
+    # update that touches no indexed column is a HOT update on PostgreSQL (no new index entries, no dead tuples
+    # piling up behind the unique key); an index here made every repeat a full update (docs/benchmarks.md)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Effect(StrEnum):
