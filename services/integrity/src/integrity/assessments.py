@@ -26,12 +26,7 @@ from integrity.errors import (
     SubjectKindMismatch,
 )
 from integrity.frameworks import find_framework
-from integrity.models import (
-    Closure,
-    Rater,
-    Score,
-    Subject,
-)
+from integrity.models import Closure, Rater, Score, Subject
 from integrity.repository import assessments as assessments_repo
 from integrity.schemas.assessments import (
     AssessmentIn,

@@ -17,11 +17,7 @@ from sunlight.pagination import Page, PageParams, make_page
 from sunlight.warnings import Level
 
 from integrity import events
-from integrity.errors import (
-    DispositionActive,
-    DispositionConcluded,
-    WarningNotActive,
-)
+from integrity.errors import DispositionActive, DispositionConcluded, WarningNotActive
 from integrity.models import (
     STEP_TEXT_COLUMN,
     Disposition,

@@ -12,12 +12,8 @@ from sunlight.errors import NotFound
 from sunlight.idempotency import IdempotencyKey
 
 from integrity import index, templates
-from integrity.errors import (
-    FrameworkExists,
-)
-from integrity.models import (
-    Framework,
-)
+from integrity.errors import FrameworkExists
+from integrity.models import Framework
 from integrity.repository import assessments as assessments_repo
 from integrity.schemas.assessments import FrameworkIn, FrameworkOut, FrameworkReplace
 

@@ -23,16 +23,8 @@ from sunlight.warnings import Level
 
 from integrity import periods
 from integrity.dispositions import disposition_out
-from integrity.errors import (
-    InvalidPeriod,
-)
-from integrity.models import (
-    DispositionStatus,
-    Effect,
-    Occurrence,
-    Warning,
-    WarningStatus,
-)
+from integrity.errors import InvalidPeriod
+from integrity.models import DispositionStatus, Effect, Occurrence, Warning, WarningStatus
 from integrity.repository import dispositions as dispositions_repo
 from integrity.repository import register as register_repo
 from integrity.repository import riskpoints as riskpoints_repo

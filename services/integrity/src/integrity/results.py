@@ -20,16 +20,9 @@ from sunlight.warnings import Level
 
 from integrity import events, index, periods
 from integrity.assessments import closing, visible_subject
-from integrity.errors import (
-    PeriodClosed,
-)
+from integrity.errors import PeriodClosed
 from integrity.frameworks import find_framework
-from integrity.models import (
-    Closure,
-    Framework,
-    Result,
-    Subject,
-)
+from integrity.models import Closure, Framework, Result, Subject
 from integrity.repository import assessments as assessments_repo
 from integrity.repository import units as units_repo
 from integrity.schemas.assessments import (

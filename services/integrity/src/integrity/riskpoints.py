@@ -13,12 +13,8 @@ from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 
 from integrity import periods
-from integrity.errors import (
-    RiskPointExists,
-)
-from integrity.models import (
-    RiskPoint,
-)
+from integrity.errors import RiskPointExists
+from integrity.models import RiskPoint
 from integrity.repository import riskpoints as riskpoints_repo
 from integrity.schemas.riskpoints import HeatCell, RiskPointIn, RiskPointOut, RiskPointUpdate
 

@@ -13,15 +13,7 @@ from sunlight.pagination import Page
 from sunlight.warnings import Level
 
 from integrity import dispositions, register
-from integrity.deps import (
-    IdempotencyKeyDep,
-    IntegrityReader,
-    IntegrityWriter,
-    NowDep,
-    PageDep,
-    SessionDep,
-    SettingsDep,
-)
+from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, PageDep, SessionDep, SettingsDep
 from integrity.errors import DispositionActive, InvalidPeriod, WarningNotActive
 from integrity.models import WarningStatus
 from integrity.periods import PATTERN as PERIOD

@@ -13,15 +13,7 @@ from sunlight.db import within_regions
 from sunlight.pagination import PageParams, keyset
 
 from integrity import periods
-from integrity.models import (
-    Closure,
-    Framework,
-    Rater,
-    Result,
-    Score,
-    Subject,
-    SubjectKind,
-)
+from integrity.models import Closure, Framework, Rater, Result, Score, Subject, SubjectKind
 from integrity.repository.common import NO_VALUE, ancestors, col, filtered, in_region
 
 # --- the integrity index ----------------------------------------------------------------------

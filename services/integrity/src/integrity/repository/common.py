@@ -9,10 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import parent_region, region_prefix
 from sunlight.db import starts_with_digits
 
-from integrity.models import (
-    DispositionStatus,
-    WarningStatus,
-)
+from integrity.models import DispositionStatus, WarningStatus
 
 ACTIVE = (WarningStatus.OPEN, WarningStatus.IN_DISPOSITION)
 ACTIVE_DISPOSITIONS = (DispositionStatus.OPEN, DispositionStatus.IN_PROGRESS)

@@ -12,10 +12,7 @@ from sunlight.auth import Principal
 from sunlight.db import within_regions
 from sunlight.pagination import PageParams, keyset
 
-from integrity.models import (
-    Disposition,
-    DispositionStep,
-)
+from integrity.models import Disposition, DispositionStep
 from integrity.repository.common import ACTIVE_DISPOSITIONS, col, filtered, in_region
 from integrity.schemas.dispositions import DispositionFilter
 

@@ -11,11 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.db import within_regions
 
-from integrity.models import (
-    Disposition,
-    Occurrence,
-    Warning,
-)
+from integrity.models import Disposition, Occurrence, Warning
 from integrity.repository.common import ACTIVE, ACTIVE_DISPOSITIONS, col, filtered, in_region
 
 

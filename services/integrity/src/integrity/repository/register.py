@@ -13,11 +13,7 @@ from sunlight.auth import Principal
 from sunlight.db import within_regions
 from sunlight.pagination import PageParams, keyset
 
-from integrity.models import (
-    Occurrence,
-    Warning,
-    WarningStatus,
-)
+from integrity.models import Occurrence, Warning, WarningStatus
 from integrity.repository.common import ACTIVE, col, filtered, in_region
 from integrity.schemas.register import WarningFilter
 

@@ -13,11 +13,7 @@ from sunlight.codes import region_prefix
 from sunlight.db import starts_with_digits, within_regions
 from sunlight.pagination import PageParams, keyset
 
-from integrity.models import (
-    RiskPoint,
-    RiskPointRule,
-    Warning,
-)
+from integrity.models import RiskPoint, RiskPointRule, Warning
 from integrity.repository.common import ancestors, col, filtered, in_region
 
 # --- risk points ------------------------------------------------------------------------------

@@ -10,9 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_contains, region_prefix
 from sunlight.db import within_regions
 
-from integrity.models import (
-    UnitMonth,
-)
+from integrity.models import UnitMonth
 from integrity.repository.common import col, dialect, filtered
 
 # --- per-unit, per-month aggregates -----------------------------------------------------------

@@ -10,9 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sunlight.codes import USCC, RegionCode
 
 from integrity.index import Definition
-from integrity.models import (
-    SubjectKind,
-)
+from integrity.models import SubjectKind
 from integrity.periods import PATTERN as PERIOD_PATTERN
 from integrity.schemas.common import Period
 

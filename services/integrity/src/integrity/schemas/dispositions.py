@@ -8,12 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from integrity.models import (
-    DispositionKind,
-    DispositionStatus,
-    Outcome,
-    StepKind,
-)
+from integrity.models import DispositionKind, DispositionStatus, Outcome, StepKind
 
 # --- dispositions -----------------------------------------------------------------------------
 

@@ -9,9 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sunlight.codes import USCC, RegionCode
 
-from integrity.models import (
-    RiskLevel,
-)
+from integrity.models import RiskLevel
 from integrity.schemas.common import RULE_ID
 
 # --- risk points ------------------------------------------------------------------------------
