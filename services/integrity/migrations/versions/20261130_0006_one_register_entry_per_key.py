@@ -10,7 +10,8 @@ is the time of the entry's latest change (from its latest sighting or closing; n
 repeated finding's update of its row stays a HOT update on PostgreSQL). An occurrence
 row stands for ``count`` findings of one event, says what it did (``effect``; the first of an
 entry ``registered``, the rest ``repeated``) and which episode it belongs to; a complaint that
-raised a warning is a row with ``report_id``. An event is unique per warning (a complaint's event
+raised a warning is a row with ``report_id``. A disposition records the episode it handles (1 for the
+existing ones). An event is unique per warning (a complaint's event
 may raise several warnings), a report too.
 
 The downgrade drops the complaint rows and the new columns and restores the partial index; merged
@@ -100,6 +101,11 @@ def upgrade() -> None:
         batch_op.create_unique_constraint("uq_warning_region_code_dedupe_key", ["region_code", "dedupe_key"])
         batch_op.create_index("ix_warning_first_seen_at_id", ["first_seen_at", "id"], unique=False)
 
+    with op.batch_alter_table("disposition", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("episode", sa.Integer(), nullable=False, server_default="1"))
+    with op.batch_alter_table("disposition", schema=None) as batch_op:
+        batch_op.alter_column("episode", existing_type=sa.Integer(), server_default=None)
+
     with op.batch_alter_table("warning_occurrence", schema=None) as batch_op:
         batch_op.add_column(sa.Column("effect", sa.String(length=20), nullable=False, server_default="repeated"))
         batch_op.add_column(sa.Column("count", sa.Integer(), nullable=False, server_default="1"))
@@ -119,6 +125,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("disposition", schema=None) as batch_op:
+        batch_op.drop_column("episode")
     op.execute("DELETE FROM warning_occurrence WHERE report_id IS NOT NULL")
     with op.batch_alter_table("warning_occurrence", schema=None) as batch_op:
         batch_op.drop_constraint("uq_warning_occurrence_warning_id_report_id", type_="unique")

@@ -129,6 +129,7 @@ async def open_disposition(
         holding=freeze,
         opened_at=now,
         opened_by=who.subject,
+        episode=warning.episodes,
     )
     session.add(disposition)
     warning.status, warning.changed_at = WarningStatus.IN_DISPOSITION, now

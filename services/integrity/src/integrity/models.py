@@ -186,6 +186,7 @@ class Disposition(Base, table=True):
     concluded_by: str | None = Field(default=None, max_length=200)
     overdue_since: date | None = None
     escalations: int = 0  # how many times the overdue job escalated it
+    episode: int = 1  # the warning's episode it handles (a reopened warning gets a new disposition)
 
 
 class StepKind(StrEnum):

@@ -68,6 +68,10 @@ class DispositionOut(BaseModel):
     concluded_at: datetime | None
     overdue_since: date | None
     escalations: int
+    episode: int = Field(
+        description="the warning's episode it handles: a warning reopened by changed evidence gets a new disposition "
+        "for its new episode, the concluded one stays as the record of the earlier episode"
+    )
 
 
 class StepOut(BaseModel):
