@@ -9,7 +9,7 @@ from sunlight.codes import RegionCode
 from sunlight.errors import NationwideOnly, NotFound, problem_responses
 from sunlight.pagination import Page
 
-from integrity import service
+from integrity import frameworks, results
 from integrity.deps import (
     IdempotencyKeyDep,
     IntegrityNationalAdmin,
@@ -22,14 +22,21 @@ from integrity.deps import (
 )
 from integrity.errors import FrameworkExists
 from integrity.periods import PATTERN as PERIOD
-from integrity.schemas import ComputationIn, ComputationOut, FrameworkIn, FrameworkOut, FrameworkReplace, ResultOut
+from integrity.schemas.assessments import (
+    ComputationIn,
+    ComputationOut,
+    FrameworkIn,
+    FrameworkOut,
+    FrameworkReplace,
+    ResultOut,
+)
 
 router = APIRouter(prefix="/v1/integrity/frameworks", tags=["integrity index"])
 
 
 @router.get("", summary="The frameworks (the default 323-team and 323-individual included)")
 async def list_frameworks(session: SessionDep, _who: IntegrityReader) -> list[FrameworkOut]:
-    return await service.list_frameworks(session)
+    return await frameworks.list_frameworks(session)
 
 
 @router.post(
@@ -40,12 +47,12 @@ async def create_framework(
 ) -> FrameworkOut:
     """A framework (weights, bodies, cut-offs, baseline period) is deployment-wide: ``integrity:admin`` on a
     nationwide token (region ``000000``)."""
-    return await service.create_framework(session, who, body, now=now, key=key)
+    return await frameworks.create_framework(session, who, body, now=now, key=key)
 
 
 @router.get("/{code}", summary="One framework with its indicators, bodies, weights and cut-offs")
 async def get_framework(code: str, session: SessionDep, _who: IntegrityReader) -> FrameworkOut:
-    return await service.get_framework(session, code)
+    return await frameworks.get_framework(session, code)
 
 
 @router.put(
@@ -58,7 +65,7 @@ async def replace_framework(
 ) -> FrameworkOut:
     """Weights, templates and the baseline period apply to every region: ``integrity:admin`` on a nationwide
     token (region ``000000``)."""
-    return await service.replace_framework(session, who, code, body, now=now)
+    return await frameworks.replace_framework(session, who, code, body, now=now)
 
 
 @router.post(
@@ -80,7 +87,7 @@ async def compute(
     baseline), indicators need ``min_raters`` bodies, values aggregate level by level; a subject with too
     little is not assessed. Each result is announced as ``integrity.index.computed.v1``, and a newly
     graded subject (below a cut-off) raises INTEGRITY-INDEX-A/B/C. Closed regions keep their results."""
-    return await service.compute_index(session, who, code, body, settings=settings, now=now, key=key)
+    return await results.compute_index(session, who, code, body, settings=settings, now=now, key=key)
 
 
 @router.get("/{code}/results", summary="Results of a period, lowest index first", responses=problem_responses(NotFound))
@@ -93,4 +100,4 @@ async def list_results(
     grade: Literal["A", "B", "C"] | None = None,
     region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
 ) -> Page[ResultOut]:
-    return await service.list_results(session, who, code, page, period=period, grade=grade, region_code=region_code)
+    return await results.list_results(session, who, code, page, period=period, grade=grade, region_code=region_code)

@@ -6,33 +6,19 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 from sunlight.codes import USCC, RegionCode
 from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
 from sunlight.warnings import Level
 
-from integrity import service
-from integrity.deps import (
-    IdempotencyKeyDep,
-    IntegrityReader,
-    IntegrityWriter,
-    NowDep,
-    PageDep,
-    SessionDep,
-    SettingsDep,
-)
+from integrity import dispositions, register
+from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, PageDep, SessionDep, SettingsDep
 from integrity.errors import DispositionActive, InvalidPeriod, WarningNotActive
 from integrity.models import WarningStatus
 from integrity.periods import PATTERN as PERIOD
-from integrity.schemas import (
-    DismissalIn,
-    DispositionIn,
-    DispositionOut,
-    WarningCount,
-    WarningDetail,
-    WarningFilter,
-    WarningOut,
-)
+from integrity.schemas.dispositions import DispositionIn, DispositionOut
+from integrity.schemas.register import DismissalIn, WarningCount, WarningDetail, WarningFilter, WarningOut
 
 router = APIRouter(prefix="/v1/integrity/warnings", tags=["warnings"])
 
@@ -41,7 +27,7 @@ Service = Annotated[str | None, Query(alias="service", pattern=r"^[a-z]+$", desc
 Region = Annotated[RegionCode | None, Query(description="this region and everything below it")]
 
 
-@router.get("", summary="Warnings in the caller's regions, most recently seen first")
+@router.get("", summary="Warnings in the caller's regions, most recently first seen first")
 async def list_warnings(
     session: SessionDep,
     who: IntegrityReader,
@@ -61,7 +47,15 @@ async def list_warnings(
         int | None, Query(ge=0, le=36500, description="first seen at most this many calendar days ago (0: today)")
     ] = None,
     risk_point_id: uuid.UUID | None = None,
+    changed_since: Annotated[
+        AwareDatetime | None,
+        Query(description="changed at or after this instant (changed_at): what a client syncing its copy fetches"),
+    ] = None,
 ) -> Page[WarningOut]:
+    """Pages are ordered by ``first_seen_at`` (then id), which never changes: a warning that recurs or changes
+    while a client pages keeps its place and is returned exactly once. To see changes, keep the ``changed_at``
+    of the previous sync and ask again with ``changed_since`` (each changed warning comes once, in the same
+    order); a recurrence updates ``occurrences``, ``last_seen_at`` and ``changed_at``, never the order."""
     where = WarningFilter(
         rule_id=rule_id,
         level=level,
@@ -72,8 +66,9 @@ async def list_warnings(
         min_age_days=min_age_days,
         max_age_days=max_age_days,
         risk_point_id=risk_point_id,
+        changed_since=changed_since,
     )
-    return await service.list_warnings(session, who, where, page, now=now, settings=settings)
+    return await register.list_warnings(session, who, where, page, now=now, settings=settings)
 
 
 @router.get(
@@ -93,7 +88,7 @@ async def count_warnings(
     rule_id: RuleId = None,
     service_name: Service = None,
 ) -> list[WarningCount]:
-    return await service.count_warnings(
+    return await register.count_warnings(
         session,
         who,
         granularity=granularity,
@@ -111,7 +106,7 @@ async def count_warnings(
 async def get_warning(
     session: SessionDep, who: IntegrityReader, settings: SettingsDep, warning_id: uuid.UUID
 ) -> WarningDetail:
-    return await service.get_warning(session, who, warning_id, settings=settings)
+    return await register.get_warning(session, who, warning_id, settings=settings)
 
 
 @router.post(
@@ -132,7 +127,7 @@ async def open_disposition(
     """The deadline is ``deadline_workdays`` (or the kind's default) working days from today on the official
     calendar. The source service hears of it as ``warnings.disposed.v1`` (status ``open``; ``freeze`` for a
     direct review or a case unless told otherwise)."""
-    return await service.open_disposition(session, who, warning_id, body, settings=settings, now=now, key=key)
+    return await dispositions.open_disposition(session, who, warning_id, body, settings=settings, now=now, key=key)
 
 
 @router.post(
@@ -145,4 +140,4 @@ async def dismiss(
     now: NowDep,
 ) -> WarningOut:  # fmt: skip
     """The source service hears of it as ``warnings.disposed.v1`` with disposition and status ``dismissed``."""
-    return await service.dismiss(session, who, warning_id, body, now=now, key=key)
+    return await dispositions.dismiss(session, who, warning_id, body, now=now, key=key)
