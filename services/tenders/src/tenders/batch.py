@@ -17,7 +17,7 @@ from tenders import publication, repository
 from tenders.errors import IndicatorSettingsInvalid, TooManyTenders
 from tenders.indicators import SettingsError, parse_ini, run
 from tenders.ocds import export
-from tenders.schemas import IndicatorRunIn, IndicatorRunOut
+from tenders.schemas.findings import IndicatorRunIn, IndicatorRunOut
 from tenders.settings import TendersSettings
 
 

@@ -11,11 +11,11 @@ from sunlight.db import utcnow
 from sunlight.errors import NotFound
 from sunlight.idempotency import IdempotencyKey
 
-from tenders import lifecycle, repository, rules
+from tenders import flags, lifecycle, repository, rules
 from tenders.errors import AlreadyDone
 from tenders.findings import Found, raise_findings
 from tenders.models import ChangeOrder, Contract
-from tenders.schemas import ChangeOrderIn, ChangeOrderOut, ContractIn, ContractOut, SettlementIn
+from tenders.schemas.lifecycle import ChangeOrderIn, ChangeOrderOut, ContractIn, ContractOut, SettlementIn
 from tenders.settings import TendersSettings
 
 
@@ -85,7 +85,7 @@ async def add_change_order(
     await session.flush()
     orders = await repository.change_orders_of(session, contract.id)
     changes = sum(abs(o.amount_fen) for o in orders)
-    level = rules.change_order_level(
+    level = flags.change_order_level(
         contract.amount_fen,
         changes,
         percent=settings.change_order_percent,
@@ -130,7 +130,7 @@ async def settle(
     if contract.settled_fen is not None:
         raise AlreadyDone("the contract is settled")
     contract.settled_fen, contract.settled_on = body.amount_fen, body.settled_on
-    excess = rules.settlement_excess(contract.amount_fen, contract.approved_changes_fen, body.amount_fen)
+    excess = flags.settlement_excess(contract.amount_fen, contract.approved_changes_fen, body.amount_fen)
     if excess:
         finding = Found(
             rule=rules.SETTLEMENT_OVER,

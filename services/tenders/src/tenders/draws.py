@@ -29,11 +29,12 @@ from sunlight.auth import Principal
 from sunlight.codes import region_prefix
 from sunlight.db import utcnow
 from sunlight.idempotency import IdempotencyKey
+from sunlight.pagination import Page
 
-from tenders import lifecycle, repository, rules
+from tenders import flags, lifecycle, repository
 from tenders.errors import DrawState, NotAMember, PoolTooSmall
 from tenders.models import Draw, DrawStatus, Replacement
-from tenders.schemas import DrawIn, DrawOut, ExclusionOut, ReplacementIn, ReplacementOut, VerificationOut
+from tenders.schemas.draws import DrawIn, DrawOut, ExclusionOut, ReplacementIn, ReplacementOut, VerificationOut
 from tenders.settings import TendersSettings
 
 DOMAIN = b"sunlight-draw-v1"
@@ -150,6 +151,13 @@ async def get_draw(session: AsyncSession, who: Principal, draw_id: uuid.UUID, *,
     return who.visible(await repository.draw(session, draw_id, for_update=for_update), "draw")
 
 
+async def list_draws(session: AsyncSession, who: Principal, tender_id: uuid.UUID) -> Page[DrawOut]:
+    """A tender's draws, oldest first (a tender has few draws: one page)."""
+    tender = await lifecycle.get_tender(session, who, tender_id)
+    rows = await repository.draws_of(session, tender.id)
+    return Page[DrawOut](items=[await draw_out(session, r) for r in rows], next_cursor=None)
+
+
 async def read_draw(session: AsyncSession, who: Principal, draw_id: uuid.UUID) -> DrawOut:
     return await draw_out(session, await get_draw(session, who, draw_id))
 
@@ -179,13 +187,13 @@ async def execute_draw(
     exclusions, eligible = [], []
     for person in pool:
         employer = employers.get(person.employer_id) if person.employer_id else None
-        facts = [rules.DebarmentFact(str(d.id), d.region_code, d.starts_on, d.ends_on)
+        facts = [flags.DebarmentFact(str(d.id), d.region_code, d.starts_on, d.ends_on)
                  for d in bars if d.subject_id == person.id]  # fmt: skip
-        reasons = rules.expert_conflicts(
+        reasons = flags.expert_conflicts(
             employer_uscc=employer.uscc if employer else None,
             bidder_usccs=bidders,
             owner_uscc=tender.owner_uscc,
-            debarred=bool(rules.active_debarments(facts, now.date(), tender.region_code)),
+            debarred=bool(flags.active_debarments(facts, now.date(), tender.region_code)),
             drawn=True,
         )
         if counts.get(str(person.id), 0) >= settings.draw_owner_max:

@@ -26,11 +26,11 @@ from sunlight.auth import Principal
 from sunlight.db import utcnow
 from sunlight.idempotency import IdempotencyKey
 
-from tenders import lifecycle, repository, rules
+from tenders import flags, lifecycle, repository, rules
 from tenders.errors import AlreadyDone, InvalidScores, NoValidBid
 from tenders.findings import Found, raise_findings
 from tenders.models import Bid, BidStatus, Evaluation, EvaluationMethod, ExpertScore, Lot, Tender
-from tenders.schemas import EvaluationIn, EvaluationOut, OutlierOut, RankedBid
+from tenders.schemas.lifecycle import EvaluationIn, EvaluationOut, OutlierOut, RankedBid
 from tenders.settings import TendersSettings
 
 
@@ -128,13 +128,13 @@ async def _expert_findings(
     for expert in sorted(experts):
         person = persons.get(uuid.UUID(expert))
         employer = employers.get(person.employer_id) if person and person.employer_id else None
-        facts = [rules.DebarmentFact(str(d.id), d.region_code, d.starts_on, d.ends_on)
+        facts = [flags.DebarmentFact(str(d.id), d.region_code, d.starts_on, d.ends_on)
                  for d in bars if str(d.subject_id) == expert]  # fmt: skip
-        reasons = rules.expert_conflicts(
+        reasons = flags.expert_conflicts(
             employer_uscc=employer.uscc if employer else None,
             bidder_usccs=[e.uscc for e in bidders.values()],
             owner_uscc=tender.owner_uscc,
-            debarred=bool(rules.active_debarments(facts, today, tender.region_code)),
+            debarred=bool(flags.active_debarments(facts, today, tender.region_code)),
             drawn=expert in members,
         )
         if reasons:
@@ -225,7 +225,7 @@ async def evaluate(
         raise NoValidBid(f"lot {lot.number} has no valid bid", invalid=len(bids))
     scores = _check_scores(body, valid, set(by_id))
     bench, ranking = rank(valid, body.method, body, scores)
-    outliers = rules.outlier_scores(scores, points=settings.outlier_points)
+    outliers = flags.outlier_scores(scores, points=settings.outlier_points)
     row = Evaluation(
         tender_id=tender.id,
         lot_id=lot.id,

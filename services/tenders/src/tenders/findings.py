@@ -21,7 +21,7 @@ from sunlight.warnings import Level, Rule, SubjectRef, region_key, warning_event
 
 from tenders import repository
 from tenders.models import Finding
-from tenders.schemas import FindingOut
+from tenders.schemas.findings import FindingOut
 
 SERVICE = "tenders"
 

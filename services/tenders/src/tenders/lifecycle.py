@@ -39,7 +39,7 @@ from tenders.errors import (
 from tenders.findings import raise_findings
 from tenders.models import Award, Bid, BidStatus, Lot, RefusedBid, Registration, Tender, TenderStatus
 from tenders.registers import stamp_key
-from tenders.schemas import (
+from tenders.schemas.lifecycle import (
     AwardIn,
     AwardOut,
     BidIn,

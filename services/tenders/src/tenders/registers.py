@@ -18,7 +18,7 @@ from sunlight.pagination import Page, PageParams, make_page
 from tenders import repository
 from tenders.errors import DuplicateCode, UnknownEnterprise
 from tenders.models import Debarment, Enterprise, EnterpriseLink, LinkRole, Person, Project, Qualification
-from tenders.schemas import (
+from tenders.schemas.registers import (
     DebarmentIn,
     DebarmentOut,
     EnterpriseIn,

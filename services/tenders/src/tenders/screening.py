@@ -11,13 +11,13 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenders import repository, rules
+from tenders import flags, repository, rules
 from tenders.findings import Found
 from tenders.models import Award, Bid, Enterprise, LinkRole, Lot, Project, Tender
 from tenders.settings import TendersSettings
 
 
-async def _facts(session: AsyncSession, bids: list[Bid]) -> dict[str, rules.BidFacts]:
+async def _facts(session: AsyncSession, bids: list[Bid]) -> dict[str, flags.BidFacts]:
     enterprises = await repository.enterprises_by_ids(session, {b.enterprise_id for b in bids})
     links = await repository.links_of_enterprises(session, set(enterprises))
     people: dict[tuple[object, LinkRole], set[str]] = {}
@@ -26,7 +26,7 @@ async def _facts(session: AsyncSession, bids: list[Bid]) -> dict[str, rules.BidF
     out = {}
     for b in bids:
         e = enterprises[b.enterprise_id]
-        out[str(b.id)] = rules.BidFacts(
+        out[str(b.id)] = flags.BidFacts(
             bid_id=str(b.id),
             enterprise_id=str(e.id),
             legal_representatives=frozenset(people.get((e.id, LinkRole.LEGAL_REPRESENTATIVE), set())),
@@ -49,7 +49,7 @@ async def linked_bidders(session: AsyncSession, tender: Tender, lot: Lot, bid: B
     for other in bids:
         if other.id == bid.id:
             continue
-        shared = rules.links_between(mine, facts[str(other.id)])
+        shared = flags.links_between(mine, facts[str(other.id)])
         if not shared:
             continue
         pair = sorted([str(bid.id), str(other.id)])
@@ -77,7 +77,7 @@ async def linked_bidders(session: AsyncSession, tender: Tender, lot: Lot, bid: B
 
 def late_bid(tender: Tender, bid: Bid) -> list[Found]:
     """TENDERS-LATE-BID: recorded after the deadline of a tender known before it, dated before the deadline."""
-    if not rules.recorded_late(tender.created_at, tender.deadline, bid.submitted_at, bid.recorded_at):
+    if not flags.recorded_late(tender.created_at, tender.deadline, bid.submitted_at, bid.recorded_at):
         return []
     return [
         Found(
@@ -104,14 +104,14 @@ async def ineligible_bidder(
 ) -> list[Found]:
     """TENDERS-INELIGIBLE-BIDDER: debarred on the bid's day, or without the required qualification."""
     debarments = [
-        rules.DebarmentFact(str(d.id), d.region_code, d.starts_on, d.ends_on)
+        flags.DebarmentFact(str(d.id), d.region_code, d.starts_on, d.ends_on)
         for d in await repository.debarments_of(session, "enterprise", [enterprise.id])
     ]
     qualifications = [
-        rules.QualificationFact(q.kind, q.grade, q.valid_from, q.valid_until)
+        flags.QualificationFact(q.kind, q.grade, q.valid_from, q.valid_until)
         for q in await repository.qualifications_of(session, [enterprise.id])
     ]
-    reasons, debarment_ids = rules.ineligibility(
+    reasons, debarment_ids = flags.ineligibility(
         debarments=debarments,
         qualifications=qualifications,
         required_kind=tender.required_qualification,
@@ -148,9 +148,9 @@ async def tender_findings(
     session: AsyncSession, settings: TendersSettings, tender: Tender, project: Project
 ) -> list[Found]:
     """TENDERS-NON-COMPETITIVE, TENDERS-SHORT-PERIOD and TENDERS-SPLIT-CONTRACT for a newly published tender."""
-    threshold = rules.must_tender_threshold(str(tender.category), str(project.funding_source), settings.must_tender_fen)
+    threshold = flags.must_tender_threshold(str(tender.category), str(project.funding_source), settings.must_tender_fen)
     found = []
-    if rules.non_competitive(str(tender.procedure), tender.estimate_fen, threshold):
+    if flags.non_competitive(str(tender.procedure), tender.estimate_fen, threshold):
         found.append(
             Found(
                 rule=rules.NON_COMPETITIVE,
@@ -174,9 +174,9 @@ async def tender_findings(
         )
     zone = settings.zone
     published_on, deadline_on = tender.published_at.astimezone(zone).date(), tender.deadline.astimezone(zone).date()
-    days = rules.bid_days(published_on, deadline_on)
+    days = flags.bid_days(published_on, deadline_on)
     must = threshold is not None and tender.estimate_fen >= threshold
-    if must and str(tender.procedure) in rules.COMPETITIVE_PROCEDURES and days < settings.min_bid_days:
+    if must and str(tender.procedure) in flags.COMPETITIVE_PROCEDURES and days < settings.min_bid_days:
         found.append(
             Found(
                 rule=rules.SHORT_PERIOD,
@@ -200,10 +200,10 @@ async def tender_findings(
         )
     siblings = [t for t in await repository.tenders_of_project(session, project.id) if t.category == tender.category]
 
-    def fact(t: Tender) -> rules.PurchaseFact:
-        return rules.PurchaseFact(str(t.id), str(t.procedure), t.estimate_fen, t.published_at.date())
+    def fact(t: Tender) -> flags.PurchaseFact:
+        return flags.PurchaseFact(str(t.id), str(t.procedure), t.estimate_fen, t.published_at.date())
 
-    split = rules.split_under_threshold(
+    split = flags.split_under_threshold(
         fact(tender),
         [fact(t) for t in siblings if t.id != tender.id and t.status != "cancelled"],
         threshold_fen=threshold,
@@ -238,7 +238,7 @@ async def award_findings(
 ) -> list[Found]:
     """TENDERS-WINNER-AT-CEILING and TENDERS-BID-ROTATION for a new award."""
     found = []
-    level = rules.at_ceiling(award.amount_fen, lot.ceiling_fen, settings.ceiling_band_permille)
+    level = flags.at_ceiling(award.amount_fen, lot.ceiling_fen, settings.ceiling_band_permille)
     if level is not None:
         found.append(
             Found(
@@ -264,16 +264,16 @@ async def award_findings(
     since = award.awarded_on - timedelta(days=settings.rotation_window_days)
     history = await repository.awards_with_bidders(session, bidders, since, tender.region_code[:4])
     facts = {
-        str(a.lot_id): rules.AwardedTender(
+        str(a.lot_id): flags.AwardedTender(
             str(a.tender_id), a.awarded_on, frozenset(map(str, bs)), str(a.enterprise_id)
         )
         for a, bs in history
     }
-    latest = rules.AwardedTender(
+    latest = flags.AwardedTender(
         str(tender.id), award.awarded_on, frozenset(map(str, bidders)), str(award.enterprise_id)
     )
     facts.pop(str(lot.id), None)
-    turn = rules.rotation(
+    turn = flags.rotation(
         latest,
         list(facts.values()),
         min_tenders=settings.rotation_min_tenders,
@@ -295,7 +295,7 @@ async def award_findings(
                     "tender_ids": [t.tender_id for t in turn.tenders],
                     "winners": [t.winner for t in turn.tenders],
                 },
-                dedupe_key=f"{rules.BID_ROTATION.id}:group:{rules.group_key(group)}",
+                dedupe_key=f"{rules.BID_ROTATION.id}:group:{flags.group_key(group)}",
             )
         )
     return found

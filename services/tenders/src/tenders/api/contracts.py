@@ -10,7 +10,7 @@ from sunlight.errors import NotFound, problem_responses
 from tenders import contracts
 from tenders.deps import IdempotencyKeyDep, SessionDep, SettingsDep, TendersReader, TendersWriter
 from tenders.errors import AlreadyDone, InvalidTransition
-from tenders.schemas import ChangeOrderIn, ChangeOrderOut, ContractOut, SettlementIn
+from tenders.schemas.lifecycle import ChangeOrderIn, ChangeOrderOut, ContractOut, SettlementIn
 
 router = APIRouter(prefix="/v1/tenders/contracts", tags=["contracts"])
 

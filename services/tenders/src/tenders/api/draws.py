@@ -8,10 +8,10 @@ from fastapi import APIRouter
 from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
 from sunlight.pagination import Page
 
-from tenders import draws, lifecycle, repository
+from tenders import draws
 from tenders.deps import IdempotencyKeyDep, SessionDep, SettingsDep, TendersReader, TendersWriter
 from tenders.errors import DrawState, InvalidTransition, NotAMember, PoolTooSmall
-from tenders.schemas import DrawIn, DrawOut, ReplacementIn, VerificationOut
+from tenders.schemas.draws import DrawIn, DrawOut, ReplacementIn, VerificationOut
 
 router = APIRouter(prefix="/v1/tenders", tags=["expert draws"])
 
@@ -44,9 +44,7 @@ async def commit_draw(
 )
 async def list_draws(tender_id: uuid.UUID, session: SessionDep, who: TendersReader) -> Page[DrawOut]:
     """Oldest first (a tender has few draws: one page)."""
-    tender = await lifecycle.get_tender(session, who, tender_id)
-    rows = await repository.draws_of(session, tender.id)
-    return Page[DrawOut](items=[await draws.draw_out(session, r) for r in rows], next_cursor=None)
+    return await draws.list_draws(session, who, tender_id)
 
 
 @router.get("/draws/{draw_id}", operation_id="getTenderDraw", summary="One draw", responses=problem_responses(NotFound))

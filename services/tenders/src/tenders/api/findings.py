@@ -10,7 +10,7 @@ from sunlight.pagination import Page
 
 from tenders import findings
 from tenders.deps import PageDep, SessionDep, TendersReader
-from tenders.schemas import FindingOut
+from tenders.schemas.findings import FindingOut
 
 router = APIRouter(prefix="/v1/tenders", tags=["findings"])
 

@@ -8,7 +8,7 @@ from sunlight.errors import problem_responses
 from tenders import batch
 from tenders.deps import SessionDep, SettingsDep, TendersReader
 from tenders.errors import IndicatorSettingsInvalid, TooManyTenders
-from tenders.schemas import IndicatorRunIn, IndicatorRunOut
+from tenders.schemas.findings import IndicatorRunIn, IndicatorRunOut
 
 router = APIRouter(prefix="/v1/tenders/indicators", tags=["indicators"])
 

@@ -11,7 +11,7 @@ from sunlight.pagination import Page
 from tenders import registers
 from tenders.deps import IdempotencyKeyDep, PageDep, SessionDep, SettingsDep, TendersReader, TendersWriter
 from tenders.errors import DuplicateCode, UnknownEnterprise
-from tenders.schemas import (
+from tenders.schemas.registers import (
     DebarmentIn,
     DebarmentOut,
     EnterpriseIn,

@@ -28,7 +28,7 @@ from tenders.errors import (
     UnknownPerson,
 )
 from tenders.models import TenderStatus
-from tenders.schemas import (
+from tenders.schemas.lifecycle import (
     AwardIn,
     AwardOut,
     BidIn,
