@@ -34,6 +34,7 @@ class Finding:
     report_id: uuid.UUID | None = None
     level: Level | None = None
     unit_uscc: str | None = None
+    occurrences: int = 1  # findings of one key in one write, sent as one event
 
     def __post_init__(self) -> None:
         self.dedupe_key = region_key(self.region_code, self.dedupe_key)
@@ -62,6 +63,7 @@ async def raise_findings(session: AsyncSession, findings: list[Finding], *, now:
                 report_id=finding.report_id,
                 region_code=finding.region_code,
                 evidence=finding.evidence,
+                occurrences=finding.occurrences,
                 first_raised_at=now,
                 last_raised_at=now,
             )
@@ -71,7 +73,7 @@ async def raise_findings(session: AsyncSession, findings: list[Finding], *, now:
             if not repeat and _rank(level.value) <= _rank(row.level):
                 continue
             row.level = level.value if _rank(level.value) > _rank(row.level) else row.level
-            row.occurrences += 1
+            row.occurrences += finding.occurrences
             row.evidence = finding.evidence
             row.last_raised_at = now
         add_event(
@@ -86,6 +88,7 @@ async def raise_findings(session: AsyncSession, findings: list[Finding], *, now:
                 level=level,
                 dedupe_key=finding.dedupe_key,
                 occurred_at=now,
+                occurrences=finding.occurrences,
             ),
         )
         sent += 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 
@@ -25,61 +26,67 @@ from complaints.settings import ComplaintsSettings
 ACTOR = "system"
 
 
-def add_bands(session: AsyncSession, report: Report) -> None:
+async def add_bands(session: AsyncSession, report: Report) -> None:
+    """Store the report's LSH bands (one statement for all of them)."""
     if report.signature is None:
         return
-    for position, band in enumerate(similarity.bands(report.signature)):
-        session.add(ReportBand(report_id=report.id, position=position, band=band, filed_at=report.filed_at))
+    rows = [
+        {"report_id": report.id, "position": position, "band": band, "filed_at": report.filed_at}
+        for position, band in enumerate(similarity.bands(report.signature))
+    ]
+    await session.execute(insert(ReportBand), rows)
 
 
 async def place(
     session: AsyncSession, settings: ComplaintsSettings, report: Report, *, now: datetime
 ) -> alerts.Finding | None:
-    """Put ``report`` (added and flushed) into a group; returns the COMPLAINTS-REPEATED finding, if any."""
+    """Put ``report`` (added and flushed) into a group; returns the COMPLAINTS-REPEATED finding, if any.
+
+    Text is compared with the first report of each candidate group (LSH band matches), so a comparison
+    costs one signature per group, not per report."""
     report.group_id = report.id
     since = report.filed_at - timedelta(days=settings.group_window_days)
-    matches: dict[uuid.UUID, tuple[Report, float | None, bool]] = {}
+    # (filed_at, id, group, similarity, same subject) of each match; the earliest wins
+    matches: list[tuple[datetime, str, uuid.UUID, float | None, bool]] = []
     if report.subject_key:
-        for other in await repository.same_subject(session, report.subject_key, since, exclude=report.id):
-            matches[other.id] = (other, None, True)
+        other = await repository.first_on_subject(session, report.subject_key, since, exclude=report.id)
+        if other is not None:
+            matches.append((other.filed_at, str(other.id), other.group_id or other.id, None, True))
     if report.signature:
         bands = similarity.bands(report.signature)
-        for other in await repository.band_candidates(session, bands, since, report.region_code[:4]):
-            if other.id == report.id or other.signature is None:
-                continue
-            score = similarity.similarity(report.signature, other.signature)
+        heads = await repository.band_heads(session, bands, since, report.region_code[:4], exclude=report.id)
+        for head_id, filed_at, signature in heads:
+            score = similarity.similarity(report.signature, signature)
             if score >= settings.similarity_threshold:
-                same = matches.get(other.id, (other, None, False))[2]
-                matches[other.id] = (other, round(score, 3), same)
+                matches.append((filed_at, str(head_id), head_id, round(score, 3), False))
+                break  # ordered by filing: the first is the earliest
     if not matches:
         return None
-    other, score, same = min(matches.values(), key=lambda m: (m[0].filed_at, str(m[0].id)))
-    group = other.group_id or other.id
+    _, other_id, group, score, same = min(matches, key=lambda m: (m[0], m[1]))
     report.group_id = group
     add_step(
         session,
         report,
         StepKind.GROUPED,
         ACTOR,
-        details={"group_id": str(group), "with_report": str(other.id), "same_subject": same, "similarity": score},
+        details={"group_id": str(group), "with_report": other_id, "same_subject": same, "similarity": score},
         now=now,
     )
     await session.flush()
     size = await repository.group_size(session, group)
     if not rules.repeated(settings, reports_in_group=size):
         return None
-    head = await repository.report(session, group) or other
-    members = await repository.group_members(session, group)
+    head = await repository.report(session, group)
     subject = events.linked_subject(report) or alerts.report_subject(group)
     key = report.subject_key if report.subject_key and not report.subject_key.startswith("official:") else None
     return alerts.Finding(
         rule=rules.REPEATED,
         subject=subject,
-        region_code=head.region_code,
+        region_code=head.region_code if head is not None else report.region_code,
         evidence={
             "group_id": str(group),
             "reports": size,
-            "report_ids": [str(m.id) for m in members][-20:],
+            "report_id": str(report.id),
             "window_days": settings.group_window_days,
             "subject_kind": report.subject_kind,
         },

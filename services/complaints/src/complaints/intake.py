@@ -95,7 +95,7 @@ async def file_report(
     report.receipt_hash = slow
     session.add(report)
     session.add(key)
-    grouping.add_bands(session, report)
+    await grouping.add_bands(session, report)
     add_step(
         session,
         report,

@@ -69,26 +69,34 @@ async def count_messages(session: AsyncSession, report_id: uuid.UUID) -> int:
     return int((await session.execute(query)).scalar_one())
 
 
-async def same_subject(
-    session: AsyncSession, subject_key: str, since: datetime, *, exclude: uuid.UUID | None = None
-) -> Sequence[Report]:
-    query = select(Report).where(Report.subject_key == subject_key, Report.filed_at >= since, Report.status != "purged")
-    if exclude is not None:
-        query = query.where(Report.id != exclude)
-    return (await session.execute(query.order_by(Report.filed_at, Report.id))).scalars().all()
+async def first_on_subject(
+    session: AsyncSession, subject_key: str, since: datetime, *, exclude: uuid.UUID
+) -> Report | None:
+    """The earliest report since ``since`` about this subject (its group is the one to join)."""
+    query = (
+        select(Report)
+        .where(Report.subject_key == subject_key, Report.filed_at >= since, Report.id != exclude)
+        .where(Report.status != "purged")
+        .order_by(Report.filed_at, Report.id)
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
 
 
-async def band_candidates(
-    session: AsyncSession, bands: Iterable[str], since: datetime, city_prefix: str
-) -> Sequence[Report]:
-    """Reports since ``since`` in the same city sharing at least one LSH band."""
+async def band_heads(
+    session: AsyncSession, bands: Iterable[str], since: datetime, city_prefix: str, *, exclude: uuid.UUID
+) -> Sequence[Any]:
+    """(id, filed_at, signature) of the first reports of groups, filed since ``since`` in the same city, that
+    share at least one LSH band with ``bands``: the candidates a new report is compared with."""
     ids = select(ReportBand.report_id).where(ReportBand.band.in_(list(bands)), ReportBand.filed_at >= since).distinct()
-    query = select(Report).where(
+    query = select(Report.id, Report.filed_at, Report.signature).where(
         Report.id.in_(ids),  # type: ignore[attr-defined]
+        Report.group_id == Report.id,
+        Report.id != exclude,
         starts_with_digits(Report.region_code, city_prefix),
         Report.signature.is_not(None),  # type: ignore[union-attr]
     )
-    return (await session.execute(query.order_by(Report.filed_at, Report.id))).scalars().all()
+    return (await session.execute(query.order_by(Report.filed_at, Report.id))).all()
 
 
 async def group_members(session: AsyncSession, group_id: uuid.UUID) -> Sequence[Report]:

@@ -51,7 +51,12 @@ CONCLUSION_LATE = RULES.add(
         parameters=("conclusion_days", "conclusion_red_after_days", "day_count"),
         evidence=("report_id", "decided_on", "conclude_due", "extended_days", "days_late"),
         risk_point="complaint-handling",
-        evaluated_by=("complaints.rules.conclusion_late", "complaints.scans.scan_deadlines"),
+        evaluated_by=(
+            "complaints.rules.conclusion_late",
+            "complaints.rules.handled_late",
+            "complaints.scans.scan_deadlines",
+            "complaints.imports.import_batch",
+        ),
     )
 )
 
@@ -97,7 +102,7 @@ REPEATED = RULES.add(
         "service that owns it, so integrity's register and the subject's own service see it. Deployment defaults; "
         "no statute sets them.",
         parameters=("repeat_min_reports", "group_window_days", "similarity_threshold"),
-        evidence=("group_id", "reports", "report_ids", "window_days", "subject_kind"),
+        evidence=("group_id", "reports", "report_id", "window_days", "subject_kind"),
         risk_point="supervision-linkage",
         evaluated_by=("complaints.rules.repeated", "complaints.grouping.place"),
     )
@@ -149,6 +154,16 @@ def conclusion_late(settings: ComplaintsSettings, *, status: str, conclude_due: 
     if status != "accepted" or conclude_due is None:
         return None
     late = days_late(settings, conclude_due, on)
+    if not late:
+        return None
+    return Level.RED if late >= settings.conclusion_red_after_days else Level.ORANGE
+
+
+def handled_late(
+    settings: ComplaintsSettings, *, conclude_due: date, done_on: date | None, today: date
+) -> Level | None:
+    """The level of a record concluded after its deadline (``done_on``), or still open past it (None: in time)."""
+    late = days_late(settings, conclude_due, done_on or today)
     if not late:
         return None
     return Level.RED if late >= settings.conclusion_red_after_days else Level.ORANGE

@@ -376,5 +376,6 @@ class HotlineRecordIn(BaseModel):
 class BatchOut(BaseModel):
     batch_key: str
     imported: int
+    skipped: int = Field(description="records whose external_id was imported before")
     late: int = Field(description="records concluded after, or still open past, their deadline")
     grouped: int = Field(description="records that joined an existing group")

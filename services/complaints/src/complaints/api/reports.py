@@ -5,21 +5,23 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 from sunlight.codes import RegionCode
-from sunlight.errors import NotFound, problem_responses
+from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
 from sunlight.pagination import Page
 
-from complaints import grouping, handling, service
+from complaints import grouping, handling, imports, service
 from complaints.deps import ComplaintsReader, ComplaintsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
-from complaints.errors import ConflictOfInterest, Destroyed, ExtensionExceeded, WrongState
+from complaints.errors import BatchKeyReused, ConflictOfInterest, Destroyed, ExtensionExceeded, WrongState
 from complaints.models import Category, Status
 from complaints.schemas import (
     AssignIn,
+    BatchOut,
     ConclusionIn,
     DecisionIn,
     ExtensionIn,
     GroupOut,
+    HotlineRecordIn,
     ReplyIn,
     ReportOut,
     ReportSummaryOut,
@@ -204,3 +206,23 @@ async def review(
 ) -> ReportOut:
     """Reopening starts a new conclusion period and raises COMPLAINTS-REOPENED-ON-APPEAL."""
     return await handling.review(session, settings, who, report_id, body, key=key)
+
+
+@router.post(
+    "/batch",
+    status_code=201,
+    operation_id="importHotlineRecords",
+    summary="Import a bureau's hotline records in bulk (one transaction)",
+    responses=problem_responses(BatchKeyReused, ForbiddenRegion),
+)
+async def import_batch(
+    records: Annotated[list[HotlineRecordIn], Body(min_length=1, max_length=5000)],
+    batch_key: Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:-]+$")],
+    session: SessionDep,
+    who: ComplaintsWriter,
+    settings: SettingsDep,
+) -> BatchOut:
+    """Up to 5,000 records (JSON array). Each becomes an accepted report with the bureau's deadline; a record
+    closed after it, or open past it, raises COMPLAINTS-CONCLUSION-LATE. The same ``batch_key`` again returns
+    the first result and writes nothing."""
+    return await imports.import_batch(session, settings, who, records, batch_key=batch_key)
