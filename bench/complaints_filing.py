@@ -1,6 +1,6 @@
 """Complaints: the filing rate through the gateway (argon2id on), and grouping with 10,000 stored reports.
 
-    uv run python bench/complaints.py [--reports 10000] [--filings 60]
+    uv run python bench/complaints_filing.py [--reports 10000] [--filings 60]
 
 A. Filings (`POST /v1/complaints/public/reports`, no token) through the gateway, gateway and complaints one
    uvicorn worker each on SQLite, 4 concurrent clients; each filing hashes its receipt with argon2id
@@ -142,7 +142,7 @@ def main() -> None:
     load, p50, p90 = asyncio.run(grouping_at_scale(args.reports))
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"`uv run python bench/complaints.py --reports {args.reports} --filings {args.filings}`",
+        f"`uv run python bench/complaints_filing.py --reports {args.reports} --filings {args.filings}`",
         "",
         "| figure | value |",
         "|---|---|",
