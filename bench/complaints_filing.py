@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from common import Stack, append_report, commit, machine
+from common import Stack, append_report
 from complaints import grouping, intake
 from complaints.app import MIGRATIONS
 from complaints.models import Channel
@@ -140,7 +140,6 @@ def main() -> None:
     args = parser.parse_args()
     rate = asyncio.run(filings(args.filings))
     load, p50, p90 = asyncio.run(grouping_at_scale(args.reports))
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"`uv run python bench/complaints_filing.py --reports {args.reports} --filings {args.filings}`",
         "",
@@ -152,7 +151,7 @@ def main() -> None:
         f"| grouping one more report with {args.reports:,} stored: p50 / p90 | {p50:.1f} ms / {p90:.1f} ms |",
     ]
     print("\n".join(lines))
-    append_report(f"Complaints filing and grouping — {when}, commit {commit()}, {machine()}", lines)
+    append_report("Complaints filing and grouping", lines)
 
 
 if __name__ == "__main__":
