@@ -6,7 +6,7 @@ Public shapes (``Public*``) never carry anything about other reports, staff name
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -16,6 +16,7 @@ from sunlight.codes import USCC, RegionCode, ResidentId
 from complaints.models import Category, Channel, Status, StepKind, SubjectKind
 
 TEXT = r"\S"  # not blank
+EARLIEST = datetime(2004, 1, 1, tzinfo=UTC)
 REF = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
 
 
@@ -370,6 +371,12 @@ class HotlineRecordIn(BaseModel):
                 raise ValueError(f"{name} needs a time zone")
         if self.closed_at is not None and self.closed_at < self.received_at:
             raise ValueError("closed_at lies before received_at")
+        # the working-day calendar starts in 2004 (the official schedules); a record is not filed in the future
+        latest = datetime.now(UTC) + timedelta(days=1)
+        if not EARLIEST <= self.received_at <= latest:
+            raise ValueError("received_at lies before 2004 or in the future")
+        if self.closed_at is not None and self.closed_at > latest:
+            raise ValueError("closed_at lies in the future")
         return self
 
 
