@@ -85,14 +85,46 @@ def urls(path: str, values: dict[str, list[str]]) -> list[str]:
     return out
 
 
+PHONE = "13912345678"
+
+
+def complaint(receipt: str | None) -> dict[str, tuple[dict[str, Any], set[int]]]:
+    """POST bodies of the complaints service's public routes (a named report naming an official), with the
+    statuses each may answer."""
+    filing = {"category": "corruption", "region_code": "130302", "anonymous": False,
+              "subject": {"kind": "official", "official_name": PERSONS[0], "official_post": "村委会主任"},
+              "text": f"{PERSONS[0]}收受工程款回扣", "reporter": {"name": PERSONS[1], "phone": PHONE}}  # fmt: skip
+    return {
+        "/v1/complaints/public/reports": (filing, {201}),
+        "/v1/complaints/public/follow-up": ({"receipt": receipt}, {200}),
+        "/v1/complaints/public/follow-up/messages": ({"receipt": receipt, "text": "补充：另有三户知情"}, {200}),
+        "/v1/complaints/public/follow-up/appeal": ({"receipt": receipt, "reason": "不服"}, {409}),  # not concluded
+    }
+
+
 async def test_no_public_route_answers_anything_personal(stack: Stack):
     values, secrets = await seed(stack)
     paths = await public_paths(stack)
     assert "/v1/funds/public/programmes/{programme_id}/payments" in paths
     answers: list[tuple[str, str]] = []
+    filed = await stack.client.post(
+        "/v1/complaints/public/reports", json=complaint(None)["/v1/complaints/public/reports"][0]
+    )
+    assert filed.status_code == 201, filed.text
+    posts = complaint(filed.json()["receipt"])
+    secrets = [*secrets, PHONE]
     for path, methods in sorted(paths.items()):
-        assert methods == {"get"}, f"{path}: teach this test how to call {sorted(methods - {'get'})}"
-        for url in urls(path, values):
+        if "post" in methods:
+            assert path in posts, f"{path}: teach this test how to call POST (complaint())"
+            body, statuses = posts[path]
+            response = await stack.client.post(path, json=body)  # no token: the public's view
+            assert response.status_code in statuses, (path, response.status_code, response.text)
+            assert response.headers["cache-control"] == "no-store", path
+            answers.append((path, response.text))
+            answers.append((path, json.dumps(response.json(), ensure_ascii=False)))
+            methods = methods - {"post"}
+        assert methods <= {"get"}, f"{path}: teach this test how to call {sorted(methods - {'get'})}"
+        for url in urls(path, values) if methods else []:
             params: dict[str, Any] = {"limit": 2}
             while True:
                 response = await stack.client.get(url, params=params)  # no token: the public's view

@@ -83,6 +83,7 @@ def gateway_settings_values(database_url: str) -> dict[str, Any]:
         "token_backoff_base_seconds": 0,  # the limits have tests of their own (gateway/tests/test_token_limits.py)
         "rate_limit": "100000/minute",
         "rate_limit_anonymous": "100000/minute",
+        "rate_limit_public_write": "100000/minute",
     }
 
 

@@ -48,6 +48,8 @@ NATIONWIDE_ONLY = {
     (GATEWAY, "POST /v1/admin/keys/rotate"),
     ("funds", "POST /v1/funds/scans"),
     ("approvals", "POST /v1/approvals/sweeps"),
+    ("complaints", "POST /v1/complaints/scans"),
+    ("complaints", "POST /v1/complaints/keys/rewrap"),
     ("integrity", "POST /v1/integrity/frameworks"),
     ("integrity", "PUT /v1/integrity/frameworks/{code}"),
 }
@@ -287,6 +289,31 @@ def seed_approvals(live: Live, keys: TestKeys) -> Seeded:
         )
     )
     seeded.canaries |= {f"CANARY-I-{tag}", f"CANARY-C-{tag}", "CANARY-ITEM", "CANARY-OFFICER"}
+def seed_complaints(live: Live, keys: TestKeys) -> Seeded:
+    """A named report in 海港区 about an official, and an identity request on it."""
+    seeded = Seeded()
+    body = {
+        "category": "corruption",
+        "region_code": "130302",
+        "subject": {"kind": "official", "official_name": "CANARY-OFFICIAL", "unit_uscc": unit(4)},
+        "text": "CANARY-REPORT-TEXT 收受回扣",
+        "anonymous": False,
+        "reporter": {"name": "CANARY-REPORTER", "phone": "13800138000"},
+    }
+    _ok(live.call("POST", "/v1/complaints/public/reports", json=body))
+    h = keys.auth(scopes="complaints:read complaints:registrar", regions=[REGION_A], sub="seed-registrar")
+    (report,) = live.call("GET", "/v1/complaints/reports", headers=h, params={"limit": 1}).json()["items"]
+    seeded.add("report_id", report["id"])
+    request = _ok(
+        live.call(
+            "POST",
+            f"/v1/complaints/reports/{report['id']}/identity-requests",
+            headers=h,
+            json={"reason": "CANARY-REASON 核实线索"},
+        )
+    )
+    seeded.add("request_id", request["id"])
+    seeded.canaries |= {"CANARY-OFFICIAL", "CANARY-REPORT-TEXT", "CANARY-REPORTER", "13800138000", "CANARY-REASON"}
     return seeded
 
 
@@ -468,6 +495,7 @@ SEEDERS: dict[str, Callable[[Live, TestKeys], Seeded]] = {
     "tenders": seed_tenders,
     "approvals": seed_approvals,
     "integrity": seed_integrity,
+    "complaints": seed_complaints,
 }  # services without one (empty skeletons) have no path ids yet
 _SEEDED: dict[tuple[str, str], Seeded] = {}
 
@@ -490,7 +518,7 @@ def headers_for(live: Live, keys: TestKeys, seeded: Seeded, op: Operation, kind:
         "wrong scope": [f"{other}:read", f"{other}:write", f"{other}:admin"],
         "in region": list(op.scopes),
         "outside region": list(op.scopes),
-        "other region's admin": own,
+        "other region's admin": sorted(set(own) | set(op.scopes)),  # every scope, specific ones too
     }[kind]
     region = REGION_A if kind in ("wrong scope", "in region") else REGION_B
     return keys.auth(scopes=scopes, regions=[region], sub="matrix-" + re.sub(r"\W+", "-", kind))

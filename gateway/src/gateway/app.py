@@ -141,6 +141,8 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
             settings.rate_limit_storage,
             per_client=settings.rate_limit,
             anonymous=settings.rate_limit_anonymous,
+            public_write=settings.rate_limit_public_write,
+            address_hasher=settings.hasher,
             token=settings.rate_limit_token,
             token_account=settings.rate_limit_token_account,
             backoff_base=settings.token_backoff_base_seconds,

@@ -69,6 +69,8 @@ HOP_BY_HOP = frozenset(
 # set by the gateway on the way up (host: the service's own); on the way down uvicorn writes its own date and server
 _REPLACED_UP = frozenset({b"host", b"x-request-id", b"x-forwarded-for", b"x-forwarded-proto"})
 _REPLACED_DOWN = frozenset({b"date", b"server"})
+# what would identify a caller on a public route (a whistleblower): not passed upstream
+_IDENTIFYING = frozenset({b"user-agent", b"forwarded", b"x-real-ip", b"cf-connecting-ip", b"true-client-ip", b"cookie"})
 _CLIENT_GONE = 499  # logged and counted when the client left before the answer was complete
 WATCH_AFTER = 0.05  # seconds into an exchange before a disconnect watch is started
 
@@ -252,7 +254,7 @@ class Proxy:
                     raise InsufficientScope(f"this token has no {service}:* scope", required=[f"{service}:read"])
                 await self.limits.client(principal.subject)  # per principal: people share the frontend's client_id
             elif public:
-                await self.limits.anonymous_ip(caller)
+                await self.limits.anonymous_ip(caller, write=scope["method"] not in ("GET", "HEAD"))
             else:
                 raise Unauthenticated("send an access token: Authorization: Bearer <token>")
             status = await self._forward(scope, receive, send, service, request_id, caller)
@@ -299,7 +301,10 @@ class Proxy:
     def _request_headers(
         self, scope: Scope, request_id: str, caller: str
     ) -> tuple[list[tuple[str, str]], bool, int | None]:
-        """The headers to send upstream, whether a body follows, and its declared length."""
+        """The headers to send upstream, whether a body follows, and its declared length. A public route
+        (``/v1/<service>/public/…``, e.g. a whistleblower's report) gets neither the caller's address nor its
+        user agent: what the service never receives it cannot record."""
+        public = "/public/" in scope["path"]
         raw = scope["headers"]
         listed = _connection_listed(raw)
         has_body = False
@@ -313,12 +318,12 @@ class Proxy:
                 has_body = True
             if name in HOP_BY_HOP or name in _REPLACED_UP or name in listed:
                 continue
+            if public and name in _IDENTIFYING:
+                continue
             out.append((name.decode("latin-1"), value.decode("latin-1")))
-        out += [
-            ("x-request-id", request_id),
-            ("x-forwarded-for", caller),
-            ("x-forwarded-proto", scope.get("scheme", "http")),
-        ]
+        out += [("x-request-id", request_id), ("x-forwarded-proto", scope.get("scheme", "http"))]
+        if not public:
+            out.append(("x-forwarded-for", caller))
         return out, has_body, length
 
     async def _forward(

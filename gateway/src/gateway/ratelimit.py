@@ -24,6 +24,7 @@ from limits import RateLimitItem, parse
 from limits import strategies as sync_strategies
 from limits.aio import strategies as async_strategies
 from limits.storage import storage_from_string
+from sunlight.crypto import KeyedHasher
 from sunlight.errors import RateLimited
 
 
@@ -39,6 +40,8 @@ class RateLimits:
         per_client: str,
         anonymous: str,
         token: str,
+        public_write: str = "20/minute",
+        address_hasher: KeyedHasher | None = None,
         token_account: str = "10/minute",  # noqa: S107 - a rate, not a secret
         backoff_base: float = 1.0,
         backoff_max: float = 300.0,
@@ -54,6 +57,8 @@ class RateLimits:
             self.limiter = async_strategies.SlidingWindowCounterRateLimiter(self.storage)
         self.per_client = parse(per_client)
         self.anonymous = parse(anonymous)
+        self.public_write = parse(public_write)
+        self.address_hasher = address_hasher
         self.token = parse(token)
         self.token_account = parse(token_account)
         self.backoff_base = backoff_base
@@ -81,8 +86,13 @@ class RateLimits:
     async def client(self, client_id: str) -> None:
         await self.check(self.per_client, "client", client_id)
 
-    async def anonymous_ip(self, ip: str) -> None:
-        await self.check(self.anonymous, "ip", ip)
+    async def anonymous_ip(self, ip: str, *, write: bool = False) -> None:
+        """An unauthenticated call on a public route, counted per address — as a keyed hash, so the limiter's
+        storage (memory or Redis) never holds a reporter's address; writes have their own, lower limit."""
+        key = self.address_hasher.hash(ip, purpose="ratelimit.address")[:32] if self.address_hasher else ip
+        await self.check(self.anonymous, "ip", key)
+        if write:
+            await self.check(self.public_write, "public-write", key)
 
     async def token_endpoint(self, address: str, account: str | None, guessable: str | None = None) -> None:
         """Before a token request is looked at: the rate limits (per address, per account), then any

@@ -37,6 +37,9 @@ class GatewaySettings(CommonSettings):
     # rate limits (https://limits.readthedocs.io notation), per client id; per IP when anonymous
     rate_limit: str = "1200/minute"
     rate_limit_anonymous: str = "120/minute"
+    # writes on public routes (filing a report, following one up with its receipt) per address, on top of
+    # rate_limit_anonymous: bounds abuse of the filing form and receipt guessing
+    rate_limit_public_write: str = "20/minute"
     rate_limit_token: str = "30/minute"  # noqa: S105 - a rate, not a secret; token requests per address
     rate_limit_token_account: str = "10/minute"  # noqa: S105 - token requests per client id or username
     token_backoff_base_seconds: float = 1.0  # wait after a failed guess, doubled by each further failure

@@ -2,4 +2,6 @@
 
 from fastapi import APIRouter
 
-routers: list[APIRouter] = []
+from complaints.api import identity, public, reports, scans
+
+routers: list[APIRouter] = [public.router, reports.router, identity.router, scans.router]

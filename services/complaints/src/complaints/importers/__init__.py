@@ -1,0 +1,1 @@
+"""Readers of real external formats (a bureau's hotline records)."""
