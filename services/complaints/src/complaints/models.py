@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.reencrypt import Sealed
 
 registry = make_registry()
 
@@ -236,3 +237,15 @@ class ImportBatch(Base, table=True):
     fingerprint: str = Field(max_length=64)
     result: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def _report_key_context(row: Any) -> str:
+    # the same context complaints.vault seals with; the id may come back as text without dashes (SQLite)
+    return f"complaints.report_key:{uuid.UUID(str(row['report_id']))}"
+
+
+# sealed with the field cipher: each report's data key (``sunlight-complaints reencrypt``, or
+# ``POST /v1/complaints/keys/rewrap``, after a key rotation)
+ENCRYPTED = [Sealed("report_key", "wrapped", _report_key_context, key="report_id", context_columns=("report_id",))]
+# sealed with the report's own data key (rotating the key ring re-wraps that key; these stay as they are)
+SEALED_BY_DATA_KEY = {("report", "content_sealed"), ("report", "identity_sealed"), ("report_step", "note_sealed")}
