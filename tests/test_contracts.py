@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,3 +36,26 @@ def test_every_operation_documents_problem_json_errors():
                 assert "401" in operation["responses"], f"{method.upper()} {path} does not document 401"
                 content = operation["responses"]["401"]["content"]
                 assert "application/problem+json" in content
+
+
+OPERATION_ID = re.compile(r"^[a-z][a-zA-Z0-9]*$")
+
+
+def test_every_operation_of_every_service_has_an_explicit_unique_camel_case_id():
+    """SDK method names: set on the route (``operation_id="listIntegrityWarnings"``), never FastAPI's default
+    (``list_warnings_v1_integrity_warnings_get``, which changes with any route move), unique across the suite."""
+    services = export.service_documents()
+    documents = {**services, "gateway": export.gateway_document(services)}
+    owner: dict[str, str] = {}
+    count = 0
+    for name, doc in documents.items():
+        for path, item in doc["paths"].items():
+            for method, operation in item.items():
+                where = f"{method.upper()} {path} ({name})"
+                operation_id = operation.get("operationId", "")
+                assert OPERATION_ID.match(operation_id), f"{where}: operationId {operation_id!r} is not camelCase"
+                assert owner.setdefault(operation_id, where.split(" (")[0]) == where.split(" (")[0], (
+                    f"{where}: operationId {operation_id} is already {owner[operation_id]}"
+                )
+                count += 1
+    assert count > 80

@@ -261,13 +261,22 @@ def create_service_app(
 
     common = APIRouter(prefix=f"/v1/{service}", tags=["catalogue"])
 
-    @common.get("/rules", summary="The warning rules of this service, with their current thresholds")
+    @common.get(
+        "/rules",
+        operation_id=f"list{service.capitalize()}Rules",
+        summary="The warning rules of this service, with their current thresholds",
+    )
     async def list_rules(
         _who: Annotated[Principal, Security(authenticate, scopes=[read_scope])],
     ) -> list[RuleOut]:
         return rules.catalogue(settings)
 
-    @common.get("/dead-letters", tags=["operations"], summary="Events this service could not apply")
+    @common.get(
+        "/dead-letters",
+        operation_id=f"list{service.capitalize()}DeadLetters",
+        tags=["operations"],
+        summary="Events this service could not apply",
+    )
     async def list_dead_letters(
         request: Request,
         _who: Annotated[Principal, Security(authenticate, scopes=[admin_scope])],

@@ -50,6 +50,7 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 
 @router.post(
     "/oauth/token",
+    operation_id="issueToken",
     summary="Get an access token",
     response_model=TokenOut,
     responses=problem_responses(

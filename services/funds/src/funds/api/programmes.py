@@ -19,7 +19,13 @@ from funds.service import TierOrder
 router = APIRouter(prefix="/v1/funds/programmes", tags=["programmes"])
 
 
-@router.post("", status_code=201, summary="Create a programme", responses=problem_responses(DuplicateCode))
+@router.post(
+    "",
+    operation_id="createFundsProgramme",
+    status_code=201,
+    summary="Create a programme",
+    responses=problem_responses(DuplicateCode),
+)
 async def create_programme(
     body: ProgrammeIn, session: SessionDep, who: FundsWriter, key: IdempotencyKeyDep
 ) -> ProgrammeOut:
@@ -28,7 +34,7 @@ async def create_programme(
     return await service.create_programme(session, who, body, key=key)
 
 
-@router.get("", summary="Programmes in the caller's regions, newest first")
+@router.get("", operation_id="listFundsProgrammes", summary="Programmes in the caller's regions, newest first")
 async def list_programmes(
     session: SessionDep,
     who: FundsReader,
@@ -42,13 +48,16 @@ async def list_programmes(
     )
 
 
-@router.get("/{programme_id}", summary="One programme", responses=problem_responses(NotFound))
+@router.get(
+    "/{programme_id}", operation_id="getFundsProgramme", summary="One programme", responses=problem_responses(NotFound)
+)
 async def get_programme(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> ProgrammeOut:
     return await service.read_programme(session, who, programme_id)
 
 
 @router.post(
     "/{programme_id}/nodes",
+    operation_id="createFundsNode",
     status_code=201,
     summary="Add a node to the programme's tree",
     responses=problem_responses(NotFound, RootExists, RegionOutsideParent, NotAChild, TierOrder),
@@ -61,7 +70,10 @@ async def create_node(
 
 
 @router.get(
-    "/{programme_id}/nodes", summary="The programme's nodes with their balances", responses=problem_responses(NotFound)
+    "/{programme_id}/nodes",
+    operation_id="listFundsNodes",
+    summary="The programme's nodes with their balances",
+    responses=problem_responses(NotFound),
 )
 async def list_nodes(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> list[NodeOut]:
     return [service.node_out(n) for n in await service.list_nodes(session, who, programme_id)]
@@ -69,6 +81,7 @@ async def list_nodes(programme_id: uuid.UUID, session: SessionDep, who: FundsRea
 
 @router.get(
     "/{programme_id}/trace",
+    operation_id="traceFundsProgramme",
     summary="The whole chain: received, passed on, spent and idle per node and per tier",
     responses=problem_responses(NotFound),
 )
@@ -79,6 +92,7 @@ async def trace_programme(programme_id: uuid.UUID, session: SessionDep, who: Fun
 
 @router.get(
     "/{programme_id}/funnel",
+    operation_id="getFundsProgrammeFunnel",
     summary="Budget → allocated → disbursed → spent → accepted → audited",
     responses=problem_responses(NotFound),
 )

@@ -18,6 +18,7 @@ router = APIRouter(prefix="/v1/funds", tags=["acceptance and audit"])
 
 @router.post(
     "/acceptances",
+    operation_id="recordFundsAcceptance",
     status_code=201,
     summary="Record an acceptance of a programme, node or payment",
     responses=problem_responses(NotFound),
@@ -30,7 +31,9 @@ async def record_acceptance(
     return await records.record_acceptance(session, who, body, key=key)
 
 
-@router.get("/acceptances", summary="Acceptances in the caller's regions, newest first")
+@router.get(
+    "/acceptances", operation_id="listFundsAcceptances", summary="Acceptances in the caller's regions, newest first"
+)
 async def list_acceptances(
     session: SessionDep,
     who: FundsReader,
@@ -43,6 +46,7 @@ async def list_acceptances(
 
 @router.post(
     "/audits",
+    operation_id="recordFundsAudit",
     status_code=201,
     summary="Record an audit with its findings and their rectification deadlines",
     responses=problem_responses(NotFound, InvalidInput),
@@ -52,7 +56,7 @@ async def record_audit(body: AuditIn, session: SessionDep, who: FundsWriter, key
     return await records.record_audit(session, who, body, key=key)
 
 
-@router.get("/audits", summary="Audits in the caller's regions, newest first")
+@router.get("/audits", operation_id="listFundsAudits", summary="Audits in the caller's regions, newest first")
 async def list_audits(
     session: SessionDep,
     who: FundsReader,
@@ -65,6 +69,7 @@ async def list_audits(
 
 @router.post(
     "/audits/{audit_id}/findings/{finding_id}/rectification",
+    operation_id="rectifyFundsAuditFinding",
     summary="Record that an audit finding was rectified",
     responses=problem_responses(NotFound, AlreadyRectified, RectifiedBeforeAudit),
 )

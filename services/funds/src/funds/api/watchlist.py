@@ -13,7 +13,13 @@ from funds.schemas import WatchEntryOut, WatchListIn, WatchListOut
 router = APIRouter(prefix="/v1/funds/watchlist", tags=["watch lists"])
 
 
-@router.post("", status_code=201, summary="Load watch-list entries", responses=problem_responses(ForbiddenRegion))
+@router.post(
+    "",
+    operation_id="loadFundsWatchList",
+    status_code=201,
+    summary="Load watch-list entries",
+    responses=problem_responses(ForbiddenRegion),
+)
 async def load_watch_list(
     body: WatchListIn, session: SessionDep, who: FundsAdmin, key: IdempotencyKeyDep, settings: SettingsDep
 ) -> WatchListOut:
@@ -22,6 +28,8 @@ async def load_watch_list(
     return await service.load_watch_list(session, settings, who, body, key=key)
 
 
-@router.get("", summary="Watch-list entries in the caller's regions (no personal data)")
+@router.get(
+    "", operation_id="listFundsWatchList", summary="Watch-list entries in the caller's regions (no personal data)"
+)
 async def list_watch_entries(session: SessionDep, who: FundsAdmin, page: PageDep) -> Page[WatchEntryOut]:
     return await service.list_watch_entries(session, who, page)

@@ -41,7 +41,9 @@ Service = Annotated[str | None, Query(alias="service", pattern=r"^[a-z]+$", desc
 Region = Annotated[RegionCode | None, Query(description="this region and everything below it")]
 
 
-@router.get("", summary="Warnings in the caller's regions, most recently seen first")
+@router.get(
+    "", operation_id="listIntegrityWarnings", summary="Warnings in the caller's regions, most recently seen first"
+)
 async def list_warnings(
     session: SessionDep,
     who: IntegrityReader,
@@ -78,6 +80,7 @@ async def list_warnings(
 
 @router.get(
     "/counts",
+    operation_id="countIntegrityWarnings",
     summary="Warnings first seen per period and region, by colour (dashboards)",
     responses=problem_responses(InvalidPeriod),
 )
@@ -107,7 +110,11 @@ async def count_warnings(
     )
 
 
-@router.get("/{warning_id}", summary="One warning with its history, dispositions and risk point")
+@router.get(
+    "/{warning_id}",
+    operation_id="getIntegrityWarning",
+    summary="One warning with its history, dispositions and risk point",
+)
 async def get_warning(
     session: SessionDep, who: IntegrityReader, settings: SettingsDep, warning_id: uuid.UUID
 ) -> WarningDetail:
@@ -116,6 +123,7 @@ async def get_warning(
 
 @router.post(
     "/{warning_id}/dispositions",
+    operation_id="openIntegrityDisposition",
     status_code=201,
     summary="Open a disposition (提醒谈话, 函询, 监察建议, 直接核查, 立案) on an active warning",
     responses=problem_responses(NotFound, WarningNotActive, DispositionActive),
@@ -137,6 +145,7 @@ async def open_disposition(
 
 @router.post(
     "/{warning_id}/dismissal",
+    operation_id="dismissIntegrityWarning",
     summary="Dismiss an active warning without a disposition",
     responses=problem_responses(NotFound, WarningNotActive, DispositionActive),
 )
