@@ -59,7 +59,8 @@ def main() -> int:
         print("node_modules/ is missing: run `make node-tools` (npm ci from package-lock.json)", file=sys.stderr)
         return 1
     failed = False
-    for name, check in (("spectral (spectral:oas)", spectral), ("redocly (recommended)", redocly), ("asyncapi", asyncapi)):
+    tools = (("spectral (spectral:oas)", spectral), ("redocly (recommended)", redocly), ("asyncapi", asyncapi))
+    for name, check in tools:
         errors, warnings, lines = check()
         print(f"{name}: {errors} errors, {warnings} warnings")
         for line in lines:

@@ -37,8 +37,12 @@ async def list_frameworks(session: SessionDep, _who: IntegrityReader) -> list[Fr
 
 
 @router.post(
-    "", operation_id="createIntegrityFramework", status_code=201, summary="Create a framework", responses=problem_responses(FrameworkExists, NationwideOnly)
-)  # fmt: skip
+    "",
+    operation_id="createIntegrityFramework",
+    status_code=201,
+    summary="Create a framework",
+    responses=problem_responses(FrameworkExists, NationwideOnly),
+)
 async def create_framework(
     body: FrameworkIn, session: SessionDep, who: IntegrityNationalAdmin, key: IdempotencyKeyDep, now: NowDep
 ) -> FrameworkOut:
