@@ -23,15 +23,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from sunlight import idempotency
+from sunlight import contract, idempotency
 from sunlight.auth import Principal, RemoteJWKS, StaticJWKS, TokenVerifier, authenticate
 from sunlight.db import Database, dead_letter_table
 from sunlight.docs import add_swagger_ui
 from sunlight.errors import (
     PROBLEM_MEDIA_TYPE,
     NotReady,
-    ProblemDoc,
-    document_problems,
     install_problem_handlers,
     problem_response,
 )
@@ -306,9 +304,7 @@ def create_service_app(
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["ProblemDoc"] = ProblemDoc.model_json_schema(ref_template="#/components/schemas/{model}")
-        document_problems(schema)
+        contract.finish(schema)
         app.openapi_schema = schema
         return schema
 

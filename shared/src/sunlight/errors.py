@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "https://sunlight.example/problems/"
@@ -24,16 +24,81 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("sunlight.errors")
 
 
+class FieldError(BaseModel):
+    """One reason a request does not validate."""
+
+    pointer: str = Field(
+        description="RFC 6901 JSON pointer into the request, with its part: /body/scores/P1, /query/limit"
+    )
+    field: str = Field(description="RFC 6901 JSON pointer within that part: /scores/P1, /limit")
+    message: str
+
+
 class ProblemDoc(BaseModel):
-    """The shape of every error response (RFC 9457)."""
+    """The shape of every error response (RFC 9457): ``type`` is one of the problem types in
+    ``docs/problems.md`` (``openapi/problems.json``); the extension members a client can act on are
+    listed here, each present only on the types that name it there."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": True})
+    model_config = ConfigDict(
+        extra="allow",
+        title="ProblemDoc",
+        json_schema_extra={
+            "additionalProperties": True,
+            "examples": [
+                {
+                    "type": "https://sunlight.example/problems/overspend",
+                    "title": "The source does not hold enough money",
+                    "status": 409,
+                    "detail": "node 7f0c… holds 120000 fen, 150000 requested",
+                    "instance": "/v1/funds/movements",
+                    "available_fen": 120000,
+                    "requested_fen": 150000,
+                    "limit": "balance",
+                    "node_id": "7f0c2a4e-5b1d-4c3e-9a8f-0d6b2e1c3a44",
+                }
+            ],
+        },
+    )
 
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
+    type: str = Field(
+        description="A stable URI naming the problem type (docs/problems.md)", examples=[PROBLEM_BASE + "not-found"]
+    )
+    title: str = Field(description="A short summary of the problem type, the same for every occurrence")
+    status: int = Field(description="The HTTP status code", ge=100, le=599)
+    detail: str | None = Field(default=None, description="This occurrence, in words (never personal data)")
+    instance: str | None = Field(default=None, description="The request path")
+    field: str | None = Field(default=None, description="RFC 6901 JSON pointer to the offending request member")
+    errors: list[FieldError] | None = Field(default=None, description="validation, control-character, batch-invalid")
+    errors_truncated: bool | None = Field(default=None, description="batch-invalid: more errors than listed")
+    required: list[str] | None = Field(default=None, description="insufficient-scope: the scopes the route needs")
+    region_code: str | None = Field(default=None, description="forbidden-region: the region named")
+    available_fen: int | None = Field(default=None, description="overspend: what the source still holds")
+    requested_fen: int | None = Field(default=None, description="overspend: what was asked")
+    limit: str | None = Field(default=None, description="overspend: which limit refused it")
+    node_id: str | None = Field(default=None, description="overspend: the node that holds too little")
+    left_fen: int | None = Field(default=None, description="refund-exceeds-payment: what may still be refunded")
+    held: list[str] | str | None = Field(default=None, description="frozen: what a disposition holds")
+    period_from: str | None = Field(default=None, description="date-out-of-range: first date accepted")
+    period_to: str | None = Field(default=None, description="date-out-of-range: last date accepted")
+    period: str | None = Field(default=None, description="period-closed: the closed period")
+    score_min: float | None = Field(default=None, description="invalid-score: the lowest score allowed")
+    score_max: float | None = Field(default=None, description="invalid-score: the highest score allowed")
+    disposition_id: str | None = Field(default=None, description="disposition-active: the open disposition")
+    status_now: str | None = Field(default=None, description="warning-not-active: the warning's status")
+    rated_as: str | None = Field(default=None, description="one-unit-one-body: the body already rating it")
+    max_bytes: int | None = Field(default=None, description="batch-too-large: the byte limit")
+    max_records: int | None = Field(default=None, description="batch-too-large: the record limit")
+    retry_after: int | None = Field(default=None, description="rate-limited: seconds to wait (as Retry-After)")
+    backoff_seconds: int | None = Field(default=None, description="rate-limited: the sign-in back-off")
+    checks: dict[str, str] | None = Field(default=None, description="not-ready: each dependency's state")
+    year: int | None = Field(default=None, description="calendar-not-covered: the year without a schedule")
+
+
+def json_pointer(field: str) -> str:
+    """``scores.P1`` / ``amount_fen`` / ``/amount_fen`` → an RFC 6901 pointer (``/scores/P1``)."""
+    if field.startswith("/") or not field:
+        return field
+    return "/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in field.split("."))
 
 
 class Problem(Exception):
@@ -60,6 +125,8 @@ class Problem(Exception):
         if instance:
             body["instance"] = instance
         body.update(self.extensions)
+        if isinstance(body.get("field"), str):
+            body["field"] = json_pointer(body["field"])
         return body
 
 
@@ -175,9 +242,9 @@ def problem_response(problem: Problem, instance: str | None = None) -> JSONRespo
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
-        loc = [str(part) for part in err.get("loc", ())]
-        # a JSON pointer into the request (RFC 6901), e.g. "/body/amount_fen"
-        out.append({"pointer": "/" + "/".join(loc), "field": loc[-1] if loc else "", "message": err.get("msg", "")})
+        loc = [str(part).replace("~", "~0").replace("/", "~1") for part in err.get("loc", ())]
+        # JSON pointers (RFC 6901): into the request ("/body/scores/P1") and within its part ("/scores/P1")
+        out.append({"pointer": "/" + "/".join(loc), "field": "/" + "/".join(loc[1:]), "message": err.get("msg", "")})
     return out
 
 

@@ -1,0 +1,24 @@
+"""The scopes a token may carry — the one list the gateway grants from and the OpenAPI documents declare.
+
+``<service>:read`` / ``:write`` / ``:admin`` for each domain service, ``complaints:registrar`` (sees
+reporter identities, every access audited) and ``admin`` (the gateway's own admin API: clients, users,
+keys). A route requires one with ``sunlight.deps.scoped("funds:read")``; a test checks that every scope
+a route requires is listed here.
+"""
+
+from __future__ import annotations
+
+SERVICES = ("funds", "tenders", "approvals", "complaints", "integrity")
+
+_VERBS = {
+    "read": "read {service} data within the token's regions",
+    "write": "record and change {service} data within the token's regions",
+    "admin": "administer {service} (rules, risk points, watch lists, dead letters; nationwide operations "
+    "need a nationwide token)",
+}
+
+SCOPES: dict[str, str] = {
+    **{f"{service}:{verb}": text.format(service=service) for service in SERVICES for verb, text in _VERBS.items()},
+    "complaints:registrar": "see complainants' identities (every access is audited)",
+    "admin": "the gateway's admin API: clients, users, signing keys",
+}
