@@ -95,10 +95,19 @@ def event_documents() -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     return schemas, asyncapi
 
 
+def problem_documents() -> tuple[str, str]:
+    """The problem-type catalogue (JSON and a docs page), from the Problem classes loaded by the apps."""
+    from sunlight.problems import catalogue, markdown
+
+    entries = catalogue()
+    return _dump({"title": "Sunlight problem types", "problem_types": entries}), markdown(entries)
+
+
 def build() -> dict[Path, str]:
     services = service_documents()
     files = {OUT / f"{name}.json": _dump(doc) for name, doc in services.items()}
     files[OUT / "gateway.json"] = _dump(gateway_document(services))
+    files[OUT / "problems.json"], files[ROOT / "docs" / "problems.md"] = problem_documents()
     schemas, asyncapi = event_documents()
     for event_type, schema in schemas.items():
         files[OUT / "events" / f"{event_type}.schema.json"] = _dump(schema)

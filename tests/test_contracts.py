@@ -70,3 +70,25 @@ def test_the_committed_documents_lint_clean():
         [sys.executable, str(ROOT / "scripts" / "lint_contract.py")], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_problem_class_is_in_the_published_catalogue():
+    """docs/problems.md and openapi/problems.json list every `type` the code can send, with its extension
+    members; each member is a property of the ProblemDoc schema a client compiles against."""
+    from sunlight.problems import problem_classes
+
+    export.build()  # loads every app, so every Problem class is defined
+    published = json.loads((ROOT / "openapi" / "problems.json").read_text())["problem_types"]
+    by_type = {entry["type"]: entry for entry in published}
+    classes = problem_classes()
+    assert len(classes) > 60
+    for kind in classes:
+        assert kind.type_uri() in by_type, f"{kind.__module__}.{kind.__name__} is not in the catalogue: make openapi"
+        assert by_type[kind.type_uri()]["status"] == kind.status
+    page = (ROOT / "docs" / "problems.md").read_text()
+    assert all(f"`…/{entry['slug']}`" in page for entry in published)
+    merged = json.loads((ROOT / "openapi" / "gateway.json").read_text())
+    properties = merged["components"]["schemas"]["ProblemDoc"]["properties"]
+    for entry in published:
+        missing = set(entry["members"]) - set(properties)
+        assert not missing, f"{entry['slug']}: members {missing} are not in the ProblemDoc schema"

@@ -92,6 +92,8 @@ class ProblemDoc(BaseModel):
     backoff_seconds: int | None = Field(default=None, description="rate-limited: the sign-in back-off")
     checks: dict[str, str] | None = Field(default=None, description="not-ready: each dependency's state")
     year: int | None = Field(default=None, description="calendar-not-covered: the year without a schedule")
+    error: str | None = Field(default=None, description="oauth/*: the RFC 6749 error code (invalid_request, …)")
+    error_description: str | None = Field(default=None, description="oauth/*: the RFC 6749 error description")
 
 
 def json_pointer(field: str) -> str:
