@@ -52,10 +52,10 @@ def extension_members(classes: list[type[Problem]]) -> dict[str, set[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for owner in ast.walk(tree):
             if isinstance(owner, ast.ClassDef) and owner.name in names:
-                for node in ast.walk(owner):
-                    call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    if call and node.func.attr == "__init__":  # type: ignore[attr-defined]
-                        built_in[owner.name] |= {kw.arg for kw in node.keywords if kw.arg}
+                calls = [node for node in ast.walk(owner) if isinstance(node, ast.Call)]
+                for call in calls:
+                    if isinstance(call.func, ast.Attribute) and call.func.attr == "__init__":
+                        built_in[owner.name] |= {kw.arg for kw in call.keywords if kw.arg}
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
