@@ -35,7 +35,7 @@ TARGET_ADDED_P50_MS = 1.0
 def seed_warnings(url: str, count: int = 300) -> None:
     """``count`` distinct warnings in the integrity register, as the funds service would raise them."""
     from funds.rules import OVERSPEND
-    from integrity import service
+    from integrity import register
     from integrity.settings import IntegritySettings
     from sunlight.db import Database
     from sunlight.warnings import SubjectRef, warning_event
@@ -50,7 +50,7 @@ def seed_warnings(url: str, count: int = 300) -> None:
                     event = warning_event(
                         OVERSPEND, service="funds", subject=subject, region_code="130302", evidence={"n": n}
                     )
-                    await service.register_warning(session, event, settings)
+                    await register.register_warning(session, event, settings)
                 await session.commit()
         finally:
             await db.dispose()

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from integrity import service
+from integrity import dispositions
 from integrity.app import MIGRATIONS, create_app
 from integrity.models import DispositionStep
 from integrity.settings import IntegritySettings
@@ -117,7 +117,7 @@ async def test_overdue_escalations_are_steps_of_the_job(integrity: Integrity, in
 
     async def run_job(day: date) -> int:
         async with integrity.app.state.db.sessions() as session:
-            return await service.escalate_overdue(session, settings=settings, now=china_noon(day))
+            return await dispositions.escalate_overdue(session, settings=settings, now=china_noon(day))
 
     assert await run_job(deadline + timedelta(days=1)) == 1
     assert await run_job(deadline + timedelta(days=1)) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from integrity import service
+from integrity import dispositions
 from integrity.models import Disposition
 from sunlight.testing import Backend, EventCapture
 
@@ -168,7 +168,7 @@ async def test_overdue_dispositions_escalate(integrity: Integrity, inspector):
 
     async def run_job(day: date) -> int:
         async with integrity.app.state.db.sessions() as session:
-            return await service.escalate_overdue(session, settings=settings, now=china_noon(day))
+            return await dispositions.escalate_overdue(session, settings=settings, now=china_noon(day))
 
     assert await run_job(deadline) == 0, "not overdue on the deadline itself"
     assert await run_job(deadline + timedelta(days=1)) == 1

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from sunlight.app import Job, create_service_app
 from sunlight.db import utcnow
 
-from integrity import service
+from integrity import dispositions, frameworks
 from integrity.api import routers
 from integrity.handlers import handlers
 from integrity.rules import RULES
@@ -19,12 +19,12 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 async def default_frameworks(app: FastAPI) -> None:
     async with app.state.db.sessions() as session:
-        await service.ensure_default_frameworks(session)
+        await frameworks.ensure_default_frameworks(session)
 
 
 async def escalate_overdue(app: FastAPI) -> None:
     async with app.state.db.sessions() as session:
-        await service.escalate_overdue(session, settings=app.state.settings, now=utcnow())
+        await dispositions.escalate_overdue(session, settings=app.state.settings, now=utcnow())
 
 
 def create_app(settings: IntegritySettings | None = None) -> FastAPI:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.events import Envelope
 from sunlight.events.consumer import Handlers
 
-from integrity import service
+from integrity import register, units
 from integrity.settings import IntegritySettings
 
 handlers = Handlers()
@@ -21,14 +21,14 @@ def _settings(session: AsyncSession) -> IntegritySettings:
 
 @handlers.handles("warnings.raised.v1")
 async def on_warning_raised(session: AsyncSession, event: Envelope[Any]) -> None:
-    await service.register_warning(session, event, _settings(session))
+    await register.register_warning(session, event, _settings(session))
 
 
 @handlers.handles("complaints.report.filed.v1")
 async def on_report_filed(session: AsyncSession, event: Envelope[Any]) -> None:
-    await service.count_report(session, event, _settings(session))
+    await units.count_report(session, event, _settings(session))
 
 
 @handlers.handles("approvals.case.concluded.v1")
 async def on_case_concluded(session: AsyncSession, event: Envelope[Any]) -> None:
-    await service.count_case(session, event, _settings(session))
+    await units.count_case(session, event, _settings(session))

@@ -24,7 +24,7 @@ DISPOSITION_OVERDUE = RULES.add(
         parameters=("disposition_workdays", "overdue_repeat_workdays", "overdue_max_escalations"),
         evidence=("disposition_id", "warning_id", "kind", "assignee", "opened_at", "deadline", "overdue_workdays"),
         risk_point="disposition",
-        evaluated_by=("integrity.service.escalate_overdue", "integrity.events.overdue_warning"),
+        evaluated_by=("integrity.dispositions.escalate_overdue", "integrity.events.overdue_warning"),
     )
 )
 

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sunlight.errors import NotFound, problem_responses
 
-from integrity import service
+from integrity import assessments
 from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, SessionDep
 from integrity.errors import InvalidScore, NotEvaluatingBody, OneUnitOneBody, PeriodClosed, SubjectKindMismatch
 from integrity.periods import PATTERN as PERIOD
-from integrity.schemas import AssessmentIn, AssessmentOut, ScoreOut
+from integrity.schemas.assessments import AssessmentIn, AssessmentOut, ScoreOut
 
 router = APIRouter(prefix="/v1/integrity/assessments", tags=["integrity index"])
 
@@ -33,7 +33,7 @@ async def enter_assessment(
     the subject's region (``/v1/integrity/evaluating-bodies``), and a unit rates a subject as one body only.
     Every score must be on the framework's scale, for a rated indicator the body may rate; a sheet entered
     again replaces that body's earlier scores of the same indicators. A closed period takes no sheets."""
-    return await service.enter_assessment(session, who, body, now=now, key=key)
+    return await assessments.enter_assessment(session, who, body, now=now, key=key)
 
 
 @router.get(
@@ -49,4 +49,4 @@ async def list_scores(
     period: Annotated[str, Query(pattern=PERIOD)],
     subject_id: uuid.UUID,
 ) -> list[ScoreOut]:
-    return await service.list_scores(session, who, framework_code=framework, period=period, subject_id=subject_id)
+    return await assessments.list_scores(session, who, framework_code=framework, period=period, subject_id=subject_id)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sunlight.errors import NotFound, problem_responses
 
-from integrity import service
+from integrity import results
 from integrity.deps import IdempotencyKeyDep, IntegrityAdmin, IntegrityReader, NowDep, SessionDep, SettingsDep
 from integrity.errors import PeriodClosed
-from integrity.schemas import ClosureIn, ClosureOut
+from integrity.schemas.assessments import ClosureIn, ClosureOut
 
 router = APIRouter(prefix="/v1/integrity/frameworks", tags=["integrity index"])
 
@@ -32,7 +32,7 @@ async def close_period(
     """After it, sheets of the period are refused there (``period-closed``) and computations leave its
     results alone, whatever is edited (the framework included). The bodies' leniency measured on the
     period's scores is frozen with it: the baseline of later periods when a framework corrects leniency."""
-    return await service.close_period(session, who, code, body, settings=settings, now=now, key=key)
+    return await results.close_period(session, who, code, body, settings=settings, now=now, key=key)
 
 
 @router.get(
@@ -41,4 +41,4 @@ async def close_period(
     summary="The framework's closed periods in the caller's regions",
 )
 async def list_closures(code: str, session: SessionDep, who: IntegrityReader) -> list[ClosureOut]:
-    return await service.list_closures(session, who, code)
+    return await results.list_closures(session, who, code)

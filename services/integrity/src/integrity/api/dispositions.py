@@ -10,11 +10,18 @@ from sunlight.codes import RegionCode
 from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
 
-from integrity import service
+from integrity import dispositions
 from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, PageDep, SessionDep, SettingsDep
 from integrity.errors import DispositionConcluded
 from integrity.models import DispositionKind, DispositionStatus
-from integrity.schemas import ConclusionIn, DispositionDetail, DispositionFilter, DispositionOut, ResponseIn, StepOut
+from integrity.schemas.dispositions import (
+    ConclusionIn,
+    DispositionDetail,
+    DispositionFilter,
+    DispositionOut,
+    ResponseIn,
+    StepOut,
+)
 
 router = APIRouter(prefix="/v1/integrity/dispositions", tags=["dispositions"])
 
@@ -36,7 +43,7 @@ async def list_dispositions(
     where = DispositionFilter(
         status=status, kind=kind, assignee=assignee, region_code=region_code, warning_id=warning_id, overdue=overdue
     )
-    return await service.list_dispositions(session, who, where, page, settings=settings, now=now)
+    return await dispositions.list_dispositions(session, who, where, page, settings=settings, now=now)
 
 
 @router.get(
@@ -48,7 +55,7 @@ async def list_dispositions(
 async def get_disposition(
     session: SessionDep, who: IntegrityReader, settings: SettingsDep, disposition_id: uuid.UUID
 ) -> DispositionDetail:
-    return await service.get_disposition(session, who, disposition_id, settings=settings)
+    return await dispositions.get_disposition(session, who, disposition_id, settings=settings)
 
 
 @router.get(
@@ -61,7 +68,7 @@ async def list_steps(
     session: SessionDep, who: IntegrityReader, page: PageDep, settings: SettingsDep, disposition_id: uuid.UUID
 ) -> Page[StepOut]:
     """Opened, every response, each overdue escalation, the conclusion; texts are shown decrypted."""
-    return await service.list_steps(session, who, disposition_id, page, settings=settings)
+    return await dispositions.list_steps(session, who, disposition_id, page, settings=settings)
 
 
 @router.post(
@@ -76,7 +83,7 @@ async def record_response(
     disposition_id: uuid.UUID, body: ResponseIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep,
     settings: SettingsDep, now: NowDep,
 ) -> DispositionOut:  # fmt: skip
-    return await service.record_response(session, who, disposition_id, body, settings=settings, now=now, key=key)
+    return await dispositions.record_response(session, who, disposition_id, body, settings=settings, now=now, key=key)
 
 
 @router.post(
@@ -92,4 +99,4 @@ async def conclude(
     """The warning closes (outcome ``escalated``: it reopens for a stronger disposition), and so does the
     disposition's overdue warning if it had one. ``warnings.disposed.v1`` carries the outcome, with ``freeze``
     released unless ``keep_hold``."""
-    return await service.conclude(session, who, disposition_id, body, settings=settings, now=now, key=key)
+    return await dispositions.conclude(session, who, disposition_id, body, settings=settings, now=now, key=key)

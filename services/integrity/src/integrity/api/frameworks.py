@@ -9,7 +9,7 @@ from sunlight.codes import RegionCode
 from sunlight.errors import NationwideOnly, NotFound, problem_responses
 from sunlight.pagination import Page
 
-from integrity import service
+from integrity import frameworks, results
 from integrity.deps import (
     IdempotencyKeyDep,
     IntegrityNationalAdmin,
@@ -22,7 +22,14 @@ from integrity.deps import (
 )
 from integrity.errors import FrameworkExists
 from integrity.periods import PATTERN as PERIOD
-from integrity.schemas import ComputationIn, ComputationOut, FrameworkIn, FrameworkOut, FrameworkReplace, ResultOut
+from integrity.schemas.assessments import (
+    ComputationIn,
+    ComputationOut,
+    FrameworkIn,
+    FrameworkOut,
+    FrameworkReplace,
+    ResultOut,
+)
 
 router = APIRouter(prefix="/v1/integrity/frameworks", tags=["integrity index"])
 
@@ -33,7 +40,7 @@ router = APIRouter(prefix="/v1/integrity/frameworks", tags=["integrity index"])
     summary="The frameworks (the default 323-team and 323-individual included)",
 )
 async def list_frameworks(session: SessionDep, _who: IntegrityReader) -> list[FrameworkOut]:
-    return await service.list_frameworks(session)
+    return await frameworks.list_frameworks(session)
 
 
 @router.post(
@@ -48,7 +55,7 @@ async def create_framework(
 ) -> FrameworkOut:
     """A framework (weights, bodies, cut-offs, baseline period) is deployment-wide: ``integrity:admin`` on a
     nationwide token (region ``000000``)."""
-    return await service.create_framework(session, who, body, now=now, key=key)
+    return await frameworks.create_framework(session, who, body, now=now, key=key)
 
 
 @router.get(
@@ -57,7 +64,7 @@ async def create_framework(
     summary="One framework with its indicators, bodies, weights and cut-offs",
 )
 async def get_framework(code: str, session: SessionDep, _who: IntegrityReader) -> FrameworkOut:
-    return await service.get_framework(session, code)
+    return await frameworks.get_framework(session, code)
 
 
 @router.put(
@@ -71,7 +78,7 @@ async def replace_framework(
 ) -> FrameworkOut:
     """Weights, templates and the baseline period apply to every region: ``integrity:admin`` on a nationwide
     token (region ``000000``)."""
-    return await service.replace_framework(session, who, code, body, now=now)
+    return await frameworks.replace_framework(session, who, code, body, now=now)
 
 
 @router.post(
@@ -94,7 +101,7 @@ async def compute(
     baseline), indicators need ``min_raters`` bodies, values aggregate level by level; a subject with too
     little is not assessed. Each result is announced as ``integrity.index.computed.v1``, and a newly
     graded subject (below a cut-off) raises INTEGRITY-INDEX-A/B/C. Closed regions keep their results."""
-    return await service.compute_index(session, who, code, body, settings=settings, now=now, key=key)
+    return await results.compute_index(session, who, code, body, settings=settings, now=now, key=key)
 
 
 @router.get(
@@ -112,4 +119,4 @@ async def list_results(
     grade: Literal["A", "B", "C"] | None = None,
     region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
 ) -> Page[ResultOut]:
-    return await service.list_results(session, who, code, page, period=period, grade=grade, region_code=region_code)
+    return await results.list_results(session, who, code, page, period=period, grade=grade, region_code=region_code)

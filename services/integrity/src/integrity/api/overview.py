@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query
 from sunlight.codes import RegionCode
 from sunlight.errors import NotFound, problem_responses
 
-from integrity import service
+from integrity import overview
 from integrity.deps import IntegrityReader, NowDep, SessionDep, SettingsDep
 from integrity.periods import PATTERN as PERIOD
-from integrity.schemas import OverdueOverview, RegionColours, ResultOut, RuleFrequency
+from integrity.schemas.assessments import ResultOut
+from integrity.schemas.overview import OverdueOverview, RegionColours, RuleFrequency
 
 router = APIRouter(prefix="/v1/integrity/overview", tags=["overview"])
 
@@ -23,7 +24,7 @@ Depth = Literal["province", "city", "county", "township"]
 async def open_warnings(
     session: SessionDep, who: IntegrityReader, region_code: Region = None, depth: Depth = "county"
 ) -> list[RegionColours]:
-    return await service.open_warnings_overview(session, who, depth=depth, region_code=region_code)
+    return await overview.open_warnings_overview(session, who, depth=depth, region_code=region_code)
 
 
 @router.get(
@@ -40,7 +41,7 @@ async def overdue_dispositions(
     depth: Depth = "county",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> OverdueOverview:
-    return await service.overdue_overview(
+    return await overview.overdue_overview(
         session, who, depth=depth, region_code=region_code, limit=limit, settings=settings, now=now
     )
 
@@ -59,7 +60,7 @@ async def lowest_index(
     region_code: Region = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> list[ResultOut]:
-    return await service.lowest_index(
+    return await overview.lowest_index(
         session, who, framework_code=framework, period=period, region_code=region_code, limit=limit
     )
 
@@ -75,4 +76,4 @@ async def top_rules(
     region_code: Region = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> list[RuleFrequency]:
-    return await service.top_rules(session, who, days=days, region_code=region_code, limit=limit, now=now)
+    return await overview.top_rules(session, who, days=days, region_code=region_code, limit=limit, now=now)

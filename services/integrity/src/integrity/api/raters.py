@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query
 from sunlight.codes import USCC, RegionCode
 from sunlight.errors import NotFound, problem_responses
 
-from integrity import service
+from integrity import assessments
 from integrity.deps import IdempotencyKeyDep, IntegrityAdmin, IntegrityReader, NowDep, SessionDep
 from integrity.errors import RaterExists
-from integrity.schemas import RaterIn, RaterOut
+from integrity.schemas.assessments import RaterIn, RaterOut
 
 router = APIRouter(prefix="/v1/integrity/evaluating-bodies", tags=["integrity index"])
 
@@ -29,7 +29,7 @@ async def register_rater(
 ) -> RaterOut:
     """Principals whose token names the unit (the ``unit`` claim, from the client's or user's unit) enter
     that body's sheets for the subjects of the region and below; nobody else does."""
-    return await service.register_rater(session, who, body, now=now, key=key)
+    return await assessments.register_rater(session, who, body, now=now, key=key)
 
 
 @router.get(
@@ -44,7 +44,7 @@ async def list_raters(
     body: Annotated[str | None, Query(max_length=20)] = None,
     unit_uscc: USCC | None = None,
 ) -> list[RaterOut]:
-    return await service.list_raters(session, who, region_code=region_code, body=body, unit_uscc=unit_uscc)
+    return await assessments.list_raters(session, who, region_code=region_code, body=body, unit_uscc=unit_uscc)
 
 
 @router.delete(
@@ -55,4 +55,4 @@ async def list_raters(
     responses=problem_responses(NotFound),
 )
 async def remove_rater(rater_id: uuid.UUID, session: SessionDep, who: IntegrityAdmin) -> None:
-    await service.remove_rater(session, who, rater_id)
+    await assessments.remove_rater(session, who, rater_id)

@@ -6,9 +6,9 @@ import uuid
 
 from fastapi import APIRouter
 
-from integrity import service
+from integrity import results
 from integrity.deps import IntegrityReader, SessionDep
-from integrity.schemas import ResultDetail
+from integrity.schemas.assessments import ResultDetail
 
 router = APIRouter(prefix="/v1/integrity/index-results", tags=["integrity index"])
 
@@ -17,4 +17,4 @@ router = APIRouter(prefix="/v1/integrity/index-results", tags=["integrity index"
     "/{result_id}", operation_id="getIntegrityIndexResult", summary="A result with its first- and second-level values"
 )
 async def get_result(result_id: uuid.UUID, session: SessionDep, who: IntegrityReader) -> ResultDetail:
-    return await service.get_result(session, who, result_id)
+    return await results.get_result(session, who, result_id)

@@ -10,12 +10,12 @@ from sunlight.codes import USCC, RegionCode
 from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
 
-from integrity import service
+from integrity import riskpoints
 from integrity.deps import IdempotencyKeyDep, IntegrityAdmin, IntegrityReader, NowDep, PageDep, SessionDep
 from integrity.errors import RiskPointExists
 from integrity.models import RiskLevel
 from integrity.periods import PATTERN as PERIOD
-from integrity.schemas import HeatCell, RiskPointIn, RiskPointOut, RiskPointUpdate
+from integrity.schemas.riskpoints import HeatCell, RiskPointIn, RiskPointOut, RiskPointUpdate
 
 router = APIRouter(prefix="/v1/integrity/risk-points", tags=["risk points"])
 
@@ -32,7 +32,7 @@ async def list_risk_points(
     risk_level: RiskLevel | None = None,
     rule_id: Annotated[str | None, Query(max_length=64, description="risk points this rule realises")] = None,
 ) -> Page[RiskPointOut]:
-    return await service.list_risk_points(
+    return await riskpoints.list_risk_points(
         session, who, page, region_code=region_code, unit_uscc=unit_uscc, risk_level=risk_level, rule_id=rule_id
     )
 
@@ -49,7 +49,7 @@ async def create_risk_point(
 ) -> RiskPointOut:
     """Warnings of its ``rule_ids`` in its region (and unit, if given) link to it from now on; the active and
     past ones that link to no risk point yet are linked at once."""
-    return await service.create_risk_point(session, who, body, now=now, key=key)
+    return await riskpoints.create_risk_point(session, who, body, now=now, key=key)
 
 
 @router.get(
@@ -63,12 +63,12 @@ async def heatmap(
     period: Annotated[str, Query(pattern=PERIOD, examples=["2026", "2026-Q1"])],
     region_code: Region = None,
 ) -> list[HeatCell]:
-    return await service.heatmap(session, who, period=period, region_code=region_code)
+    return await riskpoints.heatmap(session, who, period=period, region_code=region_code)
 
 
 @router.get("/{risk_point_id}", operation_id="getIntegrityRiskPoint", summary="One risk point")
 async def get_risk_point(risk_point_id: uuid.UUID, session: SessionDep, who: IntegrityReader) -> RiskPointOut:
-    return await service.get_risk_point(session, who, risk_point_id)
+    return await riskpoints.get_risk_point(session, who, risk_point_id)
 
 
 @router.patch(
@@ -80,4 +80,4 @@ async def get_risk_point(risk_point_id: uuid.UUID, session: SessionDep, who: Int
 async def update_risk_point(
     risk_point_id: uuid.UUID, body: RiskPointUpdate, session: SessionDep, who: IntegrityAdmin, now: NowDep
 ) -> RiskPointOut:
-    return await service.update_risk_point(session, who, risk_point_id, body, now=now)
+    return await riskpoints.update_risk_point(session, who, risk_point_id, body, now=now)

@@ -10,11 +10,11 @@ from sunlight.codes import USCC, RegionCode
 from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
 
-from integrity import service
+from integrity import assessments, results
 from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, PageDep, SessionDep
 from integrity.errors import SubjectExists
 from integrity.models import SubjectKind
-from integrity.schemas import SubjectIn, SubjectOut, TrendOut
+from integrity.schemas.assessments import SubjectIn, SubjectOut, TrendOut
 
 router = APIRouter(prefix="/v1/integrity/subjects", tags=["integrity index"])
 
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/v1/integrity/subjects", tags=["integrity index"])
 async def create_subject(
     body: SubjectIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep, now: NowDep
 ) -> SubjectOut:
-    return await service.create_subject(session, who, body, now=now, key=key)
+    return await assessments.create_subject(session, who, body, now=now, key=key)
 
 
 @router.get("", operation_id="listIntegritySubjects", summary="Subjects in the caller's regions")
@@ -41,12 +41,12 @@ async def list_subjects(
     region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
     unit_uscc: USCC | None = None,
 ) -> Page[SubjectOut]:
-    return await service.list_subjects(session, who, page, kind=kind, region_code=region_code, unit_uscc=unit_uscc)
+    return await assessments.list_subjects(session, who, page, kind=kind, region_code=region_code, unit_uscc=unit_uscc)
 
 
 @router.get("/{subject_id}", operation_id="getIntegritySubject", summary="One subject")
 async def get_subject(subject_id: uuid.UUID, session: SessionDep, who: IntegrityReader) -> SubjectOut:
-    return await service.get_subject(session, who, subject_id)
+    return await assessments.get_subject(session, who, subject_id)
 
 
 @router.get(
@@ -65,4 +65,4 @@ async def trend(
         Query(description="periods of this length (default: the longest the subject has results for)"),
     ] = None,
 ) -> TrendOut:
-    return await service.trend(session, who, subject_id, framework_code=framework, granularity=granularity)
+    return await results.trend(session, who, subject_id, framework_code=framework, granularity=granularity)

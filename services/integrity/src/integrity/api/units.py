@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from sunlight.codes import RegionCode
 
-from integrity import service
+from integrity import units
 from integrity.deps import IntegrityReader, SessionDep
 from integrity.periods import PATTERN as PERIOD
-from integrity.schemas import UnitActivityOut
+from integrity.schemas.units import UnitActivityOut
 
 router = APIRouter(prefix="/v1/integrity/units", tags=["integrity index"])
 
@@ -31,4 +31,4 @@ async def unit_activity(
     ] = None,
 ) -> UnitActivityOut:
     """A unit's figures belong to the region they were reported in: another region's are not counted."""
-    return await service.unit_activity(session, who, unit_uscc.upper(), period=period, region_code=region_code)
+    return await units.unit_activity(session, who, unit_uscc.upper(), period=period, region_code=region_code)

@@ -11,7 +11,7 @@ from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
 from sunlight.warnings import Level
 
-from integrity import service
+from integrity import dispositions, register
 from integrity.deps import (
     IdempotencyKeyDep,
     IntegrityReader,
@@ -24,15 +24,8 @@ from integrity.deps import (
 from integrity.errors import DispositionActive, InvalidPeriod, WarningNotActive
 from integrity.models import WarningStatus
 from integrity.periods import PATTERN as PERIOD
-from integrity.schemas import (
-    DismissalIn,
-    DispositionIn,
-    DispositionOut,
-    WarningCount,
-    WarningDetail,
-    WarningFilter,
-    WarningOut,
-)
+from integrity.schemas.dispositions import DispositionIn, DispositionOut
+from integrity.schemas.register import DismissalIn, WarningCount, WarningDetail, WarningFilter, WarningOut
 
 router = APIRouter(prefix="/v1/integrity/warnings", tags=["warnings"])
 
@@ -75,7 +68,7 @@ async def list_warnings(
         max_age_days=max_age_days,
         risk_point_id=risk_point_id,
     )
-    return await service.list_warnings(session, who, where, page, now=now, settings=settings)
+    return await register.list_warnings(session, who, where, page, now=now, settings=settings)
 
 
 @router.get(
@@ -96,7 +89,7 @@ async def count_warnings(
     rule_id: RuleId = None,
     service_name: Service = None,
 ) -> list[WarningCount]:
-    return await service.count_warnings(
+    return await register.count_warnings(
         session,
         who,
         granularity=granularity,
@@ -118,7 +111,7 @@ async def count_warnings(
 async def get_warning(
     session: SessionDep, who: IntegrityReader, settings: SettingsDep, warning_id: uuid.UUID
 ) -> WarningDetail:
-    return await service.get_warning(session, who, warning_id, settings=settings)
+    return await register.get_warning(session, who, warning_id, settings=settings)
 
 
 @router.post(
@@ -140,7 +133,7 @@ async def open_disposition(
     """The deadline is ``deadline_workdays`` (or the kind's default) working days from today on the official
     calendar. The source service hears of it as ``warnings.disposed.v1`` (status ``open``; ``freeze`` for a
     direct review or a case unless told otherwise)."""
-    return await service.open_disposition(session, who, warning_id, body, settings=settings, now=now, key=key)
+    return await dispositions.open_disposition(session, who, warning_id, body, settings=settings, now=now, key=key)
 
 
 @router.post(
@@ -154,4 +147,4 @@ async def dismiss(
     now: NowDep,
 ) -> WarningOut:  # fmt: skip
     """The source service hears of it as ``warnings.disposed.v1`` with disposition and status ``dismissed``."""
-    return await service.dismiss(session, who, warning_id, body, now=now, key=key)
+    return await dispositions.dismiss(session, who, warning_id, body, now=now, key=key)

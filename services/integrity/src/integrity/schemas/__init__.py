@@ -1,0 +1,1 @@
+"""API shapes, one module per subdomain (XIn what a client sends, XOut what it gets, filters)."""
