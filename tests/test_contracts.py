@@ -92,3 +92,15 @@ def test_every_problem_class_is_in_the_published_catalogue():
     for entry in published:
         missing = set(entry["members"]) - set(properties)
         assert not missing, f"{entry['slug']}: members {missing} are not in the ProblemDoc schema"
+
+
+def test_schema_names_mean_something_and_titles_equal_keys():
+    merged = json.loads((ROOT / "openapi" / "gateway.json").read_text())
+    for name, schema in merged["components"]["schemas"].items():
+        assert schema.get("title", name) == name, f"{name} is titled {schema.get('title')}"
+        assert not re.search(r"^Body$|^Body_|^Page_|_$", name), f"{name} is a generated name"
+    for path, item in merged["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                for media in response.get("content", {}).values():
+                    assert "title" not in media["schema"], f"{method.upper()} {path} {status}: inline title"

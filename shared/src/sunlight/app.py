@@ -304,7 +304,7 @@ def create_service_app(
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        contract.finish(schema)
+        schema = contract.finish(schema)
         app.openapi_schema = schema
         return schema
 

@@ -118,6 +118,37 @@ CONTROL_CHARACTER = {
 }
 
 
+def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[1]
+            return {**node, "$ref": f"#/components/schemas/{renames.get(name, name)}"}
+        return {key: _rename_refs(value, renames) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_rename_refs(value, renames) for value in node]
+    return node
+
+
+def _keys_from_titles(schema: dict[str, Any]) -> dict[str, Any]:
+    """A component's key is its title (``Page_MovementOut_`` → ``MovementOutPage``), so generated clients
+    and the documentation call a shape by one name."""
+    schemas = schema.get("components", {}).get("schemas", {})
+    renames = {
+        key: value["title"]
+        for key, value in schemas.items()
+        if isinstance(value.get("title"), str)
+        and value["title"].isidentifier()
+        and value["title"] != key
+        and value["title"] not in schemas
+    }
+    if not renames:
+        return schema
+    schema = _rename_refs(schema, renames)
+    schema["components"]["schemas"] = {renames.get(k, k): v for k, v in schema["components"]["schemas"].items()}
+    return schema
+
+
 def finish(schema: dict[str, Any]) -> dict[str, Any]:
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {}).update(problem_schemas())
@@ -142,6 +173,12 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
         params = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
         responses = operation["responses"]
         responses.setdefault("422", copy.deepcopy(CONTROL_CHARACTER))
+        # no made-up titles on inline shapes ("Response List Rules V1 …"): a generator would name types by them
+        for holder in [*responses.values(), operation.get("requestBody", {})]:
+            for media in holder.get("content", {}).values():
+                media.get("schema", {}).pop("title", None)
+        for parameter in operation.get("parameters", []):
+            parameter.get("schema", {}).pop("title", None)
         # a replay answers 200 with the stored body: the same shape as the first answer
         if "200" in responses and "201" in responses and "content" not in responses["200"]:
             responses["200"]["content"] = copy.deepcopy(responses["201"]["content"])
@@ -161,7 +198,7 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
     ]
     if not schema["tags"]:
         del schema["tags"]
-    return schema
+    return _keys_from_titles(schema)
 
 
 __all__ = ["HEADERS", "TAGS", "finish", "operations", "problem_schemas"]

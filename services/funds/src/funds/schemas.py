@@ -348,7 +348,9 @@ class BatchOut(BaseModel):
 # --- acceptance and audit ------------------------------------------------------------------------
 
 
-class SubjectIn(BaseModel):
+class RecordSubjectIn(BaseModel):
+    """What an acceptance or audit is about: a programme, node or movement."""
+
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["programme", "node", "movement"]
@@ -358,7 +360,7 @@ class SubjectIn(BaseModel):
 class AcceptanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    subject: SubjectIn
+    subject: RecordSubjectIn
     result: Literal["passed", "failed", "conditional"]
     accepted_on: date
     inspector_unit: str = Field(min_length=1, max_length=200, examples=["海港区农业农村局验收组"])
@@ -393,7 +395,7 @@ class AuditFindingIn(BaseModel):
 class AuditIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    subject: SubjectIn
+    subject: RecordSubjectIn
     auditor: str = Field(min_length=1, max_length=200, examples=["秦皇岛市审计局"])
     audited_on: date
     conclusion: str | None = Field(default=None, max_length=4000)
@@ -513,14 +515,16 @@ class BenfordOut(BaseModel):
 # --- warnings ------------------------------------------------------------------------------------
 
 
-class SubjectOut(BaseModel):
+class WarningSubjectOut(BaseModel):
+    """What a funds warning is about."""
+
     service: str = "funds"
     kind: str
     id: str
     label: str | None = None
 
 
-class WarningOut(BaseModel):
+class FundsWarningOut(BaseModel):
     """A warning funds raised, as funds sees it (its disposition comes back from integrity)."""
 
     id: uuid.UUID
@@ -528,7 +532,7 @@ class WarningOut(BaseModel):
     rule_id: str
     level: str
     title: str
-    subject: SubjectOut
+    subject: WarningSubjectOut
     programme_id: uuid.UUID | None
     region_code: str
     evidence: dict[str, Any]
@@ -680,3 +684,8 @@ class PublicPayment(BaseModel):
     amount_fen: int
     category: str | None
     payee: PublicPayee
+
+
+SubjectIn = RecordSubjectIn
+SubjectOut = WarningSubjectOut
+WarningOut = FundsWarningOut

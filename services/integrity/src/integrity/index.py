@@ -88,7 +88,7 @@ LEGACY_FIELDS = ("centre", "spread")  # the old z-score method's parameters, ign
 # --- the framework ------------------------------------------------------------------------------
 
 
-class Body(BaseModel):
+class EvaluatingBody(BaseModel):
     """Evaluating body — 评估主体 (a rater)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -97,6 +97,9 @@ class Body(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     weight: float = Field(default=1.0, gt=0)
     placeholder: bool = Field(default=False, description="the name is a placeholder (占位) for a deployment to set")
+
+
+Body = EvaluatingBody  # the name the index code uses
 
 
 class Dimension(BaseModel):

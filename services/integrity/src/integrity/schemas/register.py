@@ -18,7 +18,9 @@ from integrity.schemas.riskpoints import RiskPointOut
 # --- the register -----------------------------------------------------------------------------
 
 
-class WarningOut(BaseModel):
+class IntegrityWarningOut(BaseModel):
+    """An entry of the warning register (one per region and dedupe key), as integrity keeps it."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -41,6 +43,9 @@ class WarningOut(BaseModel):
     risk_point_id: uuid.UUID | None
     closed_at: datetime | None
     dismissal_reason: str | None
+
+
+WarningOut = IntegrityWarningOut  # the name the register code uses
 
 
 class OccurrenceOut(BaseModel):
