@@ -31,9 +31,9 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
     @classmethod
-    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
         """``Page[MovementOut]`` is the schema ``MovementOutPage`` (not ``Page_MovementOut_``)."""
-        return f"{params[0].__name__}Page"
+        return f"{getattr(params[0], '__name__', 'Item')}Page"
 
 
 class PageParams(BaseModel):
