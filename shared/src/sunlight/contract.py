@@ -72,6 +72,8 @@ def problem_schemas() -> dict[str, Any]:
     """``ProblemDoc`` and ``FieldError`` as component schemas (nested definitions hoisted)."""
     schema = ProblemDoc.model_json_schema(ref_template="#/components/schemas/{model}")
     defs = schema.pop("$defs", {})
+    for member in schema["properties"].values():  # absent unless the type names it: optional, not defaulted
+        member.pop("default", None)
     return {"ProblemDoc": schema, "FieldError": defs.get("FieldError", FieldError.model_json_schema()), **defs}
 
 
