@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("export_openapi", ROOT / "scripts" / "export_openapi.py")
 assert spec and spec.loader
@@ -104,3 +106,29 @@ def test_schema_names_mean_something_and_titles_equal_keys():
             for status, response in operation["responses"].items():
                 for media in response.get("content", {}).values():
                     assert "title" not in media["schema"], f"{method.upper()} {path} {status}: inline title"
+
+
+def test_the_event_document_names_every_sender_and_receiver():
+    """AsyncAPI: a receive operation per consumer (from handlers.py), a send operation per service that builds
+    the event, the CloudEvents envelope around each payload, and the NATS server."""
+    doc = yaml.safe_load((ROOT / "openapi" / "asyncapi.yaml").read_text())
+    operations = doc["operations"].values()
+    received = {
+        (op["tags"][0]["name"], op["channel"]["$ref"].rsplit("/", 1)[1])
+        for op in operations
+        if op["action"] == "receive"
+    }
+    for service, types in {
+        "integrity": ["warnings.raised.v1", "approvals.case.concluded.v1"],
+        "funds": ["warnings.disposed.v1"],
+    }.items():
+        for event_type in types:
+            assert (service, event_type.replace(".", "_")) in received, f"{service} receives {event_type}"
+    sent = {
+        (op["tags"][0]["name"], op["channel"]["$ref"].rsplit("/", 1)[1]) for op in operations if op["action"] == "send"
+    }
+    assert ("funds", "warnings_raised_v1") in sent and ("integrity", "warnings_disposed_v1") in sent
+    assert ("funds", "funds_movement_recorded_v1") in sent
+    assert doc["servers"]["nats"]["protocol"] == "nats"
+    for message in doc["components"]["messages"].values():
+        assert message["payload"]["allOf"][0] == {"$ref": "#/components/schemas/CloudEvent"}
