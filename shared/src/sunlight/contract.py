@@ -175,6 +175,12 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
         params = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
         responses = operation["responses"]
         responses.setdefault("422", copy.deepcopy(CONTROL_CHARACTER))
+        if "application/json" in operation.get("requestBody", {}).get("content", {}):
+            responses.setdefault(
+                "415",
+                {"description": "The body is not application/json (problem+json, type …/unsupported-media-type)",
+                 "content": _PROBLEM},
+            )  # fmt: skip
         # no made-up titles on inline shapes ("Response List Rules V1 …"): a generator would name types by them
         for holder in [*responses.values(), operation.get("requestBody", {})]:
             for media in holder.get("content", {}).values():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -241,12 +242,21 @@ def problem_response(problem: Problem, instance: str | None = None) -> JSONRespo
     )
 
 
+_ENUM_MEMBER = re.compile(r"<[A-Za-z_][\w.]*: ('[^']*'|-?\d+)>")
+
+
+def api_words(message: str) -> str:
+    """Speak the API's language: ``<MovementKind.ALLOCATE: 'allocate'>`` is ``'allocate'`` on the wire."""
+    return _ENUM_MEMBER.sub(r"\1", message)
+
+
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
         loc = [str(part).replace("~", "~0").replace("/", "~1") for part in err.get("loc", ())]
         # JSON pointers (RFC 6901): into the request ("/body/scores/P1") and within its part ("/scores/P1")
-        out.append({"pointer": "/" + "/".join(loc), "field": "/" + "/".join(loc[1:]), "message": err.get("msg", "")})
+        message = api_words(err.get("msg", ""))
+        out.append({"pointer": "/" + "/".join(loc), "field": "/" + "/".join(loc[1:]), "message": message})
     return out
 
 
@@ -259,6 +269,13 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        json_body = content_type == "application/json" or content_type.endswith("+json")
+        whole_body = any(tuple(e.get("loc", ())) == ("body",) and e.get("type") != "missing" for e in exc.errors())
+        if whole_body and not json_body:
+            # a JSON body sent as text/plain (or anything else) is the wrong media type, not an invalid body
+            refused = UnsupportedMediaType(f"send the body as application/json, not {content_type}")
+            return problem_response(refused, request.url.path)
         errors = _field_errors(exc)
         first = errors[0] if errors else {"pointer": "", "message": "invalid"}
         problem = InvalidInput(f"{first['pointer']}: {first['message']}", errors=errors)

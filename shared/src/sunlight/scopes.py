@@ -8,6 +8,8 @@ a route requires is listed here.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 SERVICES = ("funds", "tenders", "approvals", "complaints", "integrity")
 
 _VERBS = {
@@ -22,3 +24,6 @@ SCOPES: dict[str, str] = {
     "complaints:registrar": "see complainants' identities (every access is audited)",
     "admin": "the gateway's admin API: clients, users, signing keys",
 }
+
+ServiceName = StrEnum("ServiceName", {service: service for service in SERVICES})  # type: ignore[misc]
+"""A service's name as a query filter (``?service=funds``): any other value is 422, not an empty page."""

@@ -56,7 +56,7 @@ class BudgetLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=40, pattern=CODE, examples=["2130122"])
-    name: str = Field(min_length=1, max_length=200, examples=["农业生产发展"])
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200, examples=["农业生产发展"])
     source: Literal["central", "provincial", "municipal", "county", "other"] | None = None
     amount_fen: Fen = Field(gt=0)
 
@@ -76,7 +76,7 @@ class ProgrammeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=64, pattern=CODE, examples=["2026-AGRI-001"])
-    name: str = Field(min_length=1, max_length=200, examples=["耕地地力保护补贴"])
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200, examples=["耕地地力保护补贴"])
     category: str = Field(min_length=1, max_length=64, examples=["agriculture"])
     fiscal_year: int = Field(ge=2000, le=2100)
     budget_fen: Fen = Field(gt=0)
@@ -154,7 +154,7 @@ class NodeIn(BaseModel):
 
     parent_id: uuid.UUID | None = Field(default=None, description="omit for the root (it receives the budget)")
     tier: Tier
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     region_code: RegionCode
     unit_uscc: USCC | None = None
 
@@ -188,7 +188,7 @@ class PayeeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: PayeeKind
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     uscc: str | None = Field(
         default=None,
         pattern=r"^[0-9A-Z]{18}$",

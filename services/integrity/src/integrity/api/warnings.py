@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from sunlight.codes import USCC, RegionCode
 from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
+from sunlight.scopes import ServiceName
 from sunlight.warnings import Level
 
 from integrity import dispositions, register
@@ -30,7 +31,7 @@ from integrity.schemas.register import DismissalIn, WarningCount, WarningDetail,
 router = APIRouter(prefix="/v1/integrity/warnings", tags=["warnings"])
 
 RuleId = Annotated[str | None, Query(max_length=64, description="e.g. FUNDS-OVERSPEND")]
-Service = Annotated[str | None, Query(alias="service", pattern=r"^[a-z]+$", description="the raising service")]
+Service = Annotated[ServiceName | None, Query(alias="service", description="the raising service")]
 Region = Annotated[RegionCode | None, Query(description="this region and everything below it")]
 
 
