@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sunlight.codes import USCC, RegionCode, ResidentId
 from sunlight.money import Fen
+from sunlight.warnings import Level
 
 from funds.models import MovementKind, PayeeKind, Tier
 
@@ -530,7 +531,7 @@ class FundsWarningOut(BaseModel):
     id: uuid.UUID
     dedupe_key: str
     rule_id: str
-    level: str
+    level: Level = Field(description="blue (routine), orange (early sign), red (evident violation)")
     title: str
     subject: WarningSubjectOut
     programme_id: uuid.UUID | None
