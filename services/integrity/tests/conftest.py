@@ -49,8 +49,9 @@ def finding(
     dedupe_key: str | None = None,
     evidence: dict[str, Any] | None = None,
     kind: str = "node",
+    occurrences: int = 1,
 ) -> Envelope[Any]:
-    """A ``warnings.raised.v1`` event as the owning service would raise it."""
+    """A ``warnings.raised.v1`` event as the owning service would raise it (``occurrences``: a batch's findings)."""
     service = rule.id.split("-")[0].lower()
     return warning_event(
         rule,
@@ -62,6 +63,7 @@ def finding(
         evidence=evidence if evidence is not None else {"subject": subject},
         dedupe_key=dedupe_key,
         occurred_at=at or datetime.now(UTC),
+        occurrences=occurrences,
     )
 
 

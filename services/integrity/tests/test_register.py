@@ -21,7 +21,8 @@ def overrides() -> dict[str, Any]:
 async def test_a_redelivered_event_counts_once_and_a_repeated_one_escalates(
     integrity: Integrity, inspector: dict[str, str]
 ):
-    first = finding(IDLE, "node-1", unit_uscc=unit(1), evidence={"idle_days": 91})
+    days_ago = [datetime.now(UTC) - timedelta(days=d) for d in (3, 2, 1)]
+    first = finding(IDLE, "node-1", unit_uscc=unit(1), evidence={"idle_days": 91}, at=days_ago[0])
     # the same event twice under different message ids: the bus delivers it twice, the inbox applies it once
     await integrity.publish(first)
     await integrity.publish(first, msg_id=f"{first.id[:-4]}beef")
@@ -31,21 +32,22 @@ async def test_a_redelivered_event_counts_once_and_a_repeated_one_escalates(
     [entry] = [w for w in await integrity.warnings(inspector) if w["subject_id"] == "node-1"]
     assert entry["occurrences"] == 1 and entry["level"] == "blue" and entry["source_level"] == "blue"
 
-    # a repetition: a new event (new id) with the same dedupe key → occurrence 2, orange at repeat_orange_at = 2
-    again = finding(IDLE, "node-1", unit_uscc=unit(1), evidence={"idle_days": 120})
+    # a repetition a day later with new evidence: a new episode → orange at repeat_orange_at = 2
+    again = finding(IDLE, "node-1", unit_uscc=unit(1), evidence={"idle_days": 120}, at=days_ago[1])
     await integrity.publish(again)
     entry = await integrity.registered(inspector, "node-1", occurrences=2)
-    assert entry["level"] == "orange" and entry["source_level"] == "blue"
+    assert entry["level"] == "orange" and entry["source_level"] == "blue" and entry["episodes"] == 2
     assert entry["evidence"] == {"idle_days": 120}, "the register shows the latest evidence"
 
-    # the third: red at repeat_red_at = 3; still one register entry
-    await integrity.publish(finding(IDLE, "node-1", unit_uscc=unit(1), evidence={"idle_days": 150}))
+    # the third episode: red at repeat_red_at = 3; still one register entry
+    await integrity.publish(finding(IDLE, "node-1", unit_uscc=unit(1), evidence={"idle_days": 150}, at=days_ago[2]))
     entry = await integrity.registered(inspector, "node-1", occurrences=3)
-    assert entry["level"] == "red"
+    assert entry["level"] == "red" and entry["episodes"] == 3
     assert [w["id"] for w in await integrity.warnings(inspector) if w["subject_id"] == "node-1"] == [entry["id"]]
 
     detail = (await integrity.client.get(f"/v1/integrity/warnings/{entry['id']}", headers=inspector)).json()
     assert [o["evidence"]["idle_days"] for o in detail["history"]] == [150, 120, 91]
+    assert [o["effect"] for o in detail["history"]] == ["new_episode", "new_episode", "registered"]
     assert {o["event_id"] for o in detail["history"]} >= {first.id, again.id}
 
 
@@ -96,7 +98,7 @@ async def test_filters_pages_and_regions(integrity: Integrity, inspector, reader
 
     page = await integrity.client.get("/v1/integrity/warnings", params={"limit": 2}, headers=reader)
     body = page.json()
-    assert [w["subject_id"] for w in body["items"]] == ["c", "b"], "most recently seen first"
+    assert [w["subject_id"] for w in body["items"]] == ["c", "b"], "most recently first seen first"
     rest = await integrity.client.get(
         "/v1/integrity/warnings", params={"limit": 2, "cursor": body["next_cursor"]}, headers=reader
     )

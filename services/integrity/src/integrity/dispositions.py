@@ -135,7 +135,7 @@ async def open_disposition(
         opened_by=who.subject,
     )
     session.add(disposition)
-    warning.status = WarningStatus.IN_DISPOSITION
+    warning.status, warning.changed_at = WarningStatus.IN_DISPOSITION, now
     await session.flush()
     details = {"kind": body.kind.value, "assignee": body.assignee, "deadline": disposition.deadline.isoformat(),
                "deadline_workdays": workdays, "freeze": freeze}  # fmt: skip
@@ -182,6 +182,7 @@ async def record_response(
     disposition.response = _seal(settings, "response", body.response)
     disposition.responded_at, disposition.responded_by = now, who.subject
     disposition.status = DispositionStatus.IN_PROGRESS
+    warning.changed_at = now
     session.add(_step(disposition, seq, StepKind.RESPONSE, by=who.subject, at=now, text=disposition.response))
     add_event(
         session,
@@ -223,6 +224,7 @@ async def conclude(
         warning.status = WarningStatus.OPEN
     else:
         warning.status, warning.closed_at = WarningStatus.CLOSED, now
+    warning.changed_at = now
     await register_repo.close_active(session, disposition.region_code, events.overdue_dedupe_key(disposition), now=now)
     add_event(
         session,
@@ -258,6 +260,7 @@ async def dismiss(
     if active := await dispositions_repo.active_disposition_of(session, warning.id):
         raise DispositionActive("conclude the disposition instead", disposition_id=str(active.id))
     warning.status, warning.closed_at, warning.dismissal_reason = WarningStatus.DISMISSED, now, body.reason
+    warning.changed_at = now
     add_event(session, events.disposed(warning, disposition="dismissed", status="dismissed", at=now))
     out = WarningOut.model_validate(warning)
     await idempotency.complete(session, who, key, 200, out)
@@ -321,6 +324,7 @@ async def escalate_overdue(session: AsyncSession, *, settings: IntegritySettings
         for step in range(disposition.escalations + 1, due + 1):
             if warning.status in ACTIVE:
                 warning.level = Level(warning.level).raised().value
+                warning.changed_at = now
             details = {"escalation": step, "overdue_workdays": overdue_workdays,
                        "deadline": disposition.deadline.isoformat(), "warning_level": warning.level}  # fmt: skip
             session.add(_step(disposition, seq, StepKind.ESCALATED_OVERDUE, by=OVERDUE_JOB, at=now, details=details))

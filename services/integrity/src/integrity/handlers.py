@@ -1,4 +1,5 @@
-"""Events the integrity service consumes: every service's warnings, and the figures of the computed indicators."""
+"""Events the integrity service consumes: every service's warnings, complaints (a unit's figure, and a level more
+on the warnings about the subject they name), and the figures of the computed indicators."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ async def on_warning_raised(session: AsyncSession, event: Envelope[Any]) -> None
 @handlers.handles("complaints.report.filed.v1")
 async def on_report_filed(session: AsyncSession, event: Envelope[Any]) -> None:
     await units.count_report(session, event, _settings(session))
+    await register.escalate_for_report(session, event)
 
 
 @handlers.handles("approvals.case.concluded.v1")

@@ -1,4 +1,4 @@
-"""Integrity tables (SQLModel, tables only; API shapes are in schemas.py)."""
+"""Integrity tables (SQLModel, tables only; API shapes are in schemas/)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ class Base(SQLModel, registry=registry):
 
 metadata = Base.metadata
 
-ACTIVE_WARNING = sa.text("status IN ('open', 'in_disposition')")
 ACTIVE_DISPOSITION = sa.text("status IN ('open', 'in_progress')")
 
 
@@ -39,9 +38,11 @@ class Warning(Base, table=True):
 
     __tablename__ = "warning"
     __table_args__ = (
-        # one active warning per region and dedupe key, even with several consumers at once
-        sa.Index("uq_warning_active_region_code_dedupe_key", "region_code", "dedupe_key", unique=True,
-                 postgresql_where=ACTIVE_WARNING, sqlite_where=ACTIVE_WARNING),
+        # one entry per region and dedupe key for its whole life (dismissed and concluded ones included), even
+        # with several consumers at once
+        sa.UniqueConstraint("region_code", "dedupe_key", name="uq_warning_region_code_dedupe_key"),
+        # the list, newest first: paged on an immutable key
+        sa.Index("ix_warning_first_seen_at_id", "first_seen_at", "id"),
         # the overview: open warnings by colour and region
         sa.Index("ix_warning_status_region_code_level", "status", "region_code", "level"),
         # counts by period and region, the heat map
@@ -62,7 +63,8 @@ class Warning(Base, table=True):
     evidence: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     dedupe_key: str = Field(max_length=300)
     status: WarningStatus = Field(default=WarningStatus.OPEN, sa_type=sa.String(20), index=True)
-    occurrences: int = 1
+    occurrences: int = 1  # findings counted against it (an event may stand for several: WarningRaised.occurrences)
+    episodes: int = 1  # distinct episodes: occurrences closer than episode_gap_hours to the previous belong to one
     first_event_id: str = Field(max_length=36)
     last_event_id: str = Field(max_length=36)
     first_seen_at: datetime = Field(sa_type=UTCDateTime)
@@ -72,13 +74,29 @@ class Warning(Base, table=True):
     risk_point_id: uuid.UUID | None = Field(default=None, foreign_key="risk_point.id", index=True)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dismissal_reason: str | None = Field(default=None, max_length=2000)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)  # any change (changed_since)
+
+
+class Effect(StrEnum):
+    """What an occurrence did to its register entry."""
+
+    REGISTERED = "registered"  # the first: the entry was created (episode 1)
+    REPEATED = "repeated"  # the same episode again: counted in occurrences only
+    NEW_EPISODE = "new_episode"  # an active warning seen again after the episode gap: a new episode
+    REOPENED = "reopened"  # a concluded warning with changed evidence: open again, a new episode
+    RECORDED = "recorded"  # dismissed, or concluded with the same evidence: kept in the history, nothing else
+    COMPLAINT = "complaint"  # a complaint naming the subject raised the warning one level
 
 
 class Occurrence(Base, table=True):
-    """Occurrence — 预警记录: one ``warnings.raised.v1`` event counted against a register entry."""
+    """Occurrence — 预警记录: one ``warnings.raised.v1`` event counted against a register entry (``count`` findings
+    in one row), or a complaint that raised it a level."""
 
     __tablename__ = "warning_occurrence"
     __table_args__ = (
+        # an event counts once against a warning; a complaint (report) escalates a warning once
+        sa.UniqueConstraint("warning_id", "event_id", name="uq_warning_occurrence_warning_id_event_id"),
+        sa.UniqueConstraint("warning_id", "report_id", name="uq_warning_occurrence_warning_id_report_id"),
         # the rules firing most: recent occurrences in a region, by rule (covering)
         sa.Index(
             "ix_warning_occurrence_occurred_at_region_code", "occurred_at", "region_code", "rule_id", "warning_id"
@@ -87,8 +105,12 @@ class Occurrence(Base, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     warning_id: uuid.UUID = Field(foreign_key="warning.id", index=True)
-    event_id: str = Field(max_length=36, unique=True)
+    event_id: str = Field(max_length=36)
     rule_id: str = Field(max_length=64)
+    effect: Effect = Field(default=Effect.REGISTERED, sa_type=sa.String(20))
+    count: int = 1  # the findings this event stands for (0 for a complaint)
+    episode: int = 1  # the warning's episode it belongs to
+    report_id: str | None = Field(default=None, max_length=100)  # the complaint's report (effect complaint)
     level: str = Field(max_length=10)
     region_code: str = Field(max_length=12)
     evidence: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

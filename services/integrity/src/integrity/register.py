@@ -5,14 +5,21 @@ the reads commit nothing."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
+from sunlight.codes import region_contains
+from sunlight.db import utcnow
 from sunlight.events import Envelope
+from sunlight.events.contracts.complaints import ReportFiled
 from sunlight.events.contracts.warnings import WarningRaised
 from sunlight.pagination import Page, PageParams, make_page
+from sunlight.warnings import Level
 
 from integrity import periods
 from integrity.dispositions import disposition_out
@@ -21,6 +28,7 @@ from integrity.errors import (
 )
 from integrity.models import (
     DispositionStatus,
+    Effect,
     Occurrence,
     Warning,
     WarningStatus,
@@ -35,20 +43,27 @@ from integrity.schemas.register import OccurrenceOut, WarningCount, WarningDetai
 from integrity.service import local_today, pad
 from integrity.settings import IntegritySettings
 
-RANK = {"blue": 1, "orange": 2, "red": 3}
-
 
 def _higher(*levels: str | None) -> str:
-    return max((lv for lv in levels if lv), key=lambda lv: RANK.get(lv, 0))
+    """The highest of ``levels`` in the one level order (``Level.rank``)."""
+    return max((Level(lv) for lv in levels if lv), key=lambda lv: lv.rank).value
 
 
-def level_for_count(occurrences: int, settings: IntegritySettings) -> str | None:
-    """The level a warning reaches by repetition alone (None below the first count)."""
-    if occurrences >= settings.repeat_red_at:
+def level_for_episodes(episodes: int, settings: IntegritySettings) -> str | None:
+    """The level a warning reaches by repetition alone: distinct episodes, not occurrences (None below the
+    first count)."""
+    if episodes >= settings.repeat_red_at:
         return "red"
-    if occurrences >= settings.repeat_orange_at:
+    if episodes >= settings.repeat_orange_at:
         return "orange"
     return None
+
+
+def fingerprint(evidence: dict[str, Any]) -> str:
+    """The evidence's canonical fingerprint: SHA-256 of its JSON with sorted keys (key order and spacing
+    never make two findings differ)."""
+    canonical = json.dumps(evidence, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # --- the register (consumer) ------------------------------------------------------------------
@@ -57,49 +72,30 @@ def level_for_count(occurrences: int, settings: IntegritySettings) -> str | None
 async def register_warning(
     session: AsyncSession, event: Envelope[WarningRaised], settings: IntegritySettings
 ) -> Warning:
-    """Add a raised warning to the register, or count a repetition of the active one with its key.
+    """Count a raised warning against its register entry — one per (region, dedupe key) for its whole life.
 
-    Runs in the consumer's transaction (the inbox claim is in it too), so a redelivered event
-    never counts twice. A repetition keeps the latest evidence and takes the highest of the
-    source's level and the level its count reaches (``repeat_orange_at``, ``repeat_red_at``).
+    Runs in the consumer's transaction (the inbox claim is in it too), so a redelivered event never
+    counts twice. The event stands for ``occurrences`` findings: one occurrence row with that count.
+
+    - new key: the entry is created (episode 1) and counted in its unit's figures;
+    - active entry: the occurrences add up; a sighting ``episode_gap_hours`` or more after the latest
+      one, with other evidence, starts a new episode (counted in the unit's figures again; a periodic scan
+      finding the same thing again is the same episode). The level is the highest of the source's and the
+      level the number of episodes reaches (``repeat_orange_at``, ``repeat_red_at``);
+    - dismissed: the occurrence is recorded in the history, nothing else changes (a dismissal sticks);
+    - concluded: reopened as a new episode only when a newer finding's evidence differs from the
+      evidence it was concluded on (``fingerprint``); the same evidence is recorded only.
+
+    A source that wants a fresh entry for a new episode of its own (idle since another date, another
+    period) puts the episode into the dedupe key.
     """
     data = event.data
-    warning = await register_repo.active_warning(session, data.region_code, data.dedupe_key)
-    if warning is not None:
-        warning.occurrences += 1
-        warning.last_event_id = event.id
-        if data.occurred_at >= warning.last_seen_at:
-            warning.evidence = data.evidence
-            warning.last_seen_at = data.occurred_at
-        warning.source_level = _higher(warning.source_level, data.level.value)
-        warning.level = _higher(warning.level, data.level.value, level_for_count(warning.occurrences, settings))
+    warning = await register_repo.warning_by_key(session, data.region_code, data.dedupe_key)
+    if warning is None:
+        warning = await _new_warning(session, event, settings)
+        effect = Effect.REGISTERED
     else:
-        warning = Warning(
-            rule_id=data.rule_id,
-            level=_higher(data.level.value, level_for_count(1, settings)),
-            source_level=data.level.value,
-            title=data.title,
-            service=data.subject.service,
-            subject_kind=data.subject.kind,
-            subject_id=data.subject.id,
-            subject_label=data.subject.label,
-            region_code=data.region_code,
-            unit_uscc=data.unit_uscc,
-            evidence=data.evidence,
-            dedupe_key=data.dedupe_key,
-            first_event_id=event.id,
-            last_event_id=event.id,
-            first_seen_at=data.occurred_at,
-            first_seen_month=periods.month_of(data.occurred_at, settings.zone),
-            last_seen_at=data.occurred_at,
-            risk_point_id=await riskpoints_repo.risk_point_for(
-                session, rule_id=data.rule_id, region_code=data.region_code, unit_uscc=data.unit_uscc
-            ),
-        )
-        if await _disposition_already_concluded(session, data):
-            warning.status, warning.closed_at = WarningStatus.CLOSED, data.occurred_at
-        session.add(warning)
-        await session.flush()
+        effect = await _seen_again(session, warning, event, settings)
     register_repo.add_occurrence(
         session,
         Occurrence(
@@ -110,10 +106,133 @@ async def register_warning(
             region_code=data.region_code,
             evidence=data.evidence,
             occurred_at=data.occurred_at,
+            effect=effect,
+            count=data.occurrences,
+            episode=warning.episodes,
         ),
     )
-    await _count_warning(session, data, settings)
+    if effect in (Effect.REGISTERED, Effect.NEW_EPISODE, Effect.REOPENED):
+        await _count_warning(session, data, settings)
     return warning
+
+
+async def _new_warning(session: AsyncSession, event: Envelope[WarningRaised], settings: IntegritySettings) -> Warning:
+    data = event.data
+    warning = Warning(
+        rule_id=data.rule_id,
+        level=_higher(data.level.value, level_for_episodes(1, settings)),
+        source_level=data.level.value,
+        title=data.title,
+        service=data.subject.service,
+        subject_kind=data.subject.kind,
+        subject_id=data.subject.id,
+        subject_label=data.subject.label,
+        region_code=data.region_code,
+        unit_uscc=data.unit_uscc,
+        evidence=data.evidence,
+        dedupe_key=data.dedupe_key,
+        occurrences=data.occurrences,
+        episodes=1,
+        first_event_id=event.id,
+        last_event_id=event.id,
+        first_seen_at=data.occurred_at,
+        first_seen_month=periods.month_of(data.occurred_at, settings.zone),
+        last_seen_at=data.occurred_at,
+        changed_at=utcnow(),
+        risk_point_id=await riskpoints_repo.risk_point_for(
+            session, rule_id=data.rule_id, region_code=data.region_code, unit_uscc=data.unit_uscc
+        ),
+    )
+    if await _disposition_already_concluded(session, data):
+        warning.status, warning.closed_at = WarningStatus.CLOSED, data.occurred_at
+    session.add(warning)
+    await session.flush()
+    return warning
+
+
+async def _seen_again(
+    session: AsyncSession, warning: Warning, event: Envelope[WarningRaised], settings: IntegritySettings
+) -> Effect:
+    """Apply a later event of an existing entry (locked); what it did."""
+    data = event.data
+    newer = data.occurred_at >= warning.last_seen_at
+    gap = data.occurred_at - warning.last_seen_at
+    warning.occurrences += data.occurrences
+    warning.last_event_id = event.id
+    warning.changed_at = utcnow()
+    if warning.status == WarningStatus.DISMISSED:
+        effect = Effect.RECORDED
+    elif warning.status == WarningStatus.CLOSED:
+        reopen = newer and fingerprint(data.evidence) != fingerprint(warning.evidence)
+        if reopen and not await _disposition_already_concluded(session, data):
+            warning.status, warning.closed_at = WarningStatus.OPEN, None
+            warning.episodes += 1
+            warning.evidence = data.evidence
+            effect = Effect.REOPENED
+        else:
+            effect = Effect.RECORDED
+    else:
+        effect = Effect.REPEATED
+        apart = gap >= timedelta(hours=settings.episode_gap_hours)
+        if apart and fingerprint(data.evidence) != fingerprint(warning.evidence):
+            warning.episodes += 1
+            effect = Effect.NEW_EPISODE
+        if newer:
+            warning.evidence = data.evidence
+    if newer:
+        warning.last_seen_at = data.occurred_at
+    if effect != Effect.RECORDED:
+        warning.source_level = _higher(warning.source_level, data.level.value)
+        warning.level = _higher(warning.level, data.level.value, level_for_episodes(warning.episodes, settings))
+    return effect
+
+
+async def escalate_for_report(session: AsyncSession, event: Envelope[ReportFiled]) -> list[Warning]:
+    """A complaint naming a subject raises each active warning about it (service, kind, id) one level, once per
+    report: the history shows it (effect ``complaint``, the report and the levels before and after). Only
+    warnings on the complaint's branch of regions (the complaint's region, above or below it), never another
+    region's. Runs in the consumer's transaction: a redelivered event is not applied twice, and a report seen
+    in another event does not raise a warning it already raised."""
+    data = event.data
+    if data.subject is None:
+        return []
+    raised: list[Warning] = []
+    now = utcnow()
+    for warning in await register_repo.active_warnings_about(
+        session, data.subject.service, data.subject.kind, data.subject.id
+    ):
+        branch = region_contains(data.region_code, warning.region_code) or region_contains(
+            warning.region_code, data.region_code
+        )
+        if not branch or await register_repo.report_counted(session, warning.id, data.report_id):
+            continue
+        before = warning.level
+        warning.level = Level(warning.level).raised().value
+        warning.changed_at = now
+        register_repo.add_occurrence(
+            session,
+            Occurrence(
+                warning_id=warning.id,
+                event_id=event.id,
+                rule_id=warning.rule_id,
+                level=warning.level,
+                region_code=warning.region_code,
+                evidence={
+                    "report_id": data.report_id,
+                    "category": data.category,
+                    "complaint_region_code": data.region_code,
+                    "level_before": before,
+                    "level_after": warning.level,
+                },
+                occurred_at=data.filed_at,
+                effect=Effect.COMPLAINT,
+                count=0,
+                episode=warning.episodes,
+                report_id=data.report_id,
+            ),
+        )
+        raised.append(warning)
+    return raised
 
 
 async def _disposition_already_concluded(session: AsyncSession, data: WarningRaised) -> bool:
@@ -128,7 +247,8 @@ async def _disposition_already_concluded(session: AsyncSession, data: WarningRai
 
 
 async def _count_warning(session: AsyncSession, data: WarningRaised, settings: IntegritySettings) -> None:
-    """Per-unit figures: every finding of another service about a unit (integrity's own are not evidence)."""
+    """Per-unit figures: every episode of another service's finding about a unit, once (integrity's own are
+    not evidence; the occurrences of one episode are one warning)."""
     if data.unit_uscc is None or data.subject.service == "integrity":
         return
     counts = {f"warnings_{data.level.value}": 1}

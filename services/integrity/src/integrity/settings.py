@@ -18,9 +18,13 @@ class IntegritySettings(ServiceSettings):
     service_name: ClassVar[str] = "integrity"
     port: int = 8105
 
-    # the register: a repeated finding (same dedupe key, new event) raises the level at these counts
+    # the register: a finding seen in this many distinct episodes (same region and dedupe key) is raised to
+    # orange / red. A sighting closer than episode_gap_hours to the previous one, or with the same evidence,
+    # belongs to the same episode: a supplier paid 500 times in one batch is one episode, and so is a daily
+    # scan finding the same thing again; seen again with new evidence a day or more later, it is another.
     repeat_orange_at: int = Field(default=3, ge=2)
     repeat_red_at: int = Field(default=5, ge=2)
+    episode_gap_hours: float = Field(default=24.0, gt=0)
 
     # dispositions: working days from opening to the deadline, per kind
     disposition_workdays: dict[str, int] = Field(

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 from sunlight.codes import USCC, RegionCode
 from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
@@ -36,7 +37,9 @@ Region = Annotated[RegionCode | None, Query(description="this region and everyth
 
 
 @router.get(
-    "", operation_id="listIntegrityWarnings", summary="Warnings in the caller's regions, most recently seen first"
+    "",
+    operation_id="listIntegrityWarnings",
+    summary="Warnings in the caller's regions, most recently first seen first",
 )
 async def list_warnings(
     session: SessionDep,
@@ -57,7 +60,15 @@ async def list_warnings(
         int | None, Query(ge=0, le=36500, description="first seen at most this many calendar days ago (0: today)")
     ] = None,
     risk_point_id: uuid.UUID | None = None,
+    changed_since: Annotated[
+        AwareDatetime | None,
+        Query(description="changed at or after this instant (changed_at): what a client syncing its copy fetches"),
+    ] = None,
 ) -> Page[WarningOut]:
+    """Pages are ordered by ``first_seen_at`` (then id), which never changes: a warning that recurs or changes
+    while a client pages keeps its place and is returned exactly once. To see changes, keep the ``changed_at``
+    of the previous sync and ask again with ``changed_since`` (each changed warning comes once, in the same
+    order); a recurrence updates ``occurrences``, ``last_seen_at`` and ``changed_at``, never the order."""
     where = WarningFilter(
         rule_id=rule_id,
         level=level,
@@ -68,6 +79,7 @@ async def list_warnings(
         min_age_days=min_age_days,
         max_age_days=max_age_days,
         risk_point_id=risk_point_id,
+        changed_since=changed_since,
     )
     return await register.list_warnings(session, who, where, page, now=now, settings=settings)
 

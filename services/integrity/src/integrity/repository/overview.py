@@ -35,7 +35,9 @@ async def open_warnings_by_region(
 async def rules_firing_most(
     session: AsyncSession, who: Principal, *, since: datetime, region_code: str | None, limit: int
 ) -> Sequence[Any]:
-    n = func.count().label("n")
+    """(rule, occurrences, warnings, latest) of the findings since ``since``: an occurrence row counts the
+    findings it stands for; complaints are not findings."""
+    n = func.sum(Occurrence.count).label("n")
     query = (
         filtered(
             select(
@@ -45,6 +47,7 @@ async def rules_firing_most(
                 func.max(Occurrence.occurred_at).label("last_seen_at"),
             ),
             col(Occurrence.occurred_at) >= since,
+            col(Occurrence.report_id).is_(None),
             within_regions(Occurrence.region_code, who.region_prefixes),
             in_region(Occurrence.region_code, region_code),
         )

@@ -24,18 +24,39 @@ from integrity.schemas.register import WarningFilter
 # --- the register -----------------------------------------------------------------------------
 
 
-async def active_warning(session: AsyncSession, region_code: str, dedupe_key: str) -> Warning | None:
-    """The active register entry of ``dedupe_key`` in ``region_code`` (two regions never share an entry)."""
+async def warning_by_key(session: AsyncSession, region_code: str, dedupe_key: str) -> Warning | None:
+    """The register entry of ``dedupe_key`` in ``region_code``, whatever its status, locked (one per key for its
+    whole life; two regions never share one)."""
+    query = (
+        select(Warning)
+        .where(col(Warning.region_code) == region_code, col(Warning.dedupe_key) == dedupe_key)
+        .with_for_update()
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def active_warnings_about(session: AsyncSession, service: str, kind: str, subject_id: str) -> Sequence[Warning]:
+    """The active warnings about a subject (every rule, every region), locked, oldest first."""
     query = (
         select(Warning)
         .where(
-            col(Warning.region_code) == region_code,
-            col(Warning.dedupe_key) == dedupe_key,
+            col(Warning.subject_id) == subject_id,
+            col(Warning.subject_kind) == kind,
+            col(Warning.service) == service,
             col(Warning.status).in_(ACTIVE),
         )
+        .order_by(col(Warning.first_seen_at), col(Warning.id))
         .with_for_update()
     )
-    return (await session.execute(query)).scalars().first()
+    return (await session.execute(query)).scalars().all()
+
+
+async def report_counted(session: AsyncSession, warning_id: uuid.UUID, report_id: str) -> bool:
+    """Whether the complaint ``report_id`` already raised this warning."""
+    query = select(Occurrence.id).where(
+        col(Occurrence.warning_id) == warning_id, col(Occurrence.report_id) == report_id
+    )
+    return (await session.execute(query)).first() is not None
 
 
 async def warning(session: AsyncSession, warning_id: uuid.UUID, *, for_update: bool = False) -> Warning | None:
@@ -59,13 +80,15 @@ async def warnings(session: AsyncSession, who: Principal, where: WarningFilter, 
         in_region(Warning.region_code, where.region_code),
         seen < where.seen_before if where.seen_before is not None else None,
         seen >= where.seen_since if where.seen_since is not None else None,
+        col(Warning.changed_at) >= where.changed_since if where.changed_since is not None else None,
     )
-    query = keyset(query, page, col(Warning.last_seen_at), col(Warning.id))
+    # paged on an immutable key: a warning that recurs (or changes) while a client pages stays in its place
+    query = keyset(query, page, seen, col(Warning.id))
     return (await session.execute(query)).scalars().all()
 
 
 def warning_cursor(row: Warning) -> list[str]:
-    return [row.last_seen_at.isoformat(), str(row.id)]
+    return [row.first_seen_at.isoformat(), str(row.id)]
 
 
 def add_occurrence(session: AsyncSession, occurrence: Occurrence) -> None:
@@ -73,6 +96,7 @@ def add_occurrence(session: AsyncSession, occurrence: Occurrence) -> None:
 
 
 async def history(session: AsyncSession, warning_id: uuid.UUID, *, limit: int = 50) -> Sequence[Occurrence]:
+    """The latest ``limit`` occurrences (and complaints) of a warning, newest first."""
     query = (
         select(Occurrence)
         .where(col(Occurrence.warning_id) == warning_id)
@@ -134,5 +158,5 @@ async def close_active(session: AsyncSession, region_code: str, dedupe_key: str,
             col(Warning.dedupe_key) == dedupe_key,
             col(Warning.status).in_(ACTIVE),
         )
-        .values(status=WarningStatus.CLOSED, closed_at=now)
+        .values(status=WarningStatus.CLOSED, closed_at=now, changed_at=now)
     )

@@ -92,7 +92,7 @@ async def link_unlinked_warnings(session: AsyncSession, risk_point: RiskPoint, r
             starts_with_digits(Warning.region_code, region_prefix(risk_point.region_code)),
             col(Warning.unit_uscc) == risk_point.unit_uscc if risk_point.unit_uscc else col(Warning.id).is_not(None),
         )
-        .values(risk_point_id=risk_point.id)
+        .values(risk_point_id=risk_point.id, changed_at=risk_point.updated_at)
     )
 
 

@@ -9,13 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sunlight.warnings import Level
 
-from integrity.models import (
-    WarningStatus,
-)
+from integrity.models import Effect, WarningStatus
 from integrity.schemas.dispositions import DispositionOut
 from integrity.schemas.riskpoints import RiskPointOut
-
-# --- the register -----------------------------------------------------------------------------
 
 
 class IntegrityWarningOut(BaseModel):
@@ -25,7 +21,10 @@ class IntegrityWarningOut(BaseModel):
 
     id: uuid.UUID
     rule_id: str
-    level: Level = Field(description="the effective level: the source's, raised by repetition and overdue dispositions")
+    level: Level = Field(
+        description="the effective level: the source's, raised by repeated episodes, complaints naming the subject "
+        "and overdue dispositions; it never goes down"
+    )
     source_level: Level = Field(description="the highest level the source service gave")
     title: str
     service: str
@@ -34,12 +33,26 @@ class IntegrityWarningOut(BaseModel):
     subject_label: str | None
     region_code: str
     unit_uscc: str | None
-    evidence: dict[str, Any] = Field(description="the latest occurrence's evidence")
-    dedupe_key: str
-    status: WarningStatus
-    occurrences: int
+    evidence: dict[str, Any] = Field(
+        description="the latest finding's evidence; once dismissed or concluded, the evidence it was decided on "
+        "(later findings are in the history)"
+    )
+    dedupe_key: str = Field(description="one register entry per region and dedupe key for its whole life")
+    status: WarningStatus = Field(
+        description="a finding raised again after a dismissal stays dismissed (recorded in the history); after a "
+        "conclusion it reopens only when its evidence changed"
+    )
+    occurrences: int = Field(description="the findings counted against it (one event may stand for several)")
+    episodes: int = Field(
+        description="distinct episodes: findings closer than episode_gap_hours (settings, 24 h) to the previous "
+        "sighting, or with the same evidence, are one episode; escalation by repetition and the unit figures "
+        "count episodes"
+    )
     first_seen_at: datetime
     last_seen_at: datetime
+    changed_at: datetime = Field(
+        description="the latest change of the entry, its level, status, occurrences or dispositions (changed_since)"
+    )
     risk_point_id: uuid.UUID | None
     closed_at: datetime | None
     dismissal_reason: str | None
@@ -49,10 +62,20 @@ WarningOut = IntegrityWarningOut  # the name the register code uses
 
 
 class OccurrenceOut(BaseModel):
+    """One event counted against a warning, or a complaint that raised it."""
+
     model_config = ConfigDict(from_attributes=True)
 
     event_id: str
-    level: Level
+    effect: Effect = Field(
+        description="registered: created the entry; repeated: the same episode again; new_episode: seen again after "
+        "the episode gap; reopened: a concluded warning with changed evidence; recorded: dismissed, or concluded "
+        "with the same evidence, kept here only; complaint: a complaint naming the subject raised the level"
+    )
+    count: int = Field(description="the findings the event stands for (0 for a complaint)")
+    episode: int = Field(description="the warning's episode it belongs to")
+    level: Level = Field(description="the level the source gave; for a complaint, the warning's level after it")
+    report_id: str | None = Field(description="the complaint's report (effect complaint)")
     occurred_at: datetime
     evidence: dict[str, Any]
 
@@ -69,6 +92,7 @@ class WarningFilter(BaseModel):
     risk_point_id: uuid.UUID | None = None
     seen_since: datetime | None = None  # derived from max_age_days (start of that day in the zone)
     seen_before: datetime | None = None  # derived from min_age_days
+    changed_since: datetime | None = None
 
 
 class WarningCount(BaseModel):
@@ -89,6 +113,6 @@ class DismissalIn(BaseModel):
 
 
 class WarningDetail(WarningOut):
-    history: list[OccurrenceOut] = Field(description="the latest occurrences, newest first (at most 50)")
+    history: list[OccurrenceOut] = Field(description="the latest occurrences and complaints, newest first (at most 50)")
     dispositions: list[DispositionOut]
     risk_point: RiskPointOut | None
