@@ -72,8 +72,9 @@ def problem_schemas() -> dict[str, Any]:
     """``ProblemDoc`` and ``FieldError`` as component schemas (nested definitions hoisted)."""
     schema = ProblemDoc.model_json_schema(ref_template="#/components/schemas/{model}")
     defs = schema.pop("$defs", {})
-    for member in schema["properties"].values():  # absent unless the type names it: optional, not defaulted
-        member.pop("default", None)
+    for shape in (schema, *defs.values()):  # absent unless the type names it: optional, not defaulted
+        for member in shape["properties"].values():
+            member.pop("default", None)
     return {"ProblemDoc": schema, "FieldError": defs.get("FieldError", FieldError.model_json_schema()), **defs}
 
 

@@ -26,13 +26,15 @@ log = logging.getLogger("sunlight.errors")
 
 
 class FieldError(BaseModel):
-    """One reason a request does not validate."""
+    """One reason a request does not validate (a batch's record errors also name the record)."""
 
-    pointer: str = Field(
-        description="RFC 6901 JSON pointer into the request, with its part: /body/scores/P1, /query/limit"
-    )
-    field: str = Field(description="RFC 6901 JSON pointer within that part: /scores/P1, /limit")
+    model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": True})
+
+    pointer: str = Field(description="RFC 6901 JSON pointer into the request (with its part): /body/scores/P1")
     message: str
+    field: str | None = Field(default=None, description="RFC 6901 JSON pointer within that part: /scores/P1, /limit")
+    index: int | None = Field(default=None, description="batch-invalid: the record's position in the batch")
+    type: str | None = Field(default=None, description="batch-invalid: the problem type of that record")
 
 
 class ProblemDoc(BaseModel):
