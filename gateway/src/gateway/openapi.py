@@ -11,7 +11,7 @@ import copy
 import json
 from typing import Any
 
-from sunlight.contract import HEADERS
+from sunlight.contract import HEADERS, rename_refs
 from sunlight.errors import PROBLEM_MEDIA_TYPE
 
 SECURITY_SCHEME = "sunlight"
@@ -69,21 +69,6 @@ def add_gateway_answers(operation: dict[str, Any]) -> None:
         responses.setdefault(status, copy.deepcopy(response))
 
 
-def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str) and value.startswith("#/components/schemas/"):
-                name = value.rsplit("/", 1)[1]
-                out[key] = f"#/components/schemas/{renames.get(name, name)}"
-            else:
-                out[key] = _rename_refs(value, renames)
-        return out
-    if isinstance(node, list):
-        return [_rename_refs(v, renames) for v in node]
-    return node
-
-
 def _renames(ours: dict[str, Any], theirs: dict[str, Any], service: str) -> dict[str, str]:
     """Which of a service's schemas must be renamed to keep their meaning in the merged document.
 
@@ -98,7 +83,7 @@ def _renames(ours: dict[str, Any], theirs: dict[str, Any], service: str) -> dict
         for name, schema in theirs.items():
             if name in renames or name not in ours:
                 continue
-            rewritten = _rename_refs(schema, renames)
+            rewritten = rename_refs(schema, renames)
             if json.dumps(ours[name], sort_keys=True) != json.dumps(rewritten, sort_keys=True):
                 renames[name] = f"{service.capitalize()}{name}"
                 added = True
@@ -125,7 +110,7 @@ def merge(
     for service, doc in sorted(services.items()):
         doc = copy.deepcopy(doc)
         renames = _renames(schemas, doc.get("components", {}).get("schemas", {}), service)
-        doc = _rename_refs(doc, renames)
+        doc = rename_refs(doc, renames)
         for name, schema in doc.get("components", {}).get("schemas", {}).items():
             schemas.setdefault(renames.get(name, name), schema)
         security_schemes.update(doc.get("components", {}).get("securitySchemes", {}))

@@ -121,15 +121,15 @@ CONTROL_CHARACTER = {
 }
 
 
-def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
+def rename_refs(node: Any, renames: dict[str, str]) -> Any:
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
             name = ref.rsplit("/", 1)[1]
             return {**node, "$ref": f"#/components/schemas/{renames.get(name, name)}"}
-        return {key: _rename_refs(value, renames) for key, value in node.items()}
+        return {key: rename_refs(value, renames) for key, value in node.items()}
     if isinstance(node, list):
-        return [_rename_refs(value, renames) for value in node]
+        return [rename_refs(value, renames) for value in node]
     return node
 
 
@@ -147,7 +147,7 @@ def _keys_from_titles(schema: dict[str, Any]) -> dict[str, Any]:
     }
     if not renames:
         return schema
-    schema = _rename_refs(schema, renames)
+    schema = rename_refs(schema, renames)
     schema["components"]["schemas"] = {renames.get(k, k): v for k, v in schema["components"]["schemas"].items()}
     return schema
 
@@ -210,4 +210,4 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
     return _keys_from_titles(schema)
 
 
-__all__ = ["HEADERS", "TAGS", "finish", "operations", "problem_schemas"]
+__all__ = ["HEADERS", "TAGS", "finish", "operations", "problem_schemas", "rename_refs"]
