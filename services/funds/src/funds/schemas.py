@@ -142,7 +142,9 @@ class ProgrammeOut(BaseModel):
     region_code: str
     responsible_uscc: str | None
     allowed_categories: list[str] = []
-    thresholds: dict[str, Any] = {}
+    thresholds: ProgrammeThresholds = Field(
+        default_factory=ProgrammeThresholds, description="the programme's own thresholds (null: the deployment's)"
+    )
     budget_lines: list[BudgetLineOut] = []
     created_at: datetime
 
