@@ -18,7 +18,7 @@ else ifneq ($(BACKEND),sqlite)
 $(error BACKEND is sqlite (the default) or postgres)
 endif
 
-.PHONY: help setup run test test-fast migrate openapi openapi-check bench lint format clean k8s images
+.PHONY: help setup node-tools run test test-fast migrate openapi openapi-check bench lint format clean k8s images
 
 help:
 	@echo "make run        set up, migrate and start the whole suite on SQLite + the embedded log"
@@ -27,7 +27,8 @@ help:
 	@echo "make test-fast  the same on SQLite + the embedded log only"
 	@echo "make migrate    upgrade every database (var/*.db, or SUNLIGHT_DATABASE_URL per process)"
 	@echo "make openapi    regenerate openapi/ (services, merged gateway document, event schemas)"
-	@echo "make bench      proxy overhead (direct, gateway, nginx), event latency, approvals XES import (appends docs/benchmarks.md)"
+	@echo "make openapi-check  fail on drift of openapi/ and on any Spectral, Redocly or AsyncAPI error or warning"
+	@echo "make bench      proxy overhead, event latency, tenders indicators, approvals XES import (appends docs/benchmarks.md)"
 	@echo "make lint       ruff and mypy"
 	@echo "make k8s        regenerate deploy/k8s/base from the settings and the Procfile"
 	@echo "make images     build the six images (docker; IMAGE_TAG=dev)"
@@ -40,6 +41,14 @@ $(CURDIR)/.tools/bin/uv:
 setup: $(UV)
 	@$(UV) sync --frozen --quiet
 
+# The pinned npm tools (package-lock.json): linters of openapi/ and the TypeScript toolchain of
+# tests/test_typescript_client.py. Reinstalled only when the lock file changes.
+node_modules/.sunlight-installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+node-tools: node_modules/.sunlight-installed
+
 var/secrets.env: setup
 	@$(RUN) python scripts/dev_secrets.py
 
@@ -50,7 +59,7 @@ run: setup migrate
 	@$(RUN) python scripts/dev_secrets.py
 	@set -a; source var/secrets.env; set +a; $(RUN) honcho start -f Procfile || [ $$? -eq 130 ]  # Ctrl-C (130) is how it ends
 
-test: setup
+test: setup node-tools
 	$(RUN) pytest --backends=$(BACKENDS) $(PYTEST_ARGS)
 
 test-fast: BACKENDS = sqlite
@@ -59,8 +68,9 @@ test-fast: test
 openapi: setup
 	$(RUN) python scripts/export_openapi.py
 
-openapi-check: setup
+openapi-check: setup node-tools
 	$(RUN) python scripts/export_openapi.py --check
+	$(RUN) python scripts/lint_contract.py
 
 bench: setup
 	$(RUN) python bench/run.py
@@ -83,4 +93,4 @@ format: setup
 	$(RUN) ruff check --fix shared gateway services tests scripts bench
 
 clean:
-	rm -rf var .venv .tools .pytest_cache .ruff_cache .mypy_cache
+	rm -rf var .venv .tools node_modules .pytest_cache .ruff_cache .mypy_cache

@@ -115,7 +115,7 @@ async def test_easy_passwords_are_refused_on_create_and_on_change(
         json={"username": "inspector.li", "password": password, "scopes": ["funds:read"], "regions": ["130300"]},
     )
     assert created.status_code == 422, created.text
-    assert created.json()["type"].endswith("/weak-password") and created.json()["field"] == "password"
+    assert created.json()["type"].endswith("/weak-password") and created.json()["field"] == "/password"
     assert password not in created.text, "the refusal never echoes the password"
     await _user(gateway, admin_token, "inspector.li", ["funds:read"], ["130300"])
     changed = await gateway.patch(

@@ -146,3 +146,13 @@ async def test_cors_lets_the_configured_frontend_origin_in_and_no_other(gateway_
             "/v1/integrity/warnings", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
         )
         assert "access-control-allow-origin" not in other.headers
+
+
+async def test_a_token_request_that_does_not_parse_is_400_invalid_request_not_422(gateway: httpx.AsyncClient):
+    """RFC 6749 §5.2: no grant_type, or a parameter over its bound, is 400 invalid_request."""
+    missing = await gateway.post("/oauth/token", data={"scope": "funds:read"}, auth=(ADMIN_ID, ADMIN_SECRET))
+    assert missing.status_code == 400, missing.text
+    assert missing.json()["error"] == "invalid_request"
+    assert missing.json()["type"].endswith("/oauth/invalid-request")
+    too_long = await gateway.post("/oauth/token", data={"grant_type": "password", "username": "u" * 500})
+    assert too_long.status_code == 400 and too_long.json()["error"] == "invalid_request", too_long.text

@@ -1,12 +1,16 @@
 """The vertical slice end to end: real processes, real tokens, real bus, through the gateway."""
 
 import asyncio
+import json
+import shutil
+import subprocess
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
-from .conftest import Stack
+from .conftest import ADMIN_ID, ADMIN_SECRET, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -137,3 +141,99 @@ async def test_a_service_that_is_down_gives_503_problem_json(stack: Stack):
     response = await stack.client.get("/v1/tenders/rules", headers=bearer(token))
     assert response.status_code == 503
     assert response.json()["type"].endswith("/upstream-unavailable")
+
+
+# --- the frontend's view: TypeScript types generated from the merged document, checked against real answers ---
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_BIN = ROOT / "node_modules" / ".bin"
+
+
+def typescript_literal(name: str, type_expression: str, answer: object) -> str:
+    """A recorded answer as a typed constant: tsc --strict refuses it when a field is missing, has another
+    type, or is not in the document (excess property check on object literals)."""
+    return f"export const {name}: {type_expression} = {json.dumps(answer, ensure_ascii=False, indent=1)};\n"
+
+
+def compile_against_the_document(workdir: Path, answers: list[tuple[str, str, object]]) -> None:
+    missing = [tool for tool in ("openapi-typescript", "tsc") if not (NODE_BIN / tool).exists()]
+    assert not missing, f"{missing} not installed: run `make node-tools` (npm ci from package-lock.json)"
+    generated = subprocess.run(
+        [str(NODE_BIN / "openapi-typescript"), str(ROOT / "openapi" / "gateway.json"), "-o", str(workdir / "api.d.ts")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    shutil.copy(ROOT / "tests" / "typescript" / "client.ts", workdir / "client.ts")
+    (workdir / "answers.ts").write_text(
+        'import type { Answer, Problem } from "./client";\n\n'
+        + "".join(typescript_literal(name, kind, answer) for name, kind, answer in answers),
+        encoding="utf-8",
+    )
+    compiled = subprocess.run(
+        [str(NODE_BIN / "tsc"), "--strict", "--noEmit", "--target", "es2022", "--module", "esnext",
+         "--moduleResolution", "bundler", "--lib", "es2022,dom",
+         str(workdir / "client.ts"), str(workdir / "answers.ts")],
+        capture_output=True, text=True, check=False, cwd=workdir,
+    )  # fmt: skip
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+
+
+async def test_types_generated_from_the_merged_document_compile_against_real_answers(stack: Stack, tmp_path: Path):
+    """openapi-typescript (pinned) turns openapi/gateway.json into types; a small typed client
+    (tests/typescript/client.ts) and the answers the running suite gave to it compile under tsc --strict."""
+    answers: list[tuple[str, str, object]] = []
+
+    def record(name: str, kind: str, response: httpx.Response, status: int) -> dict:
+        assert response.status_code == status, response.text
+        answers.append((name, kind, response.json()))
+        return response.json()
+
+    token = await stack.client.post(
+        "/oauth/token", data={"grant_type": "client_credentials"}, auth=(ADMIN_ID, ADMIN_SECRET)
+    )
+    record("token", 'Answer<"issueToken", 200>', token, 200)
+    admin = token.json()["access_token"]
+    bureau = await stack.new_client(admin, "ts-finance", ["funds:read", "funds:write", "funds:admin"], ["130300"])
+    inspector = await stack.new_client(admin, "ts-inspector", ["integrity:read"], ["130300"])
+    programme = await stack.client.post("/v1/funds/programmes", headers=bearer(bureau), json={
+        "code": "2026-QHD-TS-01", "name": "高标准农田建设", "category": "agriculture", "fiscal_year": 2026,
+        "budget_fen": 10_000_000, "region_code": "130300"})  # fmt: skip
+    pid = record("programme", 'Answer<"createFundsProgramme", 201>', programme, 201)["id"]
+    root = await stack.client.post(f"/v1/funds/programmes/{pid}/nodes", headers=bearer(bureau), json={
+        "tier": "finance_bureau", "name": "秦皇岛市财政局", "region_code": "130300"})  # fmt: skip
+    root_id = record("root", 'Answer<"createFundsNode", 201>', root, 201)["id"]
+    dept = await stack.client.post(f"/v1/funds/programmes/{pid}/nodes", headers=bearer(bureau), json={
+        "parent_id": root_id, "tier": "department", "name": "市农业农村局", "region_code": "130300"})  # fmt: skip
+    dept_id = record("dept", 'Answer<"createFundsNode", 201>', dept, 201)["id"]
+    movement = {"from_node_id": root_id, "to_node_id": dept_id, "amount_fen": 6_000_000, "occurred_on": "2026-03-01"}
+    moved = await stack.client.post("/v1/funds/movements", headers=bearer(bureau), json=movement)
+    record("movement", 'Answer<"recordFundsMovement", 201>', moved, 201)
+    refused = await stack.client.post("/v1/funds/movements", headers=bearer(bureau),
+                                      json={**movement, "occurred_on": "2026-03-02"})  # fmt: skip
+    record("overspend", "Problem", refused, 409)
+    invalid = await stack.client.post("/v1/funds/movements", headers=bearer(bureau), json={**movement, "kind": "x"})
+    record("invalid", "Problem", invalid, 422)
+    started, listed = time.monotonic(), None
+    while time.monotonic() - started < 10:
+        listed = await stack.client.get("/v1/integrity/warnings", params={"rule_id": "FUNDS-OVERSPEND"},
+                                        headers=bearer(inspector))  # fmt: skip
+        if listed.status_code == 200 and listed.json()["items"]:
+            break
+        await asyncio.sleep(0.1)
+    assert listed is not None
+    register = record("register", 'Answer<"listIntegrityWarnings", 200>', listed, 200)
+    assert register["items"], "the overspend reached the register"
+    detail = await stack.client.get(f"/v1/integrity/warnings/{register['items'][0]['id']}", headers=bearer(inspector))
+    record("registerEntry", 'Answer<"getIntegrityWarning", 200>', detail, 200)
+    funds_warnings = await stack.client.get("/v1/funds/warnings", headers=bearer(bureau))
+    record("fundsWarnings", 'Answer<"listFundsWarnings", 200>', funds_warnings, 200)
+    rules = await stack.client.get("/v1/funds/rules", headers=bearer(bureau))
+    record("rules", 'Answer<"listFundsRules", 200>', rules, 200)
+    public = await stack.client.get("/v1/funds/public/programmes")
+    record("publicProgrammes", 'Answer<"listPublicFundsProgrammes", 200>', public, 200)
+    unauthenticated = await stack.client.get("/v1/funds/warnings")
+    record("unauthenticated", "Problem", unauthenticated, 401)
+
+    compile_against_the_document(tmp_path, answers)

@@ -20,13 +20,12 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
+from sunlight import contract
 from sunlight.auth import TokenVerifier
 from sunlight.db import Database
 from sunlight.docs import add_swagger_ui
 from sunlight.errors import (
     NotReady,
-    ProblemDoc,
-    document_problems,
     install_problem_handlers,
     problem_response,
 )
@@ -207,11 +206,8 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
 
     def own_schema() -> dict[str, Any]:
         schema = get_openapi(title=api.title, version=api.version, description=api.description, routes=api.routes)
-        schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDoc"] = ProblemDoc.model_json_schema(
-            ref_template="#/components/schemas/{model}"
-        )
-        document_problems(schema)
-        return schema
+        schema["servers"] = [{"url": settings.effective_public_url(), "description": "This gateway"}]
+        return contract.finish(schema)
 
     async def fetch_service_docs(http: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
         async def one(name: str, base: str) -> tuple[str, dict[str, Any] | None]:

@@ -9,6 +9,33 @@ from pydantic import BaseModel, ConfigDict, Field
 from sunlight.codes import USCC, RegionCode
 
 
+class TokenRequest(BaseModel):
+    """RFC 6749 §4.3, §4.4, §6 token request (application/x-www-form-urlencoded). A missing or malformed
+    parameter is 400 ``invalid_request`` (RFC 6749 §5.2), never 422."""
+
+    model_config = ConfigDict(
+        title="TokenRequest", json_schema_extra={"required": ["grant_type"], "examples": [
+            {"grant_type": "client_credentials", "scope": "funds:read"},
+            {"grant_type": "password", "client_id": "sunlight-web", "username": "zhang.wei", "password": "…"},
+        ]}
+    )  # fmt: skip
+
+    grant_type: str | None = Field(
+        default=None,
+        max_length=50,
+        description="client_credentials, password or refresh_token (another is 400 unsupported_grant_type)",
+        examples=["client_credentials"],
+    )
+    scope: str | None = Field(
+        default=None, max_length=2000, description="space-separated scopes (default: all granted)"
+    )
+    client_id: str | None = Field(default=None, max_length=100)
+    client_secret: str | None = Field(default=None, max_length=200)
+    username: str | None = Field(default=None, max_length=100)
+    password: str | None = Field(default=None, max_length=200)
+    refresh_token: str | None = Field(default=None, max_length=200)
+
+
 class TokenOut(BaseModel):
     """RFC 6749 §5.1 token response."""
 

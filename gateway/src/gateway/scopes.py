@@ -1,9 +1,10 @@
-"""The scopes a token may carry. ``<service>:read`` / ``:write`` / ``:admin``, plus ``admin``
+"""The scopes a token may carry: ``sunlight.scopes.SCOPES`` (one list for the gateway's grants and the
+OpenAPI documents). ``<service>:read`` / ``:write`` / ``:admin``, ``complaints:registrar``, and ``admin``
 for the gateway's own admin API (clients, users, keys)."""
 
 from __future__ import annotations
 
-from gateway.settings import SERVICES
+from sunlight.scopes import SCOPES, SERVICES
 
 SERVICE_SCOPES = tuple(f"{service}:{verb}" for service in SERVICES for verb in ("read", "write", "admin"))
 EXTRA_SCOPES = (
@@ -13,4 +14,5 @@ EXTRA_SCOPES = (
     "funds:supervise",  # sets programmes' rule thresholds: the supervising side (纪检监察/财政监督), not the bureau
 )
 ADMIN = "admin"
-ALL_SCOPES = frozenset((*SERVICE_SCOPES, *EXTRA_SCOPES, ADMIN))
+ALL_SCOPES = frozenset(SCOPES)
+assert frozenset((*SERVICE_SCOPES, *EXTRA_SCOPES, ADMIN)) == ALL_SCOPES

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pydantic import SecretStr, field_validator
+from sunlight.scopes import SERVICES
 from sunlight.settings import CommonSettings
 
 from gateway.clientip import TrustedProxies
 
-SERVICES = ("funds", "tenders", "approvals", "complaints", "integrity")
+__all__ = ["SERVICES", "GatewaySettings"]
 
 
 class GatewaySettings(CommonSettings):

@@ -123,7 +123,7 @@ async def test_structure_errors_are_problems_and_write_nothing(make: Maker):
     not_child = await make.move(
         422, kind="allocate", from_node_id=t.root["id"], to_node_id=t.county["id"], amount_fen=1
     )
-    assert not_child["type"].endswith("/not-a-child") and not_child["field"] == "to_node_id"
+    assert not_child["type"].endswith("/not-a-child") and not_child["field"] == "/to_node_id"
     not_parent = await make.move(422, kind="refund", from_node_id=t.county["id"], to_node_id=t.root["id"], amount_fen=1)
     assert not_parent["type"].endswith("/not-the-parent")
     missing = await make.move(

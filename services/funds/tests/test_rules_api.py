@@ -507,7 +507,7 @@ async def test_movement_dates_lie_within_the_programme_period_and_not_in_the_fut
         r = await make.client.post("/v1/funds/movements", headers=make.headers, json={**body, "occurred_on": day})
         assert r.status_code == 422, (day, r.text)
         problem = r.json()
-        assert problem["type"].endswith("/date-out-of-range") and problem["field"] == "occurred_on"
+        assert problem["type"].endswith("/date-out-of-range") and problem["field"] == "/occurred_on"
         assert words in problem["detail"], problem
     await make.move(**body, occurred_on="2024-10-01")  # issued ahead, in the autumn before the year
     await make.move(**body, occurred_on="2026-06-30")  # carried over into the next year

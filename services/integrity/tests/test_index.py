@@ -382,7 +382,7 @@ async def test_only_a_bodys_own_unit_enters_its_sheet(integrity: Integrity, keys
     await post(integrity, "/v1/integrity/assessments", r1_token, {**sheet_of, "rater": "R1"})
     as_r2 = await integrity.client.post("/v1/integrity/assessments", headers=r1_token,
                                         json={**sheet_of, "rater": "R2"})  # fmt: skip
-    assert as_r2.status_code == 403 and as_r2.json()["field"] == "rater", "R1's unit is not R2 here"
+    assert as_r2.status_code == 403 and as_r2.json()["field"] == "/rater", "R1's unit is not R2 here"
     # even registered as a second body, one unit rates a subject as one body: three bodies are three units
     await post(integrity, "/v1/integrity/evaluating-bodies", admin,
                {"body": "R2", "region_code": "130302", "unit_uscc": BODY_UNITS["R1"]})  # fmt: skip
@@ -564,10 +564,10 @@ async def test_frameworks_and_assessments_refuse_what_does_not_fit(
     r1 = body_token(keys, "R1")
     sheet_of = {"framework": "worked-example", "period": "2026", "subject_id": team["id"], "rater": "R1"}
     for scores, rater, why in (
-        ({"P1": 70}, "R9", "rater"),
-        ({"P9": 70}, "R1", "scores.P9"),
-        ({"D1": 70}, "R1", "scores.D1"),
-        ({"P1": 101}, "R1", "scores.P1"),
+        ({"P1": 70}, "R9", "/rater"),
+        ({"P9": 70}, "R1", "/scores/P9"),
+        ({"D1": 70}, "R1", "/scores/D1"),
+        ({"P1": 101}, "R1", "/scores/P1"),
     ):
         refused = await integrity.client.post("/v1/integrity/assessments", headers=r1,
                                               json={**sheet_of, "rater": rater, "scores": scores})  # fmt: skip

@@ -24,15 +24,13 @@ from pydantic import BaseModel
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from sunlight import idempotency
+from sunlight import contract, idempotency
 from sunlight.auth import Principal, RemoteJWKS, StaticJWKS, TokenVerifier, authenticate
 from sunlight.db import Database, dead_letter_table, inbox_table, outbox_table
 from sunlight.docs import add_swagger_ui
 from sunlight.errors import (
     PROBLEM_MEDIA_TYPE,
     NotReady,
-    ProblemDoc,
-    document_problems,
     install_problem_handlers,
     problem_response,
 )
@@ -330,13 +328,22 @@ def create_service_app(
 
     common = APIRouter(prefix=f"/v1/{service}", tags=["catalogue"])
 
-    @common.get("/rules", summary="The warning rules of this service, with their current thresholds")
+    @common.get(
+        "/rules",
+        operation_id=f"list{service.capitalize()}Rules",
+        summary="The warning rules of this service, with their current thresholds",
+    )
     async def list_rules(
         _who: Annotated[Principal, Security(authenticate, scopes=[read_scope])],
     ) -> list[RuleOut]:
         return rules.catalogue(settings)
 
-    @common.get("/dead-letters", tags=["operations"], summary="Events this service could not apply")
+    @common.get(
+        "/dead-letters",
+        operation_id=f"list{service.capitalize()}DeadLetters",
+        tags=["operations"],
+        summary="Events this service could not apply",
+    )
     async def list_dead_letters(
         request: Request,
         _who: Annotated[Principal, Security(authenticate, scopes=[admin_scope])],
@@ -366,9 +373,7 @@ def create_service_app(
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["ProblemDoc"] = ProblemDoc.model_json_schema(ref_template="#/components/schemas/{model}")
-        document_problems(schema)
+        schema = contract.finish(schema)
         app.openapi_schema = schema
         return schema
 

@@ -46,6 +46,7 @@ from sunlight.errors import (
     NotFound,
     Unauthenticated,
 )
+from sunlight.scopes import SCOPES
 
 TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068 typ, not a secret
 MAX_TOKEN_BYTES = 8192
@@ -347,8 +348,8 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
 
 oauth2_scheme = OAuth2(
     flows=OAuthFlows(
-        clientCredentials=OAuthFlowClientCredentials(tokenUrl="/oauth/token", scopes={}),
-        password=OAuthFlowPassword(tokenUrl="/oauth/token", scopes={}),
+        clientCredentials=OAuthFlowClientCredentials(tokenUrl="/oauth/token", scopes=SCOPES),
+        password=OAuthFlowPassword(tokenUrl="/oauth/token", refreshUrl="/oauth/token", scopes=SCOPES),
     ),
     scheme_name="sunlight",
     description="Tokens from the gateway's /oauth/token (client credentials for bureau systems, password for people).",

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "https://sunlight.example/problems/"
@@ -24,16 +25,100 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("sunlight.errors")
 
 
-class ProblemDoc(BaseModel):
-    """The shape of every error response (RFC 9457)."""
+class FieldError(BaseModel):
+    """One reason a request does not validate (a batch's record errors also name the record)."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": True})
 
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
+    pointer: str = Field(description="RFC 6901 JSON pointer into the request (with its part): /body/scores/P1")
+    message: str
+    field: str | None = Field(default=None, description="RFC 6901 JSON pointer within that part: /scores/P1, /limit")
+    index: int | None = Field(default=None, description="batch-invalid: the record's position in the batch")
+    type: str | None = Field(default=None, description="batch-invalid: the problem type of that record")
+
+
+class ProblemDoc(BaseModel):
+    """The shape of every error response (RFC 9457): ``type`` is one of the problem types in
+    ``docs/problems.md`` (``openapi/problems.json``); the extension members a client can act on are
+    listed here, each present only on the types that name it there."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        title="ProblemDoc",
+        json_schema_extra={
+            "additionalProperties": True,
+            "examples": [
+                {
+                    "type": "https://sunlight.example/problems/overspend",
+                    "title": "The source does not hold enough money",
+                    "status": 409,
+                    "detail": "node 7f0c… holds 120000 fen, 150000 requested",
+                    "instance": "/v1/funds/movements",
+                    "available_fen": 120000,
+                    "requested_fen": 150000,
+                    "limit": "balance",
+                    "node_id": "7f0c2a4e-5b1d-4c3e-9a8f-0d6b2e1c3a44",
+                }
+            ],
+        },
+    )
+
+    type: str = Field(
+        description="A stable URI naming the problem type (docs/problems.md)", examples=[PROBLEM_BASE + "not-found"]
+    )
+    title: str = Field(description="A short summary of the problem type, the same for every occurrence")
+    status: int = Field(description="The HTTP status code", ge=100, le=599)
+    detail: str | None = Field(default=None, description="This occurrence, in words (never personal data)")
+    instance: str | None = Field(default=None, description="The request path")
+    field: str | None = Field(default=None, description="RFC 6901 JSON pointer to the offending request member")
+    errors: list[FieldError] | None = Field(default=None, description="validation, control-character, batch-invalid")
+    errors_truncated: bool | None = Field(default=None, description="batch-invalid: more errors than listed")
+    required: list[str] | None = Field(default=None, description="insufficient-scope: the scopes the route needs")
+    region_code: str | None = Field(default=None, description="forbidden-region: the region named")
+    available_fen: int | None = Field(default=None, description="overspend: what the source still holds")
+    requested_fen: int | None = Field(default=None, description="overspend: what was asked")
+    limit: str | None = Field(default=None, description="overspend: which limit refused it")
+    node_id: str | None = Field(default=None, description="overspend: the node that holds too little")
+    left_fen: int | None = Field(default=None, description="refund-exceeds-payment: what may still be refunded")
+    held: list[str] | str | None = Field(default=None, description="frozen: what a disposition holds")
+    period_from: str | None = Field(default=None, description="date-out-of-range: first date accepted")
+    period_to: str | None = Field(default=None, description="date-out-of-range: last date accepted")
+    period: str | None = Field(default=None, description="period-closed: the closed period")
+    score_min: float | None = Field(default=None, description="invalid-score: the lowest score allowed")
+    score_max: float | None = Field(default=None, description="invalid-score: the highest score allowed")
+    disposition_id: str | None = Field(default=None, description="disposition-active: the open disposition")
+    status_now: str | None = Field(default=None, description="warning-not-active: the warning's status")
+    rated_as: str | None = Field(default=None, description="one-unit-one-body: the body already rating it")
+    max_bytes: int | None = Field(default=None, description="batch-too-large: the byte limit")
+    max_records: int | None = Field(default=None, description="batch-too-large: the record limit")
+    retry_after: int | None = Field(default=None, description="rate-limited: seconds to wait (as Retry-After)")
+    backoff_seconds: int | None = Field(default=None, description="rate-limited: the sign-in back-off")
+    checks: dict[str, str] | None = Field(default=None, description="not-ready: each dependency's state")
+    year: int | None = Field(default=None, description="calendar-not-covered: the year without a schedule")
+    unit: str | None = Field(
+        default=None, description="self-certification: the unit that may not certify its own spending"
+    )
+    unit_uscc: str | None = Field(default=None, description="conflict-of-interest: the unit in conflict")
+    deadline: str | None = Field(default=None, description="bid-after-deadline, too-early: the tender's deadline")
+    submitted_at: str | None = Field(default=None, description="bid-after-deadline: when the bid was submitted")
+    tender_status: str | None = Field(default=None, description="invalid-transition: the tender's state")
+    step: str | None = Field(default=None, description="invalid-transition: the step refused")
+    allowed: list[str] | None = Field(default=None, description="invalid-transition: the steps allowed now")
+    draw_status: str | None = Field(default=None, description="draw-state: the draw's state")
+    invalid: int | None = Field(default=None, description="no-valid-bid: how many bids were found invalid")
+    eligible: int | None = Field(default=None, description="pool-too-small: experts eligible for the draw")
+    extended_days: int | None = Field(default=None, description="extension-exceeded: the days asked for in all")
+    extension_max_days: int | None = Field(default=None, description="extension-exceeded: the most allowed")
+    max_tenders: int | None = Field(default=None, description="too-many-tenders: the most one run may take")
+    error: str | None = Field(default=None, description="oauth/*: the RFC 6749 error code (invalid_request, …)")
+    error_description: str | None = Field(default=None, description="oauth/*: the RFC 6749 error description")
+
+
+def json_pointer(field: str) -> str:
+    """``scores.P1`` / ``amount_fen`` / ``/amount_fen`` → an RFC 6901 pointer (``/scores/P1``)."""
+    if field.startswith("/") or not field:
+        return field
+    return "/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in field.split("."))
 
 
 class Problem(Exception):
@@ -60,6 +145,8 @@ class Problem(Exception):
         if instance:
             body["instance"] = instance
         body.update(self.extensions)
+        if isinstance(body.get("field"), str):
+            body["field"] = json_pointer(body["field"])
         return body
 
 
@@ -172,12 +259,21 @@ def problem_response(problem: Problem, instance: str | None = None) -> JSONRespo
     )
 
 
+_ENUM_MEMBER = re.compile(r"<[A-Za-z_][\w.]*: ('[^']*'|-?\d+)>")
+
+
+def api_words(message: str) -> str:
+    """Speak the API's language: ``<MovementKind.ALLOCATE: 'allocate'>`` is ``'allocate'`` on the wire."""
+    return _ENUM_MEMBER.sub(r"\1", message)
+
+
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
-        loc = [str(part) for part in err.get("loc", ())]
-        # a JSON pointer into the request (RFC 6901), e.g. "/body/amount_fen"
-        out.append({"pointer": "/" + "/".join(loc), "field": loc[-1] if loc else "", "message": err.get("msg", "")})
+        loc = [str(part).replace("~", "~0").replace("/", "~1") for part in err.get("loc", ())]
+        # JSON pointers (RFC 6901): into the request ("/body/scores/P1") and within its part ("/scores/P1")
+        message = api_words(err.get("msg", ""))
+        out.append({"pointer": "/" + "/".join(loc), "field": "/" + "/".join(loc[1:]), "message": message})
     return out
 
 
@@ -190,6 +286,13 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        json_body = content_type == "application/json" or content_type.endswith("+json")
+        whole_body = any(tuple(e.get("loc", ())) == ("body",) and e.get("type") != "missing" for e in exc.errors())
+        if whole_body and not json_body:
+            # a JSON body sent as text/plain (or anything else) is the wrong media type, not an invalid body
+            refused = UnsupportedMediaType(f"send the body as application/json, not {content_type}")
+            return problem_response(refused, request.url.path)
         errors = _field_errors(exc)
         first = errors[0] if errors else {"pointer": "", "message": "invalid"}
         problem = InvalidInput(f"{first['pointer']}: {first['message']}", errors=errors)

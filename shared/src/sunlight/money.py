@@ -10,8 +10,10 @@ from pydantic import Field
 
 MAX_FEN = 10**15  # ten trillion yuan: far above any programme, far below int64
 
-Fen = Annotated[int, Field(ge=0, le=MAX_FEN, description="Amount in fen (1/100 yuan), an integer")]
-SignedFen = Annotated[int, Field(ge=-MAX_FEN, le=MAX_FEN, description="Signed amount in fen")]
+Fen = Annotated[
+    int, Field(strict=True, ge=0, le=MAX_FEN, description="Amount in fen (1/100 yuan), an integer (not a string)")
+]
+SignedFen = Annotated[int, Field(strict=True, ge=-MAX_FEN, le=MAX_FEN, description="Signed amount in fen")]
 
 
 def format_yuan(fen: int) -> str:

@@ -30,6 +30,11 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
 
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        """``Page[MovementOut]`` is the schema ``MovementOutPage`` (not ``Page_MovementOut_``)."""
+        return f"{getattr(params[0], '__name__', 'Item')}Page"
+
 
 class PageParams(BaseModel):
     cursor: str | None = None

@@ -31,18 +31,27 @@ MANAGE_ERRORS = problem_responses(NotFound, AccountBeyondOwn, UnknownScope, Gran
 
 
 @router.post(
-    "/clients", status_code=201, summary="Register a bureau system (its secret is shown once)", responses=GRANT_ERRORS
+    "/clients",
+    operation_id="createClient",
+    status_code=201,
+    summary="Register a bureau system (its secret is shown once)",
+    responses=GRANT_ERRORS,
 )
 async def create_client(body: ClientIn, session: SessionDep, who: Admin) -> ClientCreated:
     return await service.create_client(session, who, body)
 
 
-@router.get("/clients", summary="Clients within the administrator's regions")
+@router.get("/clients", operation_id="listClients", summary="Clients within the administrator's regions")
 async def list_clients(session: SessionDep, who: Admin) -> list[ClientOut]:
     return await service.list_clients(session, who)
 
 
-@router.patch("/clients/{client_id}", summary="Change a client's scopes, regions or status", responses=MANAGE_ERRORS)
+@router.patch(
+    "/clients/{client_id}",
+    operation_id="updateClient",
+    summary="Change a client's scopes, regions or status",
+    responses=MANAGE_ERRORS,
+)
 async def update_client(
     client_id: str, body: ClientUpdate, session: SessionDep, who: Admin, state: StateDep
 ) -> ClientOut:
@@ -53,6 +62,7 @@ async def update_client(
 
 @router.post(
     "/clients/{client_id}/secret",
+    operation_id="rotateClientSecret",
     summary="Issue a new client secret (the old one stops working)",
     responses=problem_responses(NotFound, AccountBeyondOwn, Conflict),
 )
@@ -64,6 +74,7 @@ async def rotate_secret(client_id: str, session: SessionDep, who: Admin, state: 
 
 @router.delete(
     "/clients/{client_id}",
+    operation_id="deleteClient",
     status_code=204,
     summary="Remove a client (sign-ins made through it end)",
     responses=problem_responses(NotFound, AccountBeyondOwn),
@@ -74,18 +85,21 @@ async def delete_client(client_id: str, session: SessionDep, who: Admin, state: 
     return Response(status_code=204)
 
 
-@router.post("/users", status_code=201, summary="Create a person's account", responses=USER_ERRORS)
+@router.post(
+    "/users", operation_id="createUser", status_code=201, summary="Create a person's account", responses=USER_ERRORS
+)
 async def create_user(body: UserIn, session: SessionDep, who: Admin) -> UserOut:
     return await service.create_user(session, who, body)
 
 
-@router.get("/users", summary="Accounts within the administrator's regions")
+@router.get("/users", operation_id="listUsers", summary="Accounts within the administrator's regions")
 async def list_users(session: SessionDep, who: Admin) -> list[UserOut]:
     return await service.list_users(session, who)
 
 
 @router.patch(
     "/users/{username}",
+    operation_id="updateUser",
     summary="Change a person's password, scopes, regions or status (a new password or disabling ends their sign-ins)",
     responses=problem_responses(NotFound, AccountBeyondOwn, UnknownScope, GrantBeyondOwn, WeakPassword),
 )
@@ -97,6 +111,7 @@ async def update_user(username: str, body: UserUpdate, session: SessionDep, who:
 
 @router.delete(
     "/users/{username}",
+    operation_id="deleteUser",
     status_code=204,
     summary="Remove a person's account (their sign-ins end)",
     responses=problem_responses(NotFound, AccountBeyondOwn),
@@ -107,7 +122,9 @@ async def delete_user(username: str, session: SessionDep, who: Admin, state: Sta
     return Response(status_code=204)
 
 
-@router.post("/keys/rotate", summary="Rotate the signing key (next → current → previous)")
+@router.post(
+    "/keys/rotate", operation_id="rotateSigningKeys", summary="Rotate the signing key (next → current → previous)"
+)
 async def rotate_keys(state: StateDep, who: Admin) -> KeyRotated:
     """Only a nationwide administrator rotates: the keys sign every token of the deployment."""
     return KeyRotated(current_kid=await service.rotate_keys(state.keys, who))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 from urllib.parse import unquote_plus
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sunlight.errors import RateLimited, problem_responses
 
 from gateway import service
@@ -22,9 +25,26 @@ from gateway.errors import (
     PublicClientOnly,
     UnsupportedGrant,
 )
-from gateway.schemas import TokenOut
+from gateway.schemas import TokenOut, TokenRequest
 
-router = APIRouter(tags=["oauth"])
+
+class OAuthRoute(APIRoute):
+    """RFC 6749 §5.2: a token request that does not parse is 400 ``invalid_request``, not 422."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                where = ", ".join("/".join(str(p) for p in error.get("loc", ())[1:]) for error in exc.errors())
+                raise OAuthRequestInvalid(f"malformed parameter: {where}" if where else None) from None
+
+        return handle
+
+
+router = APIRouter(tags=["oauth"], route_class=OAuthRoute)
 
 
 def client_address(request: Request) -> str:
@@ -50,6 +70,7 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 
 @router.post(
     "/oauth/token",
+    operation_id="issueToken",
     summary="Get an access token",
     response_model=TokenOut,
     responses=problem_responses(
@@ -60,13 +81,7 @@ async def token(
     request: Request,
     session: SessionDep,
     state: StateDep,
-    grant_type: Annotated[str, Form(description="client_credentials, password or refresh_token")],
-    scope: Annotated[str | None, Form(max_length=2000)] = None,
-    client_id: Annotated[str | None, Form(max_length=100)] = None,
-    client_secret: Annotated[str | None, Form(max_length=200)] = None,
-    username: Annotated[str | None, Form(max_length=100)] = None,
-    password: Annotated[str | None, Form(max_length=200)] = None,
-    refresh_token: Annotated[str | None, Form(max_length=200)] = None,
+    form: Annotated[TokenRequest, Form()],
 ) -> JSONResponse:
     """Bureau systems use ``client_credentials`` (HTTP Basic or form fields); people use
     ``password`` through a registered public client (``client_id``, no secret; the frontend's by
@@ -75,6 +90,10 @@ async def token(
     account, and each failed guess doubles the wait before the next one is checked.
     Errors are problem+json that also carry OAuth's ``error`` member."""
     settings = state.settings
+    grant_type, scope, username, password = form.grant_type, form.scope, form.username, form.password
+    client_id, client_secret, refresh_token = form.client_id, form.client_secret, form.refresh_token
+    if not grant_type:
+        raise OAuthRequestInvalid("grant_type is required")
     basic = _basic_credentials(request)
     if basic and (client_id or client_secret):
         raise OAuthRequestInvalid("use one client authentication method, not both")

@@ -12,7 +12,7 @@ from gateway.deps import StateDep
 router = APIRouter(tags=["oauth"])
 
 
-@router.get("/.well-known/jwks.json", summary="The gateway's signing keys (JWKS)")
+@router.get("/.well-known/jwks.json", operation_id="getJwks", summary="The gateway's signing keys (JWKS)")
 async def jwks(state: StateDep) -> JSONResponse:
     document: dict[str, Any] = await state.keys.jwks()
     return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})

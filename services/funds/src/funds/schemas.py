@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sunlight.codes import USCC, RegionCode, ResidentId
 from sunlight.money import Fen
+from sunlight.warnings import Level
 
 from funds.bounds import BOUNDS, within
 from funds.models import MovementKind, PayeeKind, Tier
@@ -113,7 +114,7 @@ class BudgetLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=40, pattern=CODE, examples=["2130122"])
-    name: str = Field(min_length=1, max_length=200, examples=["农业生产发展"])
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200, examples=["农业生产发展"])
     source: Literal["central", "provincial", "municipal", "county", "other"] | None = None
     amount_fen: Fen = Field(gt=0)
 
@@ -133,7 +134,7 @@ class ProgrammeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=64, pattern=CODE, examples=["2026-AGRI-001"])
-    name: str = Field(min_length=1, max_length=200, examples=["耕地地力保护补贴"])
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200, examples=["耕地地力保护补贴"])
     category: str = Field(min_length=1, max_length=64, examples=["agriculture"])
     fiscal_year: int = Field(ge=2000, le=2100)
     budget_fen: Fen = Field(gt=0)
@@ -198,7 +199,9 @@ class ProgrammeOut(BaseModel):
     region_code: str
     responsible_uscc: str | None
     allowed_categories: list[str] = []
-    thresholds: dict[str, Any] = {}
+    thresholds: ProgrammeThresholds = Field(
+        default_factory=ProgrammeThresholds, description="the programme's own thresholds (null: the deployment's)"
+    )
     budget_lines: list[BudgetLineOut] = []
     budget_source: str | None = Field(
         default=None,
@@ -216,7 +219,7 @@ class NodeIn(BaseModel):
 
     parent_id: uuid.UUID | None = Field(default=None, description="omit for the root (it receives the budget)")
     tier: Tier
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     region_code: RegionCode
     unit_uscc: USCC | None = None
 
@@ -250,7 +253,7 @@ class PayeeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: PayeeKind
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     uscc: str | None = Field(
         default=None,
         pattern=r"^[0-9A-Z]{18}$",
@@ -438,7 +441,9 @@ class BatchOut(BaseModel):
 # --- acceptance and audit ------------------------------------------------------------------------
 
 
-class SubjectIn(BaseModel):
+class RecordSubjectIn(BaseModel):
+    """What an acceptance or audit is about: a programme, node or movement."""
+
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["programme", "node", "movement"]
@@ -448,7 +453,7 @@ class SubjectIn(BaseModel):
 class AcceptanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    subject: SubjectIn
+    subject: RecordSubjectIn
     result: Literal["passed", "failed", "conditional"]
     accepted_on: date
     inspector_unit: str = Field(min_length=1, max_length=200, examples=["海港区农业农村局验收组"])
@@ -483,7 +488,7 @@ class AuditFindingIn(BaseModel):
 class AuditIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    subject: SubjectIn
+    subject: RecordSubjectIn
     auditor: str = Field(min_length=1, max_length=200, examples=["秦皇岛市审计局"])
     audited_on: date
     conclusion: str | None = Field(default=None, max_length=4000)
@@ -607,22 +612,24 @@ class BenfordOut(BaseModel):
 # --- warnings ------------------------------------------------------------------------------------
 
 
-class SubjectOut(BaseModel):
+class WarningSubjectOut(BaseModel):
+    """What a funds warning is about."""
+
     service: str = "funds"
     kind: str
     id: str
     label: str | None = None
 
 
-class WarningOut(BaseModel):
+class FundsWarningOut(BaseModel):
     """A warning funds raised, as funds sees it (its disposition comes back from integrity)."""
 
     id: uuid.UUID
     dedupe_key: str
     rule_id: str
-    level: str
+    level: Level = Field(description="blue (routine), orange (early sign), red (evident violation)")
     title: str
-    subject: SubjectOut
+    subject: WarningSubjectOut
     programme_id: uuid.UUID | None
     region_code: str
     evidence: dict[str, Any]
@@ -798,3 +805,8 @@ class PublicPayment(BaseModel):
     amount_fen: int
     category: str | None
     payee: PublicPayee
+
+
+SubjectIn = RecordSubjectIn
+SubjectOut = WarningSubjectOut
+WarningOut = FundsWarningOut

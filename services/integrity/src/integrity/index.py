@@ -88,15 +88,18 @@ LEGACY_FIELDS = ("centre", "spread")  # the old z-score method's parameters, ign
 # --- the framework ------------------------------------------------------------------------------
 
 
-class Body(BaseModel):
+class EvaluatingBody(BaseModel):
     """Evaluating body — 评估主体 (a rater)."""
 
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     weight: float = Field(default=1.0, gt=0)
     placeholder: bool = Field(default=False, description="the name is a placeholder (占位) for a deployment to set")
+
+
+Body = EvaluatingBody  # the name the index code uses
 
 
 class Dimension(BaseModel):
@@ -106,7 +109,7 @@ class Dimension(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
 
 
 class SecondLevel(BaseModel):
@@ -115,7 +118,7 @@ class SecondLevel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     weight: float = Field(default=1.0, gt=0)
     placeholder: bool = Field(default=False, description="the name is a placeholder (占位) for a deployment to set")
     kind: Literal["rated", "computed"] = "rated"
@@ -147,7 +150,7 @@ class FirstLevel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(pattern=CODE)
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     weight: float = Field(default=1.0, gt=0)
     placeholder: bool = Field(default=False, description="the name is a placeholder (占位) for a deployment to set")
     dimension: str | None = Field(default=None, description="the code of the dimension it belongs to, if any")

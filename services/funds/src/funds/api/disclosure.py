@@ -17,7 +17,7 @@ from funds.schemas import PublicPayment, PublicProgramme, PublicProgrammeDetail
 router = APIRouter(prefix="/v1/funds/public", tags=["public disclosure"])
 
 
-@router.get("/programmes", summary="Programmes, newest first (public)")
+@router.get("/programmes", operation_id="listPublicFundsProgrammes", summary="Programmes, newest first (public)")
 async def list_programmes(
     session: SessionDep,
     page: PageDep,
@@ -32,6 +32,7 @@ async def list_programmes(
 
 @router.get(
     "/programmes/{programme_id}",
+    operation_id="getPublicFundsProgramme",
     summary="A programme and its allocations down to township level (public)",
     responses=problem_responses(NotFound),
 )
@@ -41,6 +42,7 @@ async def programme_detail(programme_id: uuid.UUID, session: SessionDep) -> Publ
 
 @router.get(
     "/programmes/{programme_id}/payments",
+    operation_id="listPublicFundsPayments",
     summary="A programme's payments with masked payees (public)",
     responses=problem_responses(NotFound),
 )

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1/funds/imports", tags=["imports"])
 
 @router.post(
     "/oxford-expenditure",
+    operation_id="importOxfordExpenditure",
     status_code=201,
     summary="Import an Oxford City Council 'expenditure over £500' CSV file as a programme",
     responses={

@@ -45,6 +45,7 @@ BATCH_BODY = {
 
 @router.post(
     "/movements",
+    operation_id="recordFundsMovement",
     status_code=201,
     summary="Record a movement: allocate, disburse, expend, refund or adjust",
     responses=problem_responses(
@@ -71,6 +72,7 @@ async def record_movement(
 
 @router.post(
     "/movements/batch",
+    operation_id="recordFundsMovementBatch",
     status_code=201,
     summary="Record a batch of movements, all or nothing",
     responses={
@@ -108,7 +110,7 @@ async def import_batch(
     return out
 
 
-@router.get("/movements", summary="Movements in the caller's regions, newest first")
+@router.get("/movements", operation_id="listFundsMovements", summary="Movements in the caller's regions, newest first")
 async def list_movements(
     session: SessionDep,
     who: FundsReader,
@@ -124,13 +126,19 @@ async def list_movements(
     )
 
 
-@router.get("/movements/{movement_id}", summary="One movement", responses=problem_responses(NotFound))
+@router.get(
+    "/movements/{movement_id}",
+    operation_id="getFundsMovement",
+    summary="One movement",
+    responses=problem_responses(NotFound),
+)
 async def get_movement(movement_id: uuid.UUID, session: SessionDep, who: FundsReader) -> MovementOut:
     return await ledger.movement_out(session, await service.get_movement(session, who, movement_id))
 
 
 @router.get(
     "/movements/{movement_id}/path",
+    operation_id="getFundsPaymentPath",
     summary="The path of a payment back through every node to its budget line",
     responses=problem_responses(NotFound),
 )
@@ -138,13 +146,22 @@ async def payment_path(movement_id: uuid.UUID, session: SessionDep, who: FundsRe
     return await trace.payment_path(session, who, movement_id)
 
 
-@router.get("/refusals", summary="Refused movement attempts (overspends, held subjects), newest first")
+@router.get(
+    "/refusals",
+    operation_id="listFundsRefusals",
+    summary="Refused movement attempts (overspends, held subjects), newest first",
+)
 async def list_refusals(
     session: SessionDep, who: FundsReader, page: PageDep, programme_id: uuid.UUID | None = None
 ) -> Page[RefusalOut]:
     return await service.list_refusals(session, who, page, programme_id=programme_id)
 
 
-@router.get("/payees/{payee_id}", summary="One payee (persons masked)", responses=problem_responses(NotFound))
+@router.get(
+    "/payees/{payee_id}",
+    operation_id="getFundsPayee",
+    summary="One payee (persons masked)",
+    responses=problem_responses(NotFound),
+)
 async def get_payee(payee_id: uuid.UUID, session: SessionDep, who: FundsReader) -> PayeeOut:
     return await service.get_payee(session, who, payee_id)

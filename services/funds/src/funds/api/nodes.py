@@ -18,6 +18,7 @@ router = APIRouter(prefix="/v1/funds/nodes", tags=["nodes"])
 
 @router.get(
     "/{node_id}/benford",
+    operation_id="getFundsNodeBenford",
     summary="First digits of the node's payments against Benford's law",
     responses=problem_responses(NotFound, InvalidInput),
 )

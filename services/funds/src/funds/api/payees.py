@@ -16,6 +16,7 @@ router = APIRouter(prefix="/v1/funds", tags=["movements"])
 
 @router.get(
     "/payees/{payee_id}/accounts",
+    operation_id="listFundsPayeeAccounts",
     summary="Every bank account a payee was paid into, oldest first (masked)",
     responses=problem_responses(NotFound),
 )

@@ -29,6 +29,7 @@ router = APIRouter(prefix="/v1/funds/programmes", tags=["programmes"])
 
 @router.post(
     "",
+    operation_id="createFundsProgramme",
     status_code=201,
     summary="Create a programme",
     responses=problem_responses(DuplicateCode, ThresholdsSupervised, SelfCertification, ThresholdOutOfBounds),
@@ -42,7 +43,7 @@ async def create_programme(
     return await service.create_programme(session, who, body, key=key)
 
 
-@router.get("", summary="Programmes in the caller's regions, newest first")
+@router.get("", operation_id="listFundsProgrammes", summary="Programmes in the caller's regions, newest first")
 async def list_programmes(
     session: SessionDep,
     who: FundsReader,
@@ -56,13 +57,16 @@ async def list_programmes(
     )
 
 
-@router.get("/{programme_id}", summary="One programme", responses=problem_responses(NotFound))
+@router.get(
+    "/{programme_id}", operation_id="getFundsProgramme", summary="One programme", responses=problem_responses(NotFound)
+)
 async def get_programme(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> ProgrammeOut:
     return await service.read_programme(session, who, programme_id)
 
 
 @router.post(
     "/{programme_id}/nodes",
+    operation_id="createFundsNode",
     status_code=201,
     summary="Add a node to the programme's tree",
     responses=problem_responses(NotFound, RootExists, RegionOutsideParent, NotAChild, TierOrder),
@@ -75,7 +79,10 @@ async def create_node(
 
 
 @router.get(
-    "/{programme_id}/nodes", summary="The programme's nodes with their balances", responses=problem_responses(NotFound)
+    "/{programme_id}/nodes",
+    operation_id="listFundsNodes",
+    summary="The programme's nodes with their balances",
+    responses=problem_responses(NotFound),
 )
 async def list_nodes(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> list[NodeOut]:
     return [service.node_out(n) for n in await service.list_nodes(session, who, programme_id)]
@@ -83,6 +90,7 @@ async def list_nodes(programme_id: uuid.UUID, session: SessionDep, who: FundsRea
 
 @router.get(
     "/{programme_id}/trace",
+    operation_id="traceFundsProgramme",
     summary="The whole chain: received, passed on, spent and idle per node and per tier",
     responses=problem_responses(NotFound),
 )
@@ -94,6 +102,7 @@ async def trace_programme(programme_id: uuid.UUID, session: SessionDep, who: Fun
 
 @router.get(
     "/{programme_id}/funnel",
+    operation_id="getFundsProgrammeFunnel",
     summary="Budget → allocated → disbursed → spent → accepted → audited",
     responses=problem_responses(NotFound),
 )

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1/funds", tags=["acceptance and audit"])
 
 @router.post(
     "/acceptances",
+    operation_id="recordFundsAcceptance",
     status_code=201,
     summary="Record an acceptance of a programme, node or payment",
     responses=problem_responses(NotFound, SelfCertification),
@@ -33,7 +34,9 @@ async def record_acceptance(
     return await records.record_acceptance(session, who, body, key=key)
 
 
-@router.get("/acceptances", summary="Acceptances in the caller's regions, newest first")
+@router.get(
+    "/acceptances", operation_id="listFundsAcceptances", summary="Acceptances in the caller's regions, newest first"
+)
 async def list_acceptances(
     session: SessionDep,
     who: FundsReader,
@@ -46,6 +49,7 @@ async def list_acceptances(
 
 @router.post(
     "/audits",
+    operation_id="recordFundsAudit",
     status_code=201,
     summary="Record an audit with its findings and their rectification deadlines",
     responses=problem_responses(NotFound, InvalidInput, SelfCertification),
@@ -56,7 +60,7 @@ async def record_audit(body: AuditIn, session: SessionDep, who: FundsAudit, key:
     return await records.record_audit(session, who, body, key=key)
 
 
-@router.get("/audits", summary="Audits in the caller's regions, newest first")
+@router.get("/audits", operation_id="listFundsAudits", summary="Audits in the caller's regions, newest first")
 async def list_audits(
     session: SessionDep,
     who: FundsReader,
@@ -69,6 +73,7 @@ async def list_audits(
 
 @router.post(
     "/audits/{audit_id}/findings/{finding_id}/rectification",
+    operation_id="rectifyFundsAuditFinding",
     summary="Record that an audit finding was rectified",
     responses=problem_responses(NotFound, AlreadyRectified, RectifiedBeforeAudit, SelfCertification),
 )

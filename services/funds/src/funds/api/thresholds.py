@@ -17,6 +17,7 @@ router = APIRouter(prefix="/v1/funds", tags=["programmes"])
 
 @router.put(
     "/programmes/{programme_id}/thresholds",
+    operation_id="setFundsProgrammeThresholds",
     summary="Set a programme's own rule thresholds (supervising side only; the change is kept)",
     responses=problem_responses(
         NotFound, ForbiddenRegion, SelfCertification, ThresholdsSupervised, ThresholdOutOfBounds
@@ -35,6 +36,7 @@ async def set_thresholds(
 
 @router.get(
     "/programmes/{programme_id}/threshold-changes",
+    operation_id="listFundsThresholdChanges",
     summary="Who set the programme's thresholds, when, from what to what, and why",
     responses=problem_responses(NotFound),
 )
@@ -42,6 +44,10 @@ async def threshold_changes(programme_id: uuid.UUID, session: SessionDep, who: F
     return await supervision.threshold_changes(session, who, programme_id)
 
 
-@router.get("/threshold-bounds", summary="The bounds of every programme threshold, with their sources")
+@router.get(
+    "/threshold-bounds",
+    operation_id="listFundsThresholdBounds",
+    summary="The bounds of every programme threshold, with their sources",
+)
 async def threshold_bounds(who: FundsReader) -> list[ThresholdBoundOut]:
     return supervision.threshold_bounds()

@@ -18,7 +18,11 @@ from funds.schemas import ScanIn, ScanOut, WarningFilter, WarningOut
 router = APIRouter(prefix="/v1/funds", tags=["warnings"])
 
 
-@router.get("/warnings", summary="Warnings funds raised, in the caller's regions, newest first")
+@router.get(
+    "/warnings",
+    operation_id="listFundsWarnings",
+    summary="Warnings funds raised, in the caller's regions, newest first",
+)
 async def list_warnings(
     session: SessionDep,
     who: FundsReader,
@@ -47,6 +51,7 @@ async def list_warnings(
 
 @router.post(
     "/scans",
+    operation_id="runFundsScans",
     summary="Run the periodic rules now (late pass-down, idle funds, audit deadlines, Benford)",
     responses=problem_responses(FutureScan, NationwideOnly),
 )

@@ -16,7 +16,13 @@ from funds.watch import AlreadyDelisted, DelistedBeforeListed
 router = APIRouter(prefix="/v1/funds/watchlist", tags=["watch lists"])
 
 
-@router.post("", status_code=201, summary="Load watch-list entries", responses=problem_responses(ForbiddenRegion))
+@router.post(
+    "",
+    operation_id="loadFundsWatchList",
+    status_code=201,
+    summary="Load watch-list entries",
+    responses=problem_responses(ForbiddenRegion),
+)
 async def load_watch_list(
     body: WatchListIn, session: SessionDep, who: FundsAdmin, key: IdempotencyKeyDep, settings: SettingsDep
 ) -> WatchListOut:
@@ -26,13 +32,16 @@ async def load_watch_list(
     return await service.load_watch_list(session, settings, who, body, key=key)
 
 
-@router.get("", summary="Watch-list entries in the caller's regions (no personal data)")
+@router.get(
+    "", operation_id="listFundsWatchList", summary="Watch-list entries in the caller's regions (no personal data)"
+)
 async def list_watch_entries(session: SessionDep, who: FundsAdmin, page: PageDep) -> Page[WatchEntryOut]:
     return await service.list_watch_entries(session, who, page)
 
 
 @router.post(
     "/{entry_id}/delisting",
+    operation_id="delistFundsWatchlistEntry",
     summary="Delist an entry from a day, with a reason (kept)",
     responses=problem_responses(NotFound, ForbiddenRegion, AlreadyDelisted, DelistedBeforeListed),
 )
@@ -44,6 +53,10 @@ async def delist(
     return await watch.delist(session, who, entry_id, body, key=key)
 
 
-@router.get("/changes", summary="Who listed or delisted which entry, when and why, newest first")
+@router.get(
+    "/changes",
+    operation_id="listFundsWatchlistChanges",
+    summary="Who listed or delisted which entry, when and why, newest first",
+)
 async def watch_changes(session: SessionDep, who: FundsAdmin, page: PageDep) -> Page[WatchChangeOut]:
     return await watch.changes(session, who, page)

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1/integrity/assessments", tags=["integrity index"])
 
 @router.post(
     "",
+    operation_id="enterIntegrityAssessment",
     status_code=201,
     summary="Enter one evaluating body's sheet for a subject and period",
     responses=problem_responses(
@@ -35,7 +36,12 @@ async def enter_assessment(
     return await assessments.enter_assessment(session, who, body, now=now, key=key)
 
 
-@router.get("", summary="The scores a subject received in a period", responses=problem_responses(NotFound))
+@router.get(
+    "",
+    operation_id="listIntegrityAssessments",
+    summary="The scores a subject received in a period",
+    responses=problem_responses(NotFound),
+)
 async def list_scores(
     session: SessionDep,
     who: IntegrityReader,

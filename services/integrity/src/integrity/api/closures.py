@@ -15,6 +15,7 @@ router = APIRouter(prefix="/v1/integrity/frameworks", tags=["integrity index"])
 
 @router.post(
     "/{code}/closures",
+    operation_id="closeIntegrityPeriod",
     status_code=201,
     summary="Close a period in a region: compute it a last time and publish its results",
     responses=problem_responses(NotFound, PeriodClosed),
@@ -34,6 +35,10 @@ async def close_period(
     return await results.close_period(session, who, code, body, settings=settings, now=now, key=key)
 
 
-@router.get("/{code}/closures", summary="The framework's closed periods in the caller's regions")
+@router.get(
+    "/{code}/closures",
+    operation_id="listIntegrityClosures",
+    summary="The framework's closed periods in the caller's regions",
+)
 async def list_closures(code: str, session: SessionDep, who: IntegrityReader) -> list[ClosureOut]:
     return await results.list_closures(session, who, code)

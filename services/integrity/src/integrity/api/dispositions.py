@@ -26,7 +26,7 @@ from integrity.schemas.dispositions import (
 router = APIRouter(prefix="/v1/integrity/dispositions", tags=["dispositions"])
 
 
-@router.get("", summary="Dispositions in the caller's regions, newest first")
+@router.get("", operation_id="listIntegrityDispositions", summary="Dispositions in the caller's regions, newest first")
 async def list_dispositions(
     session: SessionDep,
     who: IntegrityReader,
@@ -48,6 +48,7 @@ async def list_dispositions(
 
 @router.get(
     "/{disposition_id}",
+    operation_id="getIntegrityDisposition",
     summary="One disposition with its history (the latest 100 steps)",
     responses=problem_responses(NotFound),
 )
@@ -59,6 +60,7 @@ async def get_disposition(
 
 @router.get(
     "/{disposition_id}/steps",
+    operation_id="listIntegrityDispositionSteps",
     summary="A disposition's history (处置步骤): who did what and when, oldest first",
     responses=problem_responses(NotFound),
 )
@@ -71,6 +73,7 @@ async def list_steps(
 
 @router.post(
     "/{disposition_id}/response",
+    operation_id="respondToIntegrityDisposition",
     summary="Record the subject's answer (回复/说明); the disposition is then in progress",
     description="Each answer is a step of the history; the disposition shows the latest. "
     "A concluded disposition takes no more (409 disposition-concluded).",
@@ -85,6 +88,7 @@ async def record_response(
 
 @router.post(
     "/{disposition_id}/conclusion",
+    operation_id="concludeIntegrityDisposition",
     summary="Conclude a disposition with its outcome; the source service hears of it",
     responses=problem_responses(NotFound, DispositionConcluded),
 )

@@ -34,14 +34,22 @@ from integrity.schemas.assessments import (
 router = APIRouter(prefix="/v1/integrity/frameworks", tags=["integrity index"])
 
 
-@router.get("", summary="The frameworks (the default 323-team and 323-individual included)")
+@router.get(
+    "",
+    operation_id="listIntegrityFrameworks",
+    summary="The frameworks (the default 323-team and 323-individual included)",
+)
 async def list_frameworks(session: SessionDep, _who: IntegrityReader) -> list[FrameworkOut]:
     return await frameworks.list_frameworks(session)
 
 
 @router.post(
-    "", status_code=201, summary="Create a framework", responses=problem_responses(FrameworkExists, NationwideOnly)
-)  # fmt: skip
+    "",
+    operation_id="createIntegrityFramework",
+    status_code=201,
+    summary="Create a framework",
+    responses=problem_responses(FrameworkExists, NationwideOnly),
+)
 async def create_framework(
     body: FrameworkIn, session: SessionDep, who: IntegrityNationalAdmin, key: IdempotencyKeyDep, now: NowDep
 ) -> FrameworkOut:
@@ -50,13 +58,18 @@ async def create_framework(
     return await frameworks.create_framework(session, who, body, now=now, key=key)
 
 
-@router.get("/{code}", summary="One framework with its indicators, bodies, weights and cut-offs")
+@router.get(
+    "/{code}",
+    operation_id="getIntegrityFramework",
+    summary="One framework with its indicators, bodies, weights and cut-offs",
+)
 async def get_framework(code: str, session: SessionDep, _who: IntegrityReader) -> FrameworkOut:
     return await frameworks.get_framework(session, code)
 
 
 @router.put(
     "/{code}",
+    operation_id="replaceIntegrityFramework",
     summary="Replace a framework's definition (a new version)",
     responses=problem_responses(NotFound, NationwideOnly),
 )
@@ -70,6 +83,7 @@ async def replace_framework(
 
 @router.post(
     "/{code}/computations",
+    operation_id="computeIntegrityIndex",
     status_code=201,
     summary="Compute the index of every subject in the caller's regions for a period",
     responses=problem_responses(NotFound),
@@ -90,7 +104,12 @@ async def compute(
     return await results.compute_index(session, who, code, body, settings=settings, now=now, key=key)
 
 
-@router.get("/{code}/results", summary="Results of a period, lowest index first", responses=problem_responses(NotFound))
+@router.get(
+    "/{code}/results",
+    operation_id="listIntegrityIndexResults",
+    summary="Results of a period, lowest index first",
+    responses=problem_responses(NotFound),
+)
 async def list_results(
     code: str,
     session: SessionDep,

@@ -20,14 +20,18 @@ Region = Annotated[RegionCode | None, Query(description="this region and everyth
 Depth = Literal["province", "city", "county", "township"]
 
 
-@router.get("/open-warnings", summary="Active warnings by colour, per region")
+@router.get("/open-warnings", operation_id="getIntegrityOpenWarnings", summary="Active warnings by colour, per region")
 async def open_warnings(
     session: SessionDep, who: IntegrityReader, region_code: Region = None, depth: Depth = "county"
 ) -> list[RegionColours]:
     return await overview.open_warnings_overview(session, who, depth=depth, region_code=region_code)
 
 
-@router.get("/overdue-dispositions", summary="Dispositions past their deadline: per region, and the oldest")
+@router.get(
+    "/overdue-dispositions",
+    operation_id="getIntegrityOverdueDispositions",
+    summary="Dispositions past their deadline: per region, and the oldest",
+)
 async def overdue_dispositions(
     session: SessionDep,
     who: IntegrityReader,
@@ -43,7 +47,10 @@ async def overdue_dispositions(
 
 
 @router.get(
-    "/lowest-index", summary="The subjects with the lowest integrity index", responses=problem_responses(NotFound)
+    "/lowest-index",
+    operation_id="getIntegrityLowestIndex",
+    summary="The subjects with the lowest integrity index",
+    responses=problem_responses(NotFound),
 )
 async def lowest_index(
     session: SessionDep,
@@ -58,7 +65,9 @@ async def lowest_index(
     )
 
 
-@router.get("/top-rules", summary="The rules firing most (occurrences in the last days)")
+@router.get(
+    "/top-rules", operation_id="getIntegrityTopRules", summary="The rules firing most (occurrences in the last days)"
+)
 async def top_rules(
     session: SessionDep,
     who: IntegrityReader,

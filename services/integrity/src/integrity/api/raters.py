@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1/integrity/evaluating-bodies", tags=["integrity in
 
 @router.post(
     "",
+    operation_id="registerIntegrityEvaluatingBody",
     status_code=201,
     summary="Register a unit as an evaluating body for a region",
     responses=problem_responses(RaterExists),
@@ -31,7 +32,11 @@ async def register_rater(
     return await assessments.register_rater(session, who, body, now=now, key=key)
 
 
-@router.get("", summary="Units registered as evaluating bodies in the caller's regions")
+@router.get(
+    "",
+    operation_id="listIntegrityEvaluatingBodies",
+    summary="Units registered as evaluating bodies in the caller's regions",
+)
 async def list_raters(
     session: SessionDep,
     who: IntegrityReader,
@@ -44,6 +49,7 @@ async def list_raters(
 
 @router.delete(
     "/{rater_id}",
+    operation_id="removeIntegrityEvaluatingBody",
     status_code=204,
     summary="Unregister a unit as an evaluating body",
     responses=problem_responses(NotFound),

@@ -13,6 +13,8 @@ from integrity.schemas.assessments import ResultDetail
 router = APIRouter(prefix="/v1/integrity/index-results", tags=["integrity index"])
 
 
-@router.get("/{result_id}", summary="A result with its first- and second-level values")
+@router.get(
+    "/{result_id}", operation_id="getIntegrityIndexResult", summary="A result with its first- and second-level values"
+)
 async def get_result(result_id: uuid.UUID, session: SessionDep, who: IntegrityReader) -> ResultDetail:
     return await results.get_result(session, who, result_id)

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/v1/integrity/risk-points", tags=["risk points"])
 Region = Annotated[RegionCode | None, Query(description="this region and everything below it")]
 
 
-@router.get("", summary="The risk-point catalogue in the caller's regions")
+@router.get("", operation_id="listIntegrityRiskPoints", summary="The risk-point catalogue in the caller's regions")
 async def list_risk_points(
     session: SessionDep,
     who: IntegrityReader,
@@ -37,7 +37,13 @@ async def list_risk_points(
     )
 
 
-@router.post("", status_code=201, summary="Add a risk point", responses=problem_responses(RiskPointExists))
+@router.post(
+    "",
+    operation_id="createIntegrityRiskPoint",
+    status_code=201,
+    summary="Add a risk point",
+    responses=problem_responses(RiskPointExists),
+)
 async def create_risk_point(
     body: RiskPointIn, session: SessionDep, who: IntegrityAdmin, key: IdempotencyKeyDep, now: NowDep
 ) -> RiskPointOut:
@@ -46,7 +52,11 @@ async def create_risk_point(
     return await riskpoints.create_risk_point(session, who, body, now=now, key=key)
 
 
-@router.get("/heatmap", summary="Realised risks per unit and risk point in a period (heat-map data)")
+@router.get(
+    "/heatmap",
+    operation_id="getIntegrityRiskHeatmap",
+    summary="Realised risks per unit and risk point in a period (heat-map data)",
+)
 async def heatmap(
     session: SessionDep,
     who: IntegrityReader,
@@ -56,12 +66,17 @@ async def heatmap(
     return await riskpoints.heatmap(session, who, period=period, region_code=region_code)
 
 
-@router.get("/{risk_point_id}", summary="One risk point")
+@router.get("/{risk_point_id}", operation_id="getIntegrityRiskPoint", summary="One risk point")
 async def get_risk_point(risk_point_id: uuid.UUID, session: SessionDep, who: IntegrityReader) -> RiskPointOut:
     return await riskpoints.get_risk_point(session, who, risk_point_id)
 
 
-@router.patch("/{risk_point_id}", summary="Change a risk point", responses=problem_responses(NotFound))
+@router.patch(
+    "/{risk_point_id}",
+    operation_id="updateIntegrityRiskPoint",
+    summary="Change a risk point",
+    responses=problem_responses(NotFound),
+)
 async def update_risk_point(
     risk_point_id: uuid.UUID, body: RiskPointUpdate, session: SessionDep, who: IntegrityAdmin, now: NowDep
 ) -> RiskPointOut:

@@ -19,14 +19,20 @@ from integrity.schemas.assessments import SubjectIn, SubjectOut, TrendOut
 router = APIRouter(prefix="/v1/integrity/subjects", tags=["integrity index"])
 
 
-@router.post("", status_code=201, summary="Register a subject", responses=problem_responses(SubjectExists))
+@router.post(
+    "",
+    operation_id="createIntegritySubject",
+    status_code=201,
+    summary="Register a subject",
+    responses=problem_responses(SubjectExists),
+)
 async def create_subject(
     body: SubjectIn, session: SessionDep, who: IntegrityWriter, key: IdempotencyKeyDep, now: NowDep
 ) -> SubjectOut:
     return await assessments.create_subject(session, who, body, now=now, key=key)
 
 
-@router.get("", summary="Subjects in the caller's regions")
+@router.get("", operation_id="listIntegritySubjects", summary="Subjects in the caller's regions")
 async def list_subjects(
     session: SessionDep,
     who: IntegrityReader,
@@ -38,13 +44,14 @@ async def list_subjects(
     return await assessments.list_subjects(session, who, page, kind=kind, region_code=region_code, unit_uscc=unit_uscc)
 
 
-@router.get("/{subject_id}", summary="One subject")
+@router.get("/{subject_id}", operation_id="getIntegritySubject", summary="One subject")
 async def get_subject(subject_id: uuid.UUID, session: SessionDep, who: IntegrityReader) -> SubjectOut:
     return await assessments.get_subject(session, who, subject_id)
 
 
 @router.get(
     "/{subject_id}/index",
+    operation_id="getIntegritySubjectIndexTrend",
     summary="The subject's index over the periods: trend (slope) and comparison with its peers",
     responses=problem_responses(NotFound),
 )

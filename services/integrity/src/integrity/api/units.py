@@ -15,7 +15,11 @@ from integrity.schemas.units import UnitActivityOut
 router = APIRouter(prefix="/v1/integrity/units", tags=["integrity index"])
 
 
-@router.get("/{unit_uscc}/activity", summary="Warnings, complaints and approval timeliness of a unit in a period")
+@router.get(
+    "/{unit_uscc}/activity",
+    operation_id="getIntegrityUnitActivity",
+    summary="Warnings, complaints and approval timeliness of a unit in a period",
+)
 async def unit_activity(
     session: SessionDep,
     who: IntegrityReader,

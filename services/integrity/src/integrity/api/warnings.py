@@ -10,6 +10,7 @@ from pydantic import AwareDatetime
 from sunlight.codes import USCC, RegionCode
 from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
+from sunlight.scopes import ServiceName
 from sunlight.warnings import Level
 
 from integrity import dispositions, register
@@ -23,11 +24,15 @@ from integrity.schemas.register import DismissalIn, WarningCount, WarningDetail,
 router = APIRouter(prefix="/v1/integrity/warnings", tags=["warnings"])
 
 RuleId = Annotated[str | None, Query(max_length=64, description="e.g. FUNDS-OVERSPEND")]
-Service = Annotated[str | None, Query(alias="service", pattern=r"^[a-z]+$", description="the raising service")]
+Service = Annotated[ServiceName | None, Query(alias="service", description="the raising service")]
 Region = Annotated[RegionCode | None, Query(description="this region and everything below it")]
 
 
-@router.get("", summary="Warnings in the caller's regions, most recently first seen first")
+@router.get(
+    "",
+    operation_id="listIntegrityWarnings",
+    summary="Warnings in the caller's regions, most recently first seen first",
+)
 async def list_warnings(
     session: SessionDep,
     who: IntegrityReader,
@@ -73,6 +78,7 @@ async def list_warnings(
 
 @router.get(
     "/counts",
+    operation_id="countIntegrityWarnings",
     summary="Warnings first seen per period and region, by colour (dashboards)",
     responses=problem_responses(InvalidPeriod),
 )
@@ -102,7 +108,11 @@ async def count_warnings(
     )
 
 
-@router.get("/{warning_id}", summary="One warning with its history, dispositions and risk point")
+@router.get(
+    "/{warning_id}",
+    operation_id="getIntegrityWarning",
+    summary="One warning with its history, dispositions and risk point",
+)
 async def get_warning(
     session: SessionDep, who: IntegrityReader, settings: SettingsDep, warning_id: uuid.UUID
 ) -> WarningDetail:
@@ -111,6 +121,7 @@ async def get_warning(
 
 @router.post(
     "/{warning_id}/dispositions",
+    operation_id="openIntegrityDisposition",
     status_code=201,
     summary="Open a disposition (提醒谈话, 函询, 监察建议, 直接核查, 立案) on an active warning",
     responses=problem_responses(NotFound, WarningNotActive, DispositionActive),
@@ -132,6 +143,7 @@ async def open_disposition(
 
 @router.post(
     "/{warning_id}/dismissal",
+    operation_id="dismissIntegrityWarning",
     summary="Dismiss an active warning without a disposition",
     responses=problem_responses(NotFound, WarningNotActive, DispositionActive),
 )

@@ -21,7 +21,7 @@ class FrameworkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     target: SubjectKind
     definition: Definition
 
@@ -29,7 +29,7 @@ class FrameworkIn(BaseModel):
 class FrameworkReplace(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     definition: Definition
 
 
@@ -51,7 +51,9 @@ class SubjectIn(BaseModel):
 
     kind: SubjectKind
     code: str = Field(min_length=1, max_length=100, description="the organisation department's code; never a name")
-    label: str = Field(min_length=1, max_length=300, description="the team's or the post's name, not a person's")
+    label: str = Field(
+        min_length=1, pattern=r"\S", max_length=300, description="the team's or the post's name, not a person's"
+    )
     unit_uscc: USCC | None = Field(default=None, description="the unit (required for a team)")
     region_code: RegionCode
     peer_group: str | None = Field(default=None, max_length=100, description="compared with subjects of this group")

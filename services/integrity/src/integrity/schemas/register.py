@@ -14,7 +14,9 @@ from integrity.schemas.dispositions import DispositionOut
 from integrity.schemas.riskpoints import RiskPointOut
 
 
-class WarningOut(BaseModel):
+class IntegrityWarningOut(BaseModel):
+    """An entry of the warning register (one per region and dedupe key), as integrity keeps it."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -54,6 +56,9 @@ class WarningOut(BaseModel):
     risk_point_id: uuid.UUID | None
     closed_at: datetime | None
     dismissal_reason: str | None
+
+
+WarningOut = IntegrityWarningOut  # the name the register code uses
 
 
 class OccurrenceOut(BaseModel):

@@ -19,7 +19,7 @@ class RiskPointIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, pattern=r"\S", max_length=200)
     post: str = Field(min_length=1, max_length=200, description="岗位")
     power: str = Field(min_length=1, max_length=200, description="职权")
     description: str | None = Field(default=None, max_length=4000)
@@ -38,7 +38,7 @@ class RiskPointIn(BaseModel):
 class RiskPointUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, pattern=r"\S", max_length=200)
     post: str | None = Field(default=None, min_length=1, max_length=200)
     power: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
