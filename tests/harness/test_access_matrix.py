@@ -289,6 +289,9 @@ def seed_approvals(live: Live, keys: TestKeys) -> Seeded:
         )
     )
     seeded.canaries |= {f"CANARY-I-{tag}", f"CANARY-C-{tag}", "CANARY-ITEM", "CANARY-OFFICER"}
+    return seeded
+
+
 def seed_complaints(live: Live, keys: TestKeys) -> Seeded:
     """A named report in 海港区 about an official, and an identity request on it."""
     seeded = Seeded()
