@@ -109,7 +109,7 @@ async def test_a_programme_from_budget_to_beneficiary_through_the_gateway(stack:
                 "kind": "person",
                 "name": "刘德华",
                 "resident_id": resident_id(i),
-                "bank_account": "6222020200112233",
+                "bank_account": f"62220202001122{30 + i}",  # one account each: three on one would be a finding
             },
         }
         for i in range(1, 4)
@@ -181,7 +181,7 @@ async def test_a_programme_from_budget_to_beneficiary_through_the_gateway(stack:
     assert public.status_code == 200, public.text
     names = {x["payee"]["name"] for x in public.json()["items"]}
     assert names == {"刘**", "海港大酒店"}
-    for secret in ("刘德华", resident_id(1), "6222020200112233"):
+    for secret in ("刘德华", resident_id(1), "6222020200112231"):
         assert secret not in public.text
     assert (await stack.client.get(f"/v1/funds/public/programmes/{p['id']}")).status_code == 200
     assert (await stack.client.get(f"/v1/funds/programmes/{p['id']}")).status_code == 401, "private routes need a token"

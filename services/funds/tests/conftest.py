@@ -154,7 +154,8 @@ class Maker:
                 url, headers=self.supervisor, json={"thresholds": thresholds, "reason": "set for the test"}
             )
             assert t.status_code == 200, t.text
-            return {**r.json(), "thresholds": t.json()[-1]["new"]}
+            got = await self.client.get(f"/v1/funds/programmes/{r.json()['id']}", headers=self.headers)
+            return dict(got.json())
         return dict(r.json())
 
     async def node(self, pid: str, tier: str, name: str, region: str, parent: str | None = None) -> dict[str, Any]:

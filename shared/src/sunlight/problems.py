@@ -9,7 +9,9 @@ class passes (``Overspend(..., available_fen=...)``).
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
+import pkgutil
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,22 @@ PACKAGES = ("sunlight", "gateway", "funds", "tenders", "approvals", "complaints"
 DYNAMIC = "HttpProblem"  # sunlight.errors builds one per unusual HTTP status at run time (type …/http-<status>)
 
 
+def _load_all() -> None:
+    """Import every module of our packages, so a problem defined outside the apps' import graph (an importer's,
+    a command's) is in the catalogue whatever the caller happened to import before."""
+    for name in PACKAGES:
+        try:
+            package = importlib.import_module(name)
+        except ImportError:
+            continue
+        for info in pkgutil.walk_packages(package.__path__, f"{name}."):
+            if not info.name.endswith("__main__"):
+                importlib.import_module(info.name)
+
+
 def problem_classes() -> list[type[Problem]]:
-    """Every Problem subclass of our packages that is loaded (import the apps first)."""
+    """Every Problem subclass of our packages (all their modules are imported first)."""
+    _load_all()
     found: list[type[Problem]] = []
     stack = list(Problem.__subclasses__())
     while stack:
@@ -28,7 +44,7 @@ def problem_classes() -> list[type[Problem]]:
         stack.extend(kind.__subclasses__())
         if kind.__name__ != DYNAMIC and kind.__module__.split(".")[0] in PACKAGES and kind not in found:
             found.append(kind)
-    return sorted(found, key=lambda k: (k.status, k.slug))
+    return sorted(found, key=lambda k: (k.status, k.slug, k.__module__, k.__qualname__))  # not import order
 
 
 def _sources(classes: list[type[Problem]]) -> list[Path]:
