@@ -117,3 +117,31 @@ def test_one_variable_names_every_process_database(monkeypatch):
     assert settings.database_url_for("gateway") == "postgresql+asyncpg://u@db:5432/sunlight_gateway"
     monkeypatch.setenv("SUNLIGHT_FUNDS_DATABASE_URL", "postgresql+asyncpg://u@other/funds")
     assert CommonSettings().database_url_for("funds") == "postgresql+asyncpg://u@other/funds"
+
+
+def test_the_gateway_command_line_is_the_services_plus_keys(tmp_path, monkeypatch, capsys):
+    """One parser for the six deployables: the gateway refuses a foreign database like a service does, answers
+    `migrated`, and still rotates and lists its signing keys."""
+    from gateway.__main__ import main
+
+    monkeypatch.setenv("SUNLIGHT_ENVIRONMENT", "test")
+    foreign = f"sqlite+aiosqlite:///{tmp_path}/funds.db"
+    upgrade(PACKAGES["funds"], foreign)
+    monkeypatch.setenv("SUNLIGHT_GATEWAY_DATABASE_URL", foreign)
+    for command in (["serve"], ["keys", "list"]):
+        with pytest.raises(SystemExit) as stop:
+            main(command)
+        assert stop.value.code == 2
+        assert "funds service's database" in capsys.readouterr().err
+
+    monkeypatch.setenv("SUNLIGHT_GATEWAY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/gateway.db")
+    with pytest.raises(SystemExit) as stop:
+        main(["migrated"])
+    assert stop.value.code == 2
+    main(["migrate"])
+    main(["migrated"])
+    assert "gateway: at head" in capsys.readouterr().out
+    main(["keys", "rotate"])
+    kid = capsys.readouterr().out.split(": ", 1)[1].strip()
+    main(["keys", "list"])
+    assert kid in capsys.readouterr().out

@@ -1,20 +1,46 @@
-"""The command line of every service: ``sunlight-<service> [serve|migrate|downgrade REV]``."""
+"""The command line of every deployable: ``sunlight-<name> [serve|migrate|migrated|reencrypt|downgrade REV]``.
+
+The gateway uses the same parser and adds its ``keys`` commands through ``extra``: one place where a command
+of every deployable is defined, so a fix to ``migrated --wait`` reaches all six.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sunlight.crypto import FieldCipher
 from sunlight.migrations import ForeignDatabase, NotMigrated, downgrade, ensure_migrated, upgrade
-from sunlight.settings import ServiceSettings
+from sunlight.settings import CommonSettings
+
+
+@dataclass(frozen=True)
+class ExtraCommands:
+    """Commands a deployable adds: ``add`` declares them on the subparsers; ``run`` handles a parsed command
+    it owns (the database is migrated by then) and returns False for one it does not."""
+
+    add: Callable[[Any], None]
+    run: Callable[[argparse.Namespace, Any], bool]
 
 
 def service_main(
-    settings_cls: type[ServiceSettings], factory: str, migrations: Path, argv: list[str] | None = None
+    settings_cls: type[CommonSettings],
+    factory: str,
+    migrations: Path,
+    argv: list[str] | None = None,
+    *,
+    name: str | None = None,
+    address: Callable[[Any], tuple[str, int]] = lambda s: (s.host, s.port),
+    extra: ExtraCommands | None = None,
 ) -> None:
-    parser = argparse.ArgumentParser(prog=f"sunlight-{settings_cls.service_name}")
+    """Parse ``argv`` and run the command; ``serve`` (the default) refuses an unmigrated or foreign database
+    with one line and exit 2 before uvicorn starts."""
+    service = name or str(getattr(settings_cls, "service_name", "service"))
+    parser = argparse.ArgumentParser(prog=f"sunlight-{service}")
     sub = parser.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="run the HTTP service (the default)")
     serve.add_argument("--workers", type=int, default=1)
@@ -24,12 +50,13 @@ def service_main(
     sub.add_parser("reencrypt", help="re-encrypt personal data under the current key after a key rotation")
     down = sub.add_parser("downgrade", help="downgrade the database to a revision")
     down.add_argument("revision")
+    if extra is not None:
+        extra.add(sub)
     args = parser.parse_args(argv)
-    settings = settings_cls()
+    settings: Any = settings_cls()
     url = settings.effective_database_url()
     if url.startswith("sqlite"):
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    service = settings_cls.service_name
     try:
         if args.command == "migrate":
             upgrade(migrations, url)
@@ -49,14 +76,17 @@ def service_main(
         asyncio.run(ensure_migrated(migrations, url, service))
     except NotMigrated as exc:
         parser.exit(2, f"sunlight-{service}: {exc}\n")
-    else:
+    if extra is not None and extra.run(args, settings):
+        return
+    if args.command in (None, "serve"):
         import uvicorn
 
+        host, port = address(settings)
         uvicorn.run(
             factory,
             factory=True,
-            host=settings.host,
-            port=settings.port,
+            host=host,
+            port=port,
             workers=getattr(args, "workers", 1),
             log_config=None,
             access_log=False,
