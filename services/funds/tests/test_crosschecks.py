@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from funds import rules
+from funds import checks
 
 from .conftest import Maker, person
 
@@ -18,13 +18,13 @@ def of(warnings: list[dict], rule: str) -> list[dict]:
 
 def test_exclusive_overlaps_needs_the_same_month_and_an_exclusive_pair():
     groups = [["subsistence-allowance", "extreme-poverty-support"]]
-    new = rules.BenefitFact("n", "B", "extreme-poverty-support", 2025, date(2025, 3, 20))
-    same_month = rules.BenefitFact("a", "A", "subsistence-allowance", 2025, date(2025, 3, 1))
-    month_before = rules.BenefitFact("b", "A", "subsistence-allowance", 2025, date(2025, 2, 28))
-    unrelated = rules.BenefitFact("c", "C", "agriculture", 2025, date(2025, 3, 5))
-    same_programme = rules.BenefitFact("d", "B", "extreme-poverty-support", 2025, date(2025, 3, 2))
-    assert rules.exclusive_overlaps(new, [same_month, month_before, unrelated, same_programme], groups) == [same_month]
-    assert rules.exclusive_overlaps(new, [same_month], [["orphan-allowance", "other"]]) == []
+    new = checks.BenefitFact("n", "B", "extreme-poverty-support", 2025, date(2025, 3, 20))
+    same_month = checks.BenefitFact("a", "A", "subsistence-allowance", 2025, date(2025, 3, 1))
+    month_before = checks.BenefitFact("b", "A", "subsistence-allowance", 2025, date(2025, 2, 28))
+    unrelated = checks.BenefitFact("c", "C", "agriculture", 2025, date(2025, 3, 5))
+    same_programme = checks.BenefitFact("d", "B", "extreme-poverty-support", 2025, date(2025, 3, 2))
+    assert checks.exclusive_overlaps(new, [same_month, month_before, unrelated, same_programme], groups) == [same_month]
+    assert checks.exclusive_overlaps(new, [same_month], [["orphan-allowance", "other"]]) == []
 
 
 async def test_one_person_paid_under_exclusive_programmes_in_the_same_month(make: Maker):

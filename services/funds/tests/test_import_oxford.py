@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from funds import rules
+from funds import checks
 from funds.importers import oxford
 from sunlight.testing.data import require_data
 
@@ -146,7 +146,7 @@ async def test_a_real_quarter_becomes_a_programme_with_its_tree_and_payments(mak
     # Benford on the biggest service area, against a count made here from the file
     direct = areas["Direct Services"]
     digits = Counter(
-        rules.first_digit(int(Decimal(r["Amount"]) * 100))
+        checks.first_digit(int(Decimal(r["Amount"]) * 100))
         for r in truth["paid"]
         if " ".join(r["Service Area"].split()) == "Direct Services"
     )

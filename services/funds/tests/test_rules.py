@@ -6,8 +6,8 @@ import math
 import random
 from datetime import date, timedelta
 
-from funds import rules
-from funds.rules import Flow, PaymentFact
+from funds import checks, rules
+from funds.checks import Flow, PaymentFact
 from funds.settings import FundsSettings
 
 D = date(2025, 3, 1)
@@ -51,7 +51,7 @@ def test_pass_down_deadlines_follow_budget_law_article_52():
     days = FundsSettings(environment="test").pass_down_days
 
     def deadline(tier: str, region: str, children: list[str], kind: str = "special") -> tuple[int, str] | None:
-        return rules.pass_down_deadline(days, tier, rules.pass_down_kinds(region, children, kind))
+        return checks.pass_down_deadline(days, tier, checks.pass_down_kinds(region, children, kind))
 
     assert deadline("finance_bureau", "130300", ["130300"]) == (20, "budget")
     assert deadline("department", "130300", ["130300"]) == (15, "budget"), "a department approving its units"
@@ -61,16 +61,16 @@ def test_pass_down_deadlines_follow_budget_law_article_52():
     assert deadline("province", "130000", ["130300"]) == (30, "special")
     assert deadline("township", "130302001", ["130302001001"]) is None, "Art. 52 binds county level and up"
     assert deadline("department", "130300", ["130300", "130302"]) == (60, "special"), "mixed: the longer one"
-    for (tier, kind), basis in rules.PASS_DOWN_BASIS.items():
+    for (tier, kind), basis in checks.PASS_DOWN_BASIS.items():
         assert f"{days[tier][kind]} days" in basis and "第五十二条" in basis and "Art. 52" in basis
 
 
 def test_duplicates_match_payee_amount_and_a_short_window_without_invoice_numbers():
     new = pay(9, 500, D, ref="T-9")
-    found = rules.duplicates_of(new, [pay(1, 500, D - timedelta(days=3), ref="T-1")], window_days=3,
+    found = checks.duplicates_of(new, [pay(1, 500, D - timedelta(days=3), ref="T-1")], window_days=3,
                                 invoice_window_days=366)  # fmt: skip
     assert found is not None and found.match == "payee_amount_date" and [p.id for p in found.payments] == ["1"]
-    assert rules.duplicates_of(new, [pay(1, 500, D)], window_days=0, invoice_window_days=366) is not None, (
+    assert checks.duplicates_of(new, [pay(1, 500, D)], window_days=0, invoice_window_days=366) is not None, (
         "the importer's unique transaction numbers do not hide a same-day repeat"
     )
     quiet = [
@@ -78,7 +78,7 @@ def test_duplicates_match_payee_amount_and_a_short_window_without_invoice_number
         pay(2, 501, D),
         pay(3, 500, D, payee="p2"),
     ]
-    assert rules.duplicates_of(new, quiet, window_days=3, invoice_window_days=366) is None
+    assert checks.duplicates_of(new, quiet, window_days=3, invoice_window_days=366) is None
 
 
 def test_the_invoice_number_is_the_strong_key():
@@ -86,29 +86,29 @@ def test_the_invoice_number_is_the_strong_key():
         return PaymentFact(str(i), "P", "n", "p1", amount, on, f"T-{i}", invoice)
 
     new = inv(9, 500, D, "INV-7")
-    months = rules.duplicates_of(new, [inv(1, 500, D - timedelta(days=200), "INV-7")], window_days=3,
+    months = checks.duplicates_of(new, [inv(1, 500, D - timedelta(days=200), "INV-7")], window_days=3,
                                  invoice_window_days=366)  # fmt: skip
     assert months is not None and months.match == "invoice", "an invoice paid again months later"
-    other = rules.duplicates_of(new, [inv(1, 500, D, "INV-8")], window_days=3, invoice_window_days=366)
+    other = checks.duplicates_of(new, [inv(1, 500, D, "INV-8")], window_days=3, invoice_window_days=366)
     assert other is None, "two invoice numbers are two invoices, even the same day"
-    weak = rules.duplicates_of(new, [inv(1, 500, D, None)], window_days=3, invoice_window_days=366)
+    weak = checks.duplicates_of(new, [inv(1, 500, D, None)], window_days=3, invoice_window_days=366)
     assert weak is not None and weak.match == "payee_amount_date", "one side has no number: the window decides"
 
 
 def test_splits_are_payments_just_under_the_threshold_clustered_in_a_short_window():
     kw = {"threshold_fen": 5_000, "window_days": 5, "min_count": 2, "band_percent": 90}
     history = [pay(1, 4_600, D - timedelta(days=1)), pay(2, 4_700, D - timedelta(days=5))]
-    split = rules.split_payments(pay(3, 4_800), history, **kw)
+    split = checks.split_payments(pay(3, 4_800), history, **kw)
     assert split is not None and split.kind == "just_under" and split.total_fen == 14_100
     assert [p.id for p in split.payments] == ["2", "1", "3"] and split.band_from_fen == 4_500
-    assert rules.split_payments(pay(3, 4_499), history, **kw) is None, "below the band: an ordinary payment"
-    assert rules.split_payments(pay(3, 5_000), history, **kw) is None, "at the threshold it was approved"
+    assert checks.split_payments(pay(3, 4_499), history, **kw) is None, "below the band: an ordinary payment"
+    assert checks.split_payments(pay(3, 5_000), history, **kw) is None, "at the threshold it was approved"
     weekly = [pay(i, 4_900, D - timedelta(days=7 * i)) for i in range(1, 10)]
-    assert rules.split_payments(pay(0, 4_900), weekly, **kw) is None, "one a week is not a cluster"
+    assert checks.split_payments(pay(0, 4_900), weekly, **kw) is None, "one a week is not a cluster"
     ordinary = [pay(i, 3_000 + 100 * i, D - timedelta(days=i % 3)) for i in range(1, 10)]
-    assert rules.split_payments(pay(0, 3_500), ordinary, **kw) is None, "ordinary amounts that add up are not split"
+    assert checks.split_payments(pay(0, 3_500), ordinary, **kw) is None, "ordinary amounts that add up are not split"
     other = [pay(1, 4_900, D, programme="Q")]
-    assert rules.split_payments(pay(3, 4_900), other, **kw) is None, "another programme's payment"
+    assert checks.split_payments(pay(3, 4_900), other, **kw) is None, "another programme's payment"
 
 
 def test_a_purchase_split_across_payees_sharing_an_invoice():
@@ -116,14 +116,14 @@ def test_a_purchase_split_across_payees_sharing_an_invoice():
         return PaymentFact(str(i), "P", "n", payee, amount, D, ref or f"T-{i}", invoice)
 
     kw = {"threshold_fen": 5_000, "window_days": 5}
-    split = rules.split_across_payees(inv(3, "c", 1_500, "INV-1"), [inv(1, "a", 2_000, "INV-1"),
+    split = checks.split_across_payees(inv(3, "c", 1_500, "INV-1"), [inv(1, "a", 2_000, "INV-1"),
                                       inv(2, "b", 2_000, "INV-1")], **kw)  # fmt: skip
     assert split is not None and split.kind == "shared_invoice" and split.total_fen == 5_500
-    by_ref = rules.split_across_payees(inv(3, "c", 3_000, None, "PO-1"), [inv(1, "a", 2_500, None, "PO-1")], **kw)
+    by_ref = checks.split_across_payees(inv(3, "c", 3_000, None, "PO-1"), [inv(1, "a", 2_500, None, "PO-1")], **kw)
     assert by_ref is not None, "without invoice numbers a shared reference ties the purchase together"
-    assert rules.split_across_payees(inv(3, "c", 1_000, "INV-1"), [inv(1, "a", 2_000, "INV-1")], **kw) is None
+    assert checks.split_across_payees(inv(3, "c", 1_000, "INV-1"), [inv(1, "a", 2_000, "INV-1")], **kw) is None
     one_payee = [inv(1, "c", 4_000, "INV-1")]
-    assert rules.split_across_payees(inv(3, "c", 2_000, "INV-1"), one_payee, **kw) is None, "instalments, one payee"
+    assert checks.split_across_payees(inv(3, "c", 2_000, "INV-1"), one_payee, **kw) is None, "instalments, one payee"
 
 
 def test_benford_statistics_match_the_definition():
@@ -131,9 +131,9 @@ def test_benford_statistics_match_the_definition():
     assert sum(expected) == 1.0 or abs(sum(expected) - 1) < 1e-12
     # a sample that follows Benford closely: counts proportional to the expected shares
     amounts = [int(str(d) + "00") for d in range(1, 10) for _ in range(round(expected[d - 1] * 1000))]
-    close = rules.benford(amounts)
+    close = checks.benford(amounts)
     assert close.conformity == "close" and close.mad < 0.006
-    flat = rules.benford([d * 100 for d in range(1, 10)] * 20)
+    flat = checks.benford([d * 100 for d in range(1, 10)] * 20)
     mad = sum(abs(1 / 9 - e) for e in expected) / 9
     assert flat.mad == round(mad, 6) and flat.conformity == "nonconformity"
     chi = sum(180 * (1 / 9 - e) ** 2 / e for e in expected)
@@ -145,8 +145,8 @@ def benford_sample(rng: random.Random, n: int) -> list[int]:
     return [int(10 ** rng.uniform(4, 8)) for _ in range(n)]
 
 
-def verdict(amounts: list[int], settings: FundsSettings, **extra: object) -> rules.BenfordVerdict:
-    return rules.benford_verdict(
+def verdict(amounts: list[int], settings: FundsSettings, **extra: object) -> checks.BenfordVerdict:
+    return checks.benford_verdict(
         amounts,
         min_count=settings.benford_min_count,
         alpha=settings.benford_alpha,
@@ -176,7 +176,7 @@ def test_conforming_samples_stay_quiet_at_the_documented_false_positive_rate():
     small = FundsSettings(environment="test", benford_min_count=100)
     small_fired = sum(verdict(benford_sample(rng, rng.randint(100, 150)), small).deviates for _ in range(trials))
     assert small_fired / trials <= upper_bound(small.benford_alpha, trials), small_fired
-    old_rule = sum(rules.benford(benford_sample(rng, 100)).mad > 0.015 for _ in range(500))
+    old_rule = sum(checks.benford(benford_sample(rng, 100)).mad > 0.015 for _ in range(500))
     assert old_rule > 400, "the size-blind cut-off this replaces"
     assert {v.reason for v, n in zip(verdicts, sizes, strict=True) if n < 300} == {"too_few"}
 
@@ -211,30 +211,30 @@ def test_a_file_cut_from_below_is_tested_from_the_next_power_of_ten():
     cut = verdict(over_500, settings, reporting_floor_fen=50_000)
     assert cut.floor_fen == 100_000 and cut.tested == sum(a >= 100_000 for a in over_500)
     assert cut.reason == "conforms"
-    assert rules.benford_floor(None) == 0 and rules.benford_floor(100_000) == 100_000
+    assert checks.benford_floor(None) == 0 and checks.benford_floor(100_000) == 100_000
 
 
 def test_quarters():
-    assert rules.quarter_of(date(2025, 2, 14)) == (date(2025, 1, 1), date(2025, 4, 1), "2025Q1")
-    assert rules.quarter_of(date(2025, 12, 31)) == (date(2025, 10, 1), date(2026, 1, 1), "2025Q4")
+    assert checks.quarter_of(date(2025, 2, 14)) == (date(2025, 1, 1), date(2025, 4, 1), "2025Q1")
+    assert checks.quarter_of(date(2025, 12, 31)) == (date(2025, 10, 1), date(2026, 1, 1), "2025Q4")
 
 
 def test_late_receipts_first_in_first_out():
     receipts = [Flow(date(2025, 1, 1), 100, "a"), Flow(date(2025, 2, 1), 100, "b")]
     # 100 passed down on time (Jan 10), the second 100 passed on Mar 20: 27 days after its Feb 21 deadline
     uses = [Flow(date(2025, 1, 10), 100), Flow(date(2025, 3, 20), 100)]
-    (late,) = rules.late_receipts(receipts, uses, today=date(2025, 6, 1), deadline_days=20)
+    (late,) = checks.late_receipts(receipts, uses, today=date(2025, 6, 1), deadline_days=20)
     assert late.movement_id == "b" and late.passed_down_on == date(2025, 3, 20) and late.days_late == 27
     # nothing passed down yet: both outstanding, the first 41 days late on Mar 3
-    held = rules.late_receipts(receipts, [], today=date(2025, 3, 3), deadline_days=20)
+    held = checks.late_receipts(receipts, [], today=date(2025, 3, 3), deadline_days=20)
     assert [(r.movement_id, r.outstanding_fen, r.days_late) for r in held] == [("a", 100, 41), ("b", 100, 10)]
     # part passed on: the rest of the first receipt is outstanding
-    part = rules.late_receipts(receipts[:1], [Flow(date(2025, 1, 5), 60)], today=date(2025, 2, 1), deadline_days=20)
+    part = checks.late_receipts(receipts[:1], [Flow(date(2025, 1, 5), 60)], today=date(2025, 2, 1), deadline_days=20)
     assert [(r.outstanding_fen, r.days_late) for r in part] == [(40, 11)]
     # not yet due
-    assert rules.late_receipts(receipts, [], today=date(2025, 1, 21), deadline_days=20) == []
+    assert checks.late_receipts(receipts, [], today=date(2025, 1, 21), deadline_days=20) == []
     # money coming back down (a child's refund) is a receipt of its own, with its own deadline
-    back = rules.late_receipts(
+    back = checks.late_receipts(
         [*receipts[:1], Flow(date(2025, 1, 6), 30, "back")],
         [Flow(date(2025, 1, 5), 100)],
         today=date(2025, 3, 1),
@@ -245,26 +245,26 @@ def test_late_receipts_first_in_first_out():
 
 def test_idle_cash_is_the_old_part_of_what_is_on_hand():
     receipts = [Flow(date(2025, 1, 1), 100, "a"), Flow(date(2025, 5, 1), 100, "b")]
-    idle = rules.idle_cash(receipts, 150, today=date(2025, 6, 1), idle_days=90)
+    idle = checks.idle_cash(receipts, 150, today=date(2025, 6, 1), idle_days=90)
     assert idle is not None and idle.idle_fen == 50 and idle.oldest_receipt_on == date(2025, 1, 1)
     assert idle.days_idle == 151
-    assert rules.idle_cash(receipts, 100, today=date(2025, 6, 1), idle_days=90) is None, "only the new money is left"
-    assert rules.idle_cash(receipts, 0, today=date(2025, 6, 1), idle_days=90) is None
+    assert checks.idle_cash(receipts, 100, today=date(2025, 6, 1), idle_days=90) is None, "only the new money is left"
+    assert checks.idle_cash(receipts, 0, today=date(2025, 6, 1), idle_days=90) is None
 
 
 def test_idle_is_strictly_more_than_n_days():
     receipts = [Flow(date(2025, 1, 1), 100, "a")]
-    assert rules.idle_cash(receipts, 100, today=date(2025, 4, 1), idle_days=90) is None, "exactly 90 days"
-    idle = rules.idle_cash(receipts, 100, today=date(2025, 4, 2), idle_days=90)
+    assert checks.idle_cash(receipts, 100, today=date(2025, 4, 1), idle_days=90) is None, "exactly 90 days"
+    idle = checks.idle_cash(receipts, 100, today=date(2025, 4, 2), idle_days=90)
     assert idle is not None and idle.days_idle == 91
 
 
 def test_audit_deadlines():
-    assert rules.days_overdue(date(2025, 3, 1), None, date(2025, 3, 11)) == 10
-    assert rules.days_overdue(date(2025, 3, 1), date(2025, 3, 5), date(2025, 3, 11)) == 0
-    assert rules.days_overdue(date(2025, 3, 1), None, date(2025, 3, 1)) == 0
+    assert checks.days_overdue(date(2025, 3, 1), None, date(2025, 3, 11)) == 10
+    assert checks.days_overdue(date(2025, 3, 1), date(2025, 3, 5), date(2025, 3, 11)) == 0
+    assert checks.days_overdue(date(2025, 3, 1), None, date(2025, 3, 1)) == 0
 
 
 def test_uscc_check_character():
-    assert rules.uscc_is_valid("91110000600037341L")
-    assert not rules.uscc_is_valid("91110000600037341A")
+    assert checks.uscc_is_valid("91110000600037341L")
+    assert not checks.uscc_is_valid("91110000600037341A")

@@ -22,7 +22,7 @@ from sunlight.codes import NATIONWIDE, parent_region, region_contains
 from sunlight.errors import NotFound
 from sunlight.warnings import Level
 
-from funds import payees, repository, rules
+from funds import checks, payees, repository, rules
 from funds.alerts import Finding
 from funds.models import Movement, PayeeAccount, PayeeKind
 from funds.schemas import PayeeAccountOut
@@ -100,11 +100,11 @@ async def multi_programme(session: AsyncSession, settings: FundsSettings, pays: 
     programmes = await repository.programmes_by_ids(session, {m.programme_id for m in earlier})
     for d, _ in persons:
         programmes[d.programme.id] = d.programme
-    seen: dict[uuid.UUID, list[rules.BenefitFact]] = defaultdict(list)
+    seen: dict[uuid.UUID, list[checks.BenefitFact]] = defaultdict(list)
 
-    def benefit(m: Movement | Entry) -> rules.BenefitFact:
+    def benefit(m: Movement | Entry) -> checks.BenefitFact:
         p = programmes[m.programme_id]
-        return rules.BenefitFact(str(m.id), str(p.id), p.category, p.fiscal_year, m.occurred_on, m.region_code)
+        return checks.BenefitFact(str(m.id), str(p.id), p.category, p.fiscal_year, m.occurred_on, m.region_code)
 
     for m in earlier:
         if m.amount_fen > m.refunded_fen:  # a payment paid back in full was not received
@@ -114,7 +114,7 @@ async def multi_programme(session: AsyncSession, settings: FundsSettings, pays: 
         assert draft.payee is not None
         history = seen[draft.payee.id]
         new = benefit(entry)
-        overlaps = rules.exclusive_overlaps(new, history, groups)
+        overlaps = checks.exclusive_overlaps(new, history, groups)
         history.append(new)
         if not overlaps:
             continue
@@ -163,9 +163,9 @@ async def shared_accounts(session: AsyncSession, settings: FundsSettings, pays: 
     for p in holders:
         for region in regions.get(p.id, set()):
             sharers[(p.account_hash or "", region)].add(p.id)
-    changes: dict[str, list[rules.AccountChange]] = defaultdict(list)
+    changes: dict[str, list[checks.AccountChange]] = defaultdict(list)
     for row in await repository.accounts_sharing(session, hashes):
-        changes[row.account_hash].append(rules.AccountChange(str(row.payee_id), row.changed_on, row.previous_tail))
+        changes[row.account_hash].append(checks.AccountChange(str(row.payee_id), row.changed_on, row.previous_tail))
     findings: list[Finding] = []
     for draft, entry in persons:
         assert draft.payee is not None
@@ -177,7 +177,7 @@ async def shared_accounts(session: AsyncSession, settings: FundsSettings, pays: 
         if len(group) < settings.shared_account_min_payees:
             continue
         in_group = {str(i) for i in group}
-        recent = rules.recent_account_changes(
+        recent = checks.recent_account_changes(
             [c for c in changes[digest] if c.payee_id in in_group],
             on=entry.occurred_on,
             days=settings.account_change_days,

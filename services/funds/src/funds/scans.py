@@ -32,7 +32,7 @@ from sunlight.app import Job
 from sunlight.db import utcnow
 from sunlight.warnings import Level, Rule
 
-from funds import alerts, repository, rules
+from funds import alerts, checks, repository, rules
 from funds.alerts import Finding
 from funds.errors import FutureScan
 from funds.models import Movement, MovementKind, Node, Programme, Tier
@@ -65,40 +65,42 @@ def _node_finding(
     )
 
 
-def quota_flows(node_id: uuid.UUID, movements: Sequence[Movement]) -> tuple[list[rules.Flow], list[rules.Flow]]:
+def quota_flows(node_id: uuid.UUID, movements: Sequence[Movement]) -> tuple[list[checks.Flow], list[checks.Flow]]:
     """A node's quota receipts (budget, allocations in, and money coming back to it from a child or a payee,
     which has to be passed on again) and its uses (passed on, spent, sent back up)."""
-    receipts: list[rules.Flow] = []
-    uses: list[rules.Flow] = []
+    receipts: list[checks.Flow] = []
+    uses: list[checks.Flow] = []
     for m in movements:
         if m.to_node_id == node_id and m.kind in (K.BUDGET, K.SUPPLEMENT, K.ALLOCATE, K.REFUND, K.ADJUST):
-            receipts.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
+            receipts.append(checks.Flow(m.occurred_on, m.amount_fen, str(m.id)))
         elif m.from_node_id == node_id and m.kind in (K.ALLOCATE, K.EXPEND, K.REFUND, K.ADJUST):
-            uses.append(rules.Flow(m.occurred_on, m.amount_fen, str(m.id)))
+            uses.append(checks.Flow(m.occurred_on, m.amount_fen, str(m.id)))
     return receipts, uses
 
 
-def cash_receipts(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[rules.Flow]:
+def cash_receipts(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[checks.Flow]:
     """Cash that reached a node: the budget, disbursements from its parent, and money that came back — a
     child's refund, or a payee paying a payment back (each dated on the day it returned)."""
     return [
-        rules.Flow(m.occurred_on, m.amount_fen, str(m.id))
+        checks.Flow(m.occurred_on, m.amount_fen, str(m.id))
         for m in movements
         if m.to_node_id == node_id and m.kind in (K.BUDGET, K.SUPPLEMENT, K.DISBURSE, K.REFUND)
     ]
 
 
-def cash_outflows(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[rules.Flow]:
+def cash_outflows(node_id: uuid.UUID, movements: Sequence[Movement]) -> list[checks.Flow]:
     """Cash that left a node: disbursed to a child, paid out, sent back up to the parent."""
     return [
-        rules.Flow(m.occurred_on, m.amount_fen, str(m.id))
+        checks.Flow(m.occurred_on, m.amount_fen, str(m.id))
         for m in movements
         if m.from_node_id == node_id and m.kind in (K.DISBURSE, K.EXPEND, K.REFUND)
     ]
 
 
-def idle_since(receipts: Sequence[rules.Flow], outflows: Sequence[rules.Flow], *, today: date, idle_days: int) -> date:
-    """The first day of the run of days up to ``today`` on which the node held idle money (as ``rules.idle_cash``
+def idle_since(
+    receipts: Sequence[checks.Flow], outflows: Sequence[checks.Flow], *, today: date, idle_days: int
+) -> date:
+    """The first day of the run of days up to ``today`` on which the node held idle money (as ``checks.idle_cash``
     counts it: cash on hand beyond what it received in the last ``idle_days`` days). Call it when the money is
     idle today.
 
@@ -130,9 +132,9 @@ def idle_since(receipts: Sequence[rules.Flow], outflows: Sequence[rules.Flow], *
     return since
 
 
-def late_episodes(late: Sequence[rules.LateReceipt], today: date) -> list[list[rules.LateReceipt]]:
+def late_episodes(late: Sequence[checks.LateReceipt], today: date) -> list[list[checks.LateReceipt]]:
     """Late receipts grouped into runs whose late periods (deadline → passed down, or today) overlap."""
-    runs: list[list[rules.LateReceipt]] = []
+    runs: list[list[checks.LateReceipt]] = []
     end: date | None = None
     for receipt in sorted(late, key=lambda r: (r.deadline, r.movement_id or "")):
         stop = receipt.passed_down_on or today
@@ -162,18 +164,18 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
         if n.parent_id is not None:
             children.setdefault(n.parent_id, []).append(n.region_code)
     findings: list[Finding] = []
-    idle_nodes: list[tuple[Node, rules.Idle, int]] = []
+    idle_nodes: list[tuple[Node, checks.Idle, int]] = []
     for node in nodes:
         if programmes[node.programme_id].budget_source:  # budget derived from a payments file: nothing to judge
             continue
         limits = rules.thresholds(settings, programmes[node.programme_id].thresholds)
         mine = by_node.get(node.id, [])
-        kinds = rules.pass_down_kinds(node.region_code, children.get(node.id, []), limits.pass_down_kind)
-        deadline = rules.pass_down_deadline(limits.pass_down_days, str(node.tier), kinds)
+        kinds = checks.pass_down_kinds(node.region_code, children.get(node.id, []), limits.pass_down_kind)
+        deadline = checks.pass_down_deadline(limits.pass_down_days, str(node.tier), kinds)
         if node.id in parents and node.tier != Tier.BENEFICIARY and deadline:
             days, kind = deadline
             receipts, uses = quota_flows(node.id, mine)
-            late = rules.late_receipts(receipts, uses, today=today, deadline_days=days)
+            late = checks.late_receipts(receipts, uses, today=today, deadline_days=days)
             for run in late_episodes(late, today):
                 worst = max(r.days_late for r in run)
                 level = Level.RED if worst >= limits.pass_down_red_after_days else Level.ORANGE
@@ -183,7 +185,7 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
                     "node_id": str(node.id),
                     "tier": str(node.tier),
                     "kind": kind,
-                    "legal_basis": rules.PASS_DOWN_BASIS.get((str(node.tier), kind), "set for this programme"),
+                    "legal_basis": checks.PASS_DOWN_BASIS.get((str(node.tier), kind), "set for this programme"),
                     "deadline_days": days,
                     "red_after_days": limits.pass_down_red_after_days,
                     "late_since": since.isoformat(),
@@ -207,13 +209,13 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
                 # new evidence: a receipt joins the run, or one is passed on (days late alone grow by themselves)
                 material = [[r.movement_id, r.passed_down_on] for r in run]
                 findings.append(_node_finding(rules.LATE_PASS_DOWN, node, evidence, key, level, material))
-        idle = rules.idle_cash(cash_receipts(node.id, mine), node.cash_fen, today=today, idle_days=limits.idle_days)
+        idle = checks.idle_cash(cash_receipts(node.id, mine), node.cash_fen, today=today, idle_days=limits.idle_days)
         if idle is not None:
             idle_nodes.append((node, idle, limits.idle_days))
     paid = await repository.payment_days(session, {n.id for n, _, _ in idle_nodes if n.id not in parents})
     for node, idle, idle_days in idle_nodes:
         mine = by_node.get(node.id, [])
-        outflows = cash_outflows(node.id, mine) + [rules.Flow(on, total) for on, total in paid.get(node.id, [])]
+        outflows = cash_outflows(node.id, mine) + [checks.Flow(on, total) for on, total in paid.get(node.id, [])]
         since = idle_since(cash_receipts(node.id, mine), outflows, today=today, idle_days=idle_days)
         evidence = {
             "programme_id": str(node.programme_id),
@@ -247,7 +249,7 @@ async def overdue_audit_findings(session: AsyncSession, today: date) -> list[Fin
                     "audit_id": str(audit.id),
                     "finding_id": str(item.id),
                     "rectify_by": item.rectify_by.isoformat(),
-                    "days_overdue": rules.days_overdue(item.rectify_by, item.rectified_on, today),
+                    "days_overdue": checks.days_overdue(item.rectify_by, item.rectified_on, today),
                     "amount_fen": item.amount_fen,
                     "as_of": today.isoformat(),
                 },
@@ -259,8 +261,8 @@ async def overdue_audit_findings(session: AsyncSession, today: date) -> list[Fin
 
 
 def previous_quarter(today: date) -> tuple[date, date, str]:
-    start, _, _ = rules.quarter_of(today)
-    return rules.quarter_of(start - timedelta(days=1))
+    start, _, _ = checks.quarter_of(today)
+    return checks.quarter_of(start - timedelta(days=1))
 
 
 async def benford_findings(
@@ -277,7 +279,7 @@ async def benford_findings(
             continue
         node = nodes[node_id]
         limits = rules.thresholds(settings, programmes[node.programme_id].thresholds)
-        verdict = rules.benford_verdict(
+        verdict = checks.benford_verdict(
             values,
             min_count=settings.benford_min_count,
             alpha=settings.benford_alpha,
@@ -304,7 +306,7 @@ async def benford_findings(
             "chi_square": result.chi_square,
             "p_value": float(f"{result.p_value:.3g}"),
             "alpha": settings.benford_alpha,
-            "chi_square_critical_5pct": rules.CHI_SQUARE_CRITICAL_5PCT,
+            "chi_square_critical_5pct": checks.CHI_SQUARE_CRITICAL_5PCT,
             "observed": [round(o, 4) for o in result.observed],
             "counts": list(result.counts),
         }

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_contains
 from sunlight.warnings import Level, Rule
 
-from funds import crosschecks, repository, rules
+from funds import checks, crosschecks, repository, rules
 from funds.alerts import Finding
 from funds.models import Movement, MovementKind, Node, Payee, PayeeKind, Programme, WatchEntry
 from funds.payees import subject_label
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from funds.ledger import Draft, Entry
 
 
-def fact(movement: Movement | Entry) -> rules.PaymentFact:
-    return rules.PaymentFact(
+def fact(movement: Movement | Entry) -> checks.PaymentFact:
+    return checks.PaymentFact(
         id=str(movement.id),
         programme_id=str(movement.programme_id),
         node_id=str(movement.from_node_id),
@@ -61,17 +61,17 @@ async def screen_payments(
     payee_ids = {m.payee_id for _, m in pays if m.payee_id}
     # history, then this call's payments, per payee and paying region: two counties paying one supplier the
     # same sum is not a duplicate, and a region's warning never carries another region's payments
-    seen_by_payee: dict[tuple[str, str], list[rules.PaymentFact]] = defaultdict(list)
+    seen_by_payee: dict[tuple[str, str], list[checks.PaymentFact]] = defaultdict(list)
     # the same, by amount too: a duplicate has the payee's amount, so a batch of thousands of payments to one
     # supplier compares each with its few equals, not with every earlier one
-    seen_by_amount: dict[tuple[str, str, int], list[rules.PaymentFact]] = defaultdict(list)
+    seen_by_amount: dict[tuple[str, str, int], list[checks.PaymentFact]] = defaultdict(list)
     for m in await repository.payments_of_payees(session, payee_ids, since=first - timedelta(days=window)):
         old = fact(m)
         seen_by_payee[(old.payee_id, old.region_code)].append(old)
         seen_by_amount[(old.payee_id, old.region_code, old.amount_fen)].append(old)
     # payments sharing an invoice number (an invoice paid twice, months apart) or a reference (one purchase
     # paid to several payees)
-    seen_by_key: dict[str, list[rules.PaymentFact]] = defaultdict(list)
+    seen_by_key: dict[str, list[checks.PaymentFact]] = defaultdict(list)
     invoice_window = max(max(t.duplicate_invoice_window_days, t.split_window_days) for t in limits.values())
     for m in await repository.payments_sharing(
         session,
@@ -122,17 +122,17 @@ async def screen_payments(
 
 
 # a batch pays one supplier thousands of times: its USCC's check character is computed once
-_uscc_is_valid = functools.lru_cache(maxsize=4096)(rules.uscc_is_valid)
+_uscc_is_valid = functools.lru_cache(maxsize=4096)(checks.uscc_is_valid)
 
 
-def _share_key(p: rules.PaymentFact) -> str:
+def _share_key(p: checks.PaymentFact) -> str:
     """What ties the payments of one purchase together: the supplier's invoice number, else the reference."""
     if p.invoice_no:
         return f"{p.region_code}:invoice:{p.invoice_no}"
     return f"{p.region_code}:reference:{p.reference}" if p.reference else ""
 
 
-def _unique(payments: Sequence[rules.PaymentFact]) -> list[rules.PaymentFact]:
+def _unique(payments: Sequence[checks.PaymentFact]) -> list[checks.PaymentFact]:
     return list({p.id: p for p in payments}.values())
 
 
@@ -164,9 +164,9 @@ def _on_payment(
 
 
 def _duplicates(
-    new: rules.PaymentFact, seen: list[rules.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Entry
+    new: checks.PaymentFact, seen: list[checks.PaymentFact], limit: rules.Thresholds, draft: Draft, movement: Entry
 ) -> list[Finding]:
-    dup = rules.duplicates_of(
+    dup = checks.duplicates_of(
         new, seen, window_days=limit.duplicate_window_days, invoice_window_days=limit.duplicate_invoice_window_days
     )
     if dup is None:
@@ -197,21 +197,21 @@ def _duplicates(
 
 
 def _split(
-    new: rules.PaymentFact,
-    seen: list[rules.PaymentFact],
-    sharing: list[rules.PaymentFact],
+    new: checks.PaymentFact,
+    seen: list[checks.PaymentFact],
+    sharing: list[checks.PaymentFact],
     limit: rules.Thresholds,
     draft: Draft,
     movement: Entry,
 ) -> list[Finding]:
-    split = rules.split_payments(
+    split = checks.split_payments(
         new,
         seen,
         threshold_fen=limit.approval_threshold_fen,
         window_days=limit.split_window_days,
         min_count=limit.split_min_count,
         band_percent=limit.split_band_percent,
-    ) or rules.split_across_payees(
+    ) or checks.split_across_payees(
         new, sharing, threshold_fen=limit.approval_threshold_fen, window_days=limit.split_window_days
     )
     if split is None:

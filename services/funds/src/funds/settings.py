@@ -18,7 +18,7 @@ class FundsSettings(ServiceSettings):
     port: int = 8101
 
     # FUNDS-LATE-PASS-DOWN: calendar days a node has to pass received quota down, per tier and per kind of
-    # passing down (Budget Law of the PRC, 预算法 2018, Art. 52; rules.PASS_DOWN_BASIS cites each):
+    # passing down (Budget Law of the PRC, 预算法 2018, Art. 52; checks.PASS_DOWN_BASIS cites each):
     # - budget: approving the budgets of bodies of the same government — finance → departments 20 days,
     #   department → its units 15 days (¶1);
     # - general / special: transfers to lower-level governments — county level and up 30 / 60 days after the

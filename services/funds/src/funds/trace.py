@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.errors import InvalidInput
 
-from funds import repository, rules
+from funds import checks, repository
 from funds.ledger import movement_out
 from funds.models import TIER_ORDER, Acceptance, Audit, Movement, MovementKind, Node
 from funds.schemas import (
@@ -273,7 +273,7 @@ async def benford_of(
         raise InvalidInput("to is after from", field="to")
     node = who.visible(await repository.node(session, node_id), "node")
     amounts = (await repository.expend_amounts(session, start=start, end=end, node_ids=[node.id])).get(node.id, [])
-    result = rules.benford(amounts)
+    result = checks.benford(amounts)
     return BenfordOut(
         node_id=node.id,
         period_from=start,
@@ -281,7 +281,7 @@ async def benford_of(
         count=result.count,
         digits=list(range(1, 10)),
         observed=[round(o, 6) for o in result.observed],
-        expected=[round(e, 6) for e in rules.BENFORD_EXPECTED],
+        expected=[round(e, 6) for e in checks.BENFORD_EXPECTED],
         counts=list(result.counts),
         mad=result.mad,
         chi_square=result.chi_square,
