@@ -2,7 +2,7 @@
 
 Pure functions, blocking (call them off the event loop): ``read_batch`` parses (``parse_records``)
 and validates each record against the schema (``validate_records``); ``Limits`` bound the work
-(records, line length, errors listed). ``ledger.write_batch`` checks the records against the ledger.
+(records, line length, errors listed). ``ledger_batches.write_batch`` checks the records against the ledger.
 """
 
 from __future__ import annotations

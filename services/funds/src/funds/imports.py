@@ -35,7 +35,7 @@ from sunlight.auth import Principal
 from funds import repository, service
 from funds.errors import BatchTooLarge, ImportInvalid
 from funds.importers import oxford
-from funds.ledger import write_batch
+from funds.ledger_batches import write_batch
 from funds.models import MovementKind, PayeeKind, Tier
 from funds.schemas import (
     BatchOut,

@@ -72,7 +72,11 @@ LATE_PASS_DOWN = RULES.add(
             "late_receipts",
         ),
         risk_point="fund-allocation",
-        evaluated_by=("funds.checks.pass_down_deadline", "funds.checks.late_receipts", "funds.scans.pass_down_and_idle"),
+        evaluated_by=(
+            "funds.checks.pass_down_deadline",
+            "funds.checks.late_receipts",
+            "funds.scans.pass_down_and_idle",
+        ),
     )
 )
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sunlight.errors import NotFound, problem_responses
 from sunlight.pagination import Page
 
-from funds import ledger, service, trace
+from funds import ledger, ledger_batches, service, trace
 from funds.api.body import read_body
 from funds.deps import FundsReader, FundsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
 from funds.errors import (
@@ -101,7 +101,7 @@ async def import_batch(
     refuses the whole batch with 422 ``…/batch-invalid`` and a list of ``errors`` (index, JSON pointer,
     type, message). At most ``batch_max_records`` records (413 beyond)."""
     raw = await read_body(request, settings.batch_max_bytes)
-    out, replayed = await ledger.import_batch(
+    out, replayed = await ledger_batches.import_batch(
         session, settings, who, raw=raw, content_type=request.headers.get("content-type", ""), batch_key=batch_key
     )
     if replayed:
