@@ -14,6 +14,7 @@ from sunlight.db import starts_with_digits, within_regions
 from sunlight.pagination import PageParams, keyset
 
 from complaints.models import (
+    Attachment,
     ComplaintsWarning,
     IdentityAccess,
     IdentityRequest,
@@ -130,8 +131,29 @@ async def finished_before(session: AsyncSession, before: datetime) -> Sequence[R
     return (await session.execute(query)).scalars().all()
 
 
+async def count_attachments(session: AsyncSession, report_id: uuid.UUID) -> int:
+    query = select(func.count()).select_from(Attachment).where(Attachment.report_id == report_id)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def attachments(
+    session: AsyncSession, report_id: uuid.UUID, page: PageParams | None = None
+) -> Sequence[Attachment]:
+    query = select(Attachment).where(Attachment.report_id == report_id)
+    if page is None:
+        return (await session.execute(query.order_by(Attachment.at, Attachment.id))).scalars().all()
+    return (await session.execute(keyset(query, page, Attachment.at, Attachment.id, descending=False))).scalars().all()
+
+
+async def attachment(session: AsyncSession, report_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment | None:
+    query = select(Attachment).where(Attachment.id == attachment_id, Attachment.report_id == report_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def destroy(session: AsyncSession, report_id: uuid.UUID) -> None:
+    """Drop the report's data key (every sealed copy becomes unreadable), its bands and its attachments."""
     await session.execute(delete(ReportKey).where(ReportKey.report_id == report_id))  # type: ignore[arg-type]
+    await session.execute(delete(Attachment).where(Attachment.report_id == report_id))  # type: ignore[arg-type]
     await session.execute(delete(ReportBand).where(ReportBand.report_id == report_id))  # type: ignore[arg-type]
 
 

@@ -101,6 +101,26 @@ class ReporterIn(BaseModel):
     contact: str | None = Field(default=None, min_length=1, max_length=300, pattern=TEXT)
 
 
+ATTACHMENT_CHARS = 11_184_812  # base64 of 8 MiB, the largest ``attachment_max_bytes`` allows
+ATTACHMENTS_PER_REQUEST = 3
+
+
+class AttachmentIn(BaseModel):
+    """A file, base64 in JSON. Its type is sniffed from the bytes (PDF, JPEG, PNG, DOCX, UTF-8 text), never
+    taken from the name; the name and the bytes are sealed with the report's key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field(min_length=1, max_length=200, pattern=r"^[^/\\]*\S[^/\\]*$", description="no path")
+    content: str = Field(
+        min_length=4,
+        max_length=ATTACHMENT_CHARS,
+        pattern=r"^[A-Za-z0-9+/]+={0,2}$",
+        description="the file's bytes, standard base64 (RFC 4648 §4)",
+        json_schema_extra={"contentEncoding": "base64"},
+    )
+
+
 class PublicReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -110,6 +130,12 @@ class PublicReportIn(BaseModel):
     text: str = Field(min_length=1, max_length=10_000, pattern=TEXT)
     anonymous: bool = True
     reporter: ReporterIn | None = None
+    notify_outcome: bool = Field(
+        default=False,
+        description="tell me (on follow-up) the outcome of any warning this report raises or escalates in the "
+        "service it names",
+    )
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=ATTACHMENTS_PER_REQUEST)
 
     @model_validator(mode="after")
     def _identity(self) -> PublicReportIn:
@@ -140,6 +166,10 @@ class ReporterMessageIn(ReceiptIn):
     text: str = Field(min_length=1, max_length=10_000, pattern=TEXT)
 
 
+class ReporterAttachmentsIn(ReceiptIn):
+    attachments: list[AttachmentIn] = Field(min_length=1, max_length=ATTACHMENTS_PER_REQUEST)
+
+
 class AppealIn(ReceiptIn):
     reason: str = Field(min_length=1, max_length=10_000, pattern=TEXT)
 
@@ -150,6 +180,13 @@ class PublicMessageOut(BaseModel):
     text: str | None = None
 
 
+class PublicAttachmentOut(BaseModel):
+    filename: str
+    content_type: str = Field(description="sniffed from the bytes")
+    size: int
+    at: datetime
+
+
 class FollowUpOut(BaseModel):
     status: Status
     category: Category
@@ -158,6 +195,7 @@ class FollowUpOut(BaseModel):
     conclude_due: date | None
     outcome: Outcome | None
     messages: list[PublicMessageOut] = Field(description="status changes and replies, oldest first")
+    attachments: list[PublicAttachmentOut] = Field(description="the files the reporter sent, oldest first")
 
 
 # --- handling (staff) ----------------------------------------------------------------------------------
@@ -206,6 +244,16 @@ class StepOut(BaseModel):
     visible_to_reporter: bool
     note: str | None = None
     details: dict[str, Any]
+
+
+class AttachmentOut(BaseModel):
+    id: uuid.UUID
+    report_id: uuid.UUID
+    sender: str = Field(description="'reporter' or the staff account that added it")
+    filename: str
+    content_type: str = Field(description="sniffed from the bytes when it was received")
+    size: int
+    at: datetime
 
 
 class DecisionIn(BaseModel):

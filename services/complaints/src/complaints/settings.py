@@ -51,6 +51,18 @@ class ComplaintsSettings(ServiceSettings):
     text_max_chars: int = Field(default=10_000, ge=100)
     messages_max_per_report: int = Field(default=200, ge=1)
 
+    # attachments: each at most attachment_max_bytes, of a type sniffed from its bytes (sniff.py) and allowed here;
+    # the gateway's max_body_bytes (20 MiB) bounds one request, and base64 adds a third
+    attachment_max_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=8 * 1024 * 1024)
+    attachment_types: tuple[str, ...] = (
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "text/plain",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    attachments_max_per_report: int = Field(default=20, ge=0, le=200)
+
     # the periodic scan (late acceptance, late conclusion, retention)
     scan_every_seconds: float = Field(default=3600.0, gt=0)
 

@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from complaints.api import identity, public, reports, scans
+from complaints.api import attachments, identity, public, reports, scans
 
-routers: list[APIRouter] = [public.router, reports.router, identity.router, scans.router]
+routers: list[APIRouter] = [public.router, reports.router, attachments.router, identity.router, scans.router]
