@@ -78,6 +78,7 @@ class StepKind(StrEnum):
     EXTENDED = "extended"
     CONCLUDED = "concluded"
     REPLIED = "replied"  # a message to the reporter
+    OUTCOME = "outcome"  # the outcome of a warning the report raised or escalated elsewhere (told to the reporter)
     REPORTER_MESSAGE = "reporter_message"  # a message from the reporter
     APPEALED = "appealed"
     REVIEW_UPHELD = "review_upheld"

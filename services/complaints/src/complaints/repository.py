@@ -19,6 +19,7 @@ from complaints.models import (
     IdentityAccess,
     IdentityRequest,
     ImportBatch,
+    OutcomeNotice,
     Report,
     ReportBand,
     ReportKey,
@@ -202,3 +203,21 @@ async def external_ids(session: AsyncSession, ids: Iterable[str]) -> set[str]:
         return set()
     query = select(Report.external_id).where(Report.external_id.in_(ids))  # type: ignore[union-attr]
     return {row for row in (await session.execute(query)).scalars().all() if row}
+
+
+async def reports_to_tell(session: AsyncSession, subject_key: str, filed_by: datetime) -> Sequence[Report]:
+    """Reports on this subject, filed by ``filed_by``, whose reporter asked to be told and can still read."""
+    query = select(Report).where(
+        Report.subject_key == subject_key,
+        Report.notify_outcome.is_(True),  # type: ignore[attr-defined]
+        Report.receipt_lookup.is_not(None),  # type: ignore[union-attr]
+        Report.status != "purged",
+        Report.filed_at <= filed_by,
+    )
+    return (await session.execute(query.order_by(Report.filed_at, Report.id))).scalars().all()
+
+
+async def outcome_notice(
+    session: AsyncSession, report_id: uuid.UUID, warning_id: str, status: str
+) -> OutcomeNotice | None:
+    return await session.get(OutcomeNotice, (report_id, warning_id, status))
