@@ -221,3 +221,30 @@ async def outcome_notice(
     session: AsyncSession, report_id: uuid.UUID, warning_id: str, status: str
 ) -> OutcomeNotice | None:
     return await session.get(OutcomeNotice, (report_id, warning_id, status))
+
+
+async def open311_requests(
+    session: AsyncSession,
+    *,
+    categories: Sequence[str],
+    region_prefix_: str | None,
+    ids: Sequence[uuid.UUID] | None,
+    since: datetime | None,
+    until: datetime | None,
+    statuses: Sequence[str] | None,
+    limit: int,
+) -> Sequence[Report]:
+    """Reports of the public categories, never about an official, newest first."""
+    query = select(Report).where(Report.category.in_(list(categories)), Report.subject_kind != "official")  # type: ignore[attr-defined]
+    if region_prefix_ is not None:
+        query = query.where(within_regions(Report.region_code, [region_prefix_]))
+    if ids is not None:
+        query = query.where(Report.id.in_(list(ids)))  # type: ignore[attr-defined]
+    if since is not None:
+        query = query.where(Report.filed_at >= since)
+    if until is not None:
+        query = query.where(Report.filed_at <= until)
+    if statuses is not None:
+        query = query.where(Report.status.in_(list(statuses)))  # type: ignore[attr-defined]
+    query = query.order_by(Report.filed_at.desc(), Report.id.desc()).limit(limit)  # type: ignore[attr-defined]
+    return (await session.execute(query)).scalars().all()

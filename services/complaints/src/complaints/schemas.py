@@ -434,3 +434,42 @@ class BatchOut(BaseModel):
     skipped: int = Field(description="records whose external_id was imported before")
     late: int = Field(description="records concluded after, or still open past, their deadline")
     grouped: int = Field(description="records that joined an existing group")
+
+
+# --- Open311 GeoReport v2 (public, non-sensitive categories only) --------------------------------------
+
+
+class Open311ServiceOut(BaseModel):
+    """A service type (GeoReport v2 ``GET services``)."""
+
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool = Field(description="always false: no extra attributes are asked")
+    type: str = Field(description="realtime: requests show as they are filed")
+    keywords: str
+    group: str
+
+
+class Open311RequestOut(BaseModel):
+    """A request's status (GeoReport v2 ``GET requests``). The report's text, place and people are never here:
+    ``description``, ``address``, ``lat``/``long`` and ``media_url`` are always null."""
+
+    service_request_id: str
+    status: str = Field(description="open or closed")
+    status_notes: str | None = None
+    service_name: str
+    service_code: str
+    description: str | None = None
+    agency_responsible: str | None = Field(default=None, description="the handling unit's USCC")
+    service_notice: str | None = None
+    requested_datetime: datetime
+    updated_datetime: datetime
+    expected_datetime: datetime | None = Field(description="the statutory deadline now running")
+    address: str | None = None
+    address_id: str | None = None
+    zipcode: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    media_url: str | None = None
+    jurisdiction_id: str = Field(description="the region (GB/T 2260) the request was filed in")

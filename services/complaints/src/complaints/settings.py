@@ -63,6 +63,11 @@ class ComplaintsSettings(ServiceSettings):
     )
     attachments_max_per_report: int = Field(default=20, ge=0, le=200)
 
+    # Open311 GeoReport v2 (public): the categories it shows (never reports about an official, whatever these say)
+    open311_categories: tuple[str, ...] = ("service_request",)
+    open311_max_requests: int = Field(default=1000, ge=1, le=10_000)
+    open311_default_days: int = Field(default=90, ge=1, le=3650)
+
     # the periodic scan (late acceptance, late conclusion, retention)
     scan_every_seconds: float = Field(default=3600.0, gt=0)
 
