@@ -138,6 +138,24 @@ REOPENED = RULES.add(
     )
 )
 
+HANDED_AROUND = RULES.add(
+    Rule(
+        id="COMPLAINTS-HANDED-AROUND",
+        level=Level.BLUE,
+        escalates_to=Level.ORANGE,
+        title="A report was handed from team to team",
+        title_zh="多次转交、推诿扯皮",
+        description="A report passed between handling teams more than handoff_max times (from a lifecycle log's "
+        "hand-offs); orange when it was also concluded late. The 信访工作条例 (2022) asks that a matter be handled "
+        "by the body responsible for it (属地管理、分级负责，谁主管、谁负责) rather than passed on; the threshold is "
+        "a deployment default, no statute sets it.",
+        parameters=("handoff_max",),
+        evidence=("report_id", "external_id", "handoffs", "teams", "handoff_max", "late"),
+        risk_point="complaint-handling",
+        evaluated_by=("complaints.rules.handed_around", "complaints.logimport.import_log"),
+    )
+)
+
 
 # --- the decisions ------------------------------------------------------------------------------------
 
@@ -183,3 +201,10 @@ def repeated(settings: ComplaintsSettings, *, reports_in_group: int) -> bool:
 
 def referred_to_subject(*, handling_unit: str | None, subject_unit: str | None) -> bool:
     return handling_unit is not None and subject_unit is not None and handling_unit == subject_unit
+
+
+def handed_around(settings: ComplaintsSettings, *, handoffs: int, late: bool) -> Level | None:
+    """The level of a report passed on more than ``handoff_max`` times (None: not)."""
+    if handoffs <= settings.handoff_max:
+        return None
+    return Level.ORANGE if late else Level.BLUE

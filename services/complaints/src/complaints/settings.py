@@ -39,6 +39,9 @@ class ComplaintsSettings(ServiceSettings):
     similarity_threshold: float = Field(default=0.5, gt=0, le=1)
     shingle_size: int = Field(default=3, ge=1, le=8)
 
+    # COMPLAINTS-HANDED-AROUND: more hand-offs between handling teams than this (推诿; a deployment default)
+    handoff_max: int = Field(default=3, ge=1, le=100)
+
     # receipts: argon2id cost (RFC 9106; argon2-cffi's defaults are its low-memory profile)
     receipt_time_cost: int = Field(default=3, ge=1)
     receipt_memory_kib: int = Field(default=65536, ge=8)
