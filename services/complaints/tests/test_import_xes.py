@@ -44,7 +44,8 @@ def raw_cases(path, limit: int) -> list[dict]:
             done = [
                 datetime.fromisoformat(a["time:timestamp"])
                 for a in events
-                if a["concept:name"] == "Completed" and a["lifecycle:transition"] in ("Resolved", "Closed", "Cancelled")
+                if a["concept:name"] == "Completed"
+                and a["lifecycle:transition"] in ("Resolved", "Closed", "Cancelled", "In Call")
             ]
             groups = [a["org:group"] for a in events]
             handoffs = sum(1 for a, b in itertools.pairwise(groups) if a != b)
