@@ -21,7 +21,8 @@ from complaints.models import Category
 from complaints.schemas import Open311RequestOut, Open311ServiceOut
 
 router = APIRouter(prefix="/v1/complaints/public/open311/v2", tags=["open311"])
-IDS = r"^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,49}$"
+UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+IDS = rf"^{UUID}(,{UUID}){{0,49}}$"
 
 
 @router.get("/services.json", operation_id="listOpen311Services", summary="GeoReport v2: the service types")
