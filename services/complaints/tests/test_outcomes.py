@@ -60,7 +60,9 @@ def outcomes(follow: dict[str, Any]) -> list[str]:
 
 
 async def test_a_reporter_who_asked_is_told_the_outcome_once_and_nothing_more(filer: Filer, publish: Any):
-    asked = (await filer.file(report(notify_outcome=True)))["receipt"]
+    # the id as a person might type it: the subject is the payment all the same
+    upper = {"kind": "fund", "ref_kind": "movement", "ref_id": MOVEMENT.upper()}
+    asked = (await filer.file(report(notify_outcome=True, subject=upper)))["receipt"]
     silent = (await filer.file(report(notify_outcome=False)))["receipt"]
     elsewhere = (await filer.file(report(notify_outcome=True, region_code="110101")))["receipt"]
 

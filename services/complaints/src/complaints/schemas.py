@@ -5,6 +5,7 @@ Public shapes (``Public*``) never carry anything about other reports, staff name
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -82,6 +83,8 @@ class SubjectIn(BaseModel):
             allowed = REF_KINDS[kind][1]
             if self.ref_kind not in allowed or self.ref_id is None:
                 raise ValueError(f"a {kind.value} subject needs ref_kind ({', '.join(allowed)}) and ref_id")
+            with contextlib.suppress(ValueError):  # a UUID in its canonical form, as the owning service writes it
+                self.ref_id = str(uuid.UUID(self.ref_id))
         elif self.ref_kind is not None or self.ref_id is not None:
             raise ValueError(f"ref_kind and ref_id name a fund, tender or approval, not a {kind.value}")
         if kind != SubjectKind.OFFICIAL and (self.official_name or self.official_post):
