@@ -67,9 +67,12 @@ async def add(
     pointer: str,
     now: datetime,
     stored: int | None = None,
+    files: list[tuple[bytes, str]] | None = None,
 ) -> list[Attachment]:
-    """Check and seal ``items`` onto ``report`` (in the caller's transaction)."""
-    files = checked(settings, items, pointer=pointer)
+    """Check (unless ``files`` holds what :func:`checked` found) and seal ``items`` onto ``report``, in the
+    caller's transaction."""
+    if files is None:
+        files = checked(settings, items, pointer=pointer)
     if stored is None:
         stored = await repository.count_attachments(session, report.id)
     if stored + len(files) > settings.attachments_max_per_report:

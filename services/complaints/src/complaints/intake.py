@@ -109,6 +109,7 @@ async def file_report(
             pointer="/attachments",
             now=now,
             stored=0,
+            files=files,
         )
     await grouping.add_bands(session, report)
     add_step(
@@ -205,13 +206,21 @@ async def add_attachments(
 ) -> FollowUpOut:
     """The reporter sends more files (the receipt in the body); refused once the report is closed."""
     now = now or utcnow()
-    attachments.checked(settings, body.attachments, pointer="/attachments")  # refuse before argon2 work
+    files = attachments.checked(settings, body.attachments, pointer="/attachments")  # refuse before argon2 work
     report = await _by_receipt(session, settings, body.receipt)
     if report.status not in attachments.OPEN_TO_FILES:
         raise WrongState(f"the report is {report.status}: no more files", status_now=report.status)
     vault = await vault_of(session, settings, report)
     await attachments.add(
-        session, settings, report, vault, body.attachments, sender=REPORTER, pointer="/attachments", now=now
+        session,
+        settings,
+        report,
+        vault,
+        body.attachments,
+        sender=REPORTER,
+        pointer="/attachments",
+        now=now,
+        files=files,
     )
     await session.flush()
     out = await _follow_up_out(session, settings, report)
