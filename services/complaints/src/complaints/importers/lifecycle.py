@@ -5,8 +5,8 @@ incident (``concept:name`` the case id), events ``Accepted`` / ``Queued`` / ``Co
 transition (``In Progress``, ``Awaiting Assignment``, ``Resolved``, ``Closed``, …) and the support team
 (``org:group``) handling it. A case is received at its first event and done at its last ``Completed``
 (``Resolved`` / ``Closed`` / ``Cancelled``, or ``In Call``: solved on the call) event; a hand-off is a
-change of team between consecutive events. Staff names (``org:resource``) are not read: a team's code is all that is kept. The reader is
-``sunlight.xes`` (streamed with lxml ``iterparse``), shared with approvals.
+change of team between consecutive events. Staff names (``org:resource``) are not read: a team's code is
+all that is kept. The reader is ``sunlight.xes`` (streamed with lxml ``iterparse``), shared with approvals.
 """
 
 from __future__ import annotations
