@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 NS = "{http://www.xes-standard.org/}"
 TRACE_TAGS = (f"{NS}trace", "trace")
