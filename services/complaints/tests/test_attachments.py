@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from complaints import attachments, keys, scans
+from complaints import attachments, keys, scans, sniff
 from complaints.settings import ComplaintsSettings
 from fastapi import FastAPI
 from sunlight.auth import Principal
@@ -157,3 +157,16 @@ async def test_files_are_sealed_destroyed_with_the_report_and_survive_a_key_rota
     url = f"/v1/complaints/reports/{rid}/attachments"
     assert (await complaints.get(url, headers=filer.staff)).status_code == 409
     assert (await complaints.get(f"{url}/{page.items[0].id}/content", headers=filer.staff)).status_code == 404
+
+
+def test_the_sniffer_knows_the_allowed_types_by_their_bytes_only():
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("payload.exe", "MZ")
+    assert sniff.sniff(docx()) == sniff.DOCX
+    assert sniff.sniff(plain_zip.getvalue()) is None  # a zip is not a DOCX
+    assert sniff.sniff("举报材料\n第二行\t完".encode()) == sniff.TEXT
+    assert sniff.sniff(b"text with a NUL\x00 inside") is None
+    assert sniff.sniff("GBK 编码".encode("gbk")) is None  # not UTF-8
+    assert sniff.sniff(b"<html><script>alert(1)</script>") == sniff.TEXT  # served as text/plain, nosniff
+    assert sniff.sniff(b"") is None
