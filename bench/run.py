@@ -14,3 +14,5 @@ if __name__ == "__main__":
     # bench/tenders.py runs in its own process: its name would shadow the ``tenders`` package here.
     subprocess.run([sys.executable, str(Path(__file__).with_name("tenders.py")), "--write"], check=True)
     approvals_xes.main()
+    for script in ("complaints_filing.py", "complaints_xes.py"):
+        subprocess.run([sys.executable, str(Path(__file__).with_name(script))], check=True)

@@ -62,6 +62,12 @@ def _bounds(service: str) -> list[str]:
     return [*lines, ""]
 
 
+def _notes(service: str) -> list[str]:
+    """Markdown a service's rules module adds after its rules (``SOURCES_NOTE``: e.g. how far its sources were
+    verified)."""
+    return [*getattr(importlib.import_module(f"{service}.rules"), "SOURCES_NOTE", []), ""]
+
+
 def render() -> str:
     lines = [
         "# Warning rules",
@@ -95,6 +101,8 @@ def render() -> str:
                 lines += ["- evaluated by: " + ", ".join(f"`{f}`" for f in r.evaluated_by)]
             lines.append("")
         lines += _bounds(service)
+        if hasattr(importlib.import_module(f"{service}.rules"), "SOURCES_NOTE"):
+            lines += _notes(service)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -1,7 +1,8 @@
 """No personal datum or secret in plaintext — the whole suite as real processes, on both backends.
 
 Every personal datum and secret this module uses (a resident ID, a bank account, a person's
-name, client secrets, passwords, refresh tokens, the bootstrap secret) is looked for in every
+name, client secrets, passwords, refresh tokens, the bootstrap secret; a report's text, the official
+it names, its reporter, their message, a file they attached and the receipt) is looked for in every
 column of every table of every database, in every log line of every process (at INFO, access
 logs included), and in every event on the bus: none may appear.
 """
@@ -9,6 +10,7 @@ logs included), and in every event on the bus: none may appear.
 from __future__ import annotations
 
 import asyncio
+import base64
 import sqlite3
 from pathlib import Path
 
@@ -121,6 +123,7 @@ async def test_no_personal_datum_or_secret_in_any_column_log_line_or_event(stack
     )
     assert paid.status_code == 201, paid.text
     assert rid not in paid.text and account not in paid.text
+    await file_a_report(stack, admin)
     await asyncio.sleep(3)  # the outbox relay publishes within its poll interval (0.5 s)
 
     # controls: what is stored, logged and published in the clear must be found by the same scan
@@ -135,6 +138,50 @@ async def test_no_personal_datum_or_secret_in_any_column_log_line_or_event(stack
     assert any(".log:" in f and f.endswith("control: a route") for f in found)
     leaks = sorted({f for f in found if not f.endswith(tuple(controls))})
     assert not leaks, "in plaintext:\n" + "\n".join(leaks)
+
+
+REPORT_TEXT = "举报：海港区某所所长慕容秋水挪用农机补贴二十三万元"
+ATTACHED = b"%PDF-1.4\n(LEDGER-QX-5521 transfer to the director's brother)\n%%EOF\n"
+
+
+async def file_a_report(stack: Stack, admin: str) -> None:
+    """A named report naming an official, with a message and a file, read by a handler."""
+    reporter, phone = "司徒明月", "13699887766"
+    filed = await stack.client.post(
+        "/v1/complaints/public/reports",
+        json={
+            "category": "corruption",
+            "region_code": "130302",
+            "subject": {"kind": "official", "official_name": "慕容秋水", "official_post": "所长"},
+            "text": REPORT_TEXT,
+            "anonymous": False,
+            "reporter": {"name": reporter, "phone": phone},
+            "attachments": [{"filename": "慕容账本.pdf", "content": base64.b64encode(ATTACHED).decode()}],
+        },
+    )
+    assert filed.status_code == 201, filed.text
+    receipt = filed.json()["receipt"]
+    message = "补充：转账发生在三月五日夜间"
+    r = await stack.client.post("/v1/complaints/public/follow-up/messages", json={"receipt": receipt, "text": message})
+    assert r.status_code == 200, r.text
+    office = await new_client(stack, admin, "plain-complaints", ["complaints:read", "complaints:write"])
+    (report,) = (await stack.client.get("/v1/complaints/reports", headers=bearer(office))).json()["items"]
+    shown = await stack.client.get(f"/v1/complaints/reports/{report['id']}", headers=bearer(office))
+    assert shown.json()["text"] == REPORT_TEXT  # a handler reads it: it is sealed, not lost
+    SECRETS.update(
+        {
+            "a report's text": REPORT_TEXT,
+            "an official named in a report": "慕容秋水",
+            "a reporter's name": reporter,
+            "a reporter's phone": phone,
+            "a reporter's message": message,
+            "an attachment's bytes": "LEDGER-QX-5521",
+            "an attachment's bytes (hex, as PostgreSQL shows bytea)": b"LEDGER-QX-5521".hex(),
+            "an attachment's name": "慕容账本",
+            "a receipt": receipt,
+            "a receipt (as typed, without hyphens)": receipt.replace("-", ""),
+        }
+    )
 
 
 async def scan_everything(processes: Processes, needles: dict[str, str]) -> list[str]:

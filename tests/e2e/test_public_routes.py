@@ -8,6 +8,7 @@ fails until it is taught how to call it (``PATH_VALUES``), never silently skippe
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -94,11 +95,13 @@ def complaint(receipt: str | None) -> dict[str, tuple[dict[str, Any], set[int]]]
     filing = {"category": "corruption", "region_code": "130302", "anonymous": False,
               "subject": {"kind": "official", "official_name": PERSONS[0], "official_post": "村委会主任"},
               "text": f"{PERSONS[0]}收受工程款回扣", "reporter": {"name": PERSONS[1], "phone": PHONE}}  # fmt: skip
+    file = {"filename": "补充材料.txt", "content": base64.b64encode(f"{PERSONS[2]}也知情".encode()).decode()}
     return {
         "/v1/complaints/public/reports": (filing, {201}),
         "/v1/complaints/public/follow-up": ({"receipt": receipt}, {200}),
         "/v1/complaints/public/follow-up/messages": ({"receipt": receipt, "text": "补充：另有三户知情"}, {200}),
         "/v1/complaints/public/follow-up/appeal": ({"receipt": receipt, "reason": "不服"}, {409}),  # not concluded
+        "/v1/complaints/public/follow-up/attachments": ({"receipt": receipt, "attachments": [file]}, {200}),
     }
 
 
@@ -112,6 +115,12 @@ async def test_no_public_route_answers_anything_personal(stack: Stack):
     )
     assert filed.status_code == 201, filed.text
     posts = complaint(filed.json()["receipt"])
+    lamp = await stack.client.post("/v1/complaints/public/reports", json={
+        "category": "service_request", "region_code": "130302", "anonymous": True, "subject": {"kind": "none"},
+        "text": "文化路路灯不亮"})  # fmt: skip
+    assert lamp.status_code == 201, lamp.text
+    requested = (await stack.client.get("/v1/complaints/public/open311/v2/requests.json")).json()
+    values["service_request_id"] = [r["service_request_id"] for r in requested]  # the service request only
     secrets = [*secrets, PHONE]
     for path, methods in sorted(paths.items()):
         if "post" in methods:

@@ -18,6 +18,7 @@ contain one, whatever its status.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import re
 import time
@@ -293,7 +294,7 @@ def seed_approvals(live: Live, keys: TestKeys) -> Seeded:
 
 
 def seed_complaints(live: Live, keys: TestKeys) -> Seeded:
-    """A named report in 海港区 about an official, and an identity request on it."""
+    """A named report in 海港区 about an official with a file attached, and an identity request on it."""
     seeded = Seeded()
     body = {
         "category": "corruption",
@@ -302,11 +303,16 @@ def seed_complaints(live: Live, keys: TestKeys) -> Seeded:
         "text": "CANARY-REPORT-TEXT 收受回扣",
         "anonymous": False,
         "reporter": {"name": "CANARY-REPORTER", "phone": "13800138000"},
+        "attachments": [
+            {"filename": "CANARY-FILE.pdf", "content": base64.b64encode(b"%PDF-1.4 CANARY-ATTACHMENT").decode()}
+        ],
     }
     _ok(live.call("POST", "/v1/complaints/public/reports", json=body))
     h = keys.auth(scopes="complaints:read complaints:registrar", regions=[REGION_A], sub="seed-registrar")
     (report,) = live.call("GET", "/v1/complaints/reports", headers=h, params={"limit": 1}).json()["items"]
     seeded.add("report_id", report["id"])
+    files = live.call("GET", f"/v1/complaints/reports/{report['id']}/attachments", headers=h).json()["items"]
+    seeded.add("attachment_id", files[0]["id"])
     request = _ok(
         live.call(
             "POST",
@@ -317,6 +323,7 @@ def seed_complaints(live: Live, keys: TestKeys) -> Seeded:
     )
     seeded.add("request_id", request["id"])
     seeded.canaries |= {"CANARY-OFFICIAL", "CANARY-REPORT-TEXT", "CANARY-REPORTER", "13800138000", "CANARY-REASON"}
+    seeded.canaries |= {"CANARY-FILE", "CANARY-ATTACHMENT"}
     return seeded
 
 

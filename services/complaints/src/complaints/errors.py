@@ -59,3 +59,10 @@ class BatchKeyReused(InvalidInput):
 
 class FutureScan(InvalidInput):
     slug, title = "future-scan", "A scan cannot be run as of a time in the future"
+
+
+class AttachmentRefused(InvalidInput):
+    """An attachment is too large, not valid base64, of a type not allowed (sniffed from its bytes, never the
+    name), or one too many for the report; ``field`` points at it, ``max_bytes`` is the size limit."""
+
+    slug, title = "attachment-refused", "The attachment was refused: nothing was stored"

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.db import utcnow
 from sunlight.events import add_event
 
-from complaints import alerts, deadlines, events, grouping, repository
+from complaints import alerts, attachments, deadlines, events, grouping, repository
 from complaints.errors import ReceiptNotRecognised, WrongState
 from complaints.models import Channel, Report, ReportKey, Status, StepKind
 from complaints.receipts import new_receipt, normalise
@@ -24,6 +24,7 @@ from complaints.schemas import (
     PublicMessageOut,
     PublicReportIn,
     ReceiptOut,
+    ReporterAttachmentsIn,
     ReporterMessageIn,
     SubjectIn,
 )
@@ -78,8 +79,9 @@ async def file_report(
     normal = normalise(code)
     assert normal is not None
     slow = await t.receipts.slow_hash(normal)  # before the transaction: no lock is held while it runs
+    files = attachments.checked(settings, body.attachments, pointer="/attachments")  # refuse before argon2 work
     identity = body.reporter.model_dump() if body.reporter is not None else None
-    report, key, _vault = new_report(
+    report, key, vault = new_report(
         settings,
         category=body.category.value,
         region_code=body.region_code,
@@ -93,8 +95,22 @@ async def file_report(
     )
     report.receipt_lookup = t.receipts.lookup(normal)
     report.receipt_hash = slow
+    report.notify_outcome = body.notify_outcome
     session.add(report)
     session.add(key)
+    if files:
+        await attachments.add(
+            session,
+            settings,
+            report,
+            vault,
+            body.attachments,
+            sender=REPORTER,
+            pointer="/attachments",
+            now=now,
+            stored=0,
+            files=files,
+        )
     await grouping.add_bands(session, report)
     add_step(
         session,
@@ -144,6 +160,11 @@ async def _follow_up_out(session: AsyncSession, settings: ComplaintsSettings, re
             continue
         text = vault.unseal(step.note_sealed, "step") if step.note_sealed else None
         messages.append(PublicMessageOut(at=step.at, kind=step.kind, text=text))
+    files = [
+        attachments.public_out(row, vault)
+        for row in await repository.attachments(session, report.id)
+        if row.sender == REPORTER
+    ]
     return FollowUpOut(
         status=report.status,
         category=report.category,
@@ -152,6 +173,7 @@ async def _follow_up_out(session: AsyncSession, settings: ComplaintsSettings, re
         conclude_due=report.conclude_due,
         outcome=report.outcome,
         messages=messages,
+        attachments=files,
     )
 
 
@@ -173,6 +195,33 @@ async def add_message(
         raise WrongState("this report has as many messages from the reporter as it may hold")
     vault = await vault_of(session, settings, report)
     add_step(session, report, StepKind.REPORTER_MESSAGE, REPORTER, vault=vault, note=body.text, visible=True, now=now)
+    await session.flush()
+    out = await _follow_up_out(session, settings, report)
+    await session.commit()
+    return out
+
+
+async def add_attachments(
+    session: AsyncSession, settings: ComplaintsSettings, body: ReporterAttachmentsIn, *, now: datetime | None = None
+) -> FollowUpOut:
+    """The reporter sends more files (the receipt in the body); refused once the report is closed."""
+    now = now or utcnow()
+    files = attachments.checked(settings, body.attachments, pointer="/attachments")  # refuse before argon2 work
+    report = await _by_receipt(session, settings, body.receipt)
+    if report.status not in attachments.OPEN_TO_FILES:
+        raise WrongState(f"the report is {report.status}: no more files", status_now=report.status)
+    vault = await vault_of(session, settings, report)
+    await attachments.add(
+        session,
+        settings,
+        report,
+        vault,
+        body.attachments,
+        sender=REPORTER,
+        pointer="/attachments",
+        now=now,
+        files=files,
+    )
     await session.flush()
     out = await _follow_up_out(session, settings, report)
     await session.commit()

@@ -78,6 +78,7 @@ class StepKind(StrEnum):
     EXTENDED = "extended"
     CONCLUDED = "concluded"
     REPLIED = "replied"  # a message to the reporter
+    OUTCOME = "outcome"  # the outcome of a warning the report raised or escalated elsewhere (told to the reporter)
     REPORTER_MESSAGE = "reporter_message"  # a message from the reporter
     APPEALED = "appealed"
     REVIEW_UPHELD = "review_upheld"
@@ -136,6 +137,8 @@ class Report(Base, table=True):
     group_locked: bool = False  # split by a handler: never grouped again automatically
     signature: str | None = Field(default=None, sa_type=sa.Text)
 
+    # the reporter asked to be told the outcome of the warnings their report raised or escalated elsewhere
+    notify_outcome: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     external_id: str | None = Field(default=None, max_length=64)  # an imported record's own id
     filed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -176,6 +179,37 @@ class Step(Base, table=True):
     note_sealed: str | None = Field(default=None, sa_type=sa.Text)
     details: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # never personal data
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class Attachment(Base, table=True):
+    """Attachment — a file sent with a report: its bytes and name sealed with the report's data key.
+
+    The content type is sniffed from the bytes (``sniff.py``), never taken from the name or a header. No
+    digest of the plaintext is kept (it would let a holder of a copy confirm it was sent).
+    """
+
+    __tablename__ = "attachment"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    report_id: uuid.UUID = Field(index=True)
+    sender: str = Field(max_length=200)  # "reporter" or a staff subject
+    content_type: str = Field(max_length=100)
+    size: int
+    filename_sealed: str = Field(sa_type=sa.Text)
+    content_sealed: bytes = Field(sa_type=sa.LargeBinary)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class OutcomeNotice(Base, table=True):
+    """OutcomeNotice — a warning's disposition told to a reporter once (idempotent on redelivery)."""
+
+    __tablename__ = "outcome_notice"
+
+    report_id: uuid.UUID = Field(primary_key=True)
+    warning_id: str = Field(primary_key=True, max_length=100)
+    status: str = Field(primary_key=True, max_length=20)
+    disposed_at: datetime = Field(sa_type=UTCDateTime)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class IdentityRequest(Base, table=True):
@@ -248,4 +282,10 @@ def _report_key_context(row: Any) -> str:
 # ``POST /v1/complaints/keys/rewrap``, after a key rotation)
 ENCRYPTED = [Sealed("report_key", "wrapped", _report_key_context, key="report_id", context_columns=("report_id",))]
 # sealed with the report's own data key (rotating the key ring re-wraps that key; these stay as they are)
-SEALED_BY_DATA_KEY = {("report", "content_sealed"), ("report", "identity_sealed"), ("report_step", "note_sealed")}
+SEALED_BY_DATA_KEY = {
+    ("report", "content_sealed"),
+    ("report", "identity_sealed"),
+    ("report_step", "note_sealed"),
+    ("attachment", "filename_sealed"),
+    ("attachment", "content_sealed"),
+}

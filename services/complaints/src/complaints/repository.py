@@ -14,10 +14,12 @@ from sunlight.db import starts_with_digits, within_regions
 from sunlight.pagination import PageParams, keyset
 
 from complaints.models import (
+    Attachment,
     ComplaintsWarning,
     IdentityAccess,
     IdentityRequest,
     ImportBatch,
+    OutcomeNotice,
     Report,
     ReportBand,
     ReportKey,
@@ -130,8 +132,29 @@ async def finished_before(session: AsyncSession, before: datetime) -> Sequence[R
     return (await session.execute(query)).scalars().all()
 
 
+async def count_attachments(session: AsyncSession, report_id: uuid.UUID) -> int:
+    query = select(func.count()).select_from(Attachment).where(Attachment.report_id == report_id)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def attachments(
+    session: AsyncSession, report_id: uuid.UUID, page: PageParams | None = None
+) -> Sequence[Attachment]:
+    query = select(Attachment).where(Attachment.report_id == report_id)
+    if page is None:
+        return (await session.execute(query.order_by(Attachment.at, Attachment.id))).scalars().all()
+    return (await session.execute(keyset(query, page, Attachment.at, Attachment.id, descending=False))).scalars().all()
+
+
+async def attachment(session: AsyncSession, report_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment | None:
+    query = select(Attachment).where(Attachment.id == attachment_id, Attachment.report_id == report_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def destroy(session: AsyncSession, report_id: uuid.UUID) -> None:
+    """Drop the report's data key (every sealed copy becomes unreadable), its bands and its attachments."""
     await session.execute(delete(ReportKey).where(ReportKey.report_id == report_id))  # type: ignore[arg-type]
+    await session.execute(delete(Attachment).where(Attachment.report_id == report_id))  # type: ignore[arg-type]
     await session.execute(delete(ReportBand).where(ReportBand.report_id == report_id))  # type: ignore[arg-type]
 
 
@@ -180,3 +203,48 @@ async def external_ids(session: AsyncSession, ids: Iterable[str]) -> set[str]:
         return set()
     query = select(Report.external_id).where(Report.external_id.in_(ids))  # type: ignore[union-attr]
     return {row for row in (await session.execute(query)).scalars().all() if row}
+
+
+async def reports_to_tell(session: AsyncSession, subject_key: str, filed_by: datetime) -> Sequence[Report]:
+    """Reports on this subject, filed by ``filed_by``, whose reporter asked to be told and can still read."""
+    query = select(Report).where(
+        Report.subject_key == subject_key,
+        Report.notify_outcome.is_(True),  # type: ignore[attr-defined]
+        Report.receipt_lookup.is_not(None),  # type: ignore[union-attr]
+        Report.status != "purged",
+        Report.filed_at <= filed_by,
+    )
+    return (await session.execute(query.order_by(Report.filed_at, Report.id))).scalars().all()
+
+
+async def outcome_notice(
+    session: AsyncSession, report_id: uuid.UUID, warning_id: str, status: str
+) -> OutcomeNotice | None:
+    return await session.get(OutcomeNotice, (report_id, warning_id, status))
+
+
+async def open311_requests(
+    session: AsyncSession,
+    *,
+    categories: Sequence[str],
+    region_prefix_: str | None,
+    ids: Sequence[uuid.UUID] | None,
+    since: datetime | None,
+    until: datetime | None,
+    statuses: Sequence[str] | None,
+    limit: int,
+) -> Sequence[Report]:
+    """Reports of the public categories, never about an official, newest first."""
+    query = select(Report).where(Report.category.in_(list(categories)), Report.subject_kind != "official")  # type: ignore[attr-defined]
+    if region_prefix_ is not None:
+        query = query.where(within_regions(Report.region_code, [region_prefix_]))
+    if ids is not None:
+        query = query.where(Report.id.in_(list(ids)))  # type: ignore[attr-defined]
+    if since is not None:
+        query = query.where(Report.filed_at >= since)
+    if until is not None:
+        query = query.where(Report.filed_at <= until)
+    if statuses is not None:
+        query = query.where(Report.status.in_(list(statuses)))  # type: ignore[attr-defined]
+    query = query.order_by(Report.filed_at.desc(), Report.id.desc()).limit(limit)  # type: ignore[attr-defined]
+    return (await session.execute(query)).scalars().all()

@@ -6,7 +6,7 @@ Legal sources of the defaults (``settings.py``): 信访工作条例 (2022) — a
 receipt, conclusion within 60 days of acceptance, one extension of at most 30 days with the reason told;
 periods in 日 (calendar days), a last day on a rest day moving to the next working day (民法典 第二百零三条).
 The article numbers of the 信访工作条例 are not cited here: they were not verified against the official
-text in this repository's research notes.
+text in this repository's research notes (``SOURCES_NOTE`` below, rendered into docs/rules.md).
 """
 
 from __future__ import annotations
@@ -138,6 +138,58 @@ REOPENED = RULES.add(
     )
 )
 
+HANDED_AROUND = RULES.add(
+    Rule(
+        id="COMPLAINTS-HANDED-AROUND",
+        level=Level.BLUE,
+        escalates_to=Level.ORANGE,
+        title="A report was handed from team to team",
+        title_zh="多次转交、推诿扯皮",
+        description="A report passed between handling teams more than handoff_max times (from a lifecycle log's "
+        "hand-offs); orange when it was also concluded late. The 信访工作条例 (2022) asks that a matter be handled "
+        "by the body responsible for it (属地管理、分级负责，谁主管、谁负责) rather than passed on; the threshold is "
+        "a deployment default, no statute sets it.",
+        parameters=("handoff_max",),
+        evidence=("report_id", "external_id", "handoffs", "teams", "handoff_max", "late"),
+        risk_point="complaint-handling",
+        evaluated_by=("complaints.rules.handed_around", "complaints.logimport.import_log"),
+    )
+)
+
+
+UNVERIFIED = (
+    "**unverified**: neither the text nor its article number is in `/work/shared` (seeds 000–004, "
+    "research/complaints.md)"
+)
+SOURCES_NOTE = [
+    "### Statutory periods: sources and how far they were checked",
+    "",
+    "The deadlines' defaults (`settings.py`) and the legal sources the rules above cite, checked against the "
+    "material beside the repository (`/work/shared`: SPEC.md, the seeds 000–004, research/complaints.md). The "
+    "seeds speak of 信访举报 as a channel and of falling petition counts (seed 003) and ask for 畅通信访渠道 "
+    "(seed 004); none of them quotes the 信访工作条例 (2022) or gives a period. Article numbers are therefore "
+    "not cited in the rules; where one is given below it is from memory of the official text and marked so. "
+    "Verify against the text published by the State Council / 国家信访局 before relying on a number.",
+    "",
+    "| setting (default) | what the source says | source as cited | article | checked |",
+    "| --- | --- | --- | --- | --- |",
+    "| `acceptance_days` (15) | 收到信访事项之日起15日内告知是否受理 | 信访工作条例 (2022) | not cited "
+    f"| {UNVERIFIED} |",
+    f"| `conclusion_days` (60) | 自受理之日起60日内办结 | 信访工作条例 (2022) | not cited | {UNVERIFIED} |",
+    "| `extension_max_days` (30), `extension_max_count` (1) | 情况复杂的可适当延长，"
+    f"延长期限不得超过30日，并告知延期理由 | 信访工作条例 (2022) | not cited | {UNVERIFIED} |",
+    "| `day_count` (calendar) | periods in 日; a last day on a rest day moves to the next working day | 民法典 "
+    f"| 第二百零三条 (from memory) | {UNVERIFIED} |",
+    "| `day_count` = working (option) | a report forwarded down is accepted or passed on within 5 working days "
+    f"| 纪检监察机关处理检举控告工作规则 (2020) | 第十六条 (from memory) | {UNVERIFIED} |",
+    "| COMPLAINTS-REFERRED-TO-SUBJECT | a report is not passed to the person or unit it is about | "
+    f"纪检监察机关处理检举控告工作规则 (2020) | not cited | {UNVERIFIED} |",
+    "| COMPLAINTS-REPLY-MISSING | feedback to the reporter within 3 months | EU Directive 2019/1937 | Art. 9(1)(f) "
+    "| in research/complaints.md (with its source links) |",
+    "| `repeat_min_reports`, `group_window_days`, `handoff_max`, `conclusion_red_after_days` | — | deployment "
+    "defaults | — | no statute sets them |",
+]
+
 
 # --- the decisions ------------------------------------------------------------------------------------
 
@@ -183,3 +235,10 @@ def repeated(settings: ComplaintsSettings, *, reports_in_group: int) -> bool:
 
 def referred_to_subject(*, handling_unit: str | None, subject_unit: str | None) -> bool:
     return handling_unit is not None and subject_unit is not None and handling_unit == subject_unit
+
+
+def handed_around(settings: ComplaintsSettings, *, handoffs: int, late: bool) -> Level | None:
+    """The level of a report passed on more than ``handoff_max`` times (None: not)."""
+    if handoffs <= settings.handoff_max:
+        return None
+    return Level.ORANGE if late else Level.BLUE

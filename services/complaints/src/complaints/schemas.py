@@ -5,6 +5,7 @@ Public shapes (``Public*``) never carry anything about other reports, staff name
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -82,6 +83,8 @@ class SubjectIn(BaseModel):
             allowed = REF_KINDS[kind][1]
             if self.ref_kind not in allowed or self.ref_id is None:
                 raise ValueError(f"a {kind.value} subject needs ref_kind ({', '.join(allowed)}) and ref_id")
+            with contextlib.suppress(ValueError):  # a UUID in its canonical form, as the owning service writes it
+                self.ref_id = str(uuid.UUID(self.ref_id))
         elif self.ref_kind is not None or self.ref_id is not None:
             raise ValueError(f"ref_kind and ref_id name a fund, tender or approval, not a {kind.value}")
         if kind != SubjectKind.OFFICIAL and (self.official_name or self.official_post):
@@ -101,6 +104,26 @@ class ReporterIn(BaseModel):
     contact: str | None = Field(default=None, min_length=1, max_length=300, pattern=TEXT)
 
 
+ATTACHMENT_CHARS = 11_184_812  # base64 of 8 MiB, the largest ``attachment_max_bytes`` allows
+ATTACHMENTS_PER_REQUEST = 3
+
+
+class AttachmentIn(BaseModel):
+    """A file, base64 in JSON. Its type is sniffed from the bytes (PDF, JPEG, PNG, DOCX, UTF-8 text), never
+    taken from the name; the name and the bytes are sealed with the report's key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field(min_length=1, max_length=200, pattern=r"^[^/\\]*\S[^/\\]*$", description="no path")
+    content: str = Field(
+        min_length=4,
+        max_length=ATTACHMENT_CHARS,
+        pattern=r"^[A-Za-z0-9+/]+={0,2}$",
+        description="the file's bytes, standard base64 (RFC 4648 §4)",
+        json_schema_extra={"contentEncoding": "base64"},
+    )
+
+
 class PublicReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -110,6 +133,12 @@ class PublicReportIn(BaseModel):
     text: str = Field(min_length=1, max_length=10_000, pattern=TEXT)
     anonymous: bool = True
     reporter: ReporterIn | None = None
+    notify_outcome: bool = Field(
+        default=False,
+        description="tell me (on follow-up) the outcome of any warning this report raises or escalates in the "
+        "service it names",
+    )
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=ATTACHMENTS_PER_REQUEST)
 
     @model_validator(mode="after")
     def _identity(self) -> PublicReportIn:
@@ -140,6 +169,10 @@ class ReporterMessageIn(ReceiptIn):
     text: str = Field(min_length=1, max_length=10_000, pattern=TEXT)
 
 
+class ReporterAttachmentsIn(ReceiptIn):
+    attachments: list[AttachmentIn] = Field(min_length=1, max_length=ATTACHMENTS_PER_REQUEST)
+
+
 class AppealIn(ReceiptIn):
     reason: str = Field(min_length=1, max_length=10_000, pattern=TEXT)
 
@@ -150,6 +183,13 @@ class PublicMessageOut(BaseModel):
     text: str | None = None
 
 
+class PublicAttachmentOut(BaseModel):
+    filename: str
+    content_type: str = Field(description="sniffed from the bytes")
+    size: int
+    at: datetime
+
+
 class FollowUpOut(BaseModel):
     status: Status
     category: Category
@@ -158,6 +198,7 @@ class FollowUpOut(BaseModel):
     conclude_due: date | None
     outcome: Outcome | None
     messages: list[PublicMessageOut] = Field(description="status changes and replies, oldest first")
+    attachments: list[PublicAttachmentOut] = Field(description="the files the reporter sent, oldest first")
 
 
 # --- handling (staff) ----------------------------------------------------------------------------------
@@ -206,6 +247,16 @@ class StepOut(BaseModel):
     visible_to_reporter: bool
     note: str | None = None
     details: dict[str, Any]
+
+
+class AttachmentOut(BaseModel):
+    id: uuid.UUID
+    report_id: uuid.UUID
+    sender: str = Field(description="'reporter' or the staff account that added it")
+    filename: str
+    content_type: str = Field(description="sniffed from the bytes when it was received")
+    size: int
+    at: datetime
 
 
 class DecisionIn(BaseModel):
@@ -386,3 +437,42 @@ class BatchOut(BaseModel):
     skipped: int = Field(description="records whose external_id was imported before")
     late: int = Field(description="records concluded after, or still open past, their deadline")
     grouped: int = Field(description="records that joined an existing group")
+
+
+# --- Open311 GeoReport v2 (public, non-sensitive categories only) --------------------------------------
+
+
+class Open311ServiceOut(BaseModel):
+    """A service type (GeoReport v2 ``GET services``)."""
+
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool = Field(description="always false: no extra attributes are asked")
+    type: str = Field(description="realtime: requests show as they are filed")
+    keywords: str
+    group: str
+
+
+class Open311RequestOut(BaseModel):
+    """A request's status (GeoReport v2 ``GET requests``). The report's text, place and people are never here:
+    ``description``, ``address``, ``lat``/``long`` and ``media_url`` are always null."""
+
+    service_request_id: str
+    status: str = Field(description="open or closed")
+    status_notes: str | None = None
+    service_name: str
+    service_code: str
+    description: str | None = None
+    agency_responsible: str | None = Field(default=None, description="the handling unit's USCC")
+    service_notice: str | None = None
+    requested_datetime: datetime
+    updated_datetime: datetime
+    expected_datetime: datetime | None = Field(description="the statutory deadline now running")
+    address: str | None = None
+    address_id: str | None = None
+    zipcode: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    media_url: str | None = None
+    jurisdiction_id: str = Field(description="the region (GB/T 2260) the request was filed in")

@@ -39,6 +39,9 @@ class ComplaintsSettings(ServiceSettings):
     similarity_threshold: float = Field(default=0.5, gt=0, le=1)
     shingle_size: int = Field(default=3, ge=1, le=8)
 
+    # COMPLAINTS-HANDED-AROUND: more hand-offs between handling teams than this (推诿; a deployment default)
+    handoff_max: int = Field(default=3, ge=1, le=100)
+
     # receipts: argon2id cost (RFC 9106; argon2-cffi's defaults are its low-memory profile)
     receipt_time_cost: int = Field(default=3, ge=1)
     receipt_memory_kib: int = Field(default=65536, ge=8)
@@ -50,6 +53,23 @@ class ComplaintsSettings(ServiceSettings):
     # limits on what the public sends
     text_max_chars: int = Field(default=10_000, ge=100)
     messages_max_per_report: int = Field(default=200, ge=1)
+
+    # attachments: each at most attachment_max_bytes, of a type sniffed from its bytes (sniff.py) and allowed here;
+    # the gateway's max_body_bytes (20 MiB) bounds one request, and base64 adds a third
+    attachment_max_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=8 * 1024 * 1024)
+    attachment_types: tuple[str, ...] = (
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "text/plain",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    attachments_max_per_report: int = Field(default=20, ge=0, le=200)
+
+    # Open311 GeoReport v2 (public): the categories it shows (never reports about an official, whatever these say)
+    open311_categories: tuple[str, ...] = ("service_request",)
+    open311_max_requests: int = Field(default=1000, ge=1, le=10_000)
+    open311_default_days: int = Field(default=90, ge=1, le=3650)
 
     # the periodic scan (late acceptance, late conclusion, retention)
     scan_every_seconds: float = Field(default=3600.0, gt=0)

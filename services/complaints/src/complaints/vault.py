@@ -60,6 +60,17 @@ class ReportVault:
         except Exception as exc:
             raise DecryptionError("sealed value cannot be opened") from exc
 
+    def seal_bytes(self, data: bytes, field: str) -> bytes:
+        """``data`` sealed (nonce + ciphertext), bound to this report and ``field``."""
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, f"{self.report_id}:{field}".encode())
+
+    def unseal_bytes(self, sealed: bytes, field: str) -> bytes:
+        try:
+            return self._aead.decrypt(sealed[:12], sealed[12:], f"{self.report_id}:{field}".encode())
+        except Exception as exc:
+            raise DecryptionError("sealed value cannot be opened") from exc
+
 
 def rewrap(report_id: uuid.UUID, wrapped: str, ring: FieldCipher) -> str | None:
     """The data key wrapped by the ring's current key, or None when it already is."""

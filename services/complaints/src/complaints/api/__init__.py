@@ -2,6 +2,13 @@
 
 from fastapi import APIRouter
 
-from complaints.api import identity, public, reports, scans
+from complaints.api import attachments, identity, open311, public, reports, scans
 
-routers: list[APIRouter] = [public.router, reports.router, identity.router, scans.router]
+routers: list[APIRouter] = [
+    public.router,
+    open311.router,
+    reports.router,
+    attachments.router,
+    identity.router,
+    scans.router,
+]

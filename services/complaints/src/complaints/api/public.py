@@ -12,8 +12,16 @@ from sunlight.errors import problem_responses
 
 from complaints import intake
 from complaints.deps import SessionDep, SettingsDep
-from complaints.errors import ReceiptNotRecognised, WrongState
-from complaints.schemas import AppealIn, FollowUpOut, PublicReportIn, ReceiptIn, ReceiptOut, ReporterMessageIn
+from complaints.errors import AttachmentRefused, ReceiptNotRecognised, WrongState
+from complaints.schemas import (
+    AppealIn,
+    FollowUpOut,
+    PublicReportIn,
+    ReceiptIn,
+    ReceiptOut,
+    ReporterAttachmentsIn,
+    ReporterMessageIn,
+)
 
 router = APIRouter(prefix="/v1/complaints/public", tags=["public"])
 
@@ -23,12 +31,15 @@ router = APIRouter(prefix="/v1/complaints/public", tags=["public"])
     status_code=201,
     operation_id="createPublicReport",
     summary="File a report, named or anonymous, without an account",
+    responses=problem_responses(AttachmentRefused),
 )
 async def create_public_report(body: PublicReportIn, session: SessionDep, settings: SettingsDep) -> ReceiptOut:
     """The answer's ``receipt`` is shown once and cannot be recovered: with it (in the body of
     ``POST /v1/complaints/public/follow-up``) the reporter reads the status and replies and sends messages.
     A named report's identity is sealed and read only by a registrar after a second registrar approves.
-    No Idempotency-Key: the receipt is never stored, so an answer cannot be replayed; a retry files again."""
+    No Idempotency-Key: the receipt is never stored, so an answer cannot be replayed; a retry files again.
+    Up to 3 ``attachments`` (base64): each file's type is sniffed from its bytes (PDF, JPEG, PNG, DOCX,
+    UTF-8 text), never taken from its name; a refused file refuses the report (422 …/attachment-refused)."""
     return await intake.file_report(session, settings, body)
 
 
@@ -50,6 +61,18 @@ async def follow_up(body: ReceiptIn, session: SessionDep, settings: SettingsDep)
 )
 async def add_message(body: ReporterMessageIn, session: SessionDep, settings: SettingsDep) -> FollowUpOut:
     return await intake.add_message(session, settings, body)
+
+
+@router.post(
+    "/follow-up/attachments",
+    operation_id="createPublicReportAttachments",
+    summary="Send files to the handlers of a report, with its receipt",
+    responses=problem_responses(ReceiptNotRecognised, WrongState, AttachmentRefused),
+)
+async def add_attachments(body: ReporterAttachmentsIn, session: SessionDep, settings: SettingsDep) -> FollowUpOut:
+    """Up to 3 files per call (base64), sealed with the report's key; refused once the report is closed,
+    rejected or referred, and beyond ``attachments_max_per_report``."""
+    return await intake.add_attachments(session, settings, body)
 
 
 @router.post(
