@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.openapi import GATEWAY_BODY_RESPONSES, GATEWAY_RESPONSES, add_gateway_answers, merge
+from sunlight.public import is_public
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,7 +117,7 @@ def test_every_scope_a_route_requires_is_declared_in_the_oauth_flows() -> None:
             assert "security" in operation, f"{method.upper()} {path} leaves its security unsaid"
             for requirement in operation["security"]:
                 required |= set(requirement["sunlight"])
-            if "/public/" in path or path in ("/oauth/token", "/.well-known/jwks.json"):
+            if is_public(path) or path in ("/oauth/token", "/.well-known/jwks.json"):
                 assert operation["security"] == [], f"{method.upper()} {path} is public"
     assert required and required <= declared, f"undeclared scopes: {required - declared}"
     assert merged["servers"] and merged["servers"][0]["url"].startswith("http")

@@ -42,6 +42,7 @@ from sunlight.errors import (
     UpstreamUnavailable,
 )
 from sunlight.observability import Metrics, access_log, request_id_from
+from sunlight.public import is_public
 from yarl import URL
 
 from gateway.clientip import TrustedProxies, client_ip
@@ -238,7 +239,7 @@ class Proxy:
         status = 500
         client_id = "-"
         try:
-            public = path.startswith(f"/v1/{service}/public/")
+            public = is_public(path, service)
             headers = scope["headers"]
             authorization = None
             for name, value in headers:
@@ -302,9 +303,9 @@ class Proxy:
         self, scope: Scope, request_id: str, caller: str
     ) -> tuple[list[tuple[str, str]], bool, int | None]:
         """The headers to send upstream, whether a body follows, and its declared length. A public route
-        (``/v1/<service>/public/…``, e.g. a whistleblower's report) gets neither the caller's address nor its
+        (``sunlight.public.is_public``, e.g. a whistleblower's report) gets neither the caller's address nor its
         user agent: what the service never receives it cannot record."""
-        public = "/public/" in scope["path"]
+        public = is_public(scope["path"])
         raw = scope["headers"]
         listed = _connection_listed(raw)
         has_body = False

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 
-from .conftest import PUBLIC, UNIT, Filer, report
+from .conftest import UNIT, Filer, report
 
-OPEN311 = f"{PUBLIC}/open311/v2"
+OPEN311 = "/v1/complaints/open311/v2"  # the path GeoReport clients are given (issue 13)
 STREETLIGHT = "海港区文化路路灯连续一周不亮，夜间行人摔倒"
 PERSON = "张卫东"
 

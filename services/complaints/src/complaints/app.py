@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from sunlight.app import create_service_app
+from sunlight.public import is_public
 
 from complaints import scans
 from complaints.api import routers
@@ -15,7 +16,6 @@ from complaints.rules import RULES
 from complaints.settings import ComplaintsSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-PUBLIC = "/v1/complaints/public/"
 
 
 def create_app(settings: ComplaintsSettings | None = None) -> FastAPI:
@@ -40,7 +40,7 @@ def create_app(settings: ComplaintsSettings | None = None) -> FastAPI:
     async def no_store_on_public(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         """Public answers are never cached and never leak the page in a Referer (GlobaLeaks does the same)."""
         response = await call_next(request)
-        if request.url.path.startswith(PUBLIC):
+        if is_public(request.url.path):
             response.headers["Cache-Control"] = "no-store"
             response.headers["Referrer-Policy"] = "no-referrer"
         return response

@@ -1,8 +1,9 @@
 """Open311 GeoReport v2 (read only, no token): service types and request statuses of the public categories.
 
-Under ``/public/`` so the gateway lets it through without a token and rate-limits it per address like the
-other public routes. The shapes and parameter names are GeoReport v2's (JSON only; the answers are arrays,
-as the standard has them). A report about an official never appears, nor any report's content.
+At the path GeoReport clients are configured with (``/v1/complaints/open311/v2``), public like the
+``/public/`` routes (``sunlight.public``): no token, the per-address rate limit, no caller address upstream.
+The shapes and parameter names are GeoReport v2's (JSON only; the answers are arrays, as the standard has them).
+A report about an official never appears, nor any report's content.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from complaints.deps import SessionDep, SettingsDep
 from complaints.models import Category
 from complaints.schemas import Open311RequestOut, Open311ServiceOut
 
-router = APIRouter(prefix="/v1/complaints/public/open311/v2", tags=["open311"])
+router = APIRouter(prefix="/v1/complaints/open311/v2", tags=["open311"])
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 IDS = rf"^{UUID}(,{UUID}){{0,49}}$"
 
