@@ -31,7 +31,7 @@ from approvals import alerts, checks, events, repository
 from approvals.batches import Limits, error, invalid, read_batch
 from approvals.errors import BatchKeyReused, BatchTooLarge, ItemMismatch, StepBeforeCase, UnknownItem
 from approvals.models import ApprovalCase, CaseStatus, CaseStep, Channel, Item, StepBatch
-from approvals.schemas import (
+from approvals.schemas.cases import (
     BatchOut,
     CaseOut,
     ClockOut,

@@ -57,3 +57,21 @@ class UnsupportedBatchFormat(Problem):
 
 class FutureSweep(InvalidInput):
     slug, title = "future-sweep", "A sweep cannot be run as of a time in the future"
+
+
+class UnknownPower(InvalidInput):
+    """A penalty decision names an enforcement power the region's catalogue (or one above it) does not have."""
+
+    slug, title = "unknown-power", "No such enforcement power in the region"
+
+
+class UnknownBand(InvalidInput):
+    """A penalty decision names a discretion band its power does not have."""
+
+    slug, title = "unknown-band", "The enforcement power has no such discretion band"
+
+
+class CorrectionMismatch(InvalidInput):
+    """A correcting decision names a decision of another power or region, or one corrected already."""
+
+    slug, title = "correction-mismatch", "The decision corrected is not one this decision can correct"

@@ -24,7 +24,7 @@ from approvals import cases
 from approvals.importers.xes import Trace, iter_traces
 from approvals.mapping import Mapping
 from approvals.models import StepKind
-from approvals.schemas import StepIn
+from approvals.schemas.cases import StepIn
 from approvals.settings import ApprovalsSettings
 
 NOT_CODE = re.compile(r"[^A-Za-z0-9._/:-]")

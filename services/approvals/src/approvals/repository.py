@@ -19,13 +19,15 @@ from approvals.models import (
     CaseStatus,
     CaseStep,
     Department,
+    EnforcementPower,
     Item,
     Officer,
+    PenaltyDecision,
     StepBatch,
     Window,
 )
 
-T = TypeVar("T", Department, Window, Officer, Item)
+T = TypeVar("T", Department, Window, Officer, Item, EnforcementPower)
 OPEN = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
 
 
@@ -218,3 +220,35 @@ async def warnings(
 async def batch(session: AsyncSession, client_id: str, batch_key: str) -> StepBatch | None:
     query = select(StepBatch).where(StepBatch.client_id == client_id, StepBatch.batch_key == batch_key)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+# --- enforcement ------------------------------------------------------------------------------------------
+
+
+async def powers_by_ids(session: AsyncSession, ids: Iterable[uuid.UUID]) -> list[EnforcementPower]:
+    wanted = list(ids)
+    if not wanted:
+        return []
+    return list((await session.execute(select(EnforcementPower).where(EnforcementPower.id.in_(wanted)))).scalars())  # type: ignore[attr-defined]
+
+
+async def penalties_by_ids(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PenaltyDecision]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    query = select(PenaltyDecision).where(PenaltyDecision.id.in_(wanted))  # type: ignore[attr-defined]
+    return {d.id: d for d in (await session.execute(query)).scalars()}
+
+
+async def warnings_past_correction(
+    session: AsyncSession, *, rule_ids: Iterable[str], dispositions: Iterable[str], today: date
+) -> list[ApprovalsWarning]:
+    """Warnings of these rules under one of these dispositions, still active, whose correction deadline passed."""
+    query = select(ApprovalsWarning).where(
+        ApprovalsWarning.rule_id.in_(list(rule_ids)),  # type: ignore[attr-defined]
+        ApprovalsWarning.disposition.in_(list(dispositions)),  # type: ignore[union-attr]
+        ApprovalsWarning.status.not_in(["concluded", "dismissed", "closed"]),  # type: ignore[attr-defined]
+        ApprovalsWarning.correct_by < today,  # type: ignore[operator]
+    )
+    return list((await session.execute(query)).scalars())
+

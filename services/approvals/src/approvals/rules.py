@@ -465,3 +465,7 @@ def repeated(days: Sequence[date], *, count: int, window_days: int) -> list[date
         if end - start + 1 >= count:
             best = ordered[start : end + 1]
     return best
+
+
+# the enforcement indicators register themselves in RULES (kept apart: rules.py holds the approval rules)
+from approvals import rules_enforcement  # noqa: E402, F401

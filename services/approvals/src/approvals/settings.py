@@ -40,6 +40,14 @@ class ApprovalsSettings(ServiceSettings):
     errors_repeat_count: int = Field(default=3, ge=2)
     errors_window_days: int = Field(default=90, ge=1)
 
+    # APPROVALS-PENALTY-DECIDED-LATE: decided within 90 calendar days of filing (行政处罚法 2021 Art. 60, unverified)
+    penalty_decide_days: int = Field(default=90, ge=1)
+    # APPROVALS-ENFORCEMENT-UNCORRECTED: working days to correct after each disposition of integrity (proposed:
+    # no public source gives them; research/approvals.md (c) asks for a deadline, not a number)
+    enforcement_correct_days: dict[str, int] = Field(
+        default_factory=lambda: {"reminder_talk": 5, "inquiry": 10, "direct_review": 15}
+    )
+
     # the periodic sweep over open cases (time limits run out when nothing happens to a case)
     sweep_every_seconds: float = Field(default=3600.0, gt=0)
 

@@ -2,6 +2,6 @@
 
 from fastapi import APIRouter
 
-from approvals.api import cases, catalogue, ratings, warnings
+from approvals.api import cases, catalogue, enforcement, ratings, warnings
 
-routers: list[APIRouter] = [catalogue.router, cases.router, ratings.router, warnings.router]
+routers: list[APIRouter] = [catalogue.router, cases.router, ratings.router, enforcement.router, warnings.router]
