@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
@@ -23,6 +23,7 @@ from approvals.models import (
     Item,
     Officer,
     PenaltyDecision,
+    Rating,
     StepBatch,
     Window,
 )
@@ -252,3 +253,66 @@ async def warnings_past_correction(
     )
     return list((await session.execute(query)).scalars())
 
+
+# --- performance ------------------------------------------------------------------------------------------
+
+
+async def cases_concluded_between(
+    session: AsyncSession, prefixes: Iterable[str], start: datetime, end: datetime
+) -> list[tuple[ApprovalCase, Item]]:
+    """Cases accepted and concluded (granted or refused) in [start, end), with their items."""
+    query = (
+        select(ApprovalCase, Item)
+        .join(Item, Item.id == ApprovalCase.item_id)  # type: ignore[arg-type]
+        .where(
+            within_regions(ApprovalCase.region_code, prefixes),
+            ApprovalCase.accepted_at.is_not(None),  # type: ignore[union-attr]
+            ApprovalCase.concluded_at >= start,  # type: ignore[operator]
+            ApprovalCase.concluded_at < end,  # type: ignore[operator]
+        )
+    )
+    return [(c, i) for c, i in (await session.execute(query)).all()]
+
+
+async def ratings_between(
+    session: AsyncSession, prefixes: Iterable[str], start: datetime, end: datetime
+) -> list[tuple[Rating, ApprovalCase, Item]]:
+    """Ratings made in [start, end), except those whose appeal was upheld, with their cases and items."""
+    query = (
+        select(Rating, ApprovalCase, Item)
+        .join(ApprovalCase, ApprovalCase.id == Rating.case_id)  # type: ignore[arg-type]
+        .join(Item, Item.id == ApprovalCase.item_id)  # type: ignore[arg-type]
+        .where(
+            within_regions(Rating.region_code, prefixes),
+            Rating.rated_at >= start,  # type: ignore[operator]
+            Rating.rated_at < end,  # type: ignore[operator]
+            or_(Rating.appeal.is_(None), Rating.appeal != "upheld"),  # type: ignore[union-attr]
+        )
+    )
+    return [(r, c, i) for r, c, i in (await session.execute(query)).all()]
+
+
+async def warnings_raised_between(
+    session: AsyncSession, prefixes: Iterable[str], start: datetime, end: datetime
+) -> list[ApprovalsWarning]:
+    """Warnings first raised in [start, end), except those integrity dismissed."""
+    query = select(ApprovalsWarning).where(
+        within_regions(ApprovalsWarning.region_code, prefixes),
+        ApprovalsWarning.first_raised_at >= start,  # type: ignore[operator]
+        ApprovalsWarning.first_raised_at < end,  # type: ignore[operator]
+        ApprovalsWarning.status != "dismissed",
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def cases_with_items(session: AsyncSession, ids: Iterable[uuid.UUID]) -> list[tuple[ApprovalCase, Item]]:
+    wanted = sorted(ids)
+    out: list[tuple[ApprovalCase, Item]] = []
+    for start in range(0, len(wanted), 500):
+        query = (
+            select(ApprovalCase, Item)
+            .join(Item, Item.id == ApprovalCase.item_id)  # type: ignore[arg-type]
+            .where(ApprovalCase.id.in_(wanted[start : start + 500]))  # type: ignore[attr-defined]
+        )
+        out.extend((c, i) for c, i in (await session.execute(query)).all())
+    return out

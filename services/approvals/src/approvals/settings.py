@@ -48,6 +48,10 @@ class ApprovalsSettings(ServiceSettings):
         default_factory=lambda: {"reminder_talk": 5, "inquiry": 10, "direct_review": 15}
     )
 
+    # performance scores: points deducted per warning of each level first raised in the period (research/approvals.md
+    # (b), the dzjc model: fixed deductions per valid yellow or red card; the values are proposed, no public source)
+    performance_deductions: dict[str, int] = Field(default_factory=lambda: {"blue": 0, "orange": 2, "red": 5})
+
     # the periodic sweep over open cases (time limits run out when nothing happens to a case)
     sweep_every_seconds: float = Field(default=3600.0, gt=0)
 

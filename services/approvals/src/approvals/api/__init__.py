@@ -2,6 +2,13 @@
 
 from fastapi import APIRouter
 
-from approvals.api import cases, catalogue, enforcement, ratings, warnings
+from approvals.api import cases, catalogue, enforcement, performance, ratings, warnings
 
-routers: list[APIRouter] = [catalogue.router, cases.router, ratings.router, enforcement.router, warnings.router]
+routers: list[APIRouter] = [
+    catalogue.router,
+    cases.router,
+    ratings.router,
+    enforcement.router,
+    performance.router,
+    warnings.router,
+]
