@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +39,7 @@ class ImportStats:
     steps: int = 0
     events_read: int = 0
     warnings_raised: int = 0
+    findings: Counter[str] = field(default_factory=Counter)  # per rule id
 
 
 def code(value: str, limit: int = 64) -> str:
@@ -89,9 +91,10 @@ async def import_log(
     region_code: str,
     traces_per_commit: int = 200,
     max_traces: int | None = None,
+    progress: Callable[[AsyncSession, ImportStats], Awaitable[None]] | None = None,
 ) -> ImportStats:
     """Import the log's selected traces (the first ``max_traces``, when given) as cases of ``region_code``, which
-    the caller must be allowed to write."""
+    the caller must be allowed to write. ``progress`` is called in each chunk's transaction, before its commit."""
     who.ensure_can_write(region_code)
     bad = {k for i in mapping.item for k in i.kinds.values() if k in NEEDS_DETAILS}
     if bad:
@@ -103,15 +106,17 @@ async def import_log(
             stats.traces += 1
             stats.events_read += len(trace.events)
             bodies.extend(records(trace, mapping, region_code))
-        if not bodies:
-            continue
-        written, wrong = await cases.write_steps(session, settings, who, bodies, now=utcnow())
-        if wrong:
-            await session.rollback()
-            index, problem = wrong[0]
-            raise ValueError(f"case {bodies[index].case_no}: {problem.detail or problem.title}")
+        if bodies:
+            written, wrong = await cases.write_steps(session, settings, who, bodies, now=utcnow())
+            if wrong:
+                await session.rollback()
+                index, problem = wrong[0]
+                raise ValueError(f"case {bodies[index].case_no}: {problem.detail or problem.title}")
+            stats.cases += len(written.cases)
+            stats.steps += len(written.steps)
+            stats.warnings_raised += written.raised
+            stats.findings.update(written.findings)
+        if progress is not None:
+            await progress(session, stats)
         await session.commit()
-        stats.cases += len(written.cases)
-        stats.steps += len(written.steps)
-        stats.warnings_raised += written.raised
     return stats

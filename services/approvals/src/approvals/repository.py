@@ -21,6 +21,7 @@ from approvals.models import (
     Department,
     EnforcementPower,
     Item,
+    LogImport,
     Officer,
     PenaltyDecision,
     Rating,
@@ -316,3 +317,8 @@ async def cases_with_items(session: AsyncSession, ids: Iterable[uuid.UUID]) -> l
         )
         out.extend((c, i) for c, i in (await session.execute(query)).all())
     return out
+
+
+async def listed_imports(session: AsyncSession, prefixes: Iterable[str], page: PageParams) -> Sequence[LogImport]:
+    query = select(LogImport).where(within_regions(LogImport.region_code, prefixes))
+    return (await session.execute(keyset(query, page, LogImport.created_at, LogImport.id))).scalars().all()

@@ -52,6 +52,10 @@ class ApprovalsSettings(ServiceSettings):
     # (b), the dzjc model: fixed deductions per valid yellow or red card; the values are proposed, no public source)
     performance_deductions: dict[str, int] = Field(default_factory=lambda: {"blue": 0, "orange": 2, "red": 5})
 
+    # uploaded process logs (POST /v1/approvals/imports): the largest upload, traces written per transaction
+    import_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    import_traces_per_commit: int = Field(default=200, ge=1)
+
     # the periodic sweep over open cases (time limits run out when nothing happens to a case)
     sweep_every_seconds: float = Field(default=3600.0, gt=0)
 

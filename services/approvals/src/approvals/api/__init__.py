@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from approvals.api import cases, catalogue, enforcement, performance, ratings, warnings
+from approvals.api import cases, catalogue, enforcement, imports, performance, ratings, warnings
 
 routers: list[APIRouter] = [
     catalogue.router,
@@ -10,5 +10,6 @@ routers: list[APIRouter] = [
     ratings.router,
     enforcement.router,
     performance.router,
+    imports.router,
     warnings.router,
 ]
