@@ -22,9 +22,10 @@ class LogImportOut(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"id": "0191c3a2-7b1e-7c3d-9a8f-0d6b2e1c3a44", "region_code": "130302", "status": "done",
-                 "bytes_received": 4064719, "gzip": False, "traces": 1434, "events_read": 8577, "cases": 1434,
-                 "steps": 6000, "warnings_raised": 700, "findings": {"APPROVALS-SELF-APPROVAL": 500}, "error": None,
+                {"id": "0191c3a2-7b1e-7c3d-9a8f-0d6b2e1c3a44", "region_code": "130302", "status": "failed",
+                 "bytes_received": 4064719, "gzip": False, "traces": 1200, "events_read": 7000, "cases": 1200,
+                 "steps": 5000, "warnings_raised": 600, "findings": {"APPROVALS-SELF-APPROVAL": 400},
+                 "error": "log: Premature end of data in tag trace line 9311, line 9312, column 1",
                  "created_at": "2026-11-30T10:00:00Z", "started_at": "2026-11-30T10:00:00Z",
                  "finished_at": "2026-11-30T10:00:40Z"}
             ]
