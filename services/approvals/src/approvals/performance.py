@@ -39,12 +39,12 @@ from approvals.models import ApprovalCase, Item
 from approvals.schemas.performance import PerformanceLevel, PerformanceOut, TrendOut, TrendPoint, WarningCounts
 from approvals.settings import ApprovalsSettings
 
-PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
+PERIOD = re.compile(r"^(19[7-9]\d|2\d{3})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")  # 1970–2999
 Key = tuple[str, str]  # (region_code, code)
 
 
 class BadPeriod(InvalidInput):
-    """A period is ``YYYY``, ``YYYY-MM`` or ``YYYY-Qn``."""
+    """A period is ``YYYY``, ``YYYY-MM`` or ``YYYY-Qn``, in the years 1970–2999 (a trend reaching before 1970 too)."""
 
     slug, title = "bad-period", "The period is not YYYY, YYYY-MM or YYYY-Qn"
 
@@ -176,7 +176,10 @@ async def ranking(
     """The units of ``level`` ranked for ``period``, with the change since the period before; paged by rank."""
     prefixes = _prefixes(who, region_code)
     now = await tally(session, settings, prefixes, level, period)
-    before = await tally(session, settings, prefixes, level, previous(period))
+    try:
+        before = await tally(session, settings, prefixes, level, previous(period))
+    except BadPeriod:  # the period before 1970-01: none
+        before = {}
     ranked = sorted(now.items(), key=_order)
     after = decode_after(page, int)
     start = after[0] if after else 0

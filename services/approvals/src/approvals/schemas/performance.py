@@ -17,7 +17,7 @@ class PerformanceLevel(StrEnum):
     OFFICER = "officer"
 
 
-PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+PERIOD_PATTERN = r"^(19[7-9]\d|2\d{3})(-(0[1-9]|1[0-2])|-Q[1-4])?$"
 UNIT_CODE = CODE
 
 
