@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import approvals_latency
 import approvals_xes
 import events
 import proxy
@@ -14,3 +15,4 @@ if __name__ == "__main__":
     # bench/tenders.py runs in its own process: its name would shadow the ``tenders`` package here.
     subprocess.run([sys.executable, str(Path(__file__).with_name("tenders.py")), "--write"], check=True)
     approvals_xes.main()
+    approvals_latency.run()
