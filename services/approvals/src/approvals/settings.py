@@ -2,8 +2,8 @@
 
 Days here are **working days** on the deployment's calendar (``settings.calendar``): the
 Administrative Licensing Law of the PRC (行政许可法, 2019) Art. 82 says the organ's time limits
-are counted in working days, public holidays excluded. Each default names its source in
-rules.py (``LEGAL_BASIS``).
+are counted in working days, public holidays excluded (article quoted from memory: unverified).
+Each default names its source in rules.py (``LEGAL_BASIS``); R-numbers are research/approvals.md (b).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ class ApprovalsSettings(ServiceSettings):
     service_name: ClassVar[str] = "approvals"
     port: int = 8103
 
-    # catalogue defaults: an item without its own limit takes the statutory 20 working days (Art. 42 ¶1)
+    # catalogue defaults: an item without its own limit takes the statutory 20 working days (Art. 42, R11)
     default_legal_days: int = Field(default=20, ge=1)
-    # APPROVALS-EXTENSION-UNAPPROVED: at most 10 more working days, approved by the head of the organ (Art. 42 ¶1)
+    # APPROVALS-EXTENSION-UNAPPROVED: at most 10 more working days, approved by the head of the organ (Art. 42, R11)
     extension_max_days: int = Field(default=10, ge=0)
     # APPROVALS-PROMISE-NEAR: blue when this few working days of the promised limit are left (dzjc rule guide)
     promise_near_days: int = Field(default=2, ge=0)
-    # APPROVALS-CORRECTION-LATE: the notice of every missing item on the spot or within 5 days (Art. 32 ¶1(4))
+    # APPROVALS-CORRECTION-LATE: the notice of every missing item on the spot or within 5 days (Art. 32, R9)
     correction_notice_days: int = Field(default=5, ge=0)
-    # APPROVALS-CERTIFICATE-LATE: the licence delivered within 10 days of the decision to grant it (Art. 44)
+    # APPROVALS-CERTIFICATE-LATE: the licence delivered within 10 days of the decision (R6; Art. 44 unverified)
     certificate_days: int = Field(default=10, ge=0)
     # APPROVALS-PREACCEPT-LATE: an online application pre-accepted within 2 working days (dzjc rule guide)
     preaccept_days: int = Field(default=2, ge=0)
