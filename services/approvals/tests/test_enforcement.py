@@ -234,3 +234,23 @@ async def test_a_correction_within_the_band_or_a_concluded_warning_stops_the_esc
     result = await sweep(approvals, national, "2025-10-20")
     assert await uncorrected(make, fixed["id"]) == [] and await uncorrected(make, closed["id"]) == []
     assert "APPROVALS-ENFORCEMENT-UNCORRECTED" not in result["findings"]
+
+
+async def test_a_disposition_of_another_kind_of_warning_is_recorded_without_a_correction_day(
+    make: Maker, publish: Any
+) -> None:
+    item = await make.item()
+    c = await make.case(item, [("submit", "2025-09-22", {}), ("refuse", "2025-09-23", {})])
+    (w,) = [w for w in await make.warnings(c) if w["rule_id"] == "APPROVALS-REFUSAL-WITHOUT-REASON"]
+    elsewhere = disposed(w, "inquiry", "2025-09-29").model_copy(
+        update={"subject": SubjectRef(service="funds", kind="node", id=w["subject_id"], label="x")}
+    )
+    await publish(elsewhere)  # another service's warning with the same key: not approvals' to record
+    await publish(disposed(w, "reminder_talk", "2025-09-26"))
+
+    async def learned() -> dict[str, Any] | None:
+        (seen,) = [x for x in await make.warnings(c) if x["rule_id"] == "APPROVALS-REFUSAL-WITHOUT-REASON"]
+        return seen if seen["disposition"] else None
+
+    seen = await eventually(learned)
+    assert (seen["disposition"], seen["status"], seen["correct_by"]) == ("reminder_talk", "in_progress", None)

@@ -41,7 +41,7 @@ async def apply_disposition(session: AsyncSession, settings: ApprovalsSettings, 
     row.disposed_at, row.integrity_warning_id = data.disposed_at, data.warning_id
     days = settings.enforcement_correct_days.get(data.disposition)
     row.correct_by = None
-    if days is not None and data.status not in alerts.CLOSED:
+    if days is not None and row.rule_id in rules.CORRECTABLE and data.status not in alerts.CLOSED:
         try:
             row.correct_by = settings.calendar.add_workdays(data.disposed_at.astimezone(settings.zone).date(), days)
         except CalendarNotCovered:

@@ -350,8 +350,8 @@ class WarningOut(BaseModel):
     )
     outcome: str | None
     correct_by: date | None = Field(
-        description="the working day by which the subject must be corrected, or a new "
-        "APPROVALS-ENFORCEMENT-UNCORRECTED finding goes to integrity"
+        description="an enforcement warning under a reminder, an inquiry or a direct review: the working day by "
+        "which the penalty must be corrected, or a new APPROVALS-ENFORCEMENT-UNCORRECTED finding goes to integrity"
     )
     first_raised_at: datetime
     last_raised_at: datetime
