@@ -91,3 +91,23 @@ async def test_what_cannot_be_imported_is_refused_before_anything_is_stored(
     r = await make.client.post(IMPORTS, headers=outsider, params={"region_code": "130302"}, files=files)
     assert r.status_code == 403
     assert (await make.client.get(IMPORTS, headers=make.headers)).json()["items"] == []
+
+
+async def test_a_retried_upload_with_its_idempotency_key_replays_the_first_job(make: Maker) -> None:
+    await make.item(code="receipt")
+    mapping = MAPPING.read_text(encoding="utf-8")
+    log = b'<?xml version="1.0"?><log xmlns="http://www.xes-standard.org/"></log>'
+    headers = {**make.headers, "Idempotency-Key": "upload-1"}
+
+    async def send(data: bytes, key_headers: dict[str, str]) -> httpx.Response:
+        files = {"mapping": (None, mapping), "log": ("log.xes", data, "application/xml")}
+        return await make.client.post(IMPORTS, headers=key_headers, params={"region_code": "130302"}, files=files)
+
+    first = await send(log, headers)
+    again = await send(log, headers)  # a new multipart boundary, the same log, mapping and region
+    assert first.status_code == 202 and again.status_code == 202, again.text
+    assert again.json()["id"] == first.json()["id"] and again.headers.get("Idempotent-Replayed") == "true"
+    other = await send(log + b"\n", headers)
+    assert other.status_code == 422 and other.json()["type"].endswith("/idempotency-key-reused")
+    listed = await make.client.get(IMPORTS, headers=make.headers)
+    assert [j["id"] for j in listed.json()["items"]] == [first.json()["id"]]

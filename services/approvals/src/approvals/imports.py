@@ -12,9 +12,9 @@ import it again into a fresh region, or accept the copy.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
-import shutil
 import tempfile
 import uuid
 from typing import Any
@@ -45,42 +45,59 @@ def import_out(row: LogImport) -> LogImportOut:
     return LogImportOut.model_validate(row, from_attributes=True)
 
 
-def _spool(upload: UploadFile) -> tuple[str, int, bool]:
-    """Copy the uploaded log to a file of our own (the request's spool goes with the request)."""
+def _spool(upload: UploadFile) -> tuple[str, int, bool, str]:
+    """Copy the uploaded log to a file of our own (the request's spool goes with the request); its size, whether
+    it is gzip, and its SHA-256."""
     fd, path = tempfile.mkstemp(prefix="approvals-import-", suffix=".xes")
+    digest = hashlib.sha256()
     with os.fdopen(fd, "wb") as target:
         upload.file.seek(0)
-        shutil.copyfileobj(upload.file, target, 1024 * 1024)
+        while block := upload.file.read(1024 * 1024):
+            digest.update(block)
+            target.write(block)
         size = target.tell()
     with open(path, "rb") as source:
         gz = source.read(2) == GZIP_MAGIC
-    return path, size, gz
+    return path, size, gz, digest.hexdigest()
+
+
+def fingerprint(region_code: str, mapping_text: str, log_sha256: str) -> str:
+    """What makes two uploads the same request: the region, the mapping and the log's bytes (not the form's
+    boundary, which a client draws anew on every retry)."""
+    mapping_sha256 = hashlib.sha256(mapping_text.encode()).hexdigest()
+    return hashlib.sha256(
+        f"POST /v1/approvals/imports\n{region_code}\n{mapping_sha256}\n{log_sha256}".encode()
+    ).hexdigest()
 
 
 async def create(
     session: AsyncSession, settings: ApprovalsSettings, who: Principal, app: FastAPI, *,
-    region_code: str, mapping_text: str, upload: UploadFile, key: IdempotencyKey | None,
+    region_code: str, mapping_text: str, upload: UploadFile, key: str | None,
 ) -> LogImportOut:  # fmt: skip
-    """Store the upload, queue the job (202), and start it once the row is committed."""
+    """Store the upload, queue the job (202), and start it once the row is committed. A retry with the same
+    Idempotency-Key and the same region, mapping and log replays the first answer (no second job)."""
     who.ensure_can_write(region_code)
-    await idempotency.begin(session, who, key)
     try:
         mapping = parse_mapping(mapping_text)
     except MappingError as exc:
         raise ImportFormInvalid(f"mapping: {exc}", field="/mapping") from None
-    path, size, gz = await asyncio.to_thread(_spool, upload)
+    path, size, gz, log_sha256 = await asyncio.to_thread(_spool, upload)
     try:
+        claim = IdempotencyKey(key=key, fingerprint=fingerprint(region_code, mapping_text, log_sha256)) if key else None
+        await idempotency.begin(session, who, claim)
         row = LogImport(region_code=region_code, mapping=mapping_text, bytes_received=size, gzip=gz,
                         created_by=who.subject)  # fmt: skip
         session.add(row)
         await session.flush()
         out = import_out(row)
-        await idempotency.complete(session, who, key, 202, out)
+        await idempotency.complete(session, who, claim, 202, out)
         await session.commit()
     except BaseException:
         os.unlink(path)
         raise
-    tasks: set[asyncio.Task[Any]] = app.state.__dict__.setdefault("approvals_imports", set())
+    tasks: set[asyncio.Task[Any]] | None = getattr(app.state, "approvals_imports", None)
+    if tasks is None:  # the running imports, held so that they are not garbage-collected mid-way
+        tasks = app.state.approvals_imports = set()
     task = asyncio.create_task(run(app, row.id, path, mapping, who), name=f"approvals-import-{row.id}")
     tasks.add(task)
     task.add_done_callback(tasks.discard)

@@ -12,7 +12,7 @@ from sunlight.pagination import Page
 
 from approvals import imports
 from approvals.api.body import read_upload
-from approvals.deps import ApprovalsReader, ApprovalsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
+from approvals.deps import ApprovalsReader, ApprovalsWriter, PageDep, SessionDep, SettingsDep, UploadKeyDep
 from approvals.errors import ImportFormInvalid, ImportTooLarge, UnsupportedImportFormat
 from approvals.schemas.imports import LogImportOut
 
@@ -50,7 +50,7 @@ async def create_import(
     session: SessionDep,
     who: ApprovalsWriter,
     settings: SettingsDep,
-    key: IdempotencyKeyDep,
+    key: UploadKeyDep,
     region_code: Annotated[RegionCode, Query(description="the region the log's cases are filed under")],
 ) -> LogImportOut:
     """The form has a ``mapping`` (TOML, as for ``approvals-check``; its items must be in the catalogue of the
