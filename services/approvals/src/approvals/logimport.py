@@ -10,6 +10,7 @@ code cannot hold become ``_``).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 from collections import Counter
@@ -100,23 +101,36 @@ async def import_log(
     if bad:
         raise ValueError(f"steps a log cannot fill in (their details are not in it): {', '.join(sorted(bad))}")
     stats = ImportStats()
-    for chunk in _chunks(itertools.islice(iter_traces(path), max_traces), traces_per_commit):
-        bodies: list[StepIn] = []
-        for trace in chunk:
-            stats.traces += 1
-            stats.events_read += len(trace.events)
-            bodies.extend(records(trace, mapping, region_code))
-        if bodies:
-            written, wrong = await cases.write_steps(session, settings, who, bodies, now=utcnow())
-            if wrong:
-                await session.rollback()
-                index, problem = wrong[0]
-                raise ValueError(f"case {bodies[index].case_no}: {problem.detail or problem.title}")
-            stats.cases += len(written.cases)
-            stats.steps += len(written.steps)
-            stats.warnings_raised += written.raised
-            stats.findings.update(written.findings)
-        if progress is not None:
-            await progress(session, stats)
-        await session.commit()
+    chunks = _chunks(itertools.islice(iter_traces(path), max_traces), traces_per_commit)
+    try:
+        # the XML is parsed off the event loop, one chunk at a time: the service keeps answering during an import
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+            await _write_chunk(session, settings, who, chunk, mapping, region_code, stats, progress)
+    finally:
+        await asyncio.to_thread(chunks.close)
     return stats
+
+
+async def _write_chunk(
+    session: AsyncSession, settings: ApprovalsSettings, who: Principal, chunk: list[Trace], mapping: Mapping,
+    region_code: str, stats: ImportStats, progress: Callable[[AsyncSession, ImportStats], Awaitable[None]] | None,
+) -> None:  # fmt: skip
+    """One chunk of traces written in one transaction (with the progress, when asked)."""
+    bodies: list[StepIn] = []
+    for trace in chunk:
+        stats.traces += 1
+        stats.events_read += len(trace.events)
+        bodies.extend(records(trace, mapping, region_code))
+    if bodies:
+        written, wrong = await cases.write_steps(session, settings, who, bodies, now=utcnow())
+        if wrong:
+            await session.rollback()
+            index, problem = wrong[0]
+            raise ValueError(f"case {bodies[index].case_no}: {problem.detail or problem.title}")
+        stats.cases += len(written.cases)
+        stats.steps += len(written.steps)
+        stats.warnings_raised += written.raised
+        stats.findings.update(written.findings)
+    if progress is not None:
+        await progress(session, stats)
+    await session.commit()
