@@ -83,6 +83,7 @@ async def test_window_scores_recomputed_by_hand(make: Maker) -> None:
         "D-ZJ", 4, 3, 3, 2,
     )  # fmt: skip
     assert dept["score"] == 98
+    assert dept["region_code"] == DISTRICT  # the city's department, scored on the district's cases: the district's row
 
 
 async def test_ranking_pages_by_rank_and_stays_in_the_callers_regions(

@@ -13,8 +13,9 @@ Nothing is kept but the data itself, so a score is always reproducible (a test r
 - **score** = max(0, 100 − deductions) (research/approvals.md (b), the dzjc performance model: 100 minus fixed
   deductions per valid card; the rates are shown beside it, not folded in).
 
-A case is its window's and officer's (the undertaker, else the acceptor) in the case's region, and its item's
-department's. Ranking: score, then on-time rate, then satisfaction (higher first), then code. Trend: the score
+A case is its window's and officer's (the undertaker, else the acceptor) and its item's department's, each in the
+case's region: every row belongs to one region (a city department handling two districts' cases has a row per
+district, and a reader of the city sees both), so a reader never gets figures of a region outside its own. Ranking: score, then on-time rate, then satisfaction (higher first), then code. Trend: the score
 in each of the last periods and the least-squares slope of the scores per period (research (c) 7).
 """
 
@@ -101,7 +102,7 @@ def _units(level: PerformanceLevel, case: ApprovalCase, item: Item, departments:
     if level is PerformanceLevel.OFFICER:
         return (case.region_code, case.officer_code) if case.officer_code else None
     dept = departments.get(item.department_id) if item.department_id else None
-    return (dept.region_code, dept.code) if dept is not None else None
+    return (case.region_code, dept.code) if dept is not None else None
 
 
 async def tally(
@@ -148,7 +149,7 @@ async def tally(
             power = powers.get(decision.power_id)
             dept = power_departments.get(power.department_id) if power and power.department_id else None
             if level is PerformanceLevel.DEPARTMENT and dept is not None:
-                key = (dept.region_code, dept.code)
+                key = (decision.region_code, dept.code)
         if key is None or w.level not in out[key].warnings:
             continue
         out[key].warnings[w.level] += 1
