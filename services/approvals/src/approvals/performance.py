@@ -15,8 +15,9 @@ Nothing is kept but the data itself, so a score is always reproducible (a test r
 
 A case is its window's and officer's (the undertaker, else the acceptor) and its item's department's, each in the
 case's region: every row belongs to one region (a city department handling two districts' cases has a row per
-district, and a reader of the city sees both), so a reader never gets figures of a region outside its own. Ranking: score, then on-time rate, then satisfaction (higher first), then code. Trend: the score
-in each of the last periods and the least-squares slope of the scores per period (research (c) 7).
+district, and a reader of the city sees both), so a reader never gets figures of a region outside its own.
+Ranking: score, then on-time rate, then satisfaction (higher first), then code. Trend: the score in each of the
+last periods and the least-squares slope of the scores per period (research (c) 7).
 """
 
 from __future__ import annotations
@@ -138,22 +139,22 @@ async def tally(
     powers = {p.id: p for p in await repository.powers_by_ids(session, {d.power_id for d in penalties.values()})}
     power_departments = await repository.departments_by_ids(session, {p.department_id for p in powers.values()})
     for w in warned:
-        key: Key | None = None
+        unit: Key | None = None
         if w.case_id is not None and w.case_id in by_case:
-            key = _units(level, *by_case[w.case_id], departments)
+            unit = _units(level, *by_case[w.case_id], departments)
         elif w.subject_kind == "window" and level is PerformanceLevel.WINDOW:
-            key = (w.region_code, w.subject_id)
+            unit = (w.region_code, w.subject_id)
         elif w.subject_kind == "penalty" and (decision := penalties.get(uuid.UUID(w.subject_id))):
             if level is PerformanceLevel.OFFICER and decision.officer_code:
-                key = (decision.region_code, decision.officer_code)
+                unit = (decision.region_code, decision.officer_code)
             power = powers.get(decision.power_id)
             dept = power_departments.get(power.department_id) if power and power.department_id else None
             if level is PerformanceLevel.DEPARTMENT and dept is not None:
-                key = (decision.region_code, dept.code)
-        if key is None or w.level not in out[key].warnings:
+                unit = (decision.region_code, dept.code)
+        if unit is None or w.level not in out[unit].warnings:
             continue
-        out[key].warnings[w.level] += 1
-        out[key].deductions += settings.performance_deductions.get(w.level, 0)
+        out[unit].warnings[w.level] += 1
+        out[unit].deductions += settings.performance_deductions.get(w.level, 0)
     return out
 
 
