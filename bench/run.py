@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import approvals_latency
 import approvals_xes
 import events
 import proxy
@@ -16,3 +17,4 @@ if __name__ == "__main__":
     approvals_xes.main()
     for script in ("complaints_filing.py", "complaints_xes.py"):
         subprocess.run([sys.executable, str(Path(__file__).with_name(script))], check=True)
+    approvals_latency.run()

@@ -289,7 +289,42 @@ def seed_approvals(live: Live, keys: TestKeys) -> Seeded:
             json={"score": 2, "rated_at": "2025-03-04T10:00:00+08:00"},
         )
     )
-    seeded.canaries |= {f"CANARY-I-{tag}", f"CANARY-C-{tag}", "CANARY-ITEM", "CANARY-OFFICER"}
+    power = _ok(
+        live.call(
+            "POST",
+            "/v1/approvals/enforcement-powers",
+            headers=h,
+            json={"code": f"CANARY-P-{tag}", "name": "CANARY-POWER", "region_code": REGION_A,
+                  "legal_basis": "CANARY-BASIS",
+                  "bands": [{"code": "light", "circumstance": "CANARY-FACTS", "kinds": ["fine"],
+                             "min_fen": 100, "max_fen": 200}]},
+        )
+    )  # fmt: skip
+    seeded.add("power_id", power["id"])
+    penalty = _ok(
+        live.call(
+            "POST",
+            "/v1/approvals/penalties",
+            headers=h,
+            json={"decision_no": f"CANARY-D-{tag}", "region_code": "130302", "power_code": power["code"],
+                  "band_code": "light", "kinds": ["fine"], "fine_fen": 999, "officer_code": "CANARY-OFFICER",
+                  "decided_at": "2025-03-05T10:00:00+08:00"},
+        )
+    )  # fmt: skip
+    seeded.add("penalty_id", penalty["id"])
+    mapping = f'[[item]]\nname = "{item["code"]}"\nsteps = ["a"]\n[item.kinds]\n"a" = "submit"\n'
+    job = _ok(
+        live.call("POST", "/v1/approvals/imports", headers=h, params={"region_code": "130302"},
+                  files={"mapping": (None, mapping), "log": ("log.xes", b"<log/>", "application/xml")}),
+        202,
+    )  # fmt: skip
+    seeded.add("import_id", job["id"])
+    # the performance trend of the seeded case's unit: level and region are not secrets, the officer's code is
+    seeded.add("level", "officer", canary=False)
+    seeded.add("region_code", "130302", canary=False)
+    seeded.add("code", "CANARY-OFFICER")
+    seeded.canaries |= {f"CANARY-I-{tag}", f"CANARY-C-{tag}", "CANARY-ITEM", "CANARY-OFFICER", f"CANARY-P-{tag}",
+                        "CANARY-POWER", "CANARY-BASIS", "CANARY-FACTS", f"CANARY-D-{tag}"}  # fmt: skip
     return seeded
 
 

@@ -26,7 +26,7 @@ from sunlight.warnings import Level, Rule, SubjectRef, region_key, warning_event
 
 from approvals import repository
 from approvals.models import ApprovalsWarning
-from approvals.schemas import WarningOut
+from approvals.schemas.cases import WarningOut
 
 SERVICE = "approvals"
 CLOSED = frozenset({"concluded", "closed", "dismissed"})
@@ -162,6 +162,9 @@ def warning_out(row: ApprovalsWarning) -> WarningOut:
         evidence=row.evidence,
         occurrences=row.occurrences,
         status=row.status,
+        disposition=row.disposition,
+        outcome=row.outcome,
+        correct_by=row.correct_by,
         first_raised_at=row.first_raised_at,
         last_raised_at=row.last_raised_at,
     )

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sunlight.errors import InvalidInput, Problem
 
 from approvals.errors import BatchInvalid, BatchTooLarge, UnsupportedBatchFormat
-from approvals.schemas import RecordError, StepIn
+from approvals.schemas.cases import RecordError, StepIn
 from approvals.settings import ApprovalsSettings
 
 JSON_TYPES = ("application/json",)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +32,7 @@ from approvals import alerts, checks, events, repository
 from approvals.batches import Limits, error, invalid, read_batch
 from approvals.errors import BatchKeyReused, BatchTooLarge, ItemMismatch, StepBeforeCase, UnknownItem
 from approvals.models import ApprovalCase, CaseStatus, CaseStep, Channel, Item, StepBatch
-from approvals.schemas import (
+from approvals.schemas.cases import (
     BatchOut,
     CaseOut,
     ClockOut,
@@ -52,6 +53,7 @@ class Written:
     cases: dict[uuid.UUID, ApprovalCase] = field(default_factory=dict)
     items: dict[uuid.UUID, Item] = field(default_factory=dict)
     raised: int = 0
+    findings: Counter[str] = field(default_factory=Counter)  # per rule id, every finding of the write
 
 
 def prepare(
@@ -169,6 +171,7 @@ async def write_steps(
         case.updated_at = now
         if not was_closed and case.status in CLOSED and case.accepted_at is not None and evaluation.clock is not None:
             add_event(session, events.case_concluded(case, item, evaluation.clock, uscc))
+    out.findings.update(f.rule.id for f in findings)
     out.raised = await alerts.raise_findings(session, findings, now=now)
     await session.flush()
     levels = await repository.warnings_of_cases(session, out.cases)

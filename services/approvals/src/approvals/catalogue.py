@@ -16,7 +16,7 @@ from sunlight.pagination import Page, PageParams, make_page
 from approvals import repository
 from approvals.errors import DuplicateCode, UnknownDepartment, UnknownWindow
 from approvals.models import Department, Item, Officer, Window
-from approvals.schemas import (
+from approvals.schemas.cases import (
     DepartmentIn,
     DepartmentOut,
     FeeIn,
@@ -34,7 +34,7 @@ def _key(row: Any) -> list[str]:
     return [row.created_at.isoformat(), str(row.id)]
 
 
-async def _department_id(session: AsyncSession, region_code: str, code: str | None) -> uuid.UUID | None:
+async def resolve_department(session: AsyncSession, region_code: str, code: str | None) -> uuid.UUID | None:
     """The department of this code in the region or a region above it (a city bureau has district windows)."""
     if code is None:
         return None
@@ -91,7 +91,7 @@ async def create_window(
 ) -> WindowOut:
     who.ensure_can_write(body.region_code)
     await idempotency.begin(session, who, key)
-    department_id = await _department_id(session, body.region_code, body.department_code)
+    department_id = await resolve_department(session, body.region_code, body.department_code)
     row = Window(code=body.code, name=body.name, region_code=body.region_code, department_id=department_id)
     return await _create(session, who, key, row, window_out, "window")  # type: ignore[no-any-return]
 
@@ -113,7 +113,7 @@ async def create_officer(
 ) -> OfficerOut:
     who.ensure_can_write(body.region_code)
     await idempotency.begin(session, who, key)
-    department_id = await _department_id(session, body.region_code, body.department_code)
+    department_id = await resolve_department(session, body.region_code, body.department_code)
     window_id = None
     if body.window_code is not None:
         window = await repository.by_code(session, Window, body.region_code, body.window_code)
@@ -148,7 +148,7 @@ async def create_item(
 ) -> ItemOut:
     who.ensure_can_write(body.region_code)
     await idempotency.begin(session, who, key)
-    department_id = await _department_id(session, body.region_code, body.department_code)
+    department_id = await resolve_department(session, body.region_code, body.department_code)
     legal = body.legal_days if body.legal_days is not None else settings.default_legal_days
     promised = body.promised_days if body.promised_days is not None else legal
     if promised > legal:

@@ -57,3 +57,37 @@ class UnsupportedBatchFormat(Problem):
 
 class FutureSweep(InvalidInput):
     slug, title = "future-sweep", "A sweep cannot be run as of a time in the future"
+
+
+class UnknownPower(InvalidInput):
+    """A penalty decision names an enforcement power the region's catalogue (or one above it) does not have."""
+
+    slug, title = "unknown-power", "No such enforcement power in the region"
+
+
+class UnknownBand(InvalidInput):
+    """A penalty decision names a discretion band its power does not have."""
+
+    slug, title = "unknown-band", "The enforcement power has no such discretion band"
+
+
+class CorrectionMismatch(InvalidInput):
+    """A correcting decision names a decision of another power or region, or one corrected already."""
+
+    slug, title = "correction-mismatch", "The decision corrected is not one this decision can correct"
+
+
+class ImportTooLarge(PayloadTooLarge):
+    """The uploaded log is larger than ``import_max_bytes``."""
+
+    slug, title = "import-too-large", "The upload exceeds the import limit"
+
+
+class UnsupportedImportFormat(Problem):
+    slug, title, status = "unsupported-import-format", "Send multipart/form-data with a mapping and a log", 415
+
+
+class ImportFormInvalid(InvalidInput):
+    """The upload is not a form of one ``mapping`` (TOML text) and one ``log`` (file), or its mapping is wrong."""
+
+    slug, title = "import-form-invalid", "The upload needs a valid mapping and a log"

@@ -10,10 +10,12 @@ code cannot hold become ``_``).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +26,7 @@ from approvals import cases
 from approvals.importers.xes import Trace, iter_traces
 from approvals.mapping import Mapping
 from approvals.models import StepKind
-from approvals.schemas import StepIn
+from approvals.schemas.cases import StepIn
 from approvals.settings import ApprovalsSettings
 
 NOT_CODE = re.compile(r"[^A-Za-z0-9._/:-]")
@@ -38,6 +40,7 @@ class ImportStats:
     steps: int = 0
     events_read: int = 0
     warnings_raised: int = 0
+    findings: Counter[str] = field(default_factory=Counter)  # per rule id
 
 
 def code(value: str, limit: int = 64) -> str:
@@ -89,29 +92,45 @@ async def import_log(
     region_code: str,
     traces_per_commit: int = 200,
     max_traces: int | None = None,
+    progress: Callable[[AsyncSession, ImportStats], Awaitable[None]] | None = None,
 ) -> ImportStats:
     """Import the log's selected traces (the first ``max_traces``, when given) as cases of ``region_code``, which
-    the caller must be allowed to write."""
+    the caller must be allowed to write. ``progress`` is called in each chunk's transaction, before its commit."""
     who.ensure_can_write(region_code)
     bad = {k for i in mapping.item for k in i.kinds.values() if k in NEEDS_DETAILS}
     if bad:
         raise ValueError(f"steps a log cannot fill in (their details are not in it): {', '.join(sorted(bad))}")
     stats = ImportStats()
-    for chunk in _chunks(itertools.islice(iter_traces(path), max_traces), traces_per_commit):
-        bodies: list[StepIn] = []
-        for trace in chunk:
-            stats.traces += 1
-            stats.events_read += len(trace.events)
-            bodies.extend(records(trace, mapping, region_code))
-        if not bodies:
-            continue
+    chunks = _chunks(itertools.islice(iter_traces(path), max_traces), traces_per_commit)
+    try:
+        # the XML is parsed off the event loop, one chunk at a time: the service keeps answering during an import
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+            await _write_chunk(session, settings, who, chunk, mapping, region_code, stats, progress)
+    finally:
+        await asyncio.to_thread(chunks.close)
+    return stats
+
+
+async def _write_chunk(
+    session: AsyncSession, settings: ApprovalsSettings, who: Principal, chunk: list[Trace], mapping: Mapping,
+    region_code: str, stats: ImportStats, progress: Callable[[AsyncSession, ImportStats], Awaitable[None]] | None,
+) -> None:  # fmt: skip
+    """One chunk of traces written in one transaction (with the progress, when asked)."""
+    bodies: list[StepIn] = []
+    for trace in chunk:
+        stats.traces += 1
+        stats.events_read += len(trace.events)
+        bodies.extend(records(trace, mapping, region_code))
+    if bodies:
         written, wrong = await cases.write_steps(session, settings, who, bodies, now=utcnow())
         if wrong:
             await session.rollback()
             index, problem = wrong[0]
             raise ValueError(f"case {bodies[index].case_no}: {problem.detail or problem.title}")
-        await session.commit()
         stats.cases += len(written.cases)
         stats.steps += len(written.steps)
         stats.warnings_raised += written.raised
-    return stats
+        stats.findings.update(written.findings)
+    if progress is not None:
+        await progress(session, stats)
+    await session.commit()

@@ -75,11 +75,20 @@ class Mapping(BaseModel):
 def load_mapping(path: str | Path) -> Mapping:
     """The mapping file, or a MappingError saying what is wrong with it."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(f"{path}: {exc}") from None
+    return parse_mapping(text, str(path))
+
+
+def parse_mapping(text: str, name: str = "mapping") -> Mapping:
+    """A mapping from its TOML text, or a MappingError saying what is wrong with it."""
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise MappingError(f"{name}: {exc}") from None
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:
         where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise MappingError(f"{path}: {where}") from None
+        raise MappingError(f"{name}: {where}") from None

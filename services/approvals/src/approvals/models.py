@@ -222,6 +222,12 @@ class ApprovalsWarning(Base, table=True):
     signature: str | None = Field(default=None, max_length=64)  # what makes a finding new news (see alerts)
     occurrences: int = 1
     status: str = Field(default="open", max_length=20, index=True)
+    # what integrity told (warnings.disposed.v1): approvals' view only, integrity owns the state
+    disposition: str | None = Field(default=None, max_length=40)
+    outcome: str | None = Field(default=None, max_length=40)
+    disposed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    correct_by: date | None = Field(default=None, index=True)  # the subject corrected by then, or escalated
+    integrity_warning_id: str | None = Field(default=None, max_length=64)
     first_raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
@@ -261,3 +267,86 @@ class CaseError(Base, table=True):
     correction: str | None = Field(default=None, max_length=2000)
     found_on: date = Field(index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class PenaltyKind(StrEnum):
+    """Kinds of administrative penalty (行政处罚的种类; 行政处罚法 2021 Art. 9 — quoted from memory, unverified)."""
+
+    WARNING = "warning"  # 警告
+    CRITICISM = "criticism"  # 通报批评
+    FINE = "fine"  # 罚款
+    CONFISCATION = "confiscation"  # 没收违法所得、没收非法财物
+    SUSPENSION = "suspension"  # 暂扣许可证件、降低资质等级
+    REVOCATION = "revocation"  # 吊销许可证件
+    RESTRICTION = "restriction"  # 限制开展生产经营活动、责令停产停业、责令关闭、限制从业
+    DETENTION = "detention"  # 行政拘留
+
+
+class EnforcementPower(Base, table=True):
+    """EnforcementPower — 执法事项: one enforcement power with its discretion bands (裁量基准).
+
+    ``bands`` is a list of ``{code, circumstance, kinds, min_fen, max_fen}``: for a fact pattern (情节), the
+    penalty kinds allowed and the range of the fine. A decision names the band its facts fall in."""
+
+    __tablename__ = "enforcement_power"
+    __table_args__ = (sa.UniqueConstraint("region_code", "code"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    region_code: str = Field(max_length=12, index=True)
+    code: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    department_id: uuid.UUID | None = Field(default=None, foreign_key="department.id")
+    legal_basis: str = Field(max_length=500)  # the article that sets the penalty
+    bands: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class PenaltyDecision(Base, table=True):
+    """PenaltyDecision — 行政处罚决定: a penalty as the bureau decided it, kept whether or not it lies in its band
+    (``departures`` says how it does not); a later decision may correct it (``corrects_id``)."""
+
+    __tablename__ = "penalty_decision"
+    __table_args__ = (sa.UniqueConstraint("region_code", "decision_no"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    region_code: str = Field(max_length=12, index=True)
+    decision_no: str = Field(max_length=100)
+    power_id: uuid.UUID = Field(foreign_key="enforcement_power.id", index=True)
+    band_code: str = Field(max_length=64)
+    kinds: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    fine_fen: int | None = Field(default=None, sa_type=sa.BigInteger)
+    filed_on: date | None = None  # 立案
+    decided_at: datetime = Field(sa_type=UTCDateTime)
+    officer_code: str | None = Field(default=None, max_length=64, index=True)
+    reason: str | None = Field(default=None, max_length=2000)  # 说明理由 for departing from the band
+    band: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # the band as it was when decided
+    departures: list[str] = Field(default_factory=list, sa_type=sa.JSON)  # empty: within the band
+    within_band: bool = Field(default=True, index=True)
+    corrects_id: uuid.UUID | None = Field(default=None, foreign_key="penalty_decision.id")
+    corrected_by_id: uuid.UUID | None = Field(default=None)
+    recorded_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class LogImport(Base, table=True):
+    """LogImport — 过程日志导入: one uploaded XES log imported in the background; its row is the job's status."""
+
+    __tablename__ = "log_import"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    region_code: str = Field(max_length=12, index=True)
+    status: str = Field(default="queued", max_length=12)  # queued | running | done | failed
+    mapping: str = Field(sa_type=sa.Text)  # the TOML as sent
+    bytes_received: int = Field(default=0, sa_type=sa.BigInteger)
+    gzip: bool = False
+    traces: int = 0
+    events_read: int = 0
+    cases: int = 0
+    steps: int = 0
+    warnings_raised: int = 0
+    findings: dict[str, int] = Field(default_factory=dict, sa_type=sa.JSON)  # per rule id
+    error: str | None = Field(default=None, max_length=2000)
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -26,7 +26,7 @@ from sunlight.pagination import Page, PageParams, keyset, make_page
 from approvals import alerts, rules
 from approvals.alerts import Finding
 from approvals.models import ApprovalCase, CaseError, Rating
-from approvals.schemas import (
+from approvals.schemas.cases import (
     AppealDecisionIn,
     AppealIn,
     ErrorIn,

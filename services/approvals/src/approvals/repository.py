@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
@@ -19,13 +19,17 @@ from approvals.models import (
     CaseStatus,
     CaseStep,
     Department,
+    EnforcementPower,
     Item,
+    LogImport,
     Officer,
+    PenaltyDecision,
+    Rating,
     StepBatch,
     Window,
 )
 
-T = TypeVar("T", Department, Window, Officer, Item)
+T = TypeVar("T", Department, Window, Officer, Item, EnforcementPower)
 OPEN = (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
 
 
@@ -218,3 +222,103 @@ async def warnings(
 async def batch(session: AsyncSession, client_id: str, batch_key: str) -> StepBatch | None:
     query = select(StepBatch).where(StepBatch.client_id == client_id, StepBatch.batch_key == batch_key)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+# --- enforcement ------------------------------------------------------------------------------------------
+
+
+async def powers_by_ids(session: AsyncSession, ids: Iterable[uuid.UUID]) -> list[EnforcementPower]:
+    wanted = list(ids)
+    if not wanted:
+        return []
+    return list((await session.execute(select(EnforcementPower).where(EnforcementPower.id.in_(wanted)))).scalars())  # type: ignore[attr-defined]
+
+
+async def penalties_by_ids(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PenaltyDecision]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    query = select(PenaltyDecision).where(PenaltyDecision.id.in_(wanted))  # type: ignore[attr-defined]
+    return {d.id: d for d in (await session.execute(query)).scalars()}
+
+
+async def warnings_past_correction(
+    session: AsyncSession, *, rule_ids: Iterable[str], dispositions: Iterable[str], today: date
+) -> list[ApprovalsWarning]:
+    """Warnings of these rules under one of these dispositions, still active, whose correction deadline passed."""
+    query = select(ApprovalsWarning).where(
+        ApprovalsWarning.rule_id.in_(list(rule_ids)),  # type: ignore[attr-defined]
+        ApprovalsWarning.disposition.in_(list(dispositions)),  # type: ignore[union-attr]
+        ApprovalsWarning.status.not_in(["concluded", "dismissed", "closed"]),  # type: ignore[attr-defined]
+        ApprovalsWarning.correct_by < today,  # type: ignore[operator]
+    )
+    return list((await session.execute(query)).scalars())
+
+
+# --- performance ------------------------------------------------------------------------------------------
+
+
+async def cases_concluded_between(
+    session: AsyncSession, prefixes: Iterable[str], start: datetime, end: datetime
+) -> list[tuple[ApprovalCase, Item]]:
+    """Cases accepted and concluded (granted or refused) in [start, end), with their items."""
+    query = (
+        select(ApprovalCase, Item)
+        .join(Item, Item.id == ApprovalCase.item_id)  # type: ignore[arg-type]
+        .where(
+            within_regions(ApprovalCase.region_code, prefixes),
+            ApprovalCase.accepted_at.is_not(None),  # type: ignore[union-attr]
+            ApprovalCase.concluded_at >= start,  # type: ignore[operator]
+            ApprovalCase.concluded_at < end,  # type: ignore[operator]
+        )
+    )
+    return [(c, i) for c, i in (await session.execute(query)).all()]
+
+
+async def ratings_between(
+    session: AsyncSession, prefixes: Iterable[str], start: datetime, end: datetime
+) -> list[tuple[Rating, ApprovalCase, Item]]:
+    """Ratings made in [start, end), except those whose appeal was upheld, with their cases and items."""
+    query = (
+        select(Rating, ApprovalCase, Item)
+        .join(ApprovalCase, ApprovalCase.id == Rating.case_id)  # type: ignore[arg-type]
+        .join(Item, Item.id == ApprovalCase.item_id)  # type: ignore[arg-type]
+        .where(
+            within_regions(Rating.region_code, prefixes),
+            Rating.rated_at >= start,  # type: ignore[operator]
+            Rating.rated_at < end,  # type: ignore[operator]
+            or_(Rating.appeal.is_(None), Rating.appeal != "upheld"),  # type: ignore[union-attr]
+        )
+    )
+    return [(r, c, i) for r, c, i in (await session.execute(query)).all()]
+
+
+async def warnings_raised_between(
+    session: AsyncSession, prefixes: Iterable[str], start: datetime, end: datetime
+) -> list[ApprovalsWarning]:
+    """Warnings first raised in [start, end), except those integrity dismissed."""
+    query = select(ApprovalsWarning).where(
+        within_regions(ApprovalsWarning.region_code, prefixes),
+        ApprovalsWarning.first_raised_at >= start,  # type: ignore[operator]
+        ApprovalsWarning.first_raised_at < end,  # type: ignore[operator]
+        ApprovalsWarning.status != "dismissed",
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def cases_with_items(session: AsyncSession, ids: Iterable[uuid.UUID]) -> list[tuple[ApprovalCase, Item]]:
+    wanted = sorted(ids)
+    out: list[tuple[ApprovalCase, Item]] = []
+    for start in range(0, len(wanted), 500):
+        query = (
+            select(ApprovalCase, Item)
+            .join(Item, Item.id == ApprovalCase.item_id)  # type: ignore[arg-type]
+            .where(ApprovalCase.id.in_(wanted[start : start + 500]))  # type: ignore[attr-defined]
+        )
+        out.extend((c, i) for c, i in (await session.execute(query)).all())
+    return out
+
+
+async def listed_imports(session: AsyncSession, prefixes: Iterable[str], page: PageParams) -> Sequence[LogImport]:
+    query = select(LogImport).where(within_regions(LogImport.region_code, prefixes))
+    return (await session.execute(keyset(query, page, LogImport.created_at, LogImport.id))).scalars().all()

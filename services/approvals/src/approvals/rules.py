@@ -7,8 +7,11 @@ sequences, day counts), no database and no clock, so tests and the analysts' com
 imported process log.
 
 Legal sources of the defaults — the Administrative Licensing Law of the PRC (中华人民共和国行政许可法,
-2003, amended 2019), quoted article by article in ``LEGAL_BASIS``; where no statute sets a
-threshold the source is the dzjc e-supervision rule guide (research/approvals.md §b) and says so.
+2003, amended 2019), article by article in ``LEGAL_BASIS``; where no statute sets a threshold the source
+is the dzjc e-supervision rule guide (research/approvals.md §b) and says so. Checked against what
+/work/shared holds (there is no text of the Law there, only research/approvals.md §b, which names Arts.
+32, 42 and 45 with their content and the 10-day delivery without its article): each citation says
+"research Rn" when that table confirms it and "unverified" when it was quoted from memory.
 """
 
 from __future__ import annotations
@@ -22,22 +25,29 @@ from sunlight.warnings import Level, Rule, RuleRegistry
 RULES = RuleRegistry("approvals")
 
 LEGAL_BASIS = {
-    "art32": "行政许可法 Art. 32 ¶1(4): missing or non-conforming materials — tell the applicant every item to "
-    "correct, once, on the spot or within 5 days (一次告知需要补正的全部内容); if not told in time the application "
-    "counts as accepted on receipt",
-    "art38": "行政许可法 Art. 38 ¶2: a written decision not to grant a licence states its reasons (说明理由)",
-    "art42": "行政许可法 Art. 42 ¶1: decide within 20 days of acceptance; if that is not possible, the head of the "
-    "organ may approve 10 more days, and the reasons are told to the applicant",
-    "art44": "行政许可法 Art. 44: the licence is issued and delivered within 10 days of the decision to grant it",
-    "art45": "行政许可法 Art. 45: time needed for hearing, tender, auction, inspection, testing, quarantine, "
-    "appraisal and expert review is not counted in the time limits; the applicant is told in writing how long",
-    "art58": "行政许可法 Art. 58: no fee for granting or supervising a licence unless a law or administrative "
-    "regulation provides for one",
-    "art59": "行政许可法 Art. 59: fees charged under a law or administrative regulation follow the published "
-    "statutory items and rates (法定项目和标准)",
-    "art82": "行政许可法 Art. 82: the organ's time limits are counted in working days, public holidays excluded",
-    "art33": "行政许可法 Art. 33: applications by electronic data exchange (online handling); whether an item must "
-    "be handled online is set by the catalogue of the deployment (国办发〔2018〕45号 一网通办)",
+    "art32": "行政许可法 Art. 32 (research/approvals.md R9; the paragraph ¶1(4) unverified): missing or "
+    "non-conforming materials — tell the applicant every item to correct, once, on the spot or within 5 days "
+    "(一次告知需要补正的全部内容); if not told in time the application counts as accepted on receipt",
+    "art38": "行政许可法 Art. 38 ¶2 (unverified; research/approvals.md R10 cites a local regulation, lawyee "
+    "第六条(一)(五), for refusals without reasons): a written decision not to grant a licence states its reasons "
+    "(说明理由)",
+    "art42": "行政许可法 Art. 42 (research/approvals.md R11; the paragraph ¶1 unverified): decide within 20 days of "
+    "acceptance; if that is not possible, the head of the organ may approve 10 more days, and the reasons are told "
+    "to the applicant",
+    "art44": "行政许可法 Art. 44 (article number unverified; the 10 days: research/approvals.md R6): the licence is "
+    "issued and delivered within 10 days of the decision to grant it",
+    "art45": "行政许可法 Art. 45 (research/approvals.md R4; the list of procedures and the written notice "
+    "unverified): time needed for hearing, tender, auction, inspection, testing, quarantine, appraisal and expert "
+    "review is not counted in the time limits; the applicant is told in writing how long",
+    "art58": "行政许可法 Art. 58 (unverified; research/approvals.md R12 cites lawyee 第六条(七)): no fee for "
+    "granting or supervising a licence unless a law or administrative regulation provides for one",
+    "art59": "行政许可法 Art. 59 (unverified; research/approvals.md R12 cites lawyee 第六条(七)): fees charged under "
+    "a law or administrative regulation follow the published statutory items and rates (法定项目和标准)",
+    "art82": "行政许可法 Art. 82 (unverified; the working-day clock itself: research (b), dzjc): the organ's time "
+    "limits are counted in working days, public holidays excluded",
+    "art33": "行政许可法 Art. 33 and 国办发〔2018〕45号 (both unverified; research/approvals.md R13 cites lawyee "
+    "第六条(六)): applications by electronic data exchange (online handling); whether an item must be handled online "
+    "is set by the catalogue of the deployment (国办发〔2018〕45号 一网通办)",
     "dzjc": "dzjc rule guide (监察规则说明): promise near 2 days before, online pre-acceptance within 2 days "
     "(research/approvals.md §b R1, R5)",
 }
@@ -48,9 +58,10 @@ PROMISE_NEAR = RULES.add(
         level=Level.BLUE,
         title="A case nears its promised time limit",
         title_zh="承诺时限临近",
-        description="An open, running case has used at least its promised limit minus promise_near_days working "
-        "days and not more than the promised limit (working days from acceptance, special procedures excluded, "
-        "part days in full — Art. 82). Source of the 2 days: the dzjc rule guide (no statute).",
+        description="An open, running case has used at least its promised limit minus promise_near_days working days "
+        "and not more than the promised limit (working days from acceptance, special procedures excluded, part days "
+        "in full — Art. 82, unverified). Source of the 2 days: the dzjc rule guide (research/approvals.md R1; no "
+        "statute).",
         parameters=("promise_near_days",),
         evidence=("case_no", "item_code", "accepted_on", "used_days", "promised_days", "promised_due_on", "as_of"),
         risk_point="approval-timeliness",
@@ -64,8 +75,8 @@ PROMISE_OVERDUE = RULES.add(
         level=Level.ORANGE,
         title="A case passed its promised time limit",
         title_zh="超承诺时限",
-        description="A case has used more working days than the item's promised limit (承诺时限): open cases "
-        "counted to today by the sweep, concluded ones to their conclusion. A part day counts as a full day.",
+        description="A case has used more working days than the item's promised limit (承诺时限): open cases counted "
+        "to today by the sweep, concluded ones to their conclusion. A part day counts as a full day.",
         evidence=("case_no", "item_code", "accepted_on", "used_days", "promised_days", "days_over", "as_of"),
         risk_point="approval-timeliness",
         evaluated_by=("approvals.rules.time_limit_rules", "approvals.checks.time_findings"),
@@ -79,8 +90,8 @@ LEGAL_OVERDUE = RULES.add(
         title="A case passed its legal time limit",
         title_zh="超法定时限",
         description="A case has used more working days than its legal limit (法定时限: the item's, by default 20 "
-        "working days — Art. 42 ¶1 and Art. 82) plus any extension approved by the head of the organ (Art. 42; "
-        "an unapproved one does not count).",
+        "working days — Art. 42, research/approvals.md R11; Art. 82, unverified) plus any extension approved by the "
+        "head of the organ (Art. 42; an unapproved one does not count).",
         parameters=("default_legal_days",),
         evidence=("case_no", "item_code", "accepted_on", "used_days", "legal_days", "extension_days", "days_over"),
         risk_point="approval-timeliness",
@@ -95,9 +106,10 @@ SPECIAL_OVERRUN = RULES.add(
         escalates_to=Level.RED,
         title="A special procedure ran past the days granted for it",
         title_zh="特别程序超期",
-        description="A hearing, test, inspection or expert review (Art. 45: its time is not counted in the limits, "
-        "and the applicant is told in writing how long it takes) lasted more working days than granted_days; red "
-        "when over by more than special_red_after_days (dzjc rule guide: over by >0 yellow card, >1 red).",
+        description="A hearing, test, inspection or expert review (Art. 45, research/approvals.md R4: its time is "
+        "not counted in the limits; that the applicant is told in writing how long it takes is unverified) lasted "
+        "more working days than granted_days; red when over by more than special_red_after_days (dzjc rule guide, "
+        "research/approvals.md R4: over by >0 yellow card, >1 red).",
         parameters=("special_red_after_days",),
         evidence=("case_no", "procedure", "started_on", "ended_on", "granted_days", "used_days", "days_over"),
         risk_point="approval-timeliness",
@@ -111,9 +123,9 @@ PREACCEPT_LATE = RULES.add(
         level=Level.ORANGE,
         title="An online application was not pre-accepted in time",
         title_zh="网上预受理超时",
-        description="An application submitted online was not pre-accepted (nor accepted, sent back for "
-        "correction or refused) within preaccept_days working days of submission. Source: the dzjc rule guide "
-        "(2 days; no statute).",
+        description="An application submitted online was not pre-accepted (nor accepted, sent back for correction or "
+        "refused) within preaccept_days working days of submission. Source: the dzjc rule guide "
+        "(research/approvals.md R5: 2 days; no statute).",
         parameters=("preaccept_days",),
         evidence=("case_no", "submitted_on", "answered_on", "days_taken", "preaccept_days"),
         risk_point="approval-timeliness",
@@ -127,9 +139,10 @@ CORRECTION_LATE = RULES.add(
         level=Level.ORANGE,
         title="The correction notice came late",
         title_zh="补正告知超时",
-        description="The applicant was told to correct the application more than correction_notice_days working "
-        "days after submission, or — still open — neither accepted, refused nor told within them. Art. 32 ¶1(4): "
-        "on the spot or within 5 days; a late notice means the application counts as accepted on receipt.",
+        description="The applicant was told to correct the application more than correction_notice_days working days "
+        "after submission, or — still open — neither accepted, refused nor told within them. Art. 32 "
+        "(research/approvals.md R9): on the spot or within 5 days; a late notice means the application counts as "
+        "accepted on receipt.",
         parameters=("correction_notice_days",),
         evidence=("case_no", "submitted_on", "notice_on", "days_taken", "correction_notice_days"),
         risk_point="approval-intake",
@@ -143,8 +156,8 @@ CORRECTION_PIECEMEAL = RULES.add(
         level=Level.ORANGE,
         title="Corrections were asked for piecemeal",
         title_zh="多次补正告知",
-        description="More than one correction request in one case: Art. 32 ¶1(4) requires every missing item to be "
-        "named at once (一次性告知).",
+        description="More than one correction request in one case: Art. 32 (research/approvals.md R9) requires every "
+        "missing item to be named at once (一次性告知).",
         evidence=("case_no", "requests", "missing_items"),
         risk_point="approval-intake",
         evaluated_by=("approvals.checks.intake_findings",),
@@ -157,8 +170,9 @@ REFUSAL_WITHOUT_REASON = RULES.add(
         level=Level.RED,
         title="An application was refused without a stated reason",
         title_zh="不予许可未说明理由",
-        description="A refusal (不予受理 or 不予许可) recorded with no reason. Art. 38 ¶2: a refusal states its "
-        "reasons and the applicant's right to review or sue.",
+        description="A refusal (不予受理 or 不予许可) recorded with no reason. Art. 38 ¶2 (unverified): a refusal "
+        "states its reasons and the applicant's right to review or sue; research/approvals.md R10 flags a refusal "
+        "without a stated reason after a local regulation (lawyee 第六条(一)(五)).",
         evidence=("case_no", "step_id", "refused_at", "officer_code"),
         risk_point="approval-decision",
         evaluated_by=("approvals.checks.decision_findings",),
@@ -171,9 +185,9 @@ EXTENSION_UNAPPROVED = RULES.add(
         level=Level.ORANGE,
         title="A time limit was extended without approval or reason",
         title_zh="延期未经批准",
-        description="An extension without the approval of the head of the organ (approved_by), without a reason "
-        "for the applicant, or longer than extension_max_days. Art. 42 ¶1: 10 more days, approved by the head, "
-        "reasons told. It does not extend the legal limit.",
+        description="An extension without the approval of the head of the organ (approved_by), without a reason for "
+        "the applicant, or longer than extension_max_days. Art. 42 (research/approvals.md R11): 10 more days, "
+        "approved by the head, reasons told. It does not extend the legal limit.",
         parameters=("extension_max_days",),
         evidence=("case_no", "step_id", "days", "problem", "extension_max_days"),
         risk_point="approval-timeliness",
@@ -188,8 +202,9 @@ ILLEGAL_FEE = RULES.add(
         title="A fee outside the item's legal fee items or rates",
         title_zh="违规收费",
         description="A fee for an item whose catalogue lists no such fee item, or above its rate. Art. 58: no fee "
-        "unless a law or administrative regulation provides for it; Art. 59: only the published statutory items "
-        "and rates.",
+        "unless a law or administrative regulation provides for it; Art. 59: only the published statutory items and "
+        "rates (both article numbers unverified; research/approvals.md R12 flags fees outside the legal items or "
+        "rates after a local regulation, lawyee 第六条(七)).",
         evidence=("case_no", "step_id", "fee_item", "amount_fen", "max_fen", "problem"),
         risk_point="approval-fees",
         evaluated_by=("approvals.rules.fee_problem", "approvals.checks.decision_findings"),
@@ -203,8 +218,9 @@ OFFLINE = RULES.add(
         title="An item that must be handled online was handled offline",
         title_zh="应网办未网办",
         description="A case of an item the catalogue marks online_mandatory came in through a window (channel "
-        "offline). Source: the deployment's catalogue (Art. 33 allows electronic applications; which items must "
-        "go online is set locally).",
+        "offline). Source: the deployment's catalogue (Art. 33 allows electronic applications — unverified; research "
+        "R13 flags offline handling after a local regulation, lawyee 第六条(六); which items must go online is set "
+        "locally).",
         evidence=("case_no", "item_code", "channel"),
         risk_point="approval-intake",
         evaluated_by=("approvals.checks.intake_findings",),
@@ -218,7 +234,8 @@ SELF_APPROVAL = RULES.add(
         title="One person did two steps that must be done by different people",
         title_zh="同一人经办与审批 (四眼原则)",
         description="The same officer (or, in an imported log, the same org:resource) did both steps of a pair the "
-        "item requires to be done by different people (four_eyes; by default accept/decide and review/decide).",
+        "item requires to be done by different people (four_eyes; by default accept/decide and review/decide). "
+        "Source: research/approvals.md R14 (proposed; no statute).",
         evidence=("case_no", "steps", "officer_code"),
         risk_point="approval-decision",
         evaluated_by=("approvals.rules.four_eyes_violations", "approvals.checks.decision_findings"),
@@ -231,10 +248,11 @@ STEP_ORDER = RULES.add(
         level=Level.ORANGE,
         title="Steps skipped or done out of order",
         title_zh="环节缺失或顺序异常",
-        description="A case's steps do not conform to its item's required steps: a required step is missing while "
-        "a later one was done (skipped), a later required step came before an earlier one, or a step came where "
-        "it cannot (a resume without a suspension, anything but delivery after conclusion, a correction request "
-        "after acceptance). The steps are kept as they came; this flags them.",
+        description="A case's steps do not conform to its item's required steps: a required step is missing while a "
+        "later one was done (skipped), a later required step came before an earlier one, or a step came where it "
+        "cannot (a resume without a suspension, anything but delivery after conclusion, a correction request after "
+        "acceptance). The steps are kept as they came; this flags them. Source: research/approvals.md R15 (proposed; "
+        "no statute).",
         evidence=("case_no", "skipped", "out_of_order", "misplaced"),
         risk_point="approval-process",
         evaluated_by=(
@@ -252,8 +270,9 @@ CERTIFICATE_LATE = RULES.add(
         title="The licence was not delivered in time",
         title_zh="证照送达超时",
         description="A decision to grant was not followed by delivery of the certificate within certificate_days "
-        "working days (Art. 44: 10 days; Art. 82: working days); items that issue a licence (deliver_certificate "
-        "among their required steps) only. The sweep keeps such a case in view until the licence is delivered.",
+        "working days (10 days from the decision: research/approvals.md R6, its article — Art. 44 — unverified; Art. "
+        "82, working days: unverified); items that issue a licence (deliver_certificate among their required steps) "
+        "only. The sweep keeps such a case in view until the licence is delivered.",
         parameters=("certificate_days",),
         evidence=("case_no", "decided_on", "delivered_on", "days_taken", "certificate_days"),
         risk_point="approval-timeliness",
@@ -418,9 +437,9 @@ BAD_RATING_UNRECTIFIED = RULES.add(
         level=Level.ORANGE,
         title="A bad rating was not rectified by its deadline",
         title_zh="差评未按期整改",
-        description="A rating of 1 or 2 (不满意/非常不满意) not rectified within rating_rectify_days working days "
-        "of the rating (国办发〔2019〕51号: bad ratings are verified and rectified; cities set 5, 7 or 15 working "
-        "days). An appeal pending or upheld (a mistaken or malicious rating) holds it.",
+        description="A rating of 1 or 2 (不满意/非常不满意) not rectified within rating_rectify_days working days of "
+        "the rating (国办发〔2019〕51号, research/approvals.md R17: bad ratings are verified and rectified; cities "
+        "set 5, 7 or 15 working days). An appeal pending or upheld (a mistaken or malicious rating) holds it.",
         parameters=("rating_rectify_days",),
         evidence=("case_no", "score", "rated_on", "rectify_by", "rectified_on", "days_late"),
         risk_point="approval-service",
@@ -434,8 +453,9 @@ REPEATED_ERRORS = RULES.add(
         level=Level.ORANGE,
         title="One window made the same error again and again",
         title_zh="同一窗口重复出错",
-        description="The error-correction library (纠错库) holds errors_repeat_count or more errors of one kind by one "
-        "window within errors_window_days calendar days. A deployment default (3 in 90 days); no statute sets it.",
+        description="The error-correction library (纠错库) holds errors_repeat_count or more errors of one kind by "
+        "one window within errors_window_days calendar days. A deployment default (3 in 90 days); no statute sets "
+        "it.",
         parameters=("errors_repeat_count", "errors_window_days"),
         evidence=("window_code", "error_code", "count", "first_on", "last_on", "error_ids"),
         risk_point="approval-process",
@@ -465,3 +485,7 @@ def repeated(days: Sequence[date], *, count: int, window_days: int) -> list[date
         if end - start + 1 >= count:
             best = ordered[start : end + 1]
     return best
+
+
+# the enforcement indicators register themselves in RULES (kept apart: rules.py holds the approval rules)
+from approvals import rules_enforcement  # noqa: E402, F401

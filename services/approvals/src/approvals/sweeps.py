@@ -20,9 +20,9 @@ from sunlight.app import Job
 from sunlight.db import utcnow
 from sunlight.workdays import CalendarNotCovered
 
-from approvals import alerts, checks, ratings, repository
+from approvals import alerts, checks, escalation, ratings, repository
 from approvals.errors import FutureSweep
-from approvals.schemas import SweepOut
+from approvals.schemas.cases import SweepOut
 from approvals.settings import ApprovalsSettings
 
 log = logging.getLogger("approvals.sweeps")
@@ -30,8 +30,9 @@ CHUNK = 500
 
 
 async def run_sweep(session: AsyncSession, settings: ApprovalsSettings, *, now: datetime) -> SweepOut:
-    """Every open case (and every granted one awaiting its certificate), and every bad rating past its
-    rectification deadline, as of ``now``, in one transaction."""
+    """Every open case (and every granted one awaiting its certificate), every bad rating past its
+    rectification deadline, and every disposed enforcement warning past its correction day, as of ``now``, in
+    one transaction."""
     calendar = settings.calendar
     ids = await repository.open_case_ids(session)
     counts: Counter[str] = Counter()
@@ -64,6 +65,9 @@ async def run_sweep(session: AsyncSession, settings: ApprovalsSettings, *, now: 
     late = ratings.rating_findings(settings, await ratings.overdue_ratings(session, today), today)
     counts.update(f.rule.id for f in late)
     raised += await alerts.raise_findings(session, late, now=now)
+    uncorrected = await escalation.uncorrected_findings(session, settings, today=today)
+    counts.update(f.rule.id for f in uncorrected)
+    raised += await alerts.raise_findings(session, uncorrected, now=now)
     await session.commit()
     if not_covered:
         log.warning("sweep skipped %s cases dated outside the working-day calendar", not_covered)

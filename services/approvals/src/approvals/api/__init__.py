@@ -2,6 +2,14 @@
 
 from fastapi import APIRouter
 
-from approvals.api import cases, catalogue, ratings, warnings
+from approvals.api import cases, catalogue, enforcement, imports, performance, ratings, warnings
 
-routers: list[APIRouter] = [catalogue.router, cases.router, ratings.router, warnings.router]
+routers: list[APIRouter] = [
+    catalogue.router,
+    cases.router,
+    ratings.router,
+    enforcement.router,
+    performance.router,
+    imports.router,
+    warnings.router,
+]

@@ -24,7 +24,7 @@ from approvals.errors import (
     UnsupportedBatchFormat,
 )
 from approvals.models import CaseStatus
-from approvals.schemas import BatchOut, CaseOut, LevelName, StepIn, StepResultOut, TimelineOut
+from approvals.schemas.cases import BatchOut, CaseOut, LevelName, StepIn, StepResultOut, TimelineOut
 
 router = APIRouter(prefix="/v1/approvals", tags=["cases"])
 

@@ -11,7 +11,7 @@ from sunlight.pagination import Page
 from approvals import catalogue
 from approvals.deps import ApprovalsReader, ApprovalsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
 from approvals.errors import DuplicateCode, UnknownDepartment, UnknownWindow
-from approvals.schemas import (
+from approvals.schemas.cases import (
     DepartmentIn,
     DepartmentOut,
     ItemIn,

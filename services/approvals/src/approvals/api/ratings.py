@@ -20,7 +20,7 @@ from approvals.deps import (
     SettingsDep,
 )
 from approvals.ratings import NoAppeal, RatingExists
-from approvals.schemas import AppealDecisionIn, AppealIn, ErrorIn, ErrorOut, RatingIn, RatingOut, RectificationIn
+from approvals.schemas.cases import AppealDecisionIn, AppealIn, ErrorIn, ErrorOut, RatingIn, RatingOut, RectificationIn
 
 router = APIRouter(prefix="/v1/approvals", tags=["ratings"])
 

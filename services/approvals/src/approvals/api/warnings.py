@@ -12,7 +12,7 @@ from sunlight.pagination import Page
 from approvals import alerts, sweeps
 from approvals.deps import ApprovalsNationalAdmin, ApprovalsReader, PageDep, SessionDep, SettingsDep
 from approvals.errors import FutureSweep
-from approvals.schemas import LevelName, SweepIn, SweepOut, WarningOut
+from approvals.schemas.cases import LevelName, SweepIn, SweepOut, WarningOut
 
 router = APIRouter(prefix="/v1/approvals", tags=["warnings"])
 

@@ -344,7 +344,15 @@ class WarningOut(BaseModel):
     region_code: str
     evidence: dict[str, Any]
     occurrences: int
-    status: str
+    status: str = Field(description="as integrity last told (warnings.disposed.v1); integrity owns it")
+    disposition: str | None = Field(
+        description="integrity's last disposition (reminder_talk, inquiry, direct_review …)"
+    )
+    outcome: str | None
+    correct_by: date | None = Field(
+        description="an enforcement warning under a reminder, an inquiry or a direct review: the working day by "
+        "which the penalty must be corrected, or a new APPROVALS-ENFORCEMENT-UNCORRECTED finding goes to integrity"
+    )
     first_raised_at: datetime
     last_raised_at: datetime
 
