@@ -27,7 +27,6 @@ from typing import Any
 
 import httpx
 from approvals.app import MIGRATIONS, create_app
-from approvals.importers.xes import count_events, iter_traces
 from approvals.logimport import import_log
 from approvals.mapping import load_mapping
 from approvals.settings import ApprovalsSettings
@@ -39,6 +38,7 @@ from sunlight.db import utcnow
 from sunlight.testing.backends import Backend, Templates
 from sunlight.testing.data import require_data
 from sunlight.testing.tokens import TestKeys
+from sunlight.xes import count_events, iter_traces
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPPINGS = ROOT / "services" / "approvals" / "mappings"

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from approvals.importers.xes import iter_traces
 from approvals.logcheck import check_traces
 from approvals.mapping import load_mapping
 from sunlight.testing.data import require_data
 from sunlight.workdays import WorkdayCalendar
+from sunlight.xes import iter_traces
 
 from .conftest import Maker
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from approvals.importers.xes import iter_traces
 from approvals.logcheck import check_traces
 from approvals.logimport import import_log
 from approvals.mapping import load_mapping
@@ -20,6 +19,7 @@ from fastapi import FastAPI
 from sunlight.auth import Principal
 from sunlight.testing.data import require_data
 from sunlight.workdays import WorkdayCalendar
+from sunlight.xes import iter_traces
 
 from .conftest import Maker
 

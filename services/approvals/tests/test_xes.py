@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from approvals.check import main
-from approvals.importers.xes import XesError, count_events, iter_traces
 from sunlight.testing.data import require_data
+from sunlight.xes import XesError, count_events, iter_traces
 
 MAPPINGS = Path(__file__).resolve().parents[1] / "mappings"
 

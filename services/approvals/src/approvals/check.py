@@ -15,8 +15,8 @@ import sys
 from collections.abc import Sequence
 
 from sunlight.workdays import CalendarNotCovered, WorkdayCalendar
+from sunlight.xes import XesError
 
-from approvals.importers.xes import XesError
 from approvals.logcheck import check_log
 from approvals.mapping import MappingError, load_mapping
 

@@ -28,10 +28,10 @@ from sunlight.db import utcnow
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 from sunlight.workdays import CalendarNotCovered
+from sunlight.xes import XesError
 
 from approvals import logimport, repository
 from approvals.errors import ImportFormInvalid
-from approvals.importers.xes import XesError
 from approvals.mapping import Mapping, MappingError, parse_mapping
 from approvals.models import LogImport
 from approvals.schemas.imports import LogImportOut

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from sunlight.workdays import WorkdayCalendar
+from sunlight.xes import Event, Trace, iter_traces
 
 from approvals import rules
-from approvals.importers.xes import Event, Trace, iter_traces
 from approvals.mapping import ItemMapping, Mapping
 
 APPLICABLE = (rules.STEP_ORDER.id, rules.SELF_APPROVAL.id, rules.LEGAL_OVERDUE.id, rules.PROMISE_OVERDUE.id)

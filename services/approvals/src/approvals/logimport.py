@@ -21,9 +21,9 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.db import utcnow
+from sunlight.xes import Trace, iter_traces
 
 from approvals import cases
-from approvals.importers.xes import Trace, iter_traces
 from approvals.mapping import Mapping
 from approvals.models import StepKind
 from approvals.schemas.cases import StepIn
