@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from common import Stack, append_report
@@ -24,6 +25,10 @@ from events import _seconds, drop_pg, pct, pg_databases
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from stdnum.cn import uscc as stdnum_uscc
+
+# bench/tenders.py must not shadow the ``tenders`` package (the migrations import it in this process).
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 N = 100
 RULE = "TENDERS-LINKED-BIDDERS"
