@@ -63,6 +63,8 @@ async def test_a_file_not_in_utf8_is_refused_unless_its_encoding_is_named(tender
     latin = REAL / "release-package_encoding-iso-8859-1.json"
     problem = await upload(tenders, make.headers, latin, expect=422)
     assert problem["type"].endswith("ocds-not-utf8")
+    unknown = await upload(tenders, make.headers, latin, expect=422, encoding="403")
+    assert unknown["type"].endswith("ocds-unknown-encoding")
     decoded = await upload(tenders, make.headers, latin, encoding="iso-8859-1")
     assert decoded["created"] == decoded["processes"] > 0
     other = await tenders.post(

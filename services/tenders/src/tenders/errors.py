@@ -112,3 +112,9 @@ class OcdsUnknownFormat(InvalidInput):
     """The file is JSON but none of the OCDS shapes: release or record package, release(s), JSON Lines."""
 
     slug, title = "ocds-unknown-format", "The file is not an OCDS package, record or release"
+
+
+class OcdsUnknownEncoding(InvalidInput):
+    """The ``encoding`` named for an OCDS file is not an encoding Python knows (e.g. ``iso-8859-1``, ``gb18030``)."""
+
+    slug, title = "ocds-unknown-encoding", "Unknown encoding"

@@ -15,6 +15,7 @@ again, as an OCDS release package of the compiled release, at ``GET /v1/tenders/
 from __future__ import annotations
 
 import asyncio
+import codecs
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -28,7 +29,7 @@ from sunlight.errors import NotFound, PayloadTooLarge
 from sunlight.idempotency import IdempotencyKey
 
 from tenders import repository
-from tenders.errors import OcdsMalformed, OcdsNotUtf8, OcdsUnknownFormat
+from tenders.errors import OcdsMalformed, OcdsNotUtf8, OcdsUnknownEncoding, OcdsUnknownFormat
 from tenders.models import OcdsImport, OcdsProcess
 from tenders.ocds import MalformedJsonError, NotUtf8Error, OcdsImportError, Outcome, Process, export, import_file
 from tenders.schemas.ocds import OcdsImportOut
@@ -64,6 +65,11 @@ async def import_ocds(
     key: IdempotencyKey | None,
 ) -> OcdsImportOut:
     who.ensure_can_write(region_code)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise OcdsUnknownEncoding(f"no such encoding: {encoding}", field="encoding") from None
     await idempotency.begin(session, who, key)
     receipt = OcdsImport(region_code=region_code, status="completed", created_by=who.subject)
     counts = {"bytes": 0, "releases": 0, "records": 0, "processes": 0, "created": 0, "updated": 0, "unchanged": 0}

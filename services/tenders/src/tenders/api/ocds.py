@@ -11,7 +11,7 @@ from sunlight.errors import ForbiddenRegion, NotFound, PayloadTooLarge, problem_
 
 from tenders import ocds_imports
 from tenders.deps import IdempotencyKeyDep, SessionDep, SettingsDep, TendersReader, TendersWriter
-from tenders.errors import OcdsMalformed, OcdsNotUtf8, OcdsUnknownFormat
+from tenders.errors import OcdsMalformed, OcdsNotUtf8, OcdsUnknownEncoding, OcdsUnknownFormat
 from tenders.schemas.ocds import OcdsImportOut
 
 router = APIRouter(prefix="/v1/tenders/ocds", tags=["ocds"])
@@ -26,7 +26,9 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
     status_code=201,
     operation_id="importTenderOcds",
     summary="Import an OCDS file (release or record package, JSON Lines, releases) and store its processes",
-    responses=problem_responses(OcdsNotUtf8, OcdsMalformed, OcdsUnknownFormat, PayloadTooLarge, ForbiddenRegion),
+    responses=problem_responses(
+        OcdsNotUtf8, OcdsMalformed, OcdsUnknownFormat, OcdsUnknownEncoding, PayloadTooLarge, ForbiddenRegion
+    ),
     openapi_extra={
         "requestBody": {"required": True, "content": {"application/json": BINARY, "application/x-ndjson": BINARY}}
     },
