@@ -4,10 +4,13 @@ warning on it, and integrity concluding that warning reaches the reporter as a m
 
 from __future__ import annotations
 
+import asyncio
 import base64
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from stdnum.cn import uscc as stdnum_uscc
 
 from .conftest import Stack
 from .test_funds_platform import bearer, created, until
@@ -150,3 +153,76 @@ async def test_a_receipt_follows_a_report_and_a_reported_payment_is_warned_in_fu
 
     (outcome,) = await until(told, "the outcome reaching the reporter")
     assert "已整改" in outcome and "追回" not in outcome and "qhd-inspection" not in outcome
+
+
+def _uscc(n: int) -> str:
+    base = f"91130300{n:09d}"
+    return base + stdnum_uscc.calc_check_digit(base + "0")
+
+
+async def test_a_tender_warning_reaches_the_register_and_a_complaint_escalates_it(stack: Stack):
+    """Tenders → integrity: linked bidders (red) and a single bid at the opening (Cardinal R018, orange) reach the
+    register; a public complaint naming the single-bid tender raises its warning one level (orange → red)."""
+    admin = await stack.token()
+    centre = await stack.new_client(admin, "qhd-trading-centre", ["tenders:read", "tenders:write"], ["130300"])
+    inspector = await stack.new_client(admin, "qhd-tender-inspector", ["integrity:read"], ["130300"])
+    a, b = [
+        await created(
+            stack, centre, "/v1/tenders/enterprises", {"uscc": _uscc(700 + i), "name": name, "region_code": "130300"}
+        )
+        for i, name in enumerate(("甲建设", "乙建设"))
+    ]
+    project = await created(stack, centre, "/v1/tenders/projects", {
+        "code": "PRJ-E2E-TENDERS", "name": "海港区第三小学操场", "owner_uscc": _uscc(799), "owner_name": "教育局",
+        "estimate_fen": 100_000_000, "location": "海港区", "funding_source": "fiscal",
+        "region_code": "130302"})  # fmt: skip
+    now = datetime.now(UTC)
+
+    async def tender(code: str, deadline: datetime) -> dict[str, Any]:
+        return await created(stack, centre, "/v1/tenders/tenders", {
+            "code": code, "project_id": project["id"], "title": "操场改造", "category": "construction",
+            "procedure": "open", "estimate_fen": 90_000_000, "ceiling_fen": 88_000_000,
+            "published_at": (now - timedelta(days=20)).isoformat(), "deadline": deadline.isoformat(),
+            "documents": [{"name": "招标文件.pdf", "sha256": "b" * 64}]})  # fmt: skip
+
+    async def bid(t: dict[str, Any], e: dict[str, Any], price: int) -> None:
+        path = f"/v1/tenders/tenders/{t['id']}"
+        await created(stack, centre, f"{path}/registrations", {"uscc": e["uscc"]})
+        await created(
+            stack, centre, f"{path}/bids", {"uscc": e["uscc"], "price_fen": price, "submitter_ip": "10.3.3.3"}
+        )
+
+    linked = await tender("T-E2E-LINKED", now + timedelta(days=10))
+    await bid(linked, a, 80_000_000)
+    await bid(linked, b, 81_000_000)
+    single = await tender("T-E2E-SINGLE", now + timedelta(seconds=3))
+    await bid(single, a, 85_000_000)
+
+    async def warnings(rule: str) -> list[dict[str, Any]]:
+        r = await stack.client.get("/v1/integrity/warnings", headers=bearer(inspector),
+                                   params={"rule_id": rule, "service": "tenders"})  # fmt: skip
+        assert r.status_code == 200, r.text
+        return list(r.json()["items"])
+
+    [red] = await until(lambda: warnings("TENDERS-LINKED-BIDDERS"), "linked bidders reaching the register")
+    assert red["subject_id"] == linked["id"] and red["level"] == "red" and "10.3.3.3" not in str(red)
+
+    await asyncio.sleep(max(0.0, (now + timedelta(seconds=3.5) - datetime.now(UTC)).total_seconds()))
+    opened = await stack.client.post(f"/v1/tenders/tenders/{single['id']}/opening", headers=bearer(centre), json={})
+    assert opened.status_code == 200, opened.text
+    [orange] = await until(lambda: warnings("TENDERS-CARDINAL-R018"), "the single bid reaching the register")
+    assert orange["subject_id"] == single["id"] and orange["level"] == "orange"
+
+    filed = await stack.client.post("/v1/complaints/public/reports", json={
+        "category": "tender_rigging", "region_code": "130302", "anonymous": True,
+        "subject": {"kind": "tender", "ref_kind": "tender", "ref_id": single["id"]},
+        "text": "这个项目只有一家投标，疑似事先内定"})  # fmt: skip
+    assert filed.status_code == 201, filed.text
+
+    async def escalated() -> list[dict[str, Any]]:
+        return [w for w in await warnings("TENDERS-CARDINAL-R018") if w["level"] == "red"]
+
+    [after] = await until(escalated, "the complaint escalating the tender's warning")
+    assert after["id"] == orange["id"], "the same register entry, one level up"
+    [untouched] = await warnings("TENDERS-LINKED-BIDDERS")
+    assert untouched["id"] == red["id"]

@@ -516,7 +516,20 @@ def seed_tenders(live: Live, keys: TestKeys) -> Seeded:
         )
     )
     seeded.add("contract_id", contract["id"])
+    ocid = f"ocds-canary-{uuid.uuid4().hex[:8]}"
+    release = {"ocid": ocid, "id": f"{ocid}-1", "date": "2026-02-01T00:00:00Z", "tag": ["tender"],
+               "initiationType": "tender", "tender": {"id": "1", "title": "CANARY-OCDS-TITLE"}}  # fmt: skip
+    package = {"uri": "https://example.org/p", "version": "1.1", "publishedDate": "2026-02-01T00:00:00Z",
+               "publisher": {"name": "canary"}, "releases": [release]}  # fmt: skip
+    imported = _ok(
+        live.call(
+            "POST", "/v1/tenders/ocds/imports", headers=h, params={"region_code": REGION_A}, data=json.dumps(package)
+        )
+    )
+    seeded.add("import_id", imported["id"])
+    seeded.add("ocid", ocid)
     seeded.canaries |= {
+        "CANARY-OCDS-TITLE",
         "CANARY-BIDDER",
         "CANARY-PROJECT",
         "CANARY-OWNER",

@@ -5,7 +5,8 @@ Cardinal engine of ``tenders.indicators`` runs over them with the caller's INI s
 format; none: every indicator with its defaults). The quartiles and fences are computed over the
 tenders the caller sees, so a county's run compares the county's tenders with each other. Results
 are Cardinal's JSON (``OCID`` / ``Buyer`` / ``ProcuringEntity`` / ``Tenderer`` → identifier → code →
-value), the same the ``tenders-indicators`` command prints for the same compiled releases.
+value), the same the ``tenders-indicators`` command prints for the same compiled releases. Contracting processes
+imported from OCDS files (``ocds_imports.py``) join them as their stored compiled releases.
 """
 
 from __future__ import annotations
@@ -39,5 +40,14 @@ async def run_indicators(
     for tender in tenders:
         doc, steps = await publication.tender_doc(session, settings, tender)
         releases.append(export.compiled_release(doc, date=max(steps.values())))
+    limit = settings.indicator_max_tenders - len(releases) + 1
+    imported = await repository.ocds_processes_within(session, who.region_prefixes, limit=limit)
+    if len(releases) + len(imported) > settings.indicator_max_tenders:
+        raise TooManyTenders(
+            f"more than {settings.indicator_max_tenders} tenders and imported processes in these regions: use the "
+            "tenders-indicators command over an export",
+            max_tenders=settings.indicator_max_tenders,
+        )
+    releases += [p.compiled for p in imported]
     result = run(releases, cardinal)
     return IndicatorRunOut(tenders=len(releases), results=result.as_json(), counts=result.counts())

@@ -11,7 +11,7 @@ from sunlight.db import utcnow
 from sunlight.errors import NotFound
 from sunlight.idempotency import IdempotencyKey
 
-from tenders import flags, lifecycle, repository, rules
+from tenders import flags, lifecycle, live, repository, rules
 from tenders.errors import AlreadyDone
 from tenders.findings import Found, raise_findings
 from tenders.models import ChangeOrder, Contract
@@ -20,8 +20,15 @@ from tenders.settings import TendersSettings
 
 
 async def create_contract(
-    session: AsyncSession, who: Principal, tender_id: uuid.UUID, body: ContractIn, *, key: IdempotencyKey | None
+    session: AsyncSession,
+    settings: TendersSettings,
+    who: Principal,
+    tender_id: uuid.UUID,
+    body: ContractIn,
+    *,
+    key: IdempotencyKey | None,
 ) -> ContractOut:
+    """The contract of an award; the tender screened again by Cardinal's per-tender indicators."""
     tender = await lifecycle.get_tender(session, who, tender_id, for_update=True)
     who.ensure_can_write(tender.region_code)
     await idempotency.begin(session, who, key)
@@ -46,6 +53,7 @@ async def create_contract(
     contracts = await repository.contracts_of(session, tender.id)
     if len(contracts) >= len(lots):  # every lot contracted: the tender is
         lifecycle.move(tender, "contract", utcnow())
+    await raise_findings(session, await live.cardinal_findings(session, settings, tender), now=utcnow())
     out = ContractOut.model_validate(contract)
     await idempotency.complete(session, who, key, 201, out)
     await session.commit()

@@ -94,3 +94,27 @@ class IndicatorSettingsInvalid(InvalidInput):
 
 class TooManyTenders(Conflict):
     slug, title = "too-many-tenders", "Too many tenders for a run over the API"
+
+
+class OcdsNotUtf8(InvalidInput):
+    """The OCDS file is not UTF-8 (OCDS requires it); name the file's encoding with ``encoding`` to decode it."""
+
+    slug, title = "ocds-not-utf8", "The OCDS file is not UTF-8"
+
+
+class OcdsMalformed(InvalidInput):
+    """The OCDS file is not well-formed JSON (or JSON Lines) at the position named in the detail."""
+
+    slug, title = "ocds-malformed-json", "The OCDS file is not well-formed JSON"
+
+
+class OcdsUnknownFormat(InvalidInput):
+    """The file is JSON but none of the OCDS shapes: release or record package, release(s), JSON Lines."""
+
+    slug, title = "ocds-unknown-format", "The file is not an OCDS package, record or release"
+
+
+class OcdsUnknownEncoding(InvalidInput):
+    """The ``encoding`` named for an OCDS file is not an encoding Python knows (e.g. ``iso-8859-1``, ``gb18030``)."""
+
+    slug, title = "ocds-unknown-encoding", "Unknown encoding"

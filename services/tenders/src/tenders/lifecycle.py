@@ -22,7 +22,7 @@ from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 
-from tenders import events, registers, repository, screening
+from tenders import events, live, registers, repository, screening
 from tenders.errors import (
     AlreadyBid,
     AlreadyDone,
@@ -339,8 +339,15 @@ async def list_refused_bids(
 
 
 async def open_tender(
-    session: AsyncSession, who: Principal, tender_id: uuid.UUID, body: OpeningIn, *, key: IdempotencyKey | None
+    session: AsyncSession,
+    settings: TendersSettings,
+    who: Principal,
+    tender_id: uuid.UUID,
+    body: OpeningIn,
+    *,
+    key: IdempotencyKey | None,
 ) -> TenderOut:
+    """The bids opened; the tender screened by Cardinal's per-tender indicators (single bid, identical prices)."""
     tender = await get_tender(session, who, tender_id, for_update=True)
     who.ensure_can_write(tender.region_code)
     await idempotency.begin(session, who, key)
@@ -350,6 +357,7 @@ async def open_tender(
     if at < tender.deadline:
         raise TooEarly(f"the deadline is {tender.deadline.isoformat()}", deadline=tender.deadline.isoformat())
     move(tender, "open", at)
+    await raise_findings(session, await live.cardinal_findings(session, settings, tender), now=now)
     out = tender_out(tender, await repository.lots_of(session, [tender.id]))
     await idempotency.complete(session, who, key, 200, out)
     await session.commit()
@@ -413,6 +421,7 @@ async def award_lot(
     assert enterprise is not None
     found = await screening.award_findings(session, settings, tender, lot, award)
     found += await screening.ineligible_bidder(session, tender, lot, bid, enterprise)
+    found += await live.cardinal_findings(session, settings, tender)
     await raise_findings(session, found, now=now)
     out = AwardOut.model_validate(award)
     await idempotency.complete(session, who, key, 201, out)

@@ -457,6 +457,35 @@ class Finding(Base, table=True):
     last_raised_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class OcdsImport(Base, table=True):
+    """An OCDS file imported through the API: its counts, kept as the import's receipt."""
+
+    __tablename__ = "ocds_import"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    region_code: str = Field(max_length=12, index=True)
+    status: str = Field(max_length=20)  # completed | failed
+    counts: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)  # releases, processes, created, …
+    skipped: list[Any] = Field(default_factory=list, sa_type=sa.JSON)
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class OcdsProcess(Base, table=True):
+    """A contracting process imported from OCDS: its compiled release and the ids of the releases it merges."""
+
+    __tablename__ = "ocds_process"
+    __table_args__ = (sa.UniqueConstraint("region_code", "ocid"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    region_code: str = Field(max_length=12, index=True)
+    ocid: str = Field(max_length=200)
+    release_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    compiled: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    import_id: uuid.UUID = Field(index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 # personal data and draw seeds sealed with the field cipher (``sunlight-tenders reencrypt`` after a key rotation)
 ENCRYPTED = [
     Sealed("enterprise", "phone_cipher", "enterprise.phone"),

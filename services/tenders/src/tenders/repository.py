@@ -25,6 +25,8 @@ from tenders.models import (
     ExpertScore,
     Finding,
     Lot,
+    OcdsImport,
+    OcdsProcess,
     Person,
     Project,
     Qualification,
@@ -331,3 +333,22 @@ async def findings_of_tender(session: AsyncSession, tender_id: uuid.UUID) -> lis
 async def tenders_within(session: AsyncSession, prefixes: Sequence[str], *, limit: int) -> list[Tender]:
     query = select(Tender).where(within_regions(Tender.region_code, prefixes)).order_by(Tender.created_at, Tender.id)
     return await _all(session, query.limit(limit))
+
+
+async def ocds_processes(session: AsyncSession, region_code: str, ocids: Iterable[str]) -> dict[str, OcdsProcess]:
+    query = select(OcdsProcess).where(OcdsProcess.region_code == region_code, OcdsProcess.ocid.in_(set(ocids)))  # type: ignore[attr-defined]
+    return {p.ocid: p for p in await _all(session, query)}
+
+
+async def ocds_processes_within(session: AsyncSession, prefixes: Sequence[str], *, limit: int) -> list[OcdsProcess]:
+    query = select(OcdsProcess).where(within_regions(OcdsProcess.region_code, prefixes))
+    return await _all(session, query.order_by(OcdsProcess.region_code, OcdsProcess.ocid).limit(limit))
+
+
+async def ocds_process_by_ocid(session: AsyncSession, prefixes: Sequence[str], ocid: str) -> OcdsProcess | None:
+    query = select(OcdsProcess).where(OcdsProcess.ocid == ocid, within_regions(OcdsProcess.region_code, prefixes))
+    return (await session.execute(query.limit(1))).scalars().first()
+
+
+async def ocds_import(session: AsyncSession, import_id: uuid.UUID) -> OcdsImport | None:
+    return await session.get(OcdsImport, import_id)

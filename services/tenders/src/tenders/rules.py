@@ -239,3 +239,43 @@ COMPLAINT = RULES.add(
         evaluated_by=("tenders.linkage.link_complaint",),
     )
 )
+
+
+# Cardinal's indicators that a single tender decides (no fence over a dataset), evaluated live as the tender
+# is opened, awarded and contracted (``tenders.live``). The definitions are Cardinal's (cited per rule); the
+# dataset-wide ones (R024, R025, R038, R048, R055, R058) need a population and stay in the batch run. R003
+# (short submission period) is left to TENDERS-SHORT-PERIOD, which applies the Chinese statutory 20 days.
+_CARDINAL_LIVE = {
+    "R018": (Level.ORANGE, "只有一家投标"),
+    "R028": (Level.ORANGE, "不同投标人报价完全相同"),
+    "R030": (Level.RED, "逾期投标中标"),
+    "R035": (Level.ORANGE, "除中标人外其余投标均被否决"),
+    "R036": (Level.ORANGE, "最低报价被否决"),
+    "R044": (Level.ORANGE, "投标人之间地址或联系方式相同"),
+}
+
+
+def _cardinal_rule(code: str) -> Rule:
+    from tenders.indicators.catalogue import INDICATORS
+
+    level, title_zh = _CARDINAL_LIVE[code]
+    indicator = INDICATORS[code]
+    return RULES.add(
+        Rule(
+            id=f"TENDERS-CARDINAL-{code}",
+            level=level,
+            title=f"Cardinal {code}: {indicator.title}",
+            title_zh=title_zh,
+            description=f"{indicator.description} The Open Contracting Partnership's red-flag indicator {code} "
+            f"({indicator.source}), with Cardinal's defaults, computed over the tender's OCDS compiled release each "
+            "time it is opened, awarded or contracted; a warning is sent when the indicator first fires or its "
+            "evidence changes.",
+            evidence=("tender_id", "ocid", "indicator", "value", "tenderers"),
+            risk_point="tendering",
+            evaluated_by=("tenders.indicators.engine.Engine.add", "tenders.live.cardinal_findings"),
+            extra={"cardinal": code},
+        )
+    )
+
+
+CARDINAL_LIVE = {code: _cardinal_rule(code) for code in _CARDINAL_LIVE}

@@ -17,6 +17,7 @@ class TendersSettings(ServiceSettings):
 
     # POST /v1/tenders/indicators/run: at most this many tenders over the API (larger runs: the command)
     indicator_max_tenders: int = Field(default=20_000, ge=1)
+    ocds_import_max_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)  # an upload larger is refused (413)
 
     # TENDERS-NON-COMPETITIVE / TENDERS-SPLIT-CONTRACT: the single-contract estimates from which a project
     # using public money must be tendered (必须招标的工程项目规定, NDRC Order No. 16 of 2018, Art. 5):

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from tenders.api import contracts, draws, findings, indicators, registers, tenders
+from tenders.api import contracts, draws, findings, indicators, ocds, registers, tenders
 
 routers: list[APIRouter] = [
     registers.router,
@@ -11,4 +11,5 @@ routers: list[APIRouter] = [
     draws.router,
     findings.router,
     indicators.router,
+    ocds.router,
 ]

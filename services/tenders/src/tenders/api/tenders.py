@@ -158,10 +158,16 @@ async def list_refused_bids(
     responses=problem_responses(NotFound, InvalidTransition, TooEarly),
 )
 async def open_tender(
-    tender_id: uuid.UUID, body: OpeningIn, session: SessionDep, who: TendersWriter, key: IdempotencyKeyDep
+    tender_id: uuid.UUID,
+    body: OpeningIn,
+    session: SessionDep,
+    who: TendersWriter,
+    key: IdempotencyKeyDep,
+    settings: SettingsDep,
 ) -> TenderOut:
-    """Not before the deadline (Tendering and Bidding Law Art. 34); no bid is taken afterwards."""
-    return await lifecycle.open_tender(session, who, tender_id, body, key=key)
+    """Not before the deadline (Tendering and Bidding Law Art. 34); no bid is taken afterwards. Cardinal's
+    per-tender indicators (single bid, identical prices) are evaluated in the same transaction."""
+    return await lifecycle.open_tender(session, settings, who, tender_id, body, key=key)
 
 
 @router.post(
@@ -250,7 +256,13 @@ async def ocds_record(tender_id: uuid.UUID, request: Request, session: SessionDe
     responses=problem_responses(NotFound, InvalidTransition, AlreadyDone),
 )
 async def create_contract(
-    tender_id: uuid.UUID, body: ContractIn, session: SessionDep, who: TendersWriter, key: IdempotencyKeyDep
+    tender_id: uuid.UUID,
+    body: ContractIn,
+    session: SessionDep,
+    who: TendersWriter,
+    key: IdempotencyKeyDep,
+    settings: SettingsDep,
 ) -> ContractOut:
-    """The tender is contracted once every lot has its contract."""
-    return await contracts.create_contract(session, who, tender_id, body, key=key)
+    """The tender is contracted once every lot has its contract; Cardinal's per-tender indicators are evaluated
+    again in the same transaction."""
+    return await contracts.create_contract(session, settings, who, tender_id, body, key=key)

@@ -484,8 +484,13 @@ def run(
 ) -> Result:
     """Every enabled indicator over an iterable of compiled releases (dicts)."""
     engine = Engine(settings, today=today)
+    add = engine.add
+    if progress is None:
+        for release in releases:
+            add(release)
+        return engine.finish()
     for n, release in enumerate(releases, 1):
-        engine.add(release)
-        if progress is not None and n % every == 0:
+        add(release)
+        if n % every == 0:
             progress(n)
     return engine.finish()

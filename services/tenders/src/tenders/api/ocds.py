@@ -1,0 +1,76 @@
+"""OCDS files imported and stored (the tenders of other publishers, for the indicators and re-publication)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from sunlight.codes import RegionCode
+from sunlight.errors import ForbiddenRegion, NotFound, PayloadTooLarge, problem_responses
+
+from tenders import ocds_imports
+from tenders.deps import IdempotencyKeyDep, SessionDep, SettingsDep, TendersReader, TendersWriter
+from tenders.errors import OcdsMalformed, OcdsNotUtf8, OcdsUnknownEncoding, OcdsUnknownFormat
+from tenders.schemas.ocds import OcdsImportOut
+
+router = APIRouter(prefix="/v1/tenders/ocds", tags=["ocds"])
+
+ENCODING = r"^[A-Za-z0-9_.:-]+$"
+ENCODING_DOC = "the file's encoding when it is not UTF-8 (e.g. iso-8859-1); without it such a file is refused"
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.post(
+    "/imports",
+    status_code=201,
+    operation_id="importTenderOcds",
+    summary="Import an OCDS file (release or record package, JSON Lines, releases) and store its processes",
+    responses=problem_responses(
+        OcdsNotUtf8, OcdsMalformed, OcdsUnknownFormat, OcdsUnknownEncoding, PayloadTooLarge, ForbiddenRegion
+    ),
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": BINARY, "application/x-ndjson": BINARY}}
+    },
+)
+async def import_ocds(
+    request: Request,
+    session: SessionDep,
+    who: TendersWriter,
+    key: IdempotencyKeyDep,
+    settings: SettingsDep,
+    region_code: Annotated[RegionCode, Query(description="the region the processes are filed under")],
+    encoding: Annotated[
+        str | None, Query(min_length=1, max_length=40, pattern=ENCODING, description=ENCODING_DOC)
+    ] = None,
+) -> OcdsImportOut:
+    """The body is streamed (never held in memory whole). Each contracting process is stored as its compiled
+    release under ``region_code``; re-importing the same releases changes nothing (``unchanged``). All or
+    nothing; the answer is the import's receipt, also at ``GET /v1/tenders/ocds/imports/{import_id}``."""
+    return await ocds_imports.import_ocds(
+        session, settings, who, request.stream(), region_code=region_code, encoding=encoding, key=key
+    )
+
+
+@router.get(
+    "/imports/{import_id}",
+    operation_id="getTenderOcdsImport",
+    summary="The receipt of an OCDS import",
+    responses=problem_responses(NotFound),
+)
+async def read_import(import_id: uuid.UUID, session: SessionDep, who: TendersReader) -> OcdsImportOut:
+    """Counts (releases, processes created, updated, unchanged) and what was skipped, and why."""
+    return await ocds_imports.read_import(session, who, import_id)
+
+
+@router.get(
+    "/processes/{ocid}",
+    operation_id="getTenderOcdsProcess",
+    summary="An imported contracting process as an OCDS release package of its compiled release",
+    responses=problem_responses(NotFound),
+)
+async def read_process(
+    ocid: Annotated[str, Path(min_length=1, max_length=200)], request: Request, session: SessionDep, who: TendersReader
+) -> dict[str, Any]:
+    """The stored compiled release, as imported (merged with ocdsmerge where the file had releases)."""
+    return await ocds_imports.process_package(session, who, ocid, uri=str(request.url))
