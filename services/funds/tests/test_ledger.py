@@ -108,7 +108,7 @@ async def test_every_limit_refuses_records_and_warns(make: Maker, funds):
     assert len(refusals["items"]) == len(cases)
     assert {r["reason"] for r in refusals["items"]} == {f"overspend:{c[1]}" for c in cases}
     warned = await make.warnings(rule_id="FUNDS-OVERSPEND")
-    by_node = {w["subject"]["id"]: w for w in warned}
+    by_node = {w["subject_id"]: w for w in warned}
     assert set(by_node) == {t.root["id"], t.dept["id"]}
     root_warning = by_node[t.root["id"]]
     assert root_warning["level"] == "red" and root_warning["status"] == "open" and root_warning["occurrences"] == 3

@@ -15,11 +15,30 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from sunlight.events.contracts.common import Level, SubjectRef
+from sunlight.events.contracts.common import (
+    DispositionKind,
+    DispositionOutcome,
+    DispositionStatus,
+    Level,
+    SubjectRef,
+    WarningStatus,
+)
 from sunlight.events.contracts.warnings import WarningRaised
 from sunlight.events.envelope import Envelope, new_event
 
-__all__ = ["Level", "Rule", "RuleOut", "RuleRegistry", "SubjectRef", "region_key", "warning_event"]
+__all__ = [
+    "DispositionKind",
+    "DispositionOutcome",
+    "DispositionStatus",
+    "Level",
+    "Rule",
+    "RuleOut",
+    "RuleRegistry",
+    "SubjectRef",
+    "WarningStatus",
+    "region_key",
+    "warning_event",
+]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from sunlight.events import add_event
 from sunlight.events.consumer import PermanentError
 from sunlight.events.contracts.complaints import ReportFiled
 from sunlight.events.contracts.warnings import WarningDisposed
+from sunlight.warnings import DispositionKind, DispositionOutcome, WarningStatus
 
 from funds import alerts, events, repository, rules
 from funds.models import FundsWarning, Hold
@@ -62,11 +63,25 @@ async def hold_targets(session: AsyncSession, kind: str, subject_id: str) -> lis
     return [("payee", ident, "")] if payee else []
 
 
+def register_status(status: str, outcome: str | None) -> WarningStatus:
+    """The register entry's status, from the disposition's status integrity reported (``warnings.disposed.v1``):
+    an open or answered disposition means the warning is in disposition; a concluded one closes it, unless its
+    outcome is ``escalated`` (a stronger disposition follows: the warning is open again)."""
+    if status == "dismissed":
+        return WarningStatus.DISMISSED
+    if status == "concluded":
+        return WarningStatus.OPEN if outcome == DispositionOutcome.ESCALATED else WarningStatus.CLOSED
+    return WarningStatus.IN_DISPOSITION
+
+
 async def apply_disposition(session: AsyncSession, data: WarningDisposed, *, now: datetime | None = None) -> None:
     if data.subject.service != "funds" and not data.rule_id.startswith("FUNDS-"):
         return
     now = now or utcnow()
     row = (await repository.warnings_by_keys(session, [data.dedupe_key])).get(data.dedupe_key)
+    if row is None and data.subject.kind not in SUBJECT_KINDS:
+        log.warning("disposition of %s about a %s: not a funds subject; ignored", data.dedupe_key, data.subject.kind)
+        return
     if row is None:  # raised before funds kept its view, or by hand: keep the disposition anyway
         try:
             rule = rules.RULES[data.rule_id]
@@ -90,9 +105,9 @@ async def apply_disposition(session: AsyncSession, data: WarningDisposed, *, now
     elif row.disposed_at is not None and data.disposed_at < row.disposed_at:
         log.info("disposition of %s older than the one applied; ignored", data.dedupe_key)
         return
-    row.status = data.status
-    row.disposition = data.disposition
-    row.outcome = data.outcome
+    row.status = register_status(data.status, data.outcome)
+    row.disposition = data.disposition if data.disposition in {k.value for k in DispositionKind} else None
+    row.outcome = data.outcome if data.outcome in {o.value for o in DispositionOutcome} else None
     row.disposed_at = data.disposed_at
     row.integrity_warning_id = data.warning_id
     if data.freeze:

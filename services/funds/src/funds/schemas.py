@@ -9,10 +9,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sunlight.codes import USCC, RegionCode, ResidentId
 from sunlight.money import Fen
-from sunlight.warnings import Level
+from sunlight.warnings import DispositionKind, DispositionOutcome, Level, WarningStatus
 
 from funds.bounds import BOUNDS, within
-from funds.models import MovementKind, PayeeKind, Tier
+from funds.models import FundsSubjectKind, MovementKind, PayeeKind, Tier
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 
@@ -612,41 +612,39 @@ class BenfordOut(BaseModel):
 # --- warnings ------------------------------------------------------------------------------------
 
 
-class WarningSubjectOut(BaseModel):
-    """What a funds warning is about."""
-
-    service: str = "funds"
-    kind: str
-    id: str
-    label: str | None = None
-
-
 class FundsWarningOut(BaseModel):
-    """A warning funds raised, as funds sees it (its disposition comes back from integrity)."""
+    """A warning funds raised, as funds sees it: the finding as funds last sent it, and the state of its register
+    entry as integrity last reported it (``warnings.disposed.v1``). Integrity owns warning state; the names and
+    meanings are integrity's (``IntegrityWarningOut``)."""
 
     id: uuid.UUID
     dedupe_key: str
     rule_id: str
-    level: Level = Field(description="blue (routine), orange (early sign), red (evident violation)")
+    level: Level = Field(description="the level funds gave the finding (integrity may raise it further)")
     title: str
-    subject: WarningSubjectOut
+    service: Literal["funds"] = "funds"
+    subject_kind: FundsSubjectKind
+    subject_id: str
+    subject_label: str | None
     programme_id: uuid.UUID | None
     region_code: str
     evidence: dict[str, Any]
     occurrences: int
-    status: str = Field(description="open until a disposition arrives, then the disposition's status")
-    disposition: str | None
-    outcome: str | None
+    status: WarningStatus = Field(
+        description="the register entry's status as integrity last reported it: open until a disposition opens"
+    )
+    disposition: DispositionKind | None = Field(description="the latest disposition's kind; none before one")
+    outcome: DispositionOutcome | None = Field(description="how the latest disposition ended; none until then")
     frozen: bool = Field(description="the subject is held pending review because of this warning")
-    first_raised_at: datetime
-    last_raised_at: datetime
-    disposed_at: datetime | None
+    first_seen_at: datetime = Field(description="when funds first raised the finding")
+    last_seen_at: datetime = Field(description="when funds last raised it")
+    disposed_at: datetime | None = Field(description="when integrity last reported on it")
 
 
 class WarningFilter(BaseModel):
     rule_id: str | None = None
     level: str | None = None
-    status: str | None = None
+    status: WarningStatus | None = None
     subject_kind: str | None = None
     subject_id: str | None = None
     programme_id: uuid.UUID | None = None
@@ -808,5 +806,4 @@ class PublicPayment(BaseModel):
 
 
 SubjectIn = RecordSubjectIn
-SubjectOut = WarningSubjectOut
 WarningOut = FundsWarningOut
