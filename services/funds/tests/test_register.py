@@ -36,7 +36,7 @@ async def raised_events(app: Any, rule: str | None = None, subject: str | None =
     return [
         e
         for e in events
-        if (rule is None or e["rule_id"] == rule) and (subject is None or e["subject_id"] == subject)
+        if (rule is None or e["rule_id"] == rule) and (subject is None or e["subject"]["id"] == subject)
     ]
 
 

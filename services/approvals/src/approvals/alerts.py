@@ -162,6 +162,6 @@ def warning_out(row: ApprovalsWarning) -> WarningOut:
         evidence=row.evidence,
         occurrences=row.occurrences,
         status=row.status,
-        first_raised_at=row.first_raised_at,
-        last_raised_at=row.last_raised_at,
+        first_seen_at=row.first_raised_at,
+        last_seen_at=row.last_raised_at,
     )

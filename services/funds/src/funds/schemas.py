@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sunlight.codes import USCC, RegionCode, ResidentId
+from sunlight.enums import DescribedEnum
 from sunlight.money import Fen
 from sunlight.warnings import DispositionKind, DispositionOutcome, Level, WarningStatus
 
@@ -396,7 +397,9 @@ class MovementOut(BaseModel):
     category: str | None = None
     budget_line_id: uuid.UUID | None = None
     final: bool = False
-    refund_of_id: uuid.UUID | None = None
+    refund_of: uuid.UUID | None = Field(
+        default=None, validation_alias="refund_of_id", description="refund: the payment it pays back (as sent)"
+    )
     refunded_fen: int = 0
     batch_id: uuid.UUID | None = None
     recorded_at: datetime
@@ -442,7 +445,7 @@ class BatchOut(BaseModel):
 
 
 class RecordSubjectIn(BaseModel):
-    """What an acceptance or audit is about: a programme, node or movement."""
+    """What an acceptance or audit is about: a programme, node or movement (in the caller's regions)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -450,11 +453,26 @@ class RecordSubjectIn(BaseModel):
     id: uuid.UUID
 
 
+class RecordSubjectOut(BaseModel):
+    """What an acceptance or audit is about, as it was sent."""
+
+    kind: Literal["programme", "node", "movement"]
+    id: uuid.UUID
+
+
+class AcceptanceResult(DescribedEnum):
+    """The result of an acceptance (验收结论)."""
+
+    PASSED = "passed", "验收合格: accepted"
+    FAILED = "failed", "验收不合格: not accepted"
+    CONDITIONAL = "conditional", "accepted on conditions (整改后合格)"
+
+
 class AcceptanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     subject: RecordSubjectIn
-    result: Literal["passed", "failed", "conditional"]
+    result: AcceptanceResult
     accepted_on: date
     inspector_unit: str = Field(min_length=1, max_length=200, examples=["海港区农业农村局验收组"])
     inspector_uscc: USCC | None = None
@@ -462,14 +480,11 @@ class AcceptanceIn(BaseModel):
 
 
 class AcceptanceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: uuid.UUID
     programme_id: uuid.UUID
-    subject_kind: str
-    subject_id: uuid.UUID
+    subject: RecordSubjectOut
     region_code: str
-    result: str
+    result: AcceptanceResult
     accepted_on: date
     inspector_unit: str
     inspector_uscc: str | None
@@ -510,8 +525,7 @@ class AuditFindingOut(BaseModel):
 class AuditOut(BaseModel):
     id: uuid.UUID
     programme_id: uuid.UUID
-    subject_kind: str
-    subject_id: uuid.UUID
+    subject: RecordSubjectOut
     region_code: str
     auditor: str
     audited_on: date
