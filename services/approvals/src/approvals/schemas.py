@@ -22,9 +22,9 @@ NOT_BLANK = r"\S"
 LevelName = Level  # the shared three colours (sunlight.warnings.Level)
 
 
-class Outcome(StrEnum):
-    GRANT = "grant"
-    DENY = "deny"
+class Outcome(DescribedEnum):
+    GRANT = "grant", "准予许可: granted"
+    DENY = "deny", "不予许可: denied, with reasons"
 
 
 # --- the catalogue ---------------------------------------------------------------------------------
@@ -403,9 +403,9 @@ class AppealIn(BaseModel):
     )
 
 
-class AppealOutcome(StrEnum):
-    UPHELD = "upheld"  # the rating was mistaken or malicious: it no longer needs rectification
-    REJECTED = "rejected"
+class AppealOutcome(DescribedEnum):
+    UPHELD = "upheld", "the rating was mistaken or malicious: it no longer needs rectification"
+    REJECTED = "rejected", "the appeal is rejected: the rating stands"
 
 
 class AppealDecisionIn(BaseModel):
