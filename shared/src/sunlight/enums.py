@@ -11,7 +11,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["DescribedEnum"]
+from pydantic.json_schema import GenerateJsonSchema
+
+__all__ = ["DescribedEnum", "PlainEnumsJsonSchema"]
+
+
+class PlainEnumsJsonSchema(GenerateJsonSchema):
+    """JSON schemas with enums as pydantic renders them (no value descriptions): the published event schemas
+    (``openapi/events``) are frozen byte for byte, and were published before values were described."""
+
+    plain_enums = True
 
 
 class DescribedEnum(StrEnum):
@@ -28,6 +37,8 @@ class DescribedEnum(StrEnum):
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
         reference = handler(core_schema)
+        if getattr(getattr(handler, "generate_json_schema", None), "plain_enums", False):
+            return reference
         schema = handler.resolve_ref_schema(reference)
         missing = [m.value for m in cls if not m.description]
         if missing:
