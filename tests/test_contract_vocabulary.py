@@ -147,6 +147,16 @@ def test_the_warning_shapes_speak_the_registers_vocabulary(merged):
             assert properties["status"] == register["status"] | {"description": properties["status"].get("description")}
 
 
+def test_the_rule_catalogue_in_sunlight_is_current():
+    """``sunlight.rule_catalogue`` (how integrity checks a risk point's ``rule_ids`` without asking the other
+    services) is generated from every service's registry."""
+    spec = importlib.util.spec_from_file_location("export_rules", ROOT / "scripts" / "export_rules.py")
+    assert spec and spec.loader
+    rules = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rules)
+    assert rules.CATALOGUE.read_text(encoding="utf-8") == rules.render_catalogue(), "run scripts/export_rules.py"
+
+
 # --- examples -------------------------------------------------------------------------------------------
 
 
