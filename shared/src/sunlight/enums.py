@@ -36,10 +36,10 @@ class DescribedEnum(StrEnum):
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
-        reference = handler(core_schema)
+        reference: dict[str, Any] = handler(core_schema)
         if getattr(getattr(handler, "generate_json_schema", None), "plain_enums", False):
             return reference
-        schema = handler.resolve_ref_schema(reference)
+        schema: dict[str, Any] = handler.resolve_ref_schema(reference)
         missing = [m.value for m in cls if not m.description]
         if missing:
             raise TypeError(f"{cls.__name__}: describe {missing}")
