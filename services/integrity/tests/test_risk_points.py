@@ -34,8 +34,9 @@ async def test_risk_points_link_warnings_and_feed_the_heat_map(integrity: Integr
     bad_rule = await integrity.client.post("/v1/integrity/risk-points", headers=admin,
                                            json={**ALLOCATION, "rule_ids": ["overspend"]})  # fmt: skip
     assert bad_rule.status_code == 422
+    rule_ids = ["FUNDS-OVERSPEND", "NO-SUCH-RULE"]
     unknown = await integrity.client.post("/v1/integrity/risk-points", headers=admin,
-                                          json={**ALLOCATION, "rule_ids": ["FUNDS-OVERSPEND", "NO-SUCH-RULE"]})  # fmt: skip
+                                          json={**ALLOCATION, "rule_ids": rule_ids})  # fmt: skip
     assert unknown.status_code == 422, "a reference to a rule that does not exist is refused"
     assert [e["field"] for e in unknown.json()["errors"]] == ["/rule_ids/1"]
     assert "NO-SUCH-RULE" in unknown.json()["errors"][0]["message"]

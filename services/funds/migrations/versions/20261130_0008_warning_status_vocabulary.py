@@ -18,13 +18,16 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OUTCOMES = "('no_issue', 'corrected', 'accountability', 'referred', 'escalated')"
-KINDS = "('reminder_talk', 'inquiry', 'supervision_recommendation', 'direct_review', 'case')"
-
 
 def upgrade() -> None:
-    op.execute(f"UPDATE funds_warning SET outcome = NULL WHERE outcome IS NOT NULL AND outcome NOT IN {OUTCOMES}")
-    op.execute(f"UPDATE funds_warning SET disposition = NULL WHERE disposition IS NOT NULL AND disposition NOT IN {KINDS}")
+    op.execute(
+        "UPDATE funds_warning SET outcome = NULL WHERE outcome IS NOT NULL AND outcome NOT IN "
+        "('no_issue', 'corrected', 'accountability', 'referred', 'escalated')"
+    )
+    op.execute(
+        "UPDATE funds_warning SET disposition = NULL WHERE disposition IS NOT NULL AND disposition NOT IN "
+        "('reminder_talk', 'inquiry', 'supervision_recommendation', 'direct_review', 'case')"
+    )
     op.execute(
         "UPDATE funds_warning SET status = CASE"
         " WHEN status = 'concluded' AND outcome = 'escalated' THEN 'open'"
