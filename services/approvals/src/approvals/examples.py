@@ -76,5 +76,35 @@ add_examples(
             }
         ],
         s.SweepIn: [{"as_of": "2026-03-31T23:59:59+08:00"}],
+        s.ApprovalsWarningOut: [
+            {
+                "id": "0191c3f1-9cad-7ebf-8a1b-4c5d6e7f8091",
+                "dedupe_key": "130302:APPROVALS-REPEATED-ERRORS:approvals:window:W-017:id-not-checked",
+                "rule_id": "APPROVALS-REPEATED-ERRORS",
+                "level": "orange",
+                "title": "One window made the same error again and again",
+                "service": "approvals",
+                "case_id": None,
+                "subject_kind": "window",
+                "subject_id": "W-017",
+                "region_code": "130302",
+                "evidence": {
+                    "window_code": "W-017",
+                    "error_code": "id-not-checked",
+                    "count": 3,
+                    "first_on": "2026-03-03",
+                    "last_on": "2026-05-30",
+                    "error_ids": [
+                        "0191c3f2-0a1b-7c2d-8e3f-4a5b6c7d8e90",
+                        "0191c3f2-1b2c-7d3e-9f4a-5b6c7d8e9f01",
+                        "0191c3f2-2c3d-7e4f-8a5b-6c7d8e9f0a12",
+                    ],
+                },
+                "occurrences": 1,
+                "status": "open",
+                "first_seen_at": "2026-05-30T11:00:00+08:00",
+                "last_seen_at": "2026-05-30T11:00:00+08:00",
+            }
+        ],
     }
 )

@@ -62,5 +62,13 @@ add_examples(
         s.IdentityRequestIn: [{"reason": "需当面核实举报人提供的补贴名单原件"}],
         s.IdentityDecisionIn: [{"approve": True}],
         s.ScanIn: [{"as_of": "2026-03-31T23:59:59+08:00"}],
+        s.ReceiptOut: [
+            {
+                "receipt": RECEIPT,
+                "status": "received",
+                "filed_at": "2026-03-02T20:15:00+08:00",
+                "accept_due": "2026-03-09",
+            }
+        ],
     }
 )

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from sunlight.codes import USCC, RegionCode, ResidentId
 from sunlight.enums import DescribedEnum
 from sunlight.money import Fen
@@ -398,7 +398,9 @@ class MovementOut(BaseModel):
     budget_line_id: uuid.UUID | None = None
     final: bool = False
     refund_of: uuid.UUID | None = Field(
-        default=None, validation_alias="refund_of_id", description="refund: the payment it pays back (as sent)"
+        default=None,
+        validation_alias=AliasChoices("refund_of_id", "refund_of"),
+        description="refund: the payment it pays back (as sent)",
     )
     refunded_fen: int = 0
     batch_id: uuid.UUID | None = None

@@ -120,6 +120,30 @@ add_examples(
         lifecycle.SettlementIn: [{"amount_fen": 509_500_000, "settled_on": "2026-12-20"}],
         draws.DrawIn: [{"specialty": "water_conservancy", "pool_region": "130300", "count": 5}],
         draws.ReplacementIn: [{"expert_id": EXPERT, "reason": "conflict", "note": "曾在投标人处任职"}],
+        findings.FindingOut: [
+            {
+                "id": "0191d0b0-7c8d-7e9f-8a0b-1c2d3e4f5a67",
+                "dedupe_key": f"130302:TENDERS-WINNER-AT-CEILING:tenders:tender:{TENDER}",
+                "rule_id": "TENDERS-WINNER-AT-CEILING",
+                "level": "orange",
+                "service": "tenders",
+                "subject_kind": "tender",
+                "subject_id": TENDER,
+                "tender_id": TENDER,
+                "region_code": "130302",
+                "evidence": {
+                    "tender_id": TENDER,
+                    "lot_id": "0191d0a3-3d4e-7f5a-8b6c-7d8e9f0a1b23",
+                    "award_id": AWARD,
+                    "amount_fen": 489_900_000,
+                    "ceiling_fen": 490_000_000,
+                    "band_permille": 5,
+                },
+                "occurrences": 1,
+                "first_seen_at": "2026-03-30T10:00:00+08:00",
+                "last_seen_at": "2026-03-30T10:00:00+08:00",
+            }
+        ],
         findings.IndicatorRunIn: [{"settings_ini": "[R018]\n"}],
     }
 )

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
 from sunlight.enums import DescribedEnum
 from sunlight.warnings import Level
 
@@ -43,8 +43,12 @@ class FindingOut(BaseModel):
     region_code: str
     evidence: dict[str, Any]
     occurrences: int
-    first_seen_at: datetime = Field(validation_alias="first_raised_at", description="when tenders first raised it")
-    last_seen_at: datetime = Field(validation_alias="last_raised_at", description="when tenders last raised it")
+    first_seen_at: datetime = Field(
+        validation_alias=AliasChoices("first_raised_at", "first_seen_at"), description="when tenders first raised it"
+    )
+    last_seen_at: datetime = Field(
+        validation_alias=AliasChoices("last_raised_at", "last_seen_at"), description="when tenders last raised it"
+    )
 
 
 # --- indicators -----------------------------------------------------------------------------------------
