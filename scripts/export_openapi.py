@@ -113,6 +113,7 @@ CLOUDEVENT = {
 
 
 def event_documents() -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    from sunlight.enums import PlainEnumsJsonSchema
     from sunlight.events.contracts import CONTRACTS, schema_uri
 
     senders, receivers = event_senders(), event_receivers()
@@ -121,7 +122,7 @@ def event_documents() -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
     for event_type, model in sorted(CONTRACTS.items()):
-        schema = model.model_json_schema(ref_template="#/$defs/{model}")
+        schema = model.model_json_schema(ref_template="#/$defs/{model}", schema_generator=PlainEnumsJsonSchema)
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": schema_uri(event_type),

@@ -99,7 +99,7 @@ async def test_a_receipt_follows_a_report_and_a_reported_payment_is_warned_in_fu
         return items[0] if items else None
 
     warning = await until(funds_warned, "funds raising FUNDS-COMPLAINT on the reported payment")
-    assert warning["subject"]["kind"] == "movement" and "不存在" not in str(warning)
+    assert warning["subject_kind"] == "movement" and "不存在" not in str(warning)
 
     # the office answers; the reporter reads the answer with the receipt alone
     (report,) = (await stack.client.get("/v1/complaints/reports", headers=bearer(office))).json()["items"]

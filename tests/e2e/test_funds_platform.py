@@ -238,5 +238,5 @@ async def test_the_periodic_rules_run_on_demand_for_a_nationwide_administrator(s
         "/v1/funds/warnings", headers=bearer(ops), params={"rule_id": "FUNDS-LATE-PASS-DOWN", "programme_id": p["id"]}
     )
     (warning,) = late.json()["items"]
-    assert warning["level"] == "red" and warning["subject"]["id"] == root["id"]
+    assert warning["level"] == "red" and warning["subject_id"] == root["id"]
     assert warning["evidence"]["deadline_days"] == 20 and warning["evidence"]["max_days_late"] == 70

@@ -89,14 +89,14 @@ async def test_a_disposition_round_trips_to_funds(stack: Stack):
     assert disposition["kind"] == "direct_review" and disposition["freeze"] is True and disposition["deadline"]
 
     async def seen_by_funds(status: str) -> dict[str, Any] | None:
-        """Funds' view of the warning once it shows the direct review with ``status`` (it is "open" before, too)."""
+        """Funds' view of the warning once it shows the direct review and the register ``status`` integrity reported."""
         listed = await stack.client.get("/v1/funds/warnings", headers=bearer(funds_reader),
                                         params={"rule_id": "FUNDS-OVERSPEND"})  # fmt: skip
         assert listed.status_code == 200, listed.text
         mine = [w for w in listed.json()["items"] if w["dedupe_key"] == warning["dedupe_key"]]
         return mine[0] if mine and mine[0]["disposition"] and mine[0]["status"] == status else None
 
-    held = await until(lambda: seen_by_funds("open"), "funds seeing the direct review")
+    held = await until(lambda: seen_by_funds("in_disposition"), "funds seeing the direct review")
     assert held["disposition"] == "direct_review" and held["frozen"] is True, held
     assert held["rule_id"] == "FUNDS-OVERSPEND"
 
@@ -108,8 +108,9 @@ async def test_a_disposition_round_trips_to_funds(stack: Stack):
     concluded = await stack.client.post(f"{at}/conclusion", headers=bearer(inspector), json=conclusion)
     assert concluded.status_code == 200, concluded.text
 
-    released = await until(lambda: seen_by_funds("concluded"), "funds seeing the conclusion")
+    released = await until(lambda: seen_by_funds("closed"), "funds seeing the conclusion")
     assert released["disposition"] == "direct_review" and released["frozen"] is False, released
+    assert released["outcome"] == "accountability", "funds and integrity speak of the same outcome"
     closed = await stack.client.get(f"/v1/integrity/warnings/{warning['id']}", headers=bearer(inspector))
     assert closed.json()["status"] == "closed" and closed.json()["dispositions"][0]["outcome"] == "accountability"
 

@@ -35,7 +35,7 @@ from sunlight.settings import CommonSettings
 from sunlight.testing import TestKeys
 from sunlight.warnings import Level, Rule, SubjectRef, warning_event
 
-from .conftest import APPS, GATEWAY, GATEWAY_ADMIN, Live, Operation, ServiceApp, operations
+from .conftest import APPS, GATEWAY, GATEWAY_ADMIN, Live, Operation, ServiceApp, openapi_of, operations
 
 REGION_A, REGION_B = "130300", "110000"
 PROBLEMS = "https://sunlight.example/problems/"
@@ -628,11 +628,30 @@ def test_route_answers_each_principal(live: Live, keys: TestKeys, op: Operation)
     assert not failures, "\n".join(failures)
 
 
+def example_body(live: Live, op: Operation) -> Any:
+    """The documented example of the route's JSON body (its first), ``{}`` when it has none."""
+    media = op.doc.get("requestBody", {}).get("content", {}).get("application/json")
+    if not media:
+        return {}
+    schema, schemas = media["schema"], openapi_of(live.name)["components"]["schemas"]
+    ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
+    examples = schemas[ref.rsplit("/", 1)[1]].get("examples", []) if ref else []
+    if not examples:
+        return {}
+    return examples[:1] if "items" in schema else examples[0]
+
+
 def check_principal(live: Live, keys: TestKeys, op: Operation, kind: str) -> None:
     seeded = seeded_for(live, keys)
     path, all_seeded = _path(op, seeded)
     headers = headers_for(live, keys, seeded, op, kind)
     body = {} if op.method in ("POST", "PUT", "PATCH") else None
+    # another region writing to a seeded object, with a body that validates: the object does not exist for it
+    # (404), the same as a read; never 403 …/forbidden-region, which would disclose that it exists
+    elsewhere = kind in ("outside region", "other region's admin")
+    writes_there = body is not None and all_seeded and "{" in op.path and elsewhere
+    if writes_there:
+        body = example_body(live, op)
     response = live.call(op.method, path, headers=headers, json=body)
     assert response.status_code < 500, f"{response.status_code}: {response.text[:300]}"
     if kind == "anonymous":
@@ -655,6 +674,10 @@ def check_principal(live: Live, keys: TestKeys, op: Operation, kind: str) -> Non
         leaked = sorted(c for c in seeded.canaries - sent if c in text)
         assert not leaked, f"region {REGION_A}'s data in an answer to region {REGION_B}: {leaked}"
         if all_seeded and op.method == "GET" and not _required_query(op):
+            _assert_problem(response, 404)
+        elif writes_there and response.status_code == 403:
+            assert not response.json()["type"].endswith("/forbidden-region"), response.text[:300]
+        elif writes_there and body:
             _assert_problem(response, 404)
         elif all_seeded:
             assert response.status_code in (403, 404, 422), response.text[:300]

@@ -72,7 +72,7 @@ export function registerLine(w: Schemas["IntegrityWarningOut"]): string {
 }
 
 export function fundsLine(w: Schemas["FundsWarningOut"]): string {
-  return `${w.rule_id} ${w.level} on ${w.subject.kind} ${w.subject.id}, ${w.occurrences}×`;
+  return `${w.rule_id} ${w.level} on ${w.subject_kind} ${w.subject_id}, ${w.occurrences}× since ${w.first_seen_at}`;
 }
 
 export function shortfall(problem: Problem): number | null {

@@ -33,6 +33,7 @@ from sunlight.inputs import InputGuard
 from sunlight.migrations import ensure_migrated
 from sunlight.observability import Metrics, RequestContextMiddleware, configure_logging
 
+from gateway import examples as _examples  # noqa: F401  (examples on the request and response bodies)
 from gateway import openapi as merged_openapi
 from gateway import service
 from gateway.api import routers

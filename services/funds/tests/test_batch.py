@@ -119,7 +119,7 @@ async def test_a_wrong_record_does_not_hide_the_overspends_beside_it(make: Maker
         (t.dept["id"], 150_000, "gap-1")
     ]
     (w,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
-    assert w["level"] == "red" and w["subject"]["id"] == t.dept["id"], "no false red on the county"
+    assert w["level"] == "red" and w["subject_id"] == t.dept["id"], "no false red on the county"
     assert (await make.nodes(t.pid))[t.dept["id"]]["received_fen"] == 0, "nothing of the batch is written"
     again = await post_batch(make, body, "gap-1")
     assert again.status_code == 422
@@ -143,7 +143,7 @@ async def test_after_a_record_funding_an_unknown_node_later_records_are_not_chec
     assert {e["index"] for e in r.json()["errors"]} == {2, 3, 5}
     assert r.json()["unchecked"] == [4]
     (w,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
-    assert w["subject"]["id"] == t.dept["id"] and w["evidence"]["requested_fen"] == 120_000
+    assert w["subject_id"] == t.dept["id"] and w["evidence"]["requested_fen"] == 120_000
 
 
 async def test_an_overspend_inside_a_batch_refuses_it_and_is_recorded(make: Maker):
@@ -161,7 +161,7 @@ async def test_an_overspend_inside_a_batch_refuses_it_and_is_recorded(make: Make
         ("over-1", 99_000, "overspend:quota")
     ]
     (warning,) = await make.warnings(rule_id="FUNDS-OVERSPEND")
-    assert warning["subject"]["id"] == t.dept["id"] and warning["evidence"]["requested_fen"] == 99_500
+    assert warning["subject_id"] == t.dept["id"] and warning["evidence"]["requested_fen"] == 99_500
 
 
 async def test_a_refused_batch_leaves_one_refusal_and_one_warning_per_node_and_retries_add_none(make: Maker):

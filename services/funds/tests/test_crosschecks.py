@@ -45,7 +45,7 @@ async def test_one_person_paid_under_exclusive_programmes_in_the_same_month(make
     # the same person drawn under both in March: orange; again in April: red (a pattern)
     march = await make.pay(tekun.county, 90_000, double, occurred_on="2025-03-20")
     (w,) = of(await make.warnings(), "FUNDS-MULTI-PROGRAMME")
-    assert w["level"] == "orange" and w["subject"]["id"] == march["id"]
+    assert w["level"] == "orange" and w["subject_id"] == march["id"]
     assert w["evidence"]["months"] == ["2025-03"] and w["evidence"]["payee_id"] == march["payee_id"]
     assert sorted(w["evidence"]["programme_ids"]) == sorted([dibao.pid, tekun.pid])
     assert w["evidence"]["categories"] == ["extreme-poverty-support", "subsistence-allowance"]
@@ -67,7 +67,7 @@ async def test_many_beneficiaries_paid_into_one_account(make: Maker, funds):
     assert of(await make.warnings(), "FUNDS-SHARED-ACCOUNT") == []
     third = await make.pay(t.county, 50_000, person(13, "陈三", account=ACCOUNT), occurred_on="2025-02-02")
     (w,) = of(await make.warnings(), "FUNDS-SHARED-ACCOUNT")
-    assert w["level"] == "orange" and w["subject"]["id"] == third["id"]
+    assert w["level"] == "orange" and w["subject_id"] == third["id"]
     assert w["evidence"]["payees"] == 3 and w["evidence"]["account"] == "****4567"
     assert w["evidence"]["recent_changes"] == [] and ACCOUNT not in str(w)
     # a fourth person, paid into their own account in January, switched to the shared account: red, with the change
@@ -115,7 +115,7 @@ async def test_two_counties_paying_one_person_warn_the_city_that_holds_both(make
     await make.pay(dibao.county, 60_000, person(51, "周六"), occurred_on="2025-05-06")
     second = await make.pay(shanhaiguan, 90_000, person(51, "周六"), occurred_on="2025-05-20")
     (w,) = of(await make.warnings(), "FUNDS-MULTI-PROGRAMME")
-    assert w["region_code"] == "130300" and w["subject"]["id"] == second["id"]
+    assert w["region_code"] == "130300" and w["subject_id"] == second["id"]
     assert w["evidence"]["months"] == ["2025-05"]
     for county in ("130302", "130303"):
         headers = keys.auth(scopes="funds:read", regions=[county], sub=f"inspector-{county}")

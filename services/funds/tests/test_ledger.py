@@ -58,7 +58,7 @@ async def test_money_flows_down_and_back_and_every_balance_follows(make: Maker):
     assert pay["kind"] == "expend" and pay["payee"]["name"] == "张**" and pay["payee"]["account"] == "****2233"
     assert "resident_id" not in str(pay) and "6222020200112233" not in str(pay)
     refund = await make.move(kind="refund", refund_of=pay["id"], amount_fen=30_000)
-    assert refund["to_node_id"] == t.county["id"] and refund["refund_of_id"] == pay["id"]
+    assert refund["to_node_id"] == t.county["id"] and refund["refund_of"] == pay["id"]
     back = await make.move(kind="refund", from_node_id=t.county["id"], to_node_id=t.dept["id"], amount_fen=50_000)
     assert back["kind"] == "refund"
     await make.move(kind="allocate", from_node_id=t.county["id"], to_node_id=t.town["id"], amount_fen=100_000)
@@ -108,7 +108,7 @@ async def test_every_limit_refuses_records_and_warns(make: Maker, funds):
     assert len(refusals["items"]) == len(cases)
     assert {r["reason"] for r in refusals["items"]} == {f"overspend:{c[1]}" for c in cases}
     warned = await make.warnings(rule_id="FUNDS-OVERSPEND")
-    by_node = {w["subject"]["id"]: w for w in warned}
+    by_node = {w["subject_id"]: w for w in warned}
     assert set(by_node) == {t.root["id"], t.dept["id"]}
     root_warning = by_node[t.root["id"]]
     assert root_warning["level"] == "red" and root_warning["status"] == "open" and root_warning["occurrences"] == 3

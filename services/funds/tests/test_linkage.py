@@ -46,11 +46,11 @@ def disposed(
         warning_id="integrity-warning-1",
         rule_id=w["rule_id"],
         dedupe_key=w["dedupe_key"],
-        subject=SubjectRef(**w["subject"]),
+        subject=SubjectRef(service=w["service"], kind=w["subject_kind"], id=w["subject_id"], label=w["subject_label"]),
         region_code=w["region_code"],
         disposition=disposition,
         status=status,
-        outcome="核实中" if status != "concluded" else "已整改",
+        outcome="corrected" if status == "concluded" else None,
         freeze=freeze,
         disposed_at=at or datetime.now(UTC),
     )
@@ -71,7 +71,7 @@ async def test_a_disposition_updates_the_warning_and_a_freeze_holds_the_payee(ma
         return seen if seen["frozen"] else None
 
     w = await eventually(frozen)
-    assert (w["status"], w["disposition"], w["outcome"]) == ("in_progress", "inquiry", "核实中")
+    assert (w["status"], w["disposition"], w["outcome"]) == ("in_disposition", "inquiry", None)
     refused = await make.pay(t.county, 500, suspect, category="subsidy", expect=409)
     assert refused["type"].endswith("/frozen")
     assert {"kind": "payee", "id": pay["payee"]["id"]} in refused["held"]
@@ -88,10 +88,10 @@ async def test_a_disposition_updates_the_warning_and_a_freeze_holds_the_payee(ma
 
     async def released() -> dict | None:
         (seen,) = await make.warnings(rule_id="FUNDS-CATEGORY-NOT-ALLOWED")
-        return seen if seen["status"] == "concluded" else None
+        return seen if seen["status"] == "closed" else None
 
     w = await eventually(released)
-    assert w["frozen"] is False and w["outcome"] == "已整改" and w["disposition"] == "inquiry"
+    assert w["frozen"] is False and w["outcome"] == "corrected" and w["disposition"] == "inquiry"
     await make.pay(t.county, 500, suspect, category="subsidy")
 
 

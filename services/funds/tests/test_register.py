@@ -41,11 +41,13 @@ async def raised_events(app: Any, rule: str | None = None, subject: str | None =
 
 
 async def dispose(make: Maker, publish_: Any, w: dict, status: str) -> dict:
+    """Integrity reports a disposition's ``status``; funds shows the register's (concluded → closed)."""
     await publish_(disposed(w, status=status, disposition="inquiry"), "/sunlight/integrity")
+    shown = {"concluded": "closed", "open": "in_disposition", "in_progress": "in_disposition"}.get(status, status)
 
     async def applied() -> dict | None:
         (seen,) = await make.warnings(dedupe_key=w["dedupe_key"])
-        return seen if seen["status"] == status else None
+        return seen if seen["status"] == shown else None
 
     return await eventually(applied)
 
@@ -102,7 +104,7 @@ async def test_a_concluded_late_pass_down_is_sent_again_only_with_new_evidence(m
     )
     await scan(funds_app, "2025-04-15")  # 35 days late: red is new evidence; reopening is integrity's call
     (w,) = of(await make.warnings(), "FUNDS-LATE-PASS-DOWN", t.dept["id"])
-    assert (w["level"], w["occurrences"], w["status"]) == ("red", 2, "concluded")
+    assert (w["level"], w["occurrences"], w["status"]) == ("red", 2, "closed")
     (event,) = (await raised_events(funds_app, "FUNDS-LATE-PASS-DOWN", t.dept["id"]))[sent:]
     assert event["level"] == "red" and event["dedupe_key"] == w["dedupe_key"]
 
@@ -134,7 +136,7 @@ async def test_a_complaint_about_a_subject_with_an_open_warning_adds_nothing_in_
                            filed_at=datetime.now(UTC))  # fmt: skip
 
     async def complaints(node: str) -> list[dict]:
-        return [w for w in await make.warnings(rule_id="FUNDS-COMPLAINT") if w["subject"]["id"] == node]
+        return [w for w in await make.warnings(rule_id="FUNDS-COMPLAINT") if w["subject_id"] == node]
 
     await publish(report("R-1", "programme", t.pid), "/sunlight/complaints")  # the programme has an open warning
     await publish(report("R-2", "node", t.town["id"]), "/sunlight/complaints")  # the township has none

@@ -34,6 +34,12 @@ async def test_risk_points_link_warnings_and_feed_the_heat_map(integrity: Integr
     bad_rule = await integrity.client.post("/v1/integrity/risk-points", headers=admin,
                                            json={**ALLOCATION, "rule_ids": ["overspend"]})  # fmt: skip
     assert bad_rule.status_code == 422
+    rule_ids = ["FUNDS-OVERSPEND", "NO-SUCH-RULE"]
+    unknown = await integrity.client.post("/v1/integrity/risk-points", headers=admin,
+                                          json={**ALLOCATION, "rule_ids": rule_ids})  # fmt: skip
+    assert unknown.status_code == 422, "a reference to a rule that does not exist is refused"
+    assert [e["field"] for e in unknown.json()["errors"]] == ["/rule_ids/1"]
+    assert "NO-SUCH-RULE" in unknown.json()["errors"][0]["message"]
 
     created = await integrity.client.post("/v1/integrity/risk-points", headers=admin, json=ALLOCATION)
     assert created.status_code == 201, created.text
@@ -72,6 +78,9 @@ async def test_risk_points_link_warnings_and_feed_the_heat_map(integrity: Integr
     assert (await integrity.client.get("/v1/integrity/risk-points/heatmap", params={"period": this_year},
                                        headers=beijing)).json() == []  # fmt: skip
 
+    unknown = await integrity.client.patch(f"/v1/integrity/risk-points/{general['id']}", headers=admin,
+                                           json={"rule_ids": ["TENDERS-NO-SUCH-RULE"]})  # fmt: skip
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "/rule_ids/0"
     change = {"risk_level": "medium", "rule_ids": ["FUNDS-OVERSPEND", "FUNDS-IDLE-FUNDS"]}
     changed = await integrity.client.patch(f"/v1/integrity/risk-points/{general['id']}", headers=admin, json=change)
     assert changed.status_code == 200 and changed.json()["risk_level"] == "medium"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tenders.evaluation import benchmark, price_points
 
 from .conftest import DISTRICT, Maker
@@ -122,3 +124,39 @@ async def test_scores_must_fit_the_lot(make: Maker):
         json={"method": "comprehensive", "scores": too_many},
     )
     assert r.status_code == 422 and r.json()["field"] == "/scores/0/score", "40 points are left after price's 60"
+
+
+async def test_references_in_an_evaluation_and_a_tender_name_things_that_exist(make: Maker):
+    """A score by an expert who is not in the register, or a tender of a project that does not exist, is 404
+    with ``field`` pointing at the member (nothing is written)."""
+    tender = await make.tender()
+    bid = await make.bid(tender, await make.enterprise(), 1_000_000_000)
+    experts = await _committee(make, tender)
+    await make.open(tender)
+    ghost = str(uuid.uuid4())
+    scores = [{"expert_id": e, "bid_id": bid["id"], "score": 30} for e in (*experts, ghost)]
+    r = await make.client.post(
+        f"/v1/tenders/tenders/{tender['id']}/evaluations",
+        headers=make.headers,
+        json={"method": "comprehensive", "scores": scores},
+    )
+    assert r.status_code == 404, r.text
+    assert r.json()["field"] == f"/scores/{len(experts)}/expert_id"
+    fine = [s for s in scores if s["expert_id"] != ghost]
+    await make.post(f"/v1/tenders/tenders/{tender['id']}/evaluations", {"method": "comprehensive", "scores": fine})
+
+    orphan = await make.client.post(
+        "/v1/tenders/tenders",
+        headers=make.headers,
+        json={
+            "code": "T-ORPHAN",
+            "project_id": str(uuid.uuid4()),
+            "title": "教学楼施工",
+            "category": "construction",
+            "procedure": "open",
+            "estimate_fen": 1_000_000,
+            "published_at": "2026-03-02T09:00:00+08:00",
+            "deadline": "2026-03-23T09:30:00+08:00",
+        },
+    )
+    assert orphan.status_code == 404 and orphan.json()["field"] == "/project_id", orphan.text

@@ -8,7 +8,11 @@ part); the gateway's merge (``gateway.openapi``) adds the answers only the gatew
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Mapping
 from typing import Any
+
+from pydantic import BaseModel
 
 from sunlight.errors import PROBLEM_MEDIA_TYPE, FieldError, ProblemDoc, document_problems
 
@@ -152,8 +156,39 @@ def _keys_from_titles(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _nullable(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "null" or any(m.get("type") == "null" for m in schema.get("anyOf", []))
+
+
+def _restore_nulls(example: Any, schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> None:
+    """FastAPI writes the document without ``null`` values (``exclude_none``), which drops them from examples
+    too; put back the required members that are null, so an example still validates against its schema."""
+    if depth > 20:
+        return
+    if "$ref" in schema:
+        _restore_nulls(example, schemas.get(schema["$ref"].rsplit("/", 1)[1], {}), schemas, depth + 1)
+    elif "anyOf" in schema:
+        for member in schema["anyOf"]:
+            if member.get("type") != "null":
+                _restore_nulls(example, member, schemas, depth + 1)
+    elif isinstance(example, dict):
+        properties = schema.get("properties", {})
+        for name in schema.get("required", []):
+            if name not in example and _nullable(properties.get(name, {})):
+                example[name] = None
+        for name, value in example.items():
+            if name in properties:
+                _restore_nulls(value, properties[name], schemas, depth + 1)
+    elif isinstance(example, list) and isinstance(schema.get("items"), dict):
+        for value in example:
+            _restore_nulls(value, schema["items"], schemas, depth + 1)
+
+
 def finish(schema: dict[str, Any]) -> dict[str, Any]:
     components = schema.setdefault("components", {})
+    for shape in components.get("schemas", {}).values():
+        for example in shape.get("examples", []):
+            _restore_nulls(example, shape, components["schemas"])
     components.setdefault("schemas", {}).update(problem_schemas())
     document_problems(schema)
     _integer_bounds(schema)
@@ -210,4 +245,17 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
     return _keys_from_titles(schema)
 
 
-__all__ = ["HEADERS", "TAGS", "finish", "operations", "problem_schemas", "rename_refs"]
+def add_examples(examples: Mapping[type[BaseModel], list[Any]]) -> None:
+    """Put ``examples`` on each model's JSON schema (``json_schema_extra={"examples": [...]}``), for the
+    request and response bodies whose examples are too long to sit in the class (a service's ``examples.py``).
+    Each example must validate against its model: a wrong one fails here, at import, not in a client."""
+    for model, values in examples.items():
+        for value in values:
+            model.model_validate_json(json.dumps(value))  # as a client sends it
+        extra = model.model_config.get("json_schema_extra") or {}
+        if callable(extra):
+            raise TypeError(f"{model.__name__}: json_schema_extra is a function; add the examples there")
+        model.model_config["json_schema_extra"] = {**extra, "examples": values}
+
+
+__all__ = ["HEADERS", "TAGS", "add_examples", "finish", "operations", "problem_schemas", "rename_refs"]

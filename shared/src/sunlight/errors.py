@@ -58,7 +58,29 @@ class ProblemDoc(BaseModel):
                     "requested_fen": 150000,
                     "limit": "balance",
                     "node_id": "7f0c2a4e-5b1d-4c3e-9a8f-0d6b2e1c3a44",
-                }
+                },
+                {
+                    "type": "https://sunlight.example/problems/validation",
+                    "title": "The request does not validate",
+                    "status": 422,
+                    "detail": "1 error",
+                    "instance": "/v1/integrity/risk-points",
+                    "errors": [
+                        {
+                            "pointer": "/body/rule_ids/1",
+                            "field": "/rule_ids/1",
+                            "message": "'NO-SUCH-RULE' is not a rule of the suite",
+                        }
+                    ],
+                },
+                {
+                    "type": "https://sunlight.example/problems/not-found",
+                    "title": "Not found",
+                    "status": 404,
+                    "detail": "no such payment",
+                    "instance": "/v1/funds/movements",
+                    "field": "/refund_of",
+                },
             ],
         },
     )

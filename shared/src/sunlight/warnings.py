@@ -15,11 +15,31 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from sunlight.events.contracts.common import Level, SubjectRef
+from sunlight.events.contracts.common import (
+    DispositionKind,
+    DispositionOutcome,
+    DispositionStatus,
+    Level,
+    SubjectRef,
+    WarningStatus,
+)
 from sunlight.events.contracts.warnings import WarningRaised
 from sunlight.events.envelope import Envelope, new_event
 
-__all__ = ["Level", "Rule", "RuleOut", "RuleRegistry", "SubjectRef", "region_key", "warning_event"]
+__all__ = [
+    "DispositionKind",
+    "DispositionOutcome",
+    "DispositionStatus",
+    "Level",
+    "Rule",
+    "RuleOut",
+    "RuleRegistry",
+    "SubjectRef",
+    "WarningStatus",
+    "region_key",
+    "register_status",
+    "warning_event",
+]
 
 
 @dataclass(frozen=True)
@@ -142,3 +162,15 @@ def warning_event(
         occurrences=occurrences,
     )
     return new_event(payload, source=f"/sunlight/{service}", subject=f"{subject.kind}/{subject.id}")
+
+
+def register_status(status: str, outcome: str | None) -> WarningStatus:
+    """A source's view of the register entry's status, from the disposition status integrity reported
+    (``warnings.disposed.v1``): an open or answered disposition means the warning is in disposition; a concluded
+    one closes it, unless its outcome is ``escalated`` (a stronger disposition follows: the warning is open
+    again)."""
+    if status == DispositionStatus.DISMISSED:
+        return WarningStatus.DISMISSED
+    if status == DispositionStatus.CONCLUDED:
+        return WarningStatus.OPEN if outcome == DispositionOutcome.ESCALATED else WarningStatus.CLOSED
+    return WarningStatus.IN_DISPOSITION

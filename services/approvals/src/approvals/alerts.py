@@ -165,6 +165,6 @@ def warning_out(row: ApprovalsWarning) -> WarningOut:
         disposition=row.disposition,
         outcome=row.outcome,
         correct_by=row.correct_by,
-        first_raised_at=row.first_raised_at,
-        last_raised_at=row.last_raised_at,
+        first_seen_at=row.first_raised_at,
+        last_seen_at=row.last_raised_at,
     )

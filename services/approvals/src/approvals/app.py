@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sunlight.app import create_service_app
 
+from approvals import examples as _examples  # noqa: F401  (examples on the request and response bodies)
 from approvals import sweeps
 from approvals.api import routers
 from approvals.handlers import handlers

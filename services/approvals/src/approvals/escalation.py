@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.events.contracts.warnings import WarningDisposed
+from sunlight.warnings import DispositionOutcome, register_status
 from sunlight.workdays import CalendarNotCovered
 
 from approvals import alerts, repository
@@ -37,7 +38,8 @@ async def apply_disposition(session: AsyncSession, settings: ApprovalsSettings, 
     if row.disposed_at is not None and data.disposed_at < row.disposed_at:
         log.info("disposition older than the one applied; ignored")
         return
-    row.status, row.disposition, row.outcome = data.status, data.disposition, data.outcome
+    row.status, row.disposition = register_status(data.status, data.outcome), data.disposition
+    row.outcome = data.outcome if data.outcome in {o.value for o in DispositionOutcome} else None
     row.disposed_at, row.integrity_warning_id = data.disposed_at, data.warning_id
     days = settings.enforcement_correct_days.get(data.disposition)
     row.correct_by = None

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.enums import DescribedEnum
 
 registry = make_registry()
 
@@ -29,23 +29,23 @@ class Base(SQLModel, registry=registry):
 metadata = Base.metadata
 
 
-class StepKind(StrEnum):
+class StepKind(DescribedEnum):
     """The steps of an approval case (行政许可办理环节)."""
 
-    SUBMIT = "submit"  # 申请/提交
-    PRE_ACCEPT = "pre_accept"  # 网上预受理
-    ACCEPT = "accept"  # 受理 (the clock starts)
-    REQUEST_CORRECTION = "request_correction"  # 补正告知 (一次性告知, listing every missing item)
-    UNDERTAKE = "undertake"  # 承办
-    REVIEW = "review"  # 审核
-    DECIDE = "decide"  # 审批/决定
-    EXTEND = "extend"  # 延期 (approved by the head of the organ, with a reason)
-    SUSPEND = "suspend"  # 特别程序 (hearing, testing, expert review …): the clock stops
-    RESUME = "resume"  # 特别程序结束: the clock runs again
-    CHARGE_FEE = "charge_fee"  # 收费
-    REFUSE = "refuse"  # 不予受理/不予许可 (with reasons)
-    CONCLUDE = "conclude"  # 办结
-    DELIVER_CERTIFICATE = "deliver_certificate"  # 送达证件
+    SUBMIT = "submit", "申请/提交"
+    PRE_ACCEPT = "pre_accept", "网上预受理"
+    ACCEPT = "accept", "受理 (the clock starts)"
+    REQUEST_CORRECTION = "request_correction", "补正告知 (一次性告知, listing every missing item)"
+    UNDERTAKE = "undertake", "承办"
+    REVIEW = "review", "审核"
+    DECIDE = "decide", "审批/决定"
+    EXTEND = "extend", "延期 (approved by the head of the organ, with a reason)"
+    SUSPEND = "suspend", "特别程序 (hearing, testing, expert review …): the clock stops"
+    RESUME = "resume", "特别程序结束: the clock runs again"
+    CHARGE_FEE = "charge_fee", "收费"
+    REFUSE = "refuse", "不予受理/不予许可 (with reasons)"
+    CONCLUDE = "conclude", "办结"
+    DELIVER_CERTIFICATE = "deliver_certificate", "送达证件"
 
 
 # the main line of a case, in order; the other steps fit around it (see rules.step_order_problems)
@@ -61,17 +61,17 @@ MAIN_LINE = (
 )
 
 
-class Channel(StrEnum):
-    ONLINE = "online"  # 网上办理
-    OFFLINE = "offline"  # 窗口/线下
+class Channel(DescribedEnum):
+    ONLINE = "online", "网上办理"
+    OFFLINE = "offline", "窗口/线下"
 
 
-class CaseStatus(StrEnum):
-    SUBMITTED = "submitted"
-    ACCEPTED = "accepted"  # the clock runs
-    SUSPENDED = "suspended"  # a special procedure: the clock stops
-    CONCLUDED = "concluded"
-    REFUSED = "refused"  # 不予受理 before acceptance, or refused and concluded
+class CaseStatus(DescribedEnum):
+    SUBMITTED = "submitted", "applied for, not yet accepted (受理)"
+    ACCEPTED = "accepted", "the clock runs"
+    SUSPENDED = "suspended", "a special procedure: the clock stops"
+    CONCLUDED = "concluded", "办结: decided"
+    REFUSED = "refused", "不予受理 before acceptance, or refused and concluded"
 
 
 class Department(Base, table=True):
@@ -269,17 +269,17 @@ class CaseError(Base, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
-class PenaltyKind(StrEnum):
+class PenaltyKind(DescribedEnum):
     """Kinds of administrative penalty (行政处罚的种类; 行政处罚法 2021 Art. 9 — quoted from memory, unverified)."""
 
-    WARNING = "warning"  # 警告
-    CRITICISM = "criticism"  # 通报批评
-    FINE = "fine"  # 罚款
-    CONFISCATION = "confiscation"  # 没收违法所得、没收非法财物
-    SUSPENSION = "suspension"  # 暂扣许可证件、降低资质等级
-    REVOCATION = "revocation"  # 吊销许可证件
-    RESTRICTION = "restriction"  # 限制开展生产经营活动、责令停产停业、责令关闭、限制从业
-    DETENTION = "detention"  # 行政拘留
+    WARNING = "warning", "警告"
+    CRITICISM = "criticism", "通报批评"
+    FINE = "fine", "罚款"
+    CONFISCATION = "confiscation", "没收违法所得、没收非法财物"
+    SUSPENSION = "suspension", "暂扣许可证件、降低资质等级"
+    REVOCATION = "revocation", "吊销许可证件"
+    RESTRICTION = "restriction", "限制开展生产经营活动、责令停产停业、责令关闭、限制从业"
+    DETENTION = "detention", "行政拘留"
 
 
 class EnforcementPower(Base, table=True):

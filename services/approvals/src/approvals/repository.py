@@ -183,13 +183,13 @@ async def warnings_by_keys(session: AsyncSession, keys: set[str]) -> dict[str, A
 
 
 async def warnings_of_cases(session: AsyncSession, case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    """The levels of each case's open warnings."""
+    """The levels of each case's warnings not yet closed or dismissed (open or in disposition)."""
     ids = sorted(set(case_ids))
     out: dict[uuid.UUID, list[str]] = {}
     for start in range(0, len(ids), 500):
         query = select(ApprovalsWarning.case_id, ApprovalsWarning.level).where(
             ApprovalsWarning.case_id.in_(ids[start : start + 500]),  # type: ignore[union-attr]
-            ApprovalsWarning.status == "open",
+            ApprovalsWarning.status.not_in(["closed", "dismissed"]),  # type: ignore[attr-defined]
         )
         for case_id, level in (await session.execute(query)).all():
             out.setdefault(case_id, []).append(level)

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request, Response
 from sunlight.app import create_service_app
 from sunlight.public import is_public
 
+from complaints import examples as _examples  # noqa: F401  (examples on the request and response bodies)
 from complaints import scans
 from complaints.api import routers
 from complaints.handlers import handlers

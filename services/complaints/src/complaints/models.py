@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.enums import DescribedEnum
 from sunlight.reencrypt import Sealed
 
 registry = make_registry()
@@ -28,65 +28,65 @@ class Base(SQLModel, registry=registry):
 metadata = Base.metadata
 
 
-class Category(StrEnum):
+class Category(DescribedEnum):
     """What the report is about (举报类别)."""
 
-    CORRUPTION = "corruption"  # 贪污贿赂
-    MISUSE_OF_FUNDS = "misuse_of_funds"  # 截留挪用、虚报冒领资金
-    TENDER_RIGGING = "tender_rigging"  # 围标串标、违规招投标
-    APPROVAL_MISCONDUCT = "approval_misconduct"  # 审批违规、吃拿卡要
-    DERELICTION = "dereliction"  # 失职渎职
-    CONDUCT = "conduct"  # 作风问题
-    SERVICE_REQUEST = "service_request"  # 一般诉求 (a public-service complaint, e.g. a hotline record)
-    OTHER = "other"
+    CORRUPTION = "corruption", "贪污贿赂"
+    MISUSE_OF_FUNDS = "misuse_of_funds", "截留挪用、虚报冒领资金"
+    TENDER_RIGGING = "tender_rigging", "围标串标、违规招投标"
+    APPROVAL_MISCONDUCT = "approval_misconduct", "审批违规、吃拿卡要"
+    DERELICTION = "dereliction", "失职渎职"
+    CONDUCT = "conduct", "作风问题"
+    SERVICE_REQUEST = "service_request", "一般诉求 (a public-service complaint, e.g. a hotline record)"
+    OTHER = "other", "anything else"
 
 
-class SubjectKind(StrEnum):
-    OFFICIAL = "official"  # a person in office (name sealed; a keyed hash groups reports about one person)
-    UNIT = "unit"  # an organisation by its USCC
-    FUND = "fund"  # a funds programme, node or payment
-    TENDER = "tender"  # a tender in the tenders service
-    APPROVAL = "approval"  # an approval case in the approvals service
-    NONE = "none"  # nothing named (a general complaint)
+class SubjectKind(DescribedEnum):
+    OFFICIAL = "official", "a person in office (name sealed; a keyed hash groups reports about one person)"
+    UNIT = "unit", "an organisation by its USCC"
+    FUND = "fund", "a funds programme, node or payment"
+    TENDER = "tender", "a tender in the tenders service"
+    APPROVAL = "approval", "an approval case in the approvals service"
+    NONE = "none", "nothing named (a general complaint)"
 
 
-class Status(StrEnum):
-    RECEIVED = "received"  # 待受理
-    ACCEPTED = "accepted"  # 已受理, being handled
-    REFERRED = "referred"  # 转办 to the responsible unit
-    REJECTED = "rejected"  # 不予受理, with a reason
-    CONCLUDED = "concluded"  # 已办结, findings recorded
-    APPEALED = "appealed"  # 复查申请: the reporter disagrees with the conclusion
-    CLOSED = "closed"  # 已结案 (after a review upheld the conclusion, or by import)
-    PURGED = "purged"  # retention ended: content, identity and key destroyed
+class Status(DescribedEnum):
+    RECEIVED = "received", "待受理"
+    ACCEPTED = "accepted", "已受理, being handled"
+    REFERRED = "referred", "转办 to the responsible unit"
+    REJECTED = "rejected", "不予受理, with a reason"
+    CONCLUDED = "concluded", "已办结, findings recorded"
+    APPEALED = "appealed", "复查申请: the reporter disagrees with the conclusion"
+    CLOSED = "closed", "已结案 (after a review upheld the conclusion, or by import)"
+    PURGED = "purged", "retention ended: content, identity and key destroyed"
 
 
-class Channel(StrEnum):
-    ONLINE = "online"  # the public form (POST /v1/complaints/public/reports)
-    HOTLINE = "hotline"  # imported from a bureau's hotline records
-    LETTER = "letter"
-    VISIT = "visit"
-    OTHER = "other"
+class Channel(DescribedEnum):
+    ONLINE = "online", "the public form (POST /v1/complaints/public/reports)"
+    HOTLINE = "hotline", "imported from a bureau's hotline records"
+    LETTER = "letter", "来信: a letter"
+    VISIT = "visit", "来访: a visit in person"
+    OTHER = "other", "anything else"
 
 
-class StepKind(StrEnum):
-    FILED = "filed"
-    ACCEPTED = "accepted"
-    REFERRED = "referred"
-    REJECTED = "rejected"
-    ASSIGNED = "assigned"
-    EXTENDED = "extended"
-    CONCLUDED = "concluded"
-    REPLIED = "replied"  # a message to the reporter
-    OUTCOME = "outcome"  # the outcome of a warning the report raised or escalated elsewhere (told to the reporter)
-    REPORTER_MESSAGE = "reporter_message"  # a message from the reporter
-    APPEALED = "appealed"
-    REVIEW_UPHELD = "review_upheld"
-    REOPENED = "reopened"
-    CLOSED = "closed"
-    GROUPED = "grouped"
-    SPLIT = "split"
-    PURGED = "purged"
+class StepKind(DescribedEnum):
+    FILED = "filed", "the report was filed"
+    ACCEPTED = "accepted", "受理: accepted for handling"
+    REFERRED = "referred", "转办: referred to the responsible unit"
+    REJECTED = "rejected", "不予受理: rejected, with a reason"
+    ASSIGNED = "assigned", "assigned to a handler"
+    EXTENDED = "extended", "the deadline was extended, with a reason"
+    CONCLUDED = "concluded", "办结: concluded with findings"
+    REPLIED = "replied", "a message to the reporter"
+    OUTCOME = "outcome", "the outcome of a warning the report raised or escalated elsewhere, told to the reporter"
+    REPORTER_MESSAGE = "reporter_message", "a message from the reporter"
+    APPEALED = "appealed", "复查申请: the reporter asked for a review"
+    REVIEW_UPHELD = "review_upheld", "维持: the review upheld the conclusion"
+    REOPENED = "reopened", "重新办理: the review reopened the report"
+    CLOSED = "closed", "结案: closed"
+    GROUPED = "grouped", "grouped with other reports about the same subject"
+    SPLIT = "split", "split into separate reports (one per matter)"
+    PURGED = "purged", "retention ended: content, identity and key destroyed"
 
 
 class Report(Base, table=True):

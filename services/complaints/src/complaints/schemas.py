@@ -8,11 +8,11 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sunlight.codes import USCC, RegionCode, ResidentId
+from sunlight.enums import DescribedEnum
 
 from complaints.models import Category, Channel, Status, StepKind, SubjectKind
 
@@ -21,14 +21,14 @@ EARLIEST = datetime(2004, 1, 1, tzinfo=UTC)
 REF = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
 
 
-class RefKind(StrEnum):
+class RefKind(DescribedEnum):
     """The kind of entity in the service that owns it."""
 
-    PROGRAMME = "programme"  # funds
-    NODE = "node"  # funds
-    MOVEMENT = "movement"  # funds: a payment or transfer
-    TENDER = "tender"  # tenders
-    CASE = "case"  # approvals
+    PROGRAMME = "programme", "funds"
+    NODE = "node", "funds"
+    MOVEMENT = "movement", "funds: a payment or transfer"
+    TENDER = "tender", "tenders"
+    CASE = "case", "approvals"
 
 
 REF_KINDS: dict[SubjectKind, tuple[str, tuple[RefKind, ...]]] = {
@@ -38,21 +38,21 @@ REF_KINDS: dict[SubjectKind, tuple[str, tuple[RefKind, ...]]] = {
 }
 
 
-class Outcome(StrEnum):
-    SUBSTANTIATED = "substantiated"  # 属实
-    PARTLY_SUBSTANTIATED = "partly_substantiated"  # 部分属实
-    UNSUBSTANTIATED = "unsubstantiated"  # 不属实
+class Outcome(DescribedEnum):
+    SUBSTANTIATED = "substantiated", "属实"
+    PARTLY_SUBSTANTIATED = "partly_substantiated", "部分属实"
+    UNSUBSTANTIATED = "unsubstantiated", "不属实"
 
 
-class Decision(StrEnum):
-    ACCEPT = "accept"  # 受理
-    REFER = "refer"  # 转办 to the responsible unit
-    REJECT = "reject"  # 不予受理
+class Decision(DescribedEnum):
+    ACCEPT = "accept", "受理"
+    REFER = "refer", "转办 to the responsible unit"
+    REJECT = "reject", "不予受理"
 
 
-class ReviewDecision(StrEnum):
-    UPHOLD = "uphold"  # 维持
-    REOPEN = "reopen"  # 重新办理
+class ReviewDecision(DescribedEnum):
+    UPHOLD = "uphold", "维持"
+    REOPEN = "reopen", "重新办理"
 
 
 # --- filing (public) -----------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ class FollowUpOut(BaseModel):
 class SubjectOut(BaseModel):
     kind: SubjectKind
     service: str | None = None
-    ref_kind: str | None = None
+    ref_kind: RefKind | None = None
     ref_id: str | None = None
     unit_uscc: str | None = None
 
@@ -348,12 +348,20 @@ class IdentityDecisionIn(BaseModel):
     approve: bool
 
 
+class IdentityRequestStatus(DescribedEnum):
+    """Where a request to see a reporter's identity stands."""
+
+    PENDING = "pending", "waiting for a second person's decision"
+    APPROVED = "approved", "approved: the requester may read the identity once (audited)"
+    DENIED = "denied", "denied: the identity stays sealed"
+
+
 class IdentityRequestOut(BaseModel):
     id: uuid.UUID
     report_id: uuid.UUID
     requested_by: str
     reason: str
-    status: str
+    status: IdentityRequestStatus
     decided_by: str | None
     decided_at: datetime | None
     requested_at: datetime

@@ -39,7 +39,7 @@ from sunlight.warnings import Level, Rule, SubjectRef, region_key, warning_event
 
 from funds import repository
 from funds.models import FundsWarning
-from funds.schemas import SubjectOut, WarningFilter, WarningOut
+from funds.schemas import WarningFilter, WarningOut
 
 SERVICE = "funds"
 MAX_IDS = 20  # record ids listed in an aggregated finding's evidence
@@ -198,7 +198,9 @@ def warning_out(row: FundsWarning, *, frozen: bool) -> WarningOut:
         rule_id=row.rule_id,
         level=row.level,
         title=row.title,
-        subject=SubjectOut(kind=row.subject_kind, id=row.subject_id, label=row.subject_label),
+        subject_kind=row.subject_kind,
+        subject_id=row.subject_id,
+        subject_label=row.subject_label,
         programme_id=row.programme_id,
         region_code=row.region_code,
         evidence=row.evidence,
@@ -207,7 +209,7 @@ def warning_out(row: FundsWarning, *, frozen: bool) -> WarningOut:
         disposition=row.disposition,
         outcome=row.outcome,
         frozen=frozen,
-        first_raised_at=row.first_raised_at,
-        last_raised_at=row.last_raised_at,
+        first_seen_at=row.first_raised_at,
+        last_seen_at=row.last_raised_at,
         disposed_at=row.disposed_at,
     )

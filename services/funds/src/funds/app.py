@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sunlight.app import create_service_app
 
+from funds import examples as _examples  # noqa: F401  (examples on the request and response bodies)
 from funds import scans
 from funds.api import routers
 from funds.handlers import handlers

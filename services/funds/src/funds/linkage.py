@@ -24,6 +24,7 @@ from sunlight.events import add_event
 from sunlight.events.consumer import PermanentError
 from sunlight.events.contracts.complaints import ReportFiled
 from sunlight.events.contracts.warnings import WarningDisposed
+from sunlight.warnings import DispositionKind, DispositionOutcome, register_status
 
 from funds import alerts, events, repository, rules
 from funds.models import FundsWarning, Hold
@@ -67,6 +68,9 @@ async def apply_disposition(session: AsyncSession, data: WarningDisposed, *, now
         return
     now = now or utcnow()
     row = (await repository.warnings_by_keys(session, [data.dedupe_key])).get(data.dedupe_key)
+    if row is None and data.subject.kind not in SUBJECT_KINDS:
+        log.warning("disposition of %s about a %s: not a funds subject; ignored", data.dedupe_key, data.subject.kind)
+        return
     if row is None:  # raised before funds kept its view, or by hand: keep the disposition anyway
         try:
             rule = rules.RULES[data.rule_id]
@@ -90,9 +94,9 @@ async def apply_disposition(session: AsyncSession, data: WarningDisposed, *, now
     elif row.disposed_at is not None and data.disposed_at < row.disposed_at:
         log.info("disposition of %s older than the one applied; ignored", data.dedupe_key)
         return
-    row.status = data.status
-    row.disposition = data.disposition
-    row.outcome = data.outcome
+    row.status = register_status(data.status, data.outcome)
+    row.disposition = data.disposition if data.disposition in {k.value for k in DispositionKind} else None
+    row.outcome = data.outcome if data.outcome in {o.value for o in DispositionOutcome} else None
     row.disposed_at = data.disposed_at
     row.integrity_warning_id = data.warning_id
     if data.freeze:

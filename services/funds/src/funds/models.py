@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.enums import DescribedEnum
 from sunlight.reencrypt import Sealed
 
 registry = make_registry()
@@ -35,33 +35,46 @@ class Base(SQLModel, registry=registry):
 metadata = Base.metadata
 
 
-class Tier(StrEnum):
+class Tier(DescribedEnum):
     """Tiers of the allocation chain (省财政 → 市财政 → 部门 → 县区 → 乡镇 → 受益对象)."""
 
-    PROVINCE = "province"
-    FINANCE_BUREAU = "finance_bureau"
-    DEPARTMENT = "department"
-    COUNTY = "county"
-    TOWNSHIP = "township"
-    BENEFICIARY = "beneficiary"
+    PROVINCE = "province", "省财政: the provincial finance department"
+    FINANCE_BUREAU = "finance_bureau", "市财政: a city finance bureau"
+    DEPARTMENT = "department", "部门: a competent department (主管部门)"
+    COUNTY = "county", "县区: a county or district"
+    TOWNSHIP = "township", "乡镇: a township or street"
+    BENEFICIARY = "beneficiary", "受益对象: the final beneficiary"
 
 
 TIER_ORDER = tuple(Tier)
 
 
-class MovementKind(StrEnum):
-    BUDGET = "budget"  # 预算下达: the programme's budget into its root node
-    ALLOCATE = "allocate"  # 指标下达: quota from a node to a child node
-    DISBURSE = "disburse"  # 资金拨付: cash from a node to a child node, within the child's quota
-    EXPEND = "expend"  # 支出/发放: a payment from a node to a payee
-    REFUND = "refund"  # 退回/追回: unspent money back to the parent, or a payee paying back
-    ADJUST = "adjust"  # 指标调减: unused quota withdrawn from a child back to its parent
-    SUPPLEMENT = "supplement"  # 追加预算: budget added to a node from outside the tree, with its approval document
+class MovementKind(DescribedEnum):
+    """What a ledger entry does."""
+
+    BUDGET = "budget", "预算下达: the programme's budget into its root node"
+    ALLOCATE = "allocate", "指标下达: quota from a node to a child node"
+    DISBURSE = "disburse", "资金拨付: cash from a node to a child node, within the child's quota"
+    EXPEND = "expend", "支出/发放: a payment from a node to a payee"
+    REFUND = "refund", "退回/追回: unspent money back to the parent, or a payee paying back"
+    ADJUST = "adjust", "指标调减: unused quota withdrawn from a child back to its parent"
+    SUPPLEMENT = "supplement", "追加预算: budget added to a node from outside the tree, with its approval document"
 
 
-class PayeeKind(StrEnum):
-    ORGANISATION = "organisation"
-    PERSON = "person"
+class PayeeKind(DescribedEnum):
+    """Who is paid."""
+
+    ORGANISATION = "organisation", "an organisation: a USCC, or the paying system's own id"
+    PERSON = "person", "a person: a resident ID, kept only as a keyed hash"
+
+
+class FundsSubjectKind(DescribedEnum):
+    """What a funds warning (or hold) is about."""
+
+    PROGRAMME = "programme", "a programme (专项资金项目)"
+    NODE = "node", "a node of a programme's allocation tree"
+    MOVEMENT = "movement", "a ledger entry, usually a payment"
+    PAYEE = "payee", "a payee"
 
 
 class Programme(Base, table=True):

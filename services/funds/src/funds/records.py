@@ -21,6 +21,7 @@ from funds.schemas import (
     AuditFindingOut,
     AuditIn,
     AuditOut,
+    RecordSubjectOut,
     RectificationIn,
     SubjectIn,
 )
@@ -82,7 +83,7 @@ async def record_acceptance(
     session.add(acceptance)
     await session.flush()
     add_event(session, events.acceptance_recorded(acceptance))
-    out = AcceptanceOut.model_validate(acceptance)
+    out = acceptance_out(acceptance)
     await idempotency.complete(session, who, key, 201, out)
     await session.commit()
     return out
@@ -99,15 +100,29 @@ async def list_acceptances(
     rows = await repository.acceptances(
         session, who.region_prefixes, page, programme_id=programme_id, subject_id=subject_id
     )
-    return make_page(rows, page, stamp_key, AcceptanceOut.model_validate)
+    return make_page(rows, page, stamp_key, acceptance_out)
+
+
+def acceptance_out(row: Acceptance) -> AcceptanceOut:
+    return AcceptanceOut(
+        id=row.id,
+        programme_id=row.programme_id,
+        subject=RecordSubjectOut(kind=row.subject_kind, id=row.subject_id),  # type: ignore[arg-type]
+        region_code=row.region_code,
+        result=row.result,  # type: ignore[arg-type]
+        accepted_on=row.accepted_on,
+        inspector_unit=row.inspector_unit,
+        inspector_uscc=row.inspector_uscc,
+        findings=row.findings,
+        recorded_at=row.recorded_at,
+    )
 
 
 def audit_out(audit: Audit, findings: list[AuditFinding]) -> AuditOut:
     return AuditOut(
         id=audit.id,
         programme_id=audit.programme_id,
-        subject_kind=audit.subject_kind,
-        subject_id=audit.subject_id,
+        subject=RecordSubjectOut(kind=audit.subject_kind, id=audit.subject_id),  # type: ignore[arg-type]
         region_code=audit.region_code,
         auditor=audit.auditor,
         audited_on=audit.audited_on,

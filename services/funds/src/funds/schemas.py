@@ -6,13 +6,14 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from sunlight.codes import USCC, RegionCode, ResidentId
+from sunlight.enums import DescribedEnum
 from sunlight.money import Fen
-from sunlight.warnings import Level
+from sunlight.warnings import DispositionKind, DispositionOutcome, Level, WarningStatus
 
 from funds.bounds import BOUNDS, within
-from funds.models import MovementKind, PayeeKind, Tier
+from funds.models import FundsSubjectKind, MovementKind, PayeeKind, Tier
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 
@@ -396,7 +397,11 @@ class MovementOut(BaseModel):
     category: str | None = None
     budget_line_id: uuid.UUID | None = None
     final: bool = False
-    refund_of_id: uuid.UUID | None = None
+    refund_of: uuid.UUID | None = Field(
+        default=None,
+        validation_alias=AliasChoices("refund_of_id", "refund_of"),
+        description="refund: the payment it pays back (as sent)",
+    )
     refunded_fen: int = 0
     batch_id: uuid.UUID | None = None
     recorded_at: datetime
@@ -442,7 +447,7 @@ class BatchOut(BaseModel):
 
 
 class RecordSubjectIn(BaseModel):
-    """What an acceptance or audit is about: a programme, node or movement."""
+    """What an acceptance or audit is about: a programme, node or movement (in the caller's regions)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -450,11 +455,26 @@ class RecordSubjectIn(BaseModel):
     id: uuid.UUID
 
 
+class RecordSubjectOut(BaseModel):
+    """What an acceptance or audit is about, as it was sent."""
+
+    kind: Literal["programme", "node", "movement"]
+    id: uuid.UUID
+
+
+class AcceptanceResult(DescribedEnum):
+    """The result of an acceptance (验收结论)."""
+
+    PASSED = "passed", "验收合格: accepted"
+    FAILED = "failed", "验收不合格: not accepted"
+    CONDITIONAL = "conditional", "accepted on conditions (整改后合格)"
+
+
 class AcceptanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     subject: RecordSubjectIn
-    result: Literal["passed", "failed", "conditional"]
+    result: AcceptanceResult
     accepted_on: date
     inspector_unit: str = Field(min_length=1, max_length=200, examples=["海港区农业农村局验收组"])
     inspector_uscc: USCC | None = None
@@ -462,14 +482,11 @@ class AcceptanceIn(BaseModel):
 
 
 class AcceptanceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: uuid.UUID
     programme_id: uuid.UUID
-    subject_kind: str
-    subject_id: uuid.UUID
+    subject: RecordSubjectOut
     region_code: str
-    result: str
+    result: AcceptanceResult
     accepted_on: date
     inspector_unit: str
     inspector_uscc: str | None
@@ -510,8 +527,7 @@ class AuditFindingOut(BaseModel):
 class AuditOut(BaseModel):
     id: uuid.UUID
     programme_id: uuid.UUID
-    subject_kind: str
-    subject_id: uuid.UUID
+    subject: RecordSubjectOut
     region_code: str
     auditor: str
     audited_on: date
@@ -612,41 +628,39 @@ class BenfordOut(BaseModel):
 # --- warnings ------------------------------------------------------------------------------------
 
 
-class WarningSubjectOut(BaseModel):
-    """What a funds warning is about."""
-
-    service: str = "funds"
-    kind: str
-    id: str
-    label: str | None = None
-
-
 class FundsWarningOut(BaseModel):
-    """A warning funds raised, as funds sees it (its disposition comes back from integrity)."""
+    """A warning funds raised, as funds sees it: the finding as funds last sent it, and the state of its register
+    entry as integrity last reported it (``warnings.disposed.v1``). Integrity owns warning state; the names and
+    meanings are integrity's (``IntegrityWarningOut``)."""
 
     id: uuid.UUID
     dedupe_key: str
     rule_id: str
-    level: Level = Field(description="blue (routine), orange (early sign), red (evident violation)")
+    level: Level = Field(description="the level funds gave the finding (integrity may raise it further)")
     title: str
-    subject: WarningSubjectOut
+    service: Literal["funds"] = "funds"
+    subject_kind: FundsSubjectKind
+    subject_id: str
+    subject_label: str | None
     programme_id: uuid.UUID | None
     region_code: str
     evidence: dict[str, Any]
     occurrences: int
-    status: str = Field(description="open until a disposition arrives, then the disposition's status")
-    disposition: str | None
-    outcome: str | None
+    status: WarningStatus = Field(
+        description="the register entry's status as integrity last reported it: open until a disposition opens"
+    )
+    disposition: DispositionKind | None = Field(description="the latest disposition's kind; none before one")
+    outcome: DispositionOutcome | None = Field(description="how the latest disposition ended; none until then")
     frozen: bool = Field(description="the subject is held pending review because of this warning")
-    first_raised_at: datetime
-    last_raised_at: datetime
-    disposed_at: datetime | None
+    first_seen_at: datetime = Field(description="when funds first raised the finding")
+    last_seen_at: datetime = Field(description="when funds last raised it")
+    disposed_at: datetime | None = Field(description="when integrity last reported on it")
 
 
 class WarningFilter(BaseModel):
     rule_id: str | None = None
     level: str | None = None
-    status: str | None = None
+    status: WarningStatus | None = None
     subject_kind: str | None = None
     subject_id: str | None = None
     programme_id: uuid.UUID | None = None
@@ -808,5 +822,4 @@ class PublicPayment(BaseModel):
 
 
 SubjectIn = RecordSubjectIn
-SubjectOut = WarningSubjectOut
 WarningOut = FundsWarningOut

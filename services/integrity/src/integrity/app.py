@@ -9,6 +9,7 @@ from sunlight.app import Job, create_service_app
 from sunlight.db import utcnow
 
 from integrity import dispositions, frameworks
+from integrity import examples as _examples  # noqa: F401  (examples on the request and response bodies)
 from integrity.api import routers
 from integrity.handlers import handlers
 from integrity.rules import RULES

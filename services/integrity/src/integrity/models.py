@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.enums import DescribedEnum
 from sunlight.reencrypt import Sealed
+from sunlight.warnings import DispositionKind, DispositionOutcome, DispositionStatus, WarningStatus
 
 registry = make_registry()
 
@@ -25,13 +26,6 @@ ACTIVE_DISPOSITION = sa.text("status IN ('open', 'in_progress')")
 
 
 # --- the warning register ---------------------------------------------------------------------
-
-
-class WarningStatus(StrEnum):
-    OPEN = "open"
-    IN_DISPOSITION = "in_disposition"
-    CLOSED = "closed"
-    DISMISSED = "dismissed"
 
 
 class Warning(Base, table=True):
@@ -81,15 +75,15 @@ class Warning(Base, table=True):
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class Effect(StrEnum):
+class Effect(DescribedEnum):
     """What an occurrence did to its register entry."""
 
-    REGISTERED = "registered"  # the first: the entry was created (episode 1)
-    REPEATED = "repeated"  # the same episode again: counted in occurrences only
-    NEW_EPISODE = "new_episode"  # an active warning seen again after the episode gap: a new episode
-    REOPENED = "reopened"  # a concluded warning with changed evidence: open again, a new episode
-    RECORDED = "recorded"  # dismissed, or concluded with the same evidence: kept in the history, nothing else
-    COMPLAINT = "complaint"  # a complaint naming the subject raised the warning one level
+    REGISTERED = "registered", "the first: the entry was created (episode 1)"
+    REPEATED = "repeated", "the same episode again: counted in occurrences only"
+    NEW_EPISODE = "new_episode", "an active warning seen again after the episode gap: a new episode"
+    REOPENED = "reopened", "a concluded warning with changed evidence: open again, a new episode"
+    RECORDED = "recorded", "dismissed, or concluded with the same evidence: kept in the history, nothing else"
+    COMPLAINT = "complaint", "a complaint naming the subject raised the warning one level"
 
 
 class Occurrence(Base, table=True):
@@ -125,30 +119,7 @@ class Occurrence(Base, table=True):
 # --- dispositions -----------------------------------------------------------------------------
 
 
-class DispositionKind(StrEnum):
-    """The four forms of disposal (处置方式), mildest first."""
-
-    REMINDER_TALK = "reminder_talk"  # 提醒谈话
-    INQUIRY = "inquiry"  # 函询
-    SUPERVISION_RECOMMENDATION = "supervision_recommendation"  # 监察建议
-    DIRECT_REVIEW = "direct_review"  # 直接核查
-    CASE = "case"  # 立案
-
-
-class DispositionStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"  # the subject has responded (回复/说明), the inspector is assessing
-    CONCLUDED = "concluded"
-
-
-class Outcome(StrEnum):
-    """How a disposition ended (处置结果)."""
-
-    NO_ISSUE = "no_issue"  # 查无实据 / 予以了结
-    CORRECTED = "corrected"  # 已整改
-    ACCOUNTABILITY = "accountability"  # 问责 / 组织处理
-    REFERRED = "referred"  # 移送
-    ESCALATED = "escalated"  # a stronger disposition follows: the warning stays open
+Outcome = DispositionOutcome  # the shared vocabulary (sunlight.warnings): funds keeps a view of it
 
 
 class Disposition(Base, table=True):
@@ -190,13 +161,13 @@ class Disposition(Base, table=True):
     episode: int = 1  # the warning's episode it handles (a reopened warning gets a new disposition)
 
 
-class StepKind(StrEnum):
+class StepKind(DescribedEnum):
     """What happened to a disposition (处置步骤)."""
 
-    OPENED = "opened"  # text: the instructions; details: kind, assignee, deadline, deadline_workdays, freeze
-    RESPONSE = "response"  # text: the subject's answer (every answer stays; the disposition shows the latest)
-    ESCALATED_OVERDUE = "escalated_overdue"  # details: escalation, overdue_workdays, deadline, warning_level
-    CONCLUDED = "concluded"  # text: the conclusion; details: outcome, holding
+    OPENED = "opened", "text: the instructions; details: kind, assignee, deadline, deadline_workdays, freeze"
+    RESPONSE = "response", "text: the subject's answer (every answer stays; the disposition shows the latest)"
+    ESCALATED_OVERDUE = "escalated_overdue", "details: escalation, overdue_workdays, deadline, warning_level"
+    CONCLUDED = "concluded", "text: the conclusion; details: outcome, holding"
 
 
 # the disposition column whose encryption context a step's text shares (the backfill copies the ciphertext)
@@ -223,12 +194,12 @@ class DispositionStep(Base, table=True):
 # --- risk points ------------------------------------------------------------------------------
 
 
-class RiskLevel(StrEnum):
+class RiskLevel(DescribedEnum):
     """Risk grade of a risk point (风险等级): 一级 high, 二级 medium, 三级 low."""
 
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
+    HIGH = "high", "一级: high"
+    MEDIUM = "medium", "二级: medium"
+    LOW = "low", "三级: low"
 
 
 class RiskPoint(Base, table=True):
@@ -262,9 +233,9 @@ class RiskPointRule(Base, table=True):
 # --- the integrity index ----------------------------------------------------------------------
 
 
-class SubjectKind(StrEnum):
-    TEAM = "team"  # 领导班子
-    INDIVIDUAL = "individual"  # 领导干部
+class SubjectKind(DescribedEnum):
+    TEAM = "team", "领导班子"
+    INDIVIDUAL = "individual", "领导干部"
 
 
 class Framework(Base, table=True):

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sunlight.app import create_service_app
 
+from tenders import examples as _examples  # noqa: F401  (examples on the request and response bodies)
 from tenders.api import routers
 from tenders.handlers import handlers
 from tenders.rules import RULES

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight import idempotency
 from sunlight.auth import Principal
 from sunlight.db import utcnow
+from sunlight.errors import NotFound
 from sunlight.idempotency import IdempotencyKey
 
 from tenders import flags, lifecycle, repository, rules
@@ -224,6 +225,10 @@ async def evaluate(
     if not valid:
         raise NoValidBid(f"lot {lot.number} has no valid bid", invalid=len(bids))
     scores = _check_scores(body, valid, set(by_id))
+    known = await repository.persons_by_ids(session, {s.expert_id for s in body.scores})
+    for index, score in enumerate(body.scores):
+        if score.expert_id not in known:
+            raise NotFound("no such expert in the register", field=f"/scores/{index}/expert_id")
     bench, ranking = rank(valid, body.method, body, scores)
     outliers = flags.outlier_scores(scores, points=settings.outlier_points)
     row = Evaluation(

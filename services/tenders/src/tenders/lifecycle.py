@@ -127,7 +127,7 @@ def tender_out(tender: Tender, lots: Sequence[Lot]) -> TenderOut:
 async def create_tender(
     session: AsyncSession, settings: TendersSettings, who: Principal, body: TenderIn, *, key: IdempotencyKey | None
 ) -> TenderOut:
-    project = await registers.get_project(session, who, body.project_id)
+    project = await registers.get_project(session, who, body.project_id, field="project_id")
     who.ensure_can_write(project.region_code)
     await idempotency.begin(session, who, key)
     if await repository.tender_by_code(session, body.code):

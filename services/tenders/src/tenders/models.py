@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 from sunlight.db import UTCDateTime, make_registry, utcnow
+from sunlight.enums import DescribedEnum
 from sunlight.reencrypt import Sealed
 
 registry = make_registry()
@@ -30,67 +30,67 @@ class Base(SQLModel, registry=registry):
 metadata = Base.metadata
 
 
-class Category(StrEnum):
+class Category(DescribedEnum):
     """What is procured (NDRC Order No. 16 of 2018, Art. 5: 施工 / 货物 / 服务)."""
 
-    CONSTRUCTION = "construction"
-    GOODS = "goods"
-    SERVICES = "services"
+    CONSTRUCTION = "construction", "施工: works"
+    GOODS = "goods", "货物: goods"
+    SERVICES = "services", "服务: services"
 
 
-class FundingSource(StrEnum):
-    FISCAL = "fiscal"  # 预算资金
-    STATE_OWNED = "state_owned"  # 国有企业事业单位资金
-    INTERNATIONAL_LOAN = "international_loan"  # 国际组织或者外国政府贷款、援助资金
-    PRIVATE = "private"  # 非国有资金
+class FundingSource(DescribedEnum):
+    FISCAL = "fiscal", "预算资金"
+    STATE_OWNED = "state_owned", "国有企业事业单位资金"
+    INTERNATIONAL_LOAN = "international_loan", "国际组织或者外国政府贷款、援助资金"
+    PRIVATE = "private", "非国有资金"
 
 
-class Procedure(StrEnum):
-    OPEN = "open"  # 公开招标
-    INVITATION = "invitation"  # 邀请招标
-    COMPETITIVE_NEGOTIATION = "competitive_negotiation"  # 竞争性谈判/磋商
-    INQUIRY = "inquiry"  # 询价
-    SINGLE_SOURCE = "single_source"  # 单一来源
-    DIRECT = "direct"  # 直接发包/委托
+class Procedure(DescribedEnum):
+    OPEN = "open", "公开招标"
+    INVITATION = "invitation", "邀请招标"
+    COMPETITIVE_NEGOTIATION = "competitive_negotiation", "竞争性谈判/磋商"
+    INQUIRY = "inquiry", "询价"
+    SINGLE_SOURCE = "single_source", "单一来源"
+    DIRECT = "direct", "直接发包/委托"
 
 
 COMPETITIVE = frozenset({Procedure.OPEN, Procedure.INVITATION})
 
 
-class TenderStatus(StrEnum):
+class TenderStatus(DescribedEnum):
     """The lifecycle; ``tenders.lifecycle.TRANSITIONS`` says which step may follow which."""
 
-    PUBLISHED = "published"  # 发布: registration and bids until the deadline
-    OPENED = "opened"  # 开标
-    EVALUATED = "evaluated"  # 评标
-    AWARDED = "awarded"  # 定标/中标
-    CONTRACTED = "contracted"  # 签约
-    SETTLED = "settled"  # 结算
-    CANCELLED = "cancelled"  # 终止/废标
+    PUBLISHED = "published", "发布: registration and bids until the deadline"
+    OPENED = "opened", "开标"
+    EVALUATED = "evaluated", "评标"
+    AWARDED = "awarded", "定标/中标"
+    CONTRACTED = "contracted", "签约"
+    SETTLED = "settled", "结算"
+    CANCELLED = "cancelled", "终止/废标"
 
 
-class LinkRole(StrEnum):
-    LEGAL_REPRESENTATIVE = "legal_representative"  # 法定代表人
-    SHAREHOLDER = "shareholder"  # 股东
-    PROJECT_MANAGER = "project_manager"  # 项目经理
-    REGISTERED_ENGINEER = "registered_engineer"  # 注册建造师/工程师
-    EMPLOYEE = "employee"  # 职工 (an expert's employer)
+class LinkRole(DescribedEnum):
+    LEGAL_REPRESENTATIVE = "legal_representative", "法定代表人"
+    SHAREHOLDER = "shareholder", "股东"
+    PROJECT_MANAGER = "project_manager", "项目经理"
+    REGISTERED_ENGINEER = "registered_engineer", "注册建造师/工程师"
+    EMPLOYEE = "employee", "职工 (an expert's employer)"
 
 
-class BidStatus(StrEnum):
-    SUBMITTED = "submitted"
-    VALID = "valid"
-    DISQUALIFIED = "disqualified"
+class BidStatus(DescribedEnum):
+    SUBMITTED = "submitted", "received before the deadline, not yet checked at opening"
+    VALID = "valid", "passed the checks at opening (有效投标)"
+    DISQUALIFIED = "disqualified", "rejected at opening or evaluation (否决投标), with the reason"
 
 
-class EvaluationMethod(StrEnum):
-    LOWEST_PRICE = "lowest_price"  # 经评审的最低投标价法
-    COMPREHENSIVE = "comprehensive"  # 综合评估法 (benchmark price from the valid bids)
+class EvaluationMethod(DescribedEnum):
+    LOWEST_PRICE = "lowest_price", "经评审的最低投标价法"
+    COMPREHENSIVE = "comprehensive", "综合评估法 (benchmark price from the valid bids)"
 
 
-class DrawStatus(StrEnum):
-    COMMITTED = "committed"  # the seed's hash is published; nothing drawn yet
-    DRAWN = "drawn"
+class DrawStatus(DescribedEnum):
+    COMMITTED = "committed", "the seed's hash is published; nothing drawn yet"
+    DRAWN = "drawn", "the seed is revealed and the experts drawn; anyone can re-run the draw"
 
 
 # --- registers ---------------------------------------------------------------------------------

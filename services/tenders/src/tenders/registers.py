@@ -293,11 +293,14 @@ async def create_project(
     return out
 
 
-async def get_project(session: AsyncSession, who: Principal, project_id: uuid.UUID) -> Project:
+async def get_project(
+    session: AsyncSession, who: Principal, project_id: uuid.UUID, *, field: str | None = None
+) -> Project:
+    """The project, when it exists in the caller's regions; else 404 (``field``: where a body named it)."""
     found = await repository.project(session, project_id)
-    if found is None:
-        raise NotFound("no such project")
-    return who.visible(found, "project")
+    if found is None or not who.sees_region(found.region_code):
+        raise NotFound("no such project", **({"field": field} if field else {}))
+    return found
 
 
 async def list_projects(session: AsyncSession, who: Principal, page: PageParams) -> Page[ProjectOut]:

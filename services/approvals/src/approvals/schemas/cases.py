@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 from sunlight.codes import USCC, RegionCode
+from sunlight.enums import DescribedEnum
 from sunlight.money import Fen
+from sunlight.warnings import DispositionKind, DispositionOutcome, Level, WarningStatus
 
 from approvals.models import MAIN_LINE, CaseStatus, Channel, StepKind
 
@@ -17,15 +19,12 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9._/:-]*$"
 NOT_BLANK = r"\S"
 
 
-class LevelName(StrEnum):
-    BLUE = "blue"
-    ORANGE = "orange"
-    RED = "red"
+LevelName = Level  # the shared three colours (sunlight.warnings.Level)
 
 
-class Outcome(StrEnum):
-    GRANT = "grant"
-    DENY = "deny"
+class Outcome(DescribedEnum):
+    GRANT = "grant", "准予许可: granted"
+    DENY = "deny", "不予许可: denied, with reasons"
 
 
 # --- the catalogue ---------------------------------------------------------------------------------
@@ -332,29 +331,43 @@ class TimelineOut(BaseModel):
 # --- warnings and the sweep ----------------------------------------------------------------------------
 
 
-class WarningOut(BaseModel):
+class ApprovalsSubjectKind(DescribedEnum):
+    """What an approvals warning is about."""
+
+    CASE = "case", "an approval case (办件)"
+    WINDOW = "window", "a service window (窗口), e.g. for its satisfaction rating"
+
+
+class ApprovalsWarningOut(BaseModel):
+    """A warning approvals raised, in the register's vocabulary (``IntegrityWarningOut``): ``service``, a flat
+    ``subject_kind``/``subject_id``, ``first_seen_at``/``last_seen_at``. Its state is integrity's."""
+
     id: uuid.UUID
     dedupe_key: str
     rule_id: str
-    level: LevelName
+    level: Level = Field(description="the level approvals gave the finding (integrity may raise it further)")
     title: str
+    service: Literal["approvals"] = "approvals"
     case_id: uuid.UUID | None
-    subject_kind: str
+    subject_kind: ApprovalsSubjectKind
     subject_id: str
     region_code: str
     evidence: dict[str, Any]
     occurrences: int
-    status: str = Field(description="as integrity last told (warnings.disposed.v1); integrity owns it")
-    disposition: str | None = Field(
-        description="integrity's last disposition (reminder_talk, inquiry, direct_review …)"
+    status: WarningStatus = Field(
+        description="the register entry's status as integrity last reported it (warnings.disposed.v1)"
     )
-    outcome: str | None
+    disposition: DispositionKind | None = Field(description="the latest disposition's kind; none before one")
+    outcome: DispositionOutcome | None = Field(description="how the latest disposition ended; none until then")
     correct_by: date | None = Field(
         description="an enforcement warning under a reminder, an inquiry or a direct review: the working day by "
         "which the penalty must be corrected, or a new APPROVALS-ENFORCEMENT-UNCORRECTED finding goes to integrity"
     )
-    first_raised_at: datetime
-    last_raised_at: datetime
+    first_seen_at: datetime = Field(description="when approvals first raised it")
+    last_seen_at: datetime = Field(description="when approvals last raised it")
+
+
+WarningOut = ApprovalsWarningOut
 
 
 class SweepIn(BaseModel):
@@ -398,9 +411,9 @@ class AppealIn(BaseModel):
     )
 
 
-class AppealOutcome(StrEnum):
-    UPHELD = "upheld"  # the rating was mistaken or malicious: it no longer needs rectification
-    REJECTED = "rejected"
+class AppealOutcome(DescribedEnum):
+    UPHELD = "upheld", "the rating was mistaken or malicious: it no longer needs rectification"
+    REJECTED = "rejected", "the appeal is rejected: the rating stands"
 
 
 class AppealDecisionIn(BaseModel):

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+from sunlight.enums import DescribedEnum
 
 
-class ImportStatus(StrEnum):
-    """queued (received, not started), running, done, failed (``error`` says why)."""
+class ImportStatus(DescribedEnum):
+    """Where an import stands."""
 
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+    QUEUED = "queued", "received, not started"
+    RUNNING = "running", "being imported (progress is committed chunk by chunk)"
+    DONE = "done", "imported"
+    FAILED = "failed", "stopped; error says why"
 
 
 class LogImportOut(BaseModel):

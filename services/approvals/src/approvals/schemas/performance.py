@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict, Field
+from sunlight.enums import DescribedEnum
 
 from approvals.schemas.cases import CODE
 
 
-class PerformanceLevel(StrEnum):
-    """What is scored: a department (审批部门), a window (窗口) or an officer (工作人员, by staff code)."""
+class PerformanceLevel(DescribedEnum):
+    """What is scored."""
 
-    DEPARTMENT = "department"
-    WINDOW = "window"
-    OFFICER = "officer"
+    DEPARTMENT = "department", "审批部门: a department"
+    WINDOW = "window", "窗口: a window of the service centre"
+    OFFICER = "officer", "工作人员: an officer, by staff code"
 
 
 PERIOD_PATTERN = r"^(19[7-9]\d|2\d{3})(-(0[1-9]|1[0-2])|-Q[1-4])?$"

@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sunlight.errors import NationwideOnly, problem_responses
 from sunlight.pagination import Page
-from sunlight.warnings import Level
+from sunlight.warnings import Level, WarningStatus
 
 from funds import alerts, scans
 from funds.deps import FundsNationalAdmin, FundsReader, PageDep, SessionDep, SettingsDep
 from funds.errors import FutureScan
+from funds.models import FundsSubjectKind
 from funds.schemas import ScanIn, ScanOut, WarningFilter, WarningOut
 
 router = APIRouter(prefix="/v1/funds", tags=["warnings"])
@@ -29,19 +30,20 @@ async def list_warnings(
     page: PageDep,
     rule_id: Annotated[str | None, Query(max_length=64, description="e.g. FUNDS-OVERSPEND")] = None,
     level: Level | None = None,
-    status: Annotated[str | None, Query(max_length=20, description="open, or a disposition's status")] = None,
-    subject_kind: Annotated[str | None, Query(max_length=40)] = None,
+    status: Annotated[WarningStatus | None, Query(description="the register status integrity reported")] = None,
+    subject_kind: FundsSubjectKind | None = None,
     subject_id: Annotated[str | None, Query(max_length=100)] = None,
     programme_id: uuid.UUID | None = None,
     dedupe_key: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[WarningOut]:
-    """Each warning's ``status`` is ``open`` until integrity disposes of it, then the disposition's status;
-    ``frozen`` says whether the disposition holds its subject pending review."""
+    """Each warning's ``status`` is its register entry's as integrity last reported it (``open`` until a
+    disposition opens; the same vocabulary as ``GET /v1/integrity/warnings``); ``frozen`` says whether the
+    disposition holds its subject pending review."""
     where = WarningFilter(
         rule_id=rule_id,
         level=level.value if level else None,
         status=status,
-        subject_kind=subject_kind,
+        subject_kind=subject_kind.value if subject_kind else None,
         subject_id=subject_id,
         programme_id=programme_id,
         dedupe_key=dedupe_key,

@@ -27,8 +27,11 @@ class IntegrityWarningOut(BaseModel):
     )
     source_level: Level = Field(description="the highest level the source service gave")
     title: str
-    service: str
-    subject_kind: str
+    service: str = Field(description="the source service: funds, tenders, approvals, complaints, integrity")
+    subject_kind: str = Field(
+        description="an open vocabulary, the source's own: FundsSubjectKind, TendersSubjectKind, "
+        "ApprovalsSubjectKind, complaints' (report) or integrity's (disposition, index_subject)"
+    )
     subject_id: str
     subject_label: str | None
     region_code: str

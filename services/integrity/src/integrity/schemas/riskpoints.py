@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sunlight.codes import USCC, RegionCode
+from sunlight.rule_catalogue import RULE_IDS
 
 from integrity.models import RiskLevel
 from integrity.schemas.common import RULE_ID
@@ -25,7 +26,9 @@ class RiskPointIn(BaseModel):
     description: str | None = Field(default=None, max_length=4000)
     risk_level: RiskLevel
     controls: list[str] = Field(default_factory=list, max_length=50, description="防控措施")
-    rule_ids: list[str] = Field(default_factory=list, max_length=50, description="rules whose findings realise it")
+    rule_ids: list[RuleId] = Field(
+        default_factory=list, max_length=50, description="rules whose findings realise it (ids of the rule catalogue)"
+    )
     region_code: RegionCode
     unit_uscc: USCC | None = None
 
@@ -44,7 +47,7 @@ class RiskPointUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=4000)
     risk_level: RiskLevel | None = None
     controls: list[str] | None = Field(default=None, max_length=50)
-    rule_ids: list[str] | None = Field(default=None, max_length=50)
+    rule_ids: list[RuleId] | None = Field(default=None, max_length=50)
 
     @model_validator(mode="after")
     def _rule_ids(self) -> RiskPointUpdate:
@@ -52,10 +55,21 @@ class RiskPointUpdate(BaseModel):
         return self
 
 
+def _known_rule(rule_id: str) -> str:
+    if rule_id not in RULE_IDS:
+        raise ValueError(f"{rule_id!r} is not a rule of the suite (GET /v1/<service>/rules, docs/rules.md)")
+    return rule_id
+
+
+RuleId = Annotated[
+    str,
+    StringConstraints(pattern=RULE_ID, max_length=64),
+    AfterValidator(_known_rule),
+    Field(examples=["FUNDS-OVERSPEND"]),
+]
+
+
 def _check_rules(rule_ids: list[str]) -> None:
-    bad = [r for r in rule_ids if not re.match(RULE_ID, r) or len(r) > 64]
-    if bad:
-        raise ValueError(f"not rule ids: {bad}")
     if len(set(rule_ids)) != len(rule_ids):
         raise ValueError("rule_ids repeat")
 
