@@ -169,7 +169,7 @@ def register_status(status: str, outcome: str | None) -> WarningStatus:
     (``warnings.disposed.v1``): an open or answered disposition means the warning is in disposition; a concluded
     one closes it, unless its outcome is ``escalated`` (a stronger disposition follows: the warning is open
     again)."""
-    if status == DispositionStatus.DISMISSED:
+    if status == "dismissed":  # a dismissal is reported with this status (no disposition of its own)
         return WarningStatus.DISMISSED
     if status == DispositionStatus.CONCLUDED:
         return WarningStatus.OPEN if outcome == DispositionOutcome.ESCALATED else WarningStatus.CLOSED

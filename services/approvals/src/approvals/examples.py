@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sunlight.contract import add_examples
 
-from approvals import schemas as s
+from approvals.schemas import cases as s
 
 CASE = "0191c3f0-8b9c-7dae-9f0a-3b4c5d6e7f80"
 BUREAU = "11130302MB0012345B"  # 海港区行政审批局
@@ -88,6 +88,9 @@ add_examples(
                 "subject_kind": "window",
                 "subject_id": "W-017",
                 "region_code": "130302",
+                "disposition": "reminder_talk",
+                "outcome": None,
+                "correct_by": "2026-06-08",
                 "evidence": {
                     "window_code": "W-017",
                     "error_code": "id-not-checked",
@@ -101,7 +104,7 @@ add_examples(
                     ],
                 },
                 "occurrences": 1,
-                "status": "open",
+                "status": "in_disposition",
                 "first_seen_at": "2026-05-30T11:00:00+08:00",
                 "last_seen_at": "2026-05-30T11:00:00+08:00",
             }

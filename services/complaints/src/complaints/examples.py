@@ -10,8 +10,12 @@ PAYMENT = "0191c3b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f"
 UNIT = "11130302MB0012345B"  # 海港区农业农村局
 RECEIPT = "7KQ2-M9XD-4TPA-HW3C-NB6E"  # what a reporter is given (case, spaces and hyphens do not matter)
 
+ATTACHMENT = {"filename": "发放名单.txt", "content": "5Y+R5pS+5ZCN5Y2V77ya546L5LqU77yM6LW15YWt"}  # base64 of UTF-8 text
+
 add_examples(
     {
+        s.AttachmentIn: [ATTACHMENT],
+        s.ReporterAttachmentsIn: [{"receipt": RECEIPT, "attachments": [ATTACHMENT]}],
         s.PublicReportIn: [
             {
                 "category": "misuse_of_funds",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sunlight.codes import USCC, RegionCode, ResidentId
@@ -467,7 +467,7 @@ class Open311RequestOut(BaseModel):
     ``description``, ``address``, ``lat``/``long`` and ``media_url`` are always null."""
 
     service_request_id: str
-    status: str = Field(description="open or closed")
+    status: Literal["open", "closed"] = Field(description="GeoReport v2: open or closed")
     status_notes: str | None = None
     service_name: str
     service_code: str

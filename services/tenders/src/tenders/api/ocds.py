@@ -19,6 +19,32 @@ router = APIRouter(prefix="/v1/tenders/ocds", tags=["ocds"])
 ENCODING = r"^[A-Za-z0-9_.:-]+$"
 ENCODING_DOC = "the file's encoding when it is not UTF-8 (e.g. iso-8859-1); without it such a file is refused"
 BINARY = {"schema": {"type": "string", "format": "binary"}}
+# the JSON shapes the reader takes (a package, a release, or an array of releases), with the smallest package
+OCDS_JSON = {
+    "schema": {
+        "description": "an OCDS 1.0/1.1 release package or record package, one release, or an array of releases",
+        "oneOf": [
+            {"type": "object", "description": "a package or one release"},
+            {"type": "array", "items": {"type": "object"}, "description": "releases"},
+        ],
+    },
+    "example": {
+        "uri": "https://ggzy.example.gov.cn/ocds/2026-0001.json",
+        "version": "1.1",
+        "publishedDate": "2026-03-01T09:00:00+08:00",
+        "publisher": {"name": "秦皇岛市公共资源交易中心"},
+        "releases": [
+            {
+                "ocid": "ocds-213czf-130302-2026-0001",
+                "id": "ocds-213czf-130302-2026-0001-tender-1",
+                "date": "2026-03-01T09:00:00+08:00",
+                "tag": ["tender"],
+                "initiationType": "tender",
+                "tender": {"id": "T-2026-0001", "title": "海港区第三小学操场改造", "status": "active"},
+            }
+        ],
+    },
+}
 
 
 @router.post(
@@ -30,7 +56,7 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
         OcdsNotUtf8, OcdsMalformed, OcdsUnknownFormat, OcdsUnknownEncoding, PayloadTooLarge, ForbiddenRegion
     ),
     openapi_extra={
-        "requestBody": {"required": True, "content": {"application/json": BINARY, "application/x-ndjson": BINARY}}
+        "requestBody": {"required": True, "content": {"application/json": OCDS_JSON, "application/x-ndjson": BINARY}}
     },
 )
 async def import_ocds(

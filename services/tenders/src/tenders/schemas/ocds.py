@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -17,7 +17,9 @@ class SkippedOut(BaseModel):
 class OcdsImportOut(BaseModel):
     id: uuid.UUID
     region_code: str
-    status: str = Field(description="completed (an import that cannot complete is refused whole with a problem)")
+    status: Literal["completed"] = Field(
+        description="completed (an import that cannot complete is refused whole with a problem)"
+    )
     bytes: int = Field(description="size of the upload")
     releases: int = Field(description="releases read (before merging per ocid)")
     records: int
