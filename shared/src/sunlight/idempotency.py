@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sunlight.auth import Principal
 from sunlight.db import idempotency_table, utcnow
-from sunlight.errors import BadRequest, Conflict, InvalidInput, Problem
+from sunlight.errors import PROBLEM_MEDIA_TYPE, BadRequest, Conflict, InvalidInput, Problem
 
 TTL = timedelta(hours=24)
 _KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')  # sf-string, quotes optional
@@ -159,3 +160,21 @@ async def complete(
 async def prune(session: AsyncSession) -> int:
     result = await session.execute(delete(idempotency_table).where(idempotency_table.c.expires_at <= utcnow()))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _on_replay(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Replay)
+    body = exc.body
+    if exc.status >= 400 and isinstance(body, dict):
+        body = {**body, "instance": body.get("instance", request.url.path)}
+    return JSONResponse(
+        body,
+        status_code=exc.status,
+        headers={"Idempotent-Replayed": "true"},
+        media_type=PROBLEM_MEDIA_TYPE if exc.status >= 400 else "application/json",
+    )
+
+
+def install_replay_handler(app: FastAPI) -> None:
+    """Answer a :class:`Replay` with the stored status and body, marked ``Idempotent-Replayed: true``."""
+    app.add_exception_handler(Replay, _on_replay)
