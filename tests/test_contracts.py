@@ -170,6 +170,9 @@ IDEMPOTENCY_EXEMPT = {
     # anonymous: keys would share one namespace among every reporter, so a guessed key would replay another
     # reporter's receipt (the receipt secret is the reporter's only credential)
     "/v1/complaints/public/reports": "anonymous: a shared key namespace would let one reporter replay another's receipt",
+    # idempotent by its natural key: the same file under the same programme `code` replays its first answer (200),
+    # another file under that code is 409; a key would add nothing a retry needs
+    "/v1/funds/imports/oxford-expenditure": "idempotent by the programme code it creates (same file again: 200 replay)",
 }
 
 

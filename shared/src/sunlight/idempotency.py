@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import delete, insert, select, update
@@ -178,3 +178,42 @@ async def _on_replay(request: Request, exc: Exception) -> JSONResponse:
 def install_replay_handler(app: FastAPI) -> None:
     """Answer a :class:`Replay` with the stored status and body, marked ``Idempotent-Replayed: true``."""
     app.add_exception_handler(Replay, _on_replay)
+
+
+_BATCH_KEY = re.compile(r"^[\x21-\x7e]{1,120}$")
+
+
+def batch_key(
+    batch_key: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=120,
+            pattern=r"^[\x21-\x7e]+$",
+            description="The batch's own key: sending the same batch again replays its result "
+            "(or send it as the `Idempotency-Key` header)",
+        ),
+    ] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="The batch's key, as every other creating POST takes it: the same key with the same "
+            "batch replays its result (200, `Idempotent-Replayed: true`); with another batch it is 422.",
+        ),
+    ] = None,
+) -> str:
+    """A batch import's key: ``?batch_key=`` or the ``Idempotency-Key`` header (the same key when both are
+    given). The batch's own table keeps it (and the batch's fingerprint) for as long as the batch exists."""
+    header = idempotency_key.strip().strip('"') if idempotency_key is not None else None
+    if header is not None and not _BATCH_KEY.match(header):
+        raise BadRequest("Idempotency-Key must be 1–120 printable characters for a batch", field="Idempotency-Key")
+    if batch_key and header and batch_key != header:
+        raise BadRequest("batch_key and Idempotency-Key differ; send one", field="Idempotency-Key")
+    key = batch_key or header
+    if not key:
+        raise BadRequest("a batch needs a key: ?batch_key= or the Idempotency-Key header", field="batch_key")
+    return key
+
+
+BatchKeyDep = Annotated[str, Depends(batch_key)]

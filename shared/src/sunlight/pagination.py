@@ -118,3 +118,21 @@ def keyset(query: Any, page: PageParams, *columns: Any, descending: bool = True)
         query = query.where(condition)
     order = [column.desc() if descending else column.asc() for column in columns]
     return query.order_by(*order).limit(page.limit + 1)
+
+
+def page_sorted(
+    rows: Sequence[Any],
+    page: PageParams,
+    key: Callable[[Any], Sequence[Any]],
+    convert: Callable[[Any], T],
+    kinds: Sequence[type],
+) -> Page[T]:
+    """A page of ``rows`` already filtered and sorted ascending by ``key`` (unique and immutable, e.g.
+    ``(recorded_at, id)``): everything strictly after the cursor's key. For lists bounded by their parent
+    (a programme's nodes, a payee's accounts) that are read whole anyway; a table's list pages in SQL
+    (:func:`keyset`)."""
+    after = decode_after(page, *kinds)
+    if after is not None:
+        mark = tuple(after)
+        rows = [r for r in rows if tuple(key(r)) > mark]
+    return make_page(rows[: page.limit + 1], page, key, convert)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from sunlight.errors import NotFound, problem_responses
+from sunlight.idempotency import BatchKeyDep
 from sunlight.pagination import Page
 
 from funds import ledger, service, trace
@@ -87,15 +87,7 @@ async def import_batch(
     session: SessionDep,
     who: FundsWriter,
     settings: SettingsDep,
-    batch_key: Annotated[
-        str,
-        Query(
-            min_length=1,
-            max_length=120,
-            pattern=r"^[\x21-\x7e]+$",
-            description="The batch's own key: sending the same batch again replays its result",
-        ),
-    ],
+    batch_key: BatchKeyDep,
 ) -> BatchOut:
     """Every record is checked first (schema, tree, regions, holds, balances in order); one wrong record
     refuses the whole batch with 422 ``…/batch-invalid`` and a list of ``errors`` (index, JSON pointer,
