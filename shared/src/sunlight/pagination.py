@@ -127,10 +127,11 @@ def page_sorted(
     convert: Callable[[Any], T],
     kinds: Sequence[type],
 ) -> Page[T]:
-    """A page of ``rows`` already filtered and sorted ascending by ``key`` (unique and immutable, e.g.
+    """A page of ``rows`` (already filtered) in ascending order of ``key`` (unique and immutable, e.g.
     ``(recorded_at, id)``): everything strictly after the cursor's key. For lists bounded by their parent
     (a programme's nodes, a payee's accounts) that are read whole anyway; a table's list pages in SQL
     (:func:`keyset`)."""
+    rows = sorted(rows, key=lambda r: tuple(key(r)))
     after = decode_after(page, *kinds)
     if after is not None:
         mark = tuple(after)

@@ -93,8 +93,9 @@ async def count_warnings(
     status: WarningStatus | None = None,
     rule_id: RuleId = None,
     service_name: Service = None,
-) -> list[WarningCount]:
-    return await register.count_warnings(
+) -> Page[WarningCount]:
+    """Every count in one page (bounded by periods × regions × colours; ``next_cursor`` is always null)."""
+    counts = await register.count_warnings(
         session,
         who,
         granularity=granularity,
@@ -106,6 +107,7 @@ async def count_warnings(
         rule_id=rule_id,
         service=service_name,
     )
+    return Page[WarningCount](items=counts)
 
 
 @router.get(
