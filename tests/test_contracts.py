@@ -166,10 +166,10 @@ def test_no_operation_answers_a_bare_array():
 # POSTs that create (201) without Idempotency-Key, and why each is right as it is.
 IDEMPOTENCY_EXEMPT = {
     # RFC 6749 §5.1: a token answer is never cached or replayed; retrying simply issues another short-lived token
-    "/oauth/token": "a token endpoint's answers must not be stored or replayed (RFC 6749 §5.1, Cache-Control: no-store)",
+    "/oauth/token": "a token answer must not be stored or replayed (RFC 6749 §5.1, Cache-Control: no-store)",
     # anonymous: keys would share one namespace among every reporter, so a guessed key would replay another
     # reporter's receipt (the receipt secret is the reporter's only credential)
-    "/v1/complaints/public/reports": "anonymous: a shared key namespace would let one reporter replay another's receipt",
+    "/v1/complaints/public/reports": "anonymous: one shared key namespace would replay one reporter's receipt to another",
     # idempotent by its natural key: the same file under the same programme `code` replays its first answer (200),
     # another file under that code is 409; a key would add nothing a retry needs
     "/v1/funds/imports/oxford-expenditure": "idempotent by the programme code it creates (same file again: 200 replay)",

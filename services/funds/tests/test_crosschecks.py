@@ -79,7 +79,9 @@ async def test_many_beneficiaries_paid_into_one_account(make: Maker, funds):
         {"payee_id": switched["payee_id"], "changed_on": "2025-03-01", "from": "****9999"}
     ]
     # the change is kept, not overwritten: both accounts in the payee's history, masked
-    history = (await funds.get(f"/v1/funds/payees/{switched['payee_id']}/accounts", headers=make.headers)).json()["items"]
+    history = (await funds.get(f"/v1/funds/payees/{switched['payee_id']}/accounts", headers=make.headers)).json()[
+        "items"
+    ]
     assert [(h["account"], h["previous"], h["changed_on"], h["current"]) for h in history] == [
         ("****9999", None, "2025-01-15", False),
         ("****4567", "****9999", "2025-03-01", True),

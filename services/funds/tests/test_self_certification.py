@@ -103,7 +103,9 @@ async def test_thresholds_are_set_by_the_supervising_side_within_bounds_and_audi
     )
     assert r.status_code == 200, r.text
     assert r.json()["new"] == {"idle_days": 45, "split_window_days": 7}, "the answer is the change just made"
-    changes = (await funds.get(f"/v1/funds/programmes/{p['id']}/threshold-changes", headers=make.headers)).json()["items"]
+    changes = (await funds.get(f"/v1/funds/programmes/{p['id']}/threshold-changes", headers=make.headers)).json()[
+        "items"
+    ]
     assert [(c["old"], c["new"], c["reason"], c["changed_by"]) for c in changes] == [
         ({}, {"idle_days": 60}, "春耕补贴须在两个月内发放", "qhd-inspector"),
         ({"idle_days": 60}, {"idle_days": 45, "split_window_days": 7}, "复核后收紧", "qhd-inspector"),

@@ -488,11 +488,16 @@ async def test_leniency_is_corrected_against_a_frozen_regional_baseline_and_neve
     shown = {r["subject_label"]: r for r in listed.json()["items"]}
     assert shown["S3"]["grade"] is None and shown["S3"]["published"] is True and shown["S4"]["published"] is False
     closures = await integrity.client.get("/v1/integrity/frameworks/lenient/closures", headers=reader)
-    assert [(c["period"], c["region_code"]) for c in closures.json()["items"]] == [("2025", "130302"), ("2026", "130302")]
+    assert [(c["period"], c["region_code"]) for c in closures.json()["items"]] == [
+        ("2025", "130302"),
+        ("2026", "130302"),
+    ]
 
 
 async def test_the_default_frameworks_have_the_seeds_shape(integrity: Integrity, reader):
-    frameworks = {f["code"]: f for f in (await integrity.client.get("/v1/integrity/frameworks", headers=reader)).json()["items"]}
+    frameworks = {
+        f["code"]: f for f in (await integrity.client.get("/v1/integrity/frameworks", headers=reader)).json()["items"]
+    }
     team, individual = frameworks["323-team"], frameworks["323-individual"]
     assert (team["first_level"], team["second_level"], team["bodies"]) == (17, 31, 10)
     assert (individual["second_level"], individual["bodies"], individual["target"]) == (14, 10, "individual")
@@ -542,8 +547,8 @@ async def test_frameworks_and_assessments_refuse_what_does_not_fit(
     ):
         refused = await integrity.client.post("/v1/integrity/frameworks", headers=admin, json=bad)
         assert refused.status_code == 422, bad
-    assert {f["code"] for f in (await integrity.client.get("/v1/integrity/frameworks", headers=admin)).json()["items"]} == {
-        "323-team", "323-individual", "worked-example"}  # fmt: skip
+    listed = (await integrity.client.get("/v1/integrity/frameworks", headers=admin)).json()["items"]
+    assert {f["code"] for f in listed} == {"323-team", "323-individual", "worked-example"}
 
     replaced = await integrity.client.put("/v1/integrity/frameworks/worked-example", headers=admin,
                                           json={"name": "v2", "definition": WORKED["definition"]})  # fmt: skip
@@ -587,7 +592,9 @@ async def test_frameworks_and_assessments_refuse_what_does_not_fit(
     scores = await integrity.client.get("/v1/integrity/assessments", headers=inspector,
                                         params={"framework": "worked-example", "period": "2026",
                                                 "subject_id": team["id"]})  # fmt: skip
-    assert {(s["indicator"], s["score"]) for s in scores.json()["items"]} == {("P1", 75), ("P2", 60)}, "a re-entry replaces"
+    assert {(s["indicator"], s["score"]) for s in scores.json()["items"]} == {("P1", 75), ("P2", 60)}, (
+        "a re-entry replaces"
+    )
 
     elsewhere = await integrity.client.post("/v1/integrity/frameworks/worked-example/computations", headers=inspector,
                                             json={"period": "2026", "region_code": "110000"})  # fmt: skip

@@ -75,4 +75,7 @@ async def test_the_overview_panels(integrity: Integrity, inspector, beijing):
     no_framework = await integrity.client.get("/v1/integrity/overview/lowest-index", params={"framework": "nope"},
                                               headers=inspector)  # fmt: skip
     assert no_framework.status_code == 404 and no_framework.json()["type"].endswith("/not-found")
-    assert (await integrity.client.get("/v1/integrity/overview/lowest-index", headers=inspector)).json() == {"items": [], "next_cursor": None}
+    assert (await integrity.client.get("/v1/integrity/overview/lowest-index", headers=inspector)).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
