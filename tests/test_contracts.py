@@ -169,7 +169,7 @@ IDEMPOTENCY_EXEMPT = {
     "/oauth/token": "a token answer must not be stored or replayed (RFC 6749 §5.1, Cache-Control: no-store)",
     # anonymous: keys would share one namespace among every reporter, so a guessed key would replay another
     # reporter's receipt (the receipt secret is the reporter's only credential)
-    "/v1/complaints/public/reports": "anonymous: one shared key namespace would replay one reporter's receipt to another",
+    "/v1/complaints/public/reports": "anonymous: one shared key namespace would replay a reporter's receipt to another",
     # idempotent by its natural key: the same file under the same programme `code` replays its first answer (200),
     # another file under that code is 409; a key would add nothing a retry needs
     "/v1/funds/imports/oxford-expenditure": "idempotent by the programme code it creates (same file again: 200 replay)",
