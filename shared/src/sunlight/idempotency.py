@@ -209,10 +209,10 @@ def batch_key(
     if header is not None and not _BATCH_KEY.match(header):
         raise BadRequest("Idempotency-Key must be 1–120 printable characters for a batch", field="Idempotency-Key")
     if batch_key and header and batch_key != header:
-        raise BadRequest("batch_key and Idempotency-Key differ; send one", field="Idempotency-Key")
+        raise InvalidInput("batch_key and Idempotency-Key differ; send one", field="Idempotency-Key")
     key = batch_key or header
     if not key:
-        raise BadRequest("a batch needs a key: ?batch_key= or the Idempotency-Key header", field="batch_key")
+        raise InvalidInput("a batch needs a key: ?batch_key= or the Idempotency-Key header", field="batch_key")
     return key
 
 
