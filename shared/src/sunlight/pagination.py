@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -137,3 +138,42 @@ def page_sorted(
         mark = tuple(after)
         rows = [r for r in rows if tuple(key(r)) > mark]
     return make_page(rows[: page.limit + 1], page, key, convert)
+
+
+class SortOrder(StrEnum):
+    """The direction of a list's ``sort`` key."""
+
+    ASC = "asc"
+    """smallest (earliest, A first) first"""
+    DESC = "desc"
+    """largest (latest, Z first) first"""
+
+
+ORDER_DESCRIPTION = "`asc` (smallest or earliest first) or `desc` (largest or latest first)"
+
+
+def sorted_keyset(query: Any, page: PageParams, sort: str, order: SortOrder, column: Any, unique: Any) -> Any:
+    """:func:`keyset` under a chosen ``sort``: ``column`` (whose values never change, so a row never moves past
+    the cursor while a client pages), ties broken by ``unique`` in the same direction. The cursor carries the
+    sort and the order; a cursor given out under another sort or order is 400 (start again without it)."""
+    raw = page.after()
+    inner = PageParams(limit=page.limit)
+    if raw is not None:
+        if len(raw) != 4 or raw[0] != sort or raw[1] != order.value:
+            raise BadRequest("the cursor belongs to another sort or order; start again without it", field="cursor")
+        inner = PageParams(cursor=encode_cursor(raw[2:]), limit=page.limit)
+    return keyset(query, inner, column, unique, descending=order is SortOrder.DESC)
+
+
+def sorted_page(
+    rows: Sequence[Any],
+    page: PageParams,
+    sort: str,
+    order: SortOrder,
+    value: Callable[[Any], Any],
+    unique: Callable[[Any], Any],
+    convert: Callable[[Any], T],
+) -> Page[T]:
+    """The page of rows fetched by :func:`sorted_keyset`; the next cursor names the sort, the order and the
+    last row's ``(value, unique)``."""
+    return make_page(rows, page, lambda r: [sort, order.value, value(r), unique(r)], convert)
