@@ -82,6 +82,10 @@ def make_page(
 
 
 def _parse(kind: type, value: Any) -> Any:
+    if kind is object:  # a column type that names no Python type (SQLModel's AutoString): text as given
+        if not isinstance(value, str):
+            raise TypeError("text expected")
+        return value
     if kind is datetime:
         return datetime.fromisoformat(value)
     if kind is date:
@@ -104,11 +108,18 @@ def decode_after(page: PageParams, *kinds: type) -> list[Any] | None:
         raise BadRequest("the cursor is not one this API gave out", field="cursor") from None
 
 
+def _python_type(column: Any) -> type:
+    try:
+        return column.type.python_type  # type: ignore[no-any-return]
+    except NotImplementedError:
+        return object
+
+
 def keyset(query: Any, page: PageParams, *columns: Any, descending: bool = True) -> Any:
     """Order ``query`` by ``columns`` (the last one unique, e.g. the id), continue strictly after the
     cursor's key, and fetch one row more than the page (``make_page`` uses it to say there is more).
     The key's types come from the columns' own types."""
-    after = decode_after(page, *(column.type.python_type for column in columns))
+    after = decode_after(page, *(_python_type(column) for column in columns))
     if after is not None:
         beyond = [
             column < value if descending else column > value for column, value in zip(columns, after, strict=True)
