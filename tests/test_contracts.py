@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -132,3 +133,68 @@ def test_the_event_document_names_every_sender_and_receiver():
     assert doc["servers"]["nats"]["protocol"] == "nats"
     for message in doc["components"]["messages"].values():
         assert message["payload"]["allOf"][0] == {"$ref": "#/components/schemas/CloudEvent"}
+
+
+def _all_documents() -> dict[str, dict[str, Any]]:
+    services = export.service_documents()
+    return {**services, "gateway": export.gateway_document(services)}
+
+
+def _resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+# answers whose shape a published standard fixes: GeoReport v2 clients expect a top-level JSON array
+ARRAY_BY_STANDARD = ("/v1/complaints/open311/v2/",)
+
+
+def test_no_operation_answers_a_bare_array():
+    """Every list is the ``{items, next_cursor}`` envelope (``Page[XOut]``), so a list can grow a cursor, a
+    count or a filter echo without breaking a client; a bare JSON array cannot (except where a standard
+    fixes the shape: ``ARRAY_BY_STANDARD``)."""
+    bare = []
+    for name, doc in _all_documents().items():
+        for path, item in doc["paths"].items():
+            if path.startswith(ARRAY_BY_STANDARD):
+                continue
+            for method, operation in item.items():
+                for status, response in operation["responses"].items():
+                    if not status.startswith("2"):
+                        continue
+                    for media in response.get("content", {}).values():
+                        schema = _resolve(doc, media.get("schema", {}))
+                        if schema.get("type") == "array":
+                            bare.append(f"{method.upper()} {path} {status} ({name})")
+    assert not bare, "bare arrays (answer Page[XOut] instead): " + ", ".join(bare)
+
+
+# POSTs that create (201) without Idempotency-Key, and why each is right as it is.
+IDEMPOTENCY_EXEMPT = {
+    # RFC 6749 §5.1: a token answer is never cached or replayed; retrying simply issues another short-lived token
+    "/oauth/token": "a token answer must not be stored or replayed (RFC 6749 §5.1, Cache-Control: no-store)",
+    # anonymous: keys would share one namespace among every reporter, so a guessed key would replay another
+    # reporter's receipt (the receipt secret is the reporter's only credential)
+    "/v1/complaints/public/reports": "anonymous: one shared key namespace would replay a reporter's receipt to another",
+    # idempotent by its natural key: the same file under the same programme `code` replays its first answer (200),
+    # another file under that code is 409; a key would add nothing a retry needs
+    "/v1/funds/imports/oxford-expenditure": "idempotent by the programme code it creates (same file again: 200 replay)",
+}
+
+
+def test_every_post_that_creates_takes_an_idempotency_key():
+    """A client retrying a POST after a timeout must not create twice: every POST answering 201 takes
+    ``Idempotency-Key`` (documented as a header parameter), except the justified ``IDEMPOTENCY_EXEMPT``."""
+    missing = []
+    for name, doc in _all_documents().items():
+        for path, item in doc["paths"].items():
+            operation = item.get("post")
+            if not operation or "201" not in operation["responses"] or path in IDEMPOTENCY_EXEMPT:
+                continue
+            headers = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"}
+            if "Idempotency-Key" not in headers:
+                missing.append(f"POST {path} ({name})")
+    assert not missing, "POSTs that create without Idempotency-Key: " + ", ".join(missing)
+    documented = _all_documents()["gateway"]["paths"]
+    assert all(path in documented for path in IDEMPOTENCY_EXEMPT), "an exemption names a path that is gone"

@@ -283,5 +283,7 @@ async def test_a_deleted_confidential_client_gets_no_token(gateway: httpx.AsyncC
         "/oauth/token", data={"grant_type": "client_credentials"}, auth=("gone-bureau", bureau["client_secret"])
     )
     assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
-    listed = [c["client_id"] for c in (await gateway.get("/v1/admin/clients", headers=bearer(admin_token))).json()]
+    listed = [
+        c["client_id"] for c in (await gateway.get("/v1/admin/clients", headers=bearer(admin_token))).json()["items"]
+    ]
     assert "gone-bureau" not in listed

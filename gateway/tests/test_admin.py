@@ -43,7 +43,7 @@ async def test_secret_is_shown_once_and_never_listed(gateway: httpx.AsyncClient,
     )
     assert created.status_code == 201
     assert len(created.json()["client_secret"]) >= 40
-    listed = (await gateway.get("/v1/admin/clients", headers=bearer(admin_token))).json()
+    listed = (await gateway.get("/v1/admin/clients", headers=bearer(admin_token))).json()["items"]
     entry = next(c for c in listed if c["client_id"] == "tax-bureau")
     assert "client_secret" not in entry and "secret_hash" not in entry
     rotated = await gateway.post("/v1/admin/clients/tax-bureau/secret", headers=bearer(admin_token))
@@ -86,7 +86,7 @@ async def test_an_administrator_cannot_grant_beyond_their_own_scopes_or_regions(
         json={"client_id": "qhd", "name": "qhd", "scopes": ["funds:read"], "regions": ["130300"]},
     )
     assert ok.status_code == 201
-    listed = [c["client_id"] for c in (await gateway.get("/v1/admin/clients", headers=bearer(token))).json()]
+    listed = [c["client_id"] for c in (await gateway.get("/v1/admin/clients", headers=bearer(token))).json()["items"]]
     assert "qhd" in listed and "root-admin" not in listed, "admins see clients within their regions only"
     rotate = await gateway.post("/v1/admin/keys/rotate", headers=bearer(token))
     assert rotate.status_code == 403
@@ -120,3 +120,77 @@ async def test_deactivated_client_gets_no_token_and_bad_input_is_a_clear_problem
         "/oauth/token", data={"grant_type": "client_credentials"}, auth=("bureau-x1", created.json()["client_secret"])
     )
     assert refused.status_code == 401
+
+
+async def test_a_retried_create_replays_the_first_answer_and_creates_nothing(
+    gateway: httpx.AsyncClient, admin_token: str, gateway_settings
+):
+    """A client that lost the 201 (timeout) retries with the same Idempotency-Key: the same body (the same
+    secret, which still signs in), one account, and a different body with the key is refused."""
+    headers = {**bearer(admin_token), "Idempotency-Key": "create-tax-bureau-1"}
+    body = {"client_id": "tax-bureau", "name": "Tax", "scopes": ["funds:read"], "regions": ["130302"]}
+    first = await gateway.post("/v1/admin/clients", headers=headers, json=body)
+    again = await gateway.post("/v1/admin/clients", headers=headers, json=body)
+    assert first.status_code == 201 and again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true" and "idempotent-replayed" not in first.headers
+    assert again.json() == first.json()
+    await token_for(gateway, "tax-bureau", again.json()["client_secret"])  # the replayed secret works
+    listed = (await gateway.get("/v1/admin/clients", headers=bearer(admin_token))).json()["items"]
+    assert [c["client_id"] for c in listed].count("tax-bureau") == 1
+    other = await gateway.post("/v1/admin/clients", headers=headers, json={**body, "client_id": "tax-bureau-2"})
+    assert other.status_code == 422 and other.json()["type"].endswith("/idempotency-key-reused")
+    # the stored answer keeps the secret sealed, never in clear
+    from sqlalchemy import select
+    from sunlight.db import Database, idempotency_table
+
+    db = Database(gateway_settings.effective_database_url())
+    try:
+        async with db.readers() as session:
+            stored = (await session.execute(select(idempotency_table.c.response))).scalars().all()
+    finally:
+        await db.dispose()
+    assert stored and first.json()["client_secret"] not in "".join(stored)
+
+    user = {
+        "username": "inspector.li",
+        "password": "a long enough passphrase 7",
+        "scopes": ["funds:read"],
+        "regions": ["130302"],
+    }
+    user_headers = {**bearer(admin_token), "Idempotency-Key": "create-li"}
+    made = await gateway.post("/v1/admin/users", headers=user_headers, json=user)
+    remade = await gateway.post("/v1/admin/users", headers=user_headers, json=user)
+    assert made.status_code == remade.status_code == 201 and remade.json() == made.json()
+    assert remade.headers["idempotent-replayed"] == "true"
+    users = (await gateway.get("/v1/admin/users", headers=bearer(admin_token))).json()["items"]
+    assert [u["username"] for u in users].count("inspector.li") == 1
+
+
+async def test_clients_and_users_page_without_skipping_or_repeating(gateway: httpx.AsyncClient, admin_token: str):
+    for n in range(5):
+        made = await gateway.post(
+            "/v1/admin/clients",
+            headers=bearer(admin_token),
+            json={"client_id": f"bureau-{n}", "name": "b", "scopes": ["funds:read"], "regions": ["130302"]},
+        )
+        assert made.status_code == 201
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        page = (await gateway.get("/v1/admin/clients", headers=bearer(admin_token), params=params)).json()
+        assert len(page["items"]) <= 2
+        seen += [c["client_id"] for c in page["items"]]
+        if len(seen) == 2:  # a client created while paging, before the cursor, is not a reason to repeat
+            await gateway.post(
+                "/v1/admin/clients",
+                headers=bearer(admin_token),
+                json={"client_id": "aaa-early", "name": "b", "scopes": ["funds:read"], "regions": ["130302"]},
+            )
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) and {f"bureau-{n}" for n in range(5)} <= set(seen)
+    assert seen == sorted(seen)
+    users = await gateway.get("/v1/admin/users", headers=bearer(admin_token), params={"limit": "501"})
+    assert users.status_code == 422

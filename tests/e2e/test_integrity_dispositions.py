@@ -140,18 +140,24 @@ async def test_the_inspectors_workbench_through_the_gateway(stack: Stack):
     await until(linked, "the overspend linked to its risk point")
     year = str(datetime.now(ZoneInfo("Asia/Shanghai")).year)
     heat = await stack.client.get("/v1/integrity/risk-points/heatmap", headers=head, params={"period": year})
-    assert heat.status_code == 200 and heat.json()[0]["risk_point_code"] == "QHD-WATER-ALLOC"
+    assert heat.status_code == 200 and heat.json()["items"][0]["risk_point_code"] == "QHD-WATER-ALLOC"
 
     colours = await stack.client.get("/v1/integrity/overview/open-warnings", headers=head, params={"depth": "city"})
-    assert colours.status_code == 200 and colours.json()[0]["region_code"] == "130300" and colours.json()[0]["red"] >= 1
+    assert (
+        colours.status_code == 200
+        and colours.json()["items"][0]["region_code"] == "130300"
+        and colours.json()["items"][0]["red"] >= 1
+    )
     top = await stack.client.get("/v1/integrity/overview/top-rules", headers=head)
-    assert "FUNDS-OVERSPEND" in [r["rule_id"] for r in top.json()]
+    assert "FUNDS-OVERSPEND" in [r["rule_id"] for r in top.json()["items"]]
     overdue = await stack.client.get("/v1/integrity/overview/overdue-dispositions", headers=head)
     assert overdue.status_code == 200 and overdue.json()["count"] == 0
     counts = await stack.client.get("/v1/integrity/warnings/counts", headers=head, params={"granularity": "year"})
-    assert counts.status_code == 200 and counts.json()[0]["red"] >= 1
+    assert counts.status_code == 200 and counts.json()["items"][0]["red"] >= 1
 
-    frameworks = {f["code"]: f for f in (await stack.client.get("/v1/integrity/frameworks", headers=head)).json()}
+    frameworks = {
+        f["code"]: f for f in (await stack.client.get("/v1/integrity/frameworks", headers=head)).json()["items"]
+    }
     assert (frameworks["323-team"]["first_level"], frameworks["323-team"]["second_level"]) == (17, 31)
     subject = await stack.client.post("/v1/integrity/subjects", headers=head, json={
         "kind": "team", "code": "qhd-water-team", "label": "市水务局领导班子", "unit_uscc": "91110000600037341L",
@@ -186,7 +192,9 @@ async def test_the_inspectors_workbench_through_the_gateway(stack: Stack):
 
     # another region sees none of it, and may write none of it
     assert (await stack.client.get("/v1/integrity/warnings", headers=bearer(beijing))).json()["items"] == []
-    assert (await stack.client.get("/v1/integrity/overview/open-warnings", headers=bearer(beijing))).json() == []
+    assert (await stack.client.get("/v1/integrity/overview/open-warnings", headers=bearer(beijing))).json()[
+        "items"
+    ] == []
     hidden = await stack.client.get(f"/v1/integrity/subjects/{subject.json()['id']}", headers=bearer(beijing))
     assert hidden.status_code == 404
     refused = await stack.client.post("/v1/integrity/assessments", headers=bearer(beijing), json={

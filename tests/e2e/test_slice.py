@@ -122,7 +122,7 @@ async def test_a_path_is_the_same_directly_and_through_the_gateway(stack: Stack)
         direct = await plain.get(f"{stack.services['funds'].url}/v1/funds/rules", headers=bearer(token))
     assert via_gateway.status_code == direct.status_code == 200
     assert via_gateway.json() == direct.json()
-    assert "FUNDS-OVERSPEND" in [r["id"] for r in direct.json()]
+    assert "FUNDS-OVERSPEND" in [r["id"] for r in direct.json()["items"]]
     assert via_gateway.headers["x-request-id"] == "trace-me-123", "the request id travels through"
 
 
@@ -229,6 +229,12 @@ async def test_types_generated_from_the_merged_document_compile_against_real_ans
     record("registerEntry", 'Answer<"getIntegrityWarning", 200>', detail, 200)
     funds_warnings = await stack.client.get("/v1/funds/warnings", headers=bearer(bureau))
     record("fundsWarnings", 'Answer<"listFundsWarnings", 200>', funds_warnings, 200)
+    nodes = await stack.client.get(f"/v1/funds/programmes/{pid}/nodes", headers=bearer(bureau), params={"limit": 1})
+    assert record("nodes", 'Answer<"listFundsNodes", 200>', nodes, 200)["next_cursor"], "two nodes, pages of one"
+    clients = await stack.client.get("/v1/admin/clients", headers=bearer(admin))
+    record("clients", 'Answer<"listClients", 200>', clients, 200)
+    counts = await stack.client.get("/v1/integrity/warnings/counts", headers=bearer(inspector))
+    record("counts", 'Answer<"countIntegrityWarnings", 200>', counts, 200)
     rules = await stack.client.get("/v1/funds/rules", headers=bearer(bureau))
     record("rules", 'Answer<"listFundsRules", 200>', rules, 200)
     public = await stack.client.get("/v1/funds/public/programmes")

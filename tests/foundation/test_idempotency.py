@@ -42,7 +42,7 @@ async def test_the_same_post_twice_creates_one_movement_and_answers_the_same(har
             n["id"]: n
             for n in (
                 await client.get(f"/v1/funds/programmes/{first.json()['programme_id']}/nodes", headers=headers)
-            ).json()
+            ).json()["items"]
         }
         assert nodes[root]["passed_on_fen"] == 250_000, "the retry moved no money"
 

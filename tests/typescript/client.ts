@@ -55,6 +55,29 @@ export class SunlightClient {
     return this.call("GET", "/v1/funds/warnings");
   }
 
+  createClient(body: Schemas["ClientIn"], key: string): Promise<Answer<"createClient", 201>> {
+    return this.call("POST", "/v1/admin/clients", body, key);
+  }
+
+  clients(cursor?: string): Promise<Answer<"listClients", 200>> {
+    return this.call("GET", `/v1/admin/clients${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`);
+  }
+
+  nodes(programmeId: string, cursor?: string): Promise<Answer<"listFundsNodes", 200>> {
+    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
+    return this.call("GET", `/v1/funds/programmes/${programmeId}/nodes${query}`);
+  }
+
+  /** Every item of any list: every list is `{items, next_cursor}`, so one loop serves them all. */
+  async *every<T>(page: (cursor?: string) => Promise<{ items: T[]; next_cursor?: string | null }>): AsyncGenerator<T> {
+    let cursor: string | undefined;
+    do {
+      const answer = await page(cursor);
+      yield* answer.items;
+      cursor = answer.next_cursor ?? undefined;
+    } while (cursor);
+  }
+
   /** Every page of the register, following next_cursor. */
   async *allIntegrityWarnings(ruleId?: string): AsyncGenerator<Schemas["IntegrityWarningOut"]> {
     let cursor: string | undefined;
@@ -81,4 +104,16 @@ export function shortfall(problem: Problem): number | null {
 
 export function fieldsInError(problem: Problem): string[] {
   return (problem.errors ?? []).map((e) => `${e.field}: ${e.message}`);
+}
+
+export async function clientIds(api: SunlightClient): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const c of api.every((cursor) => api.clients(cursor))) ids.push(c.client_id);
+  return ids;
+}
+
+export async function tree(api: SunlightClient, programmeId: string): Promise<Map<string, Schemas["NodeOut"]>> {
+  const nodes = new Map<string, Schemas["NodeOut"]>();
+  for await (const n of api.every((cursor) => api.nodes(programmeId, cursor))) nodes.set(n.id, n);
+  return nodes;
 }

@@ -20,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
-from sunlight import contract
+from sunlight import contract, idempotency
 from sunlight.auth import TokenVerifier
 from sunlight.db import Database
 from sunlight.docs import add_swagger_ui
@@ -59,6 +59,20 @@ and your regions (GB/T 2260 codes: a token for `130300` sees `130300` and every 
 **Errors** are RFC 9457 `application/problem+json` with a stable `type` URI.
 **Retries**: send `Idempotency-Key` on POSTs. **Money** is integer fen (`amount_fen`).
 """
+
+
+async def _prune_idempotency_keys(db: Database, stop: asyncio.Event, every_seconds: float = 3600) -> None:
+    """Forget the admin POSTs' Idempotency-Keys past their 24 h (a stored client secret with them)."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every_seconds)
+        if stop.is_set():
+            return
+        try:
+            async with db.sessions() as session, session.begin():
+                await idempotency.prune(session)
+        except Exception:
+            log.exception("could not prune idempotency keys")
 
 
 class GatewayApp:
@@ -180,11 +194,13 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
         gateway.state = state
         stop = asyncio.Event()
         key_refresh = asyncio.create_task(keys.refresh_forever(stop), name="signing key refresh")
+        key_prune = asyncio.create_task(_prune_idempotency_keys(db, stop), name="idempotency key prune")
         try:
             yield
         finally:
             stop.set()
             await key_refresh
+            await key_prune
             gateway.state = None
             await proxy.close()
             await http.aclose()
@@ -200,6 +216,7 @@ def build_gateway(settings: GatewaySettings) -> GatewayApp:
         redoc_url=None,
     )
     install_problem_handlers(api)
+    idempotency.install_replay_handler(api)
     api.add_middleware(InputGuard)  # the gateway's own routes; proxied requests are checked by their service
     api.add_middleware(RequestContextMiddleware, metrics=metrics)
     for router in routers:

@@ -17,8 +17,12 @@ async def client(session: AsyncSession, client_id: str) -> Client | None:
     return (await session.execute(select(Client).where(Client.client_id == client_id))).scalar_one_or_none()
 
 
-async def clients(session: AsyncSession) -> Sequence[Client]:
-    return (await session.execute(select(Client).order_by(Client.client_id))).scalars().all()
+async def clients(session: AsyncSession, after: str | None = None) -> Sequence[Client]:
+    """Every client by ``client_id`` (immutable and unique: pages on it never skip or repeat), after ``after``."""
+    query = select(Client).order_by(Client.client_id)
+    if after is not None:
+        query = query.where(Client.client_id > after)
+    return (await session.execute(query)).scalars().all()
 
 
 async def user(session: AsyncSession, username: str) -> User | None:
@@ -29,8 +33,12 @@ async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
 
-async def users(session: AsyncSession) -> Sequence[User]:
-    return (await session.execute(select(User).order_by(User.username))).scalars().all()
+async def users(session: AsyncSession, after: str | None = None) -> Sequence[User]:
+    """Every account by ``username`` (immutable and unique), after ``after``."""
+    query = select(User).order_by(User.username)
+    if after is not None:
+        query = query.where(User.username > after)
+    return (await session.execute(query)).scalars().all()
 
 
 async def refresh_token(session: AsyncSession, token_hash: str) -> RefreshToken | None:

@@ -7,10 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sunlight import idempotency
 from sunlight.auth import Principal
 from sunlight.codes import NATIONWIDE, region_contains
+from sunlight.crypto import FieldCipher
 from sunlight.db import utcnow
 from sunlight.errors import Conflict, NotFound
+from sunlight.idempotency import IdempotencyKey
+from sunlight.pagination import Page, PageParams, decode_after, make_page
 
 from gateway import repository
 from gateway.errors import (
@@ -39,6 +43,8 @@ from gateway.schemas import (
 )
 from gateway.scopes import ALL_SCOPES
 from gateway.tokens import TokenIssuer, new_refresh_token, refresh_hash
+
+SECRET_CONTEXT = "idempotency_key.response.client_secret"  # noqa: S105 - a cipher context, not a secret
 
 NO_SECRET = "!public-client"  # noqa: S105 - not a hash: no secret verifies against it (a public client has none)
 
@@ -239,8 +245,18 @@ def _check_password(password: str, username: str) -> None:
         raise WeakPassword(problem, field="password")
 
 
-async def create_client(session: AsyncSession, who: Principal, body: ClientIn) -> ClientCreated:
+async def create_client(
+    session: AsyncSession, who: Principal, body: ClientIn, *, cipher: FieldCipher, key: IdempotencyKey | None = None
+) -> ClientCreated:
+    """A retry with the same Idempotency-Key replays the first answer, secret included: the stored answer
+    keeps the secret sealed with the gateway's cipher, never in clear."""
     _check_grant(who, body.scopes, body.regions)
+    try:
+        await idempotency.begin(session, who, key)
+    except idempotency.Replay as replay:
+        if isinstance(replay.body, dict) and replay.body.get("client_secret"):
+            replay.body["client_secret"] = cipher.decrypt(replay.body["client_secret"], context=SECRET_CONTEXT)
+        raise
     await _check_id_free(session, body.client_id, "client_id")
     secret = None if body.public else new_secret()
     client = Client(
@@ -254,16 +270,24 @@ async def create_client(session: AsyncSession, who: Principal, body: ClientIn) -
         created_by=who.subject,
     )
     session.add(client)
+    await session.flush()
+    out = ClientCreated(**ClientOut.model_validate(client).model_dump(), client_secret=secret)
+    stored = out.model_dump(mode="json")
+    if secret:
+        stored["client_secret"] = cipher.encrypt(secret, context=SECRET_CONTEXT)
+    await idempotency.complete(session, who, key, 201, stored)
     await session.commit()
-    return ClientCreated(**ClientOut.model_validate(client).model_dump(), client_secret=secret)
+    return out
 
 
 def _visible(who: Principal, regions: Sequence[str]) -> bool:
     return _within_regions(who, regions)
 
 
-async def list_clients(session: AsyncSession, who: Principal) -> list[ClientOut]:
-    return [ClientOut.model_validate(c) for c in await repository.clients(session) if _visible(who, c.regions)]
+async def list_clients(session: AsyncSession, who: Principal, page: PageParams) -> Page[ClientOut]:
+    after = decode_after(page, str)
+    shown = [c for c in await repository.clients(session, after[0] if after else None) if _visible(who, c.regions)]
+    return make_page(shown[: page.limit + 1], page, lambda c: [c.client_id], ClientOut.model_validate)
 
 
 async def _own_client(session: AsyncSession, who: Principal, client_id: str) -> Client:
@@ -306,8 +330,11 @@ async def delete_client(session: AsyncSession, who: Principal, client_id: str) -
     await session.commit()
 
 
-async def create_user(session: AsyncSession, who: Principal, body: UserIn) -> UserOut:
+async def create_user(
+    session: AsyncSession, who: Principal, body: UserIn, *, key: IdempotencyKey | None = None
+) -> UserOut:
     _check_grant(who, body.scopes, body.regions)
+    await idempotency.begin(session, who, key)
     await _check_id_free(session, body.username, "username")
     _check_password(body.password, body.username)
     user = User(
@@ -319,12 +346,17 @@ async def create_user(session: AsyncSession, who: Principal, body: UserIn) -> Us
         created_by=who.subject,
     )
     session.add(user)
+    await session.flush()
+    out = UserOut.model_validate(user)
+    await idempotency.complete(session, who, key, 201, out)
     await session.commit()
-    return UserOut.model_validate(user)
+    return out
 
 
-async def list_users(session: AsyncSession, who: Principal) -> list[UserOut]:
-    return [UserOut.model_validate(u) for u in await repository.users(session) if _visible(who, u.regions)]
+async def list_users(session: AsyncSession, who: Principal, page: PageParams) -> Page[UserOut]:
+    after = decode_after(page, str)
+    shown = [u for u in await repository.users(session, after[0] if after else None) if _visible(who, u.regions)]
+    return make_page(shown[: page.limit + 1], page, lambda u: [u.username], UserOut.model_validate)
 
 
 async def _own_user(session: AsyncSession, who: Principal, username: str) -> User:

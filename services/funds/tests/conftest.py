@@ -200,9 +200,15 @@ class Maker:
         return list(r.json()["items"])
 
     async def nodes(self, pid: str) -> dict[str, dict[str, Any]]:
-        r = await self.client.get(f"/v1/funds/programmes/{pid}/nodes", headers=self.headers)
-        assert r.status_code == 200, r.text
-        return {n["id"]: n for n in r.json()}
+        nodes: dict[str, dict[str, Any]] = {}
+        params: dict[str, Any] = {"limit": 500}
+        while True:
+            r = await self.client.get(f"/v1/funds/programmes/{pid}/nodes", headers=self.headers, params=params)
+            assert r.status_code == 200, r.text
+            nodes |= {n["id"]: n for n in r.json()["items"]}
+            if not r.json()["next_cursor"]:
+                return nodes
+            params["cursor"] = r.json()["next_cursor"]
 
 
 def person(serial: int = 1, name: str = "张三丰", account: str | None = "6222020200112233") -> dict[str, Any]:

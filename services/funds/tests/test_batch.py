@@ -230,3 +230,29 @@ async def test_batch_keys_belong_to_the_principal_not_to_a_shared_client_id(make
     assert second.status_code == 201, second.text
     assert "idempotent-replayed" not in second.headers
     assert set(second.json()["movement_ids"]).isdisjoint(first.json()["movement_ids"])
+
+
+async def test_the_idempotency_key_header_is_the_batch_key(make: Maker):
+    """A client whose retry layer sets ``Idempotency-Key`` on every creating POST (as the contract says) gets the
+    batch's own replay: the same answer again and nothing written twice; a batch with no key at all is 422."""
+    t = await make.tree()
+    body = json.dumps(records(t)).encode()
+    headers = {**make.headers, "content-type": "application/json", "Idempotency-Key": "retry-7f3a"}
+    first = await make.client.post("/v1/funds/movements/batch", content=body, headers=headers)
+    assert first.status_code == 201, first.text
+    again = await make.client.post("/v1/funds/movements/batch", content=body, headers=headers)
+    assert again.status_code == 200 and again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert (await make.nodes(t.pid))[t.dept["id"]]["spent_fen"] == 3_003, "the retry wrote nothing"
+    same = await make.client.post(
+        "/v1/funds/movements/batch", params={"batch_key": "retry-7f3a"}, content=body, headers=headers
+    )
+    assert same.status_code == 200, "the query and the header name one key"
+    differs = await make.client.post(
+        "/v1/funds/movements/batch", params={"batch_key": "other"}, content=body, headers=headers
+    )
+    assert differs.status_code == 422 and differs.json()["field"] == "/Idempotency-Key"
+    keyless = await make.client.post(
+        "/v1/funds/movements/batch", content=body, headers={**make.headers, "content-type": "application/json"}
+    )
+    assert keyless.status_code == 422 and keyless.json()["field"] == "/batch_key"

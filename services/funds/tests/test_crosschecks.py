@@ -79,7 +79,9 @@ async def test_many_beneficiaries_paid_into_one_account(make: Maker, funds):
         {"payee_id": switched["payee_id"], "changed_on": "2025-03-01", "from": "****9999"}
     ]
     # the change is kept, not overwritten: both accounts in the payee's history, masked
-    history = (await funds.get(f"/v1/funds/payees/{switched['payee_id']}/accounts", headers=make.headers)).json()
+    history = (await funds.get(f"/v1/funds/payees/{switched['payee_id']}/accounts", headers=make.headers)).json()[
+        "items"
+    ]
     assert [(h["account"], h["previous"], h["changed_on"], h["current"]) for h in history] == [
         ("****9999", None, "2025-01-15", False),
         ("****4567", "****9999", "2025-03-01", True),
@@ -93,7 +95,7 @@ async def test_a_new_account_with_the_same_last_four_digits_is_still_a_change(ma
     await make.pay(t.county, 1_000, person(31, account="6222020200112233"), occurred_on="2025-02-15")  # same: no row
     await make.pay(t.county, 1_000, person(31, account="6228480000002233"), occurred_on="2025-03-01")
     url = f"/v1/funds/payees/{first['payee_id']}/accounts"
-    history = (await funds.get(url, headers=make.headers)).json()
+    history = (await funds.get(url, headers=make.headers)).json()["items"]
     assert [(h["account"], h["changed_on"]) for h in history] == [
         ("****2233", "2025-02-01"),
         ("****2233", "2025-03-01"),

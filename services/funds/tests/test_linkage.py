@@ -133,7 +133,7 @@ async def test_complaints_about_other_services_are_ignored_and_unknown_subjects_
 
     async def dead() -> list:
         r = await make.client.get("/v1/funds/dead-letters", headers=make.headers)
-        return [d for d in r.json() if d["type"] == "complaints.report.filed.v1"]
+        return [d for d in r.json()["items"] if d["type"] == "complaints.report.filed.v1"]
 
     (letter,) = await eventually(dead)
     assert "does not have" in letter["error"]

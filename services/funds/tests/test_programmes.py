@@ -114,7 +114,7 @@ async def test_the_tree_has_rules(make: Maker, funds, outsider):
     )
     assert foreign.status_code == 404, "another region's programme does not exist for this caller"
     listed = await funds.get(f"/v1/funds/programmes/{p['id']}/nodes", headers=make.headers)
-    assert [n["tier"] for n in listed.json()] == ["finance_bureau", "county", "beneficiary"]
+    assert [n["tier"] for n in listed.json()["items"]] == ["finance_bureau", "county", "beneficiary"]
 
 
 async def test_two_roots_added_at_once_make_one_root_and_one_budget(make: Maker, funds):
@@ -129,5 +129,5 @@ async def test_two_roots_added_at_once_make_one_root_and_one_budget(make: Maker,
     codes = sorted(a.status_code for a in answers)
     assert codes == [201, 409, 409, 409], [a.text for a in answers]
     assert all(a.json()["type"].endswith("/root-exists") for a in answers if a.status_code == 409)
-    nodes = (await funds.get(f"/v1/funds/programmes/{p['id']}/nodes", headers=make.headers)).json()
+    nodes = (await funds.get(f"/v1/funds/programmes/{p['id']}/nodes", headers=make.headers)).json()["items"]
     assert len(nodes) == 1 and nodes[0]["received_fen"] == p["budget_fen"]

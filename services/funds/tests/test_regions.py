@@ -108,7 +108,7 @@ async def test_a_writer_names_only_units_of_its_regions(funds, qhd, bj, keys):
     node = {"tier": "finance_bureau", "name": "财政局", "region_code": BEIJING, "unit_uscc": COUNTY_BUREAU}
     refused = await funds.post(f"/v1/funds/programmes/{programme['id']}/nodes", headers=bj, json=node)
     assert refused.status_code == 403 and refused.json()["field"] == "/unit_uscc", refused.text
-    assert (await funds.get(f"/v1/funds/programmes/{programme['id']}/nodes", headers=bj)).json() == []
+    assert (await funds.get(f"/v1/funds/programmes/{programme['id']}/nodes", headers=bj)).json()["items"] == []
 
     # a unit funds knows in the writer's region, a new one, and the token's own unit are the writer's
     again = await root(funds, qhd, DISTRICT, unit_uscc=COUNTY_BUREAU)

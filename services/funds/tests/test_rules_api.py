@@ -30,7 +30,7 @@ def of(warnings: list[dict], rule: str, subject: str | None = None) -> list[dict
 async def test_the_catalogue_lists_every_rule_with_its_thresholds(funds, reader):
     r = await funds.get("/v1/funds/rules", headers=reader)
     assert r.status_code == 200
-    rules = {x["id"]: x for x in r.json()}
+    rules = {x["id"]: x for x in r.json()["items"]}
     assert set(rules) == {
         "FUNDS-ACCEPTANCE-MISSING",
         "FUNDS-AUDIT-UNRECTIFIED",

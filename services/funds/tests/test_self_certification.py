@@ -102,7 +102,10 @@ async def test_thresholds_are_set_by_the_supervising_side_within_bounds_and_audi
         url, headers=supervisor, json={"thresholds": {"idle_days": 45, "split_window_days": 7}, "reason": "复核后收紧"}
     )
     assert r.status_code == 200, r.text
-    changes = (await funds.get(f"/v1/funds/programmes/{p['id']}/threshold-changes", headers=make.headers)).json()
+    assert r.json()["new"] == {"idle_days": 45, "split_window_days": 7}, "the answer is the change just made"
+    changes = (await funds.get(f"/v1/funds/programmes/{p['id']}/threshold-changes", headers=make.headers)).json()[
+        "items"
+    ]
     assert [(c["old"], c["new"], c["reason"], c["changed_by"]) for c in changes] == [
         ({}, {"idle_days": 60}, "春耕补贴须在两个月内发放", "qhd-inspector"),
         ({"idle_days": 60}, {"idle_days": 45, "split_window_days": 7}, "复核后收紧", "qhd-inspector"),
@@ -119,6 +122,6 @@ async def test_thresholds_are_set_by_the_supervising_side_within_bounds_and_audi
     assert (
         await funds.put(url, headers=bj, json={"thresholds": {"idle_days": 60}, "reason": "xxxxx"})
     ).status_code == 404
-    bounds = (await funds.get("/v1/funds/threshold-bounds", headers=make.headers)).json()
+    bounds = (await funds.get("/v1/funds/threshold-bounds", headers=make.headers)).json()["items"]
     idle = next(b for b in bounds if b["name"] == "idle_days")
     assert (idle["minimum"], idle["maximum"]) == (30, 365) and "预算法" in idle["source"]

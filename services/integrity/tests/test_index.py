@@ -276,7 +276,7 @@ async def test_the_index_of_a_worked_example_at_the_default_settings(
     lowest = await integrity.client.get("/v1/integrity/overview/lowest-index",
                                         params={"framework": "worked-example", "period": "2026"},
                                         headers=reader)  # fmt: skip
-    assert [r["subject_label"][:2] for r in lowest.json()] == ["U1", "U3"], "lowest first"
+    assert [r["subject_label"][:2] for r in lowest.json()["items"]] == ["U1", "U3"], "lowest first"
     listed = await integrity.client.get("/v1/integrity/frameworks/worked-example/results",
                                         params={"period": "2026", "limit": 2}, headers=reader)  # fmt: skip
     assert [r["subject_label"][:2] for r in listed.json()["items"]] == ["U1", "U3"]
@@ -392,7 +392,7 @@ async def test_only_a_bodys_own_unit_enters_its_sheet(integrity: Integrity, keys
     assert second.json()["rated_as"] == ["R1"]
 
     listed = await integrity.client.get("/v1/integrity/evaluating-bodies", headers=inspector)
-    assert {(r["body"], r["region_code"]) for r in listed.json()} == {("R1", "130300"), ("R2", "130302")}
+    assert {(r["body"], r["region_code"]) for r in listed.json()["items"]} == {("R1", "130300"), ("R2", "130302")}
     removed = await integrity.client.delete(f"/v1/integrity/evaluating-bodies/{r1['id']}", headers=admin)
     assert removed.status_code == 204
     gone = await integrity.client.post("/v1/integrity/assessments", headers=r1_token,
@@ -400,7 +400,7 @@ async def test_only_a_bodys_own_unit_enters_its_sheet(integrity: Integrity, keys
     assert gone.status_code == 403, "unregistered: no more sheets"
     scores = await integrity.client.get("/v1/integrity/assessments", headers=inspector, params={
         "framework": "worked-example", "period": "2026", "subject_id": team["id"]})  # fmt: skip
-    assert [(s["rater"], s["score"]) for s in scores.json()] == [("R1", 70)], "the sheets it entered stay"
+    assert [(s["rater"], s["score"]) for s in scores.json()["items"]] == [("R1", 70)], "the sheets it entered stay"
 
 
 LENIENT = {
@@ -488,11 +488,16 @@ async def test_leniency_is_corrected_against_a_frozen_regional_baseline_and_neve
     shown = {r["subject_label"]: r for r in listed.json()["items"]}
     assert shown["S3"]["grade"] is None and shown["S3"]["published"] is True and shown["S4"]["published"] is False
     closures = await integrity.client.get("/v1/integrity/frameworks/lenient/closures", headers=reader)
-    assert [(c["period"], c["region_code"]) for c in closures.json()] == [("2025", "130302"), ("2026", "130302")]
+    assert [(c["period"], c["region_code"]) for c in closures.json()["items"]] == [
+        ("2025", "130302"),
+        ("2026", "130302"),
+    ]
 
 
 async def test_the_default_frameworks_have_the_seeds_shape(integrity: Integrity, reader):
-    frameworks = {f["code"]: f for f in (await integrity.client.get("/v1/integrity/frameworks", headers=reader)).json()}
+    frameworks = {
+        f["code"]: f for f in (await integrity.client.get("/v1/integrity/frameworks", headers=reader)).json()["items"]
+    }
     team, individual = frameworks["323-team"], frameworks["323-individual"]
     assert (team["first_level"], team["second_level"], team["bodies"]) == (17, 31, 10)
     assert (individual["second_level"], individual["bodies"], individual["target"]) == (14, 10, "individual")
@@ -542,8 +547,8 @@ async def test_frameworks_and_assessments_refuse_what_does_not_fit(
     ):
         refused = await integrity.client.post("/v1/integrity/frameworks", headers=admin, json=bad)
         assert refused.status_code == 422, bad
-    assert {f["code"] for f in (await integrity.client.get("/v1/integrity/frameworks", headers=admin)).json()} == {
-        "323-team", "323-individual", "worked-example"}  # fmt: skip
+    listed = (await integrity.client.get("/v1/integrity/frameworks", headers=admin)).json()["items"]
+    assert {f["code"] for f in listed} == {"323-team", "323-individual", "worked-example"}
 
     replaced = await integrity.client.put("/v1/integrity/frameworks/worked-example", headers=admin,
                                           json={"name": "v2", "definition": WORKED["definition"]})  # fmt: skip
@@ -587,7 +592,9 @@ async def test_frameworks_and_assessments_refuse_what_does_not_fit(
     scores = await integrity.client.get("/v1/integrity/assessments", headers=inspector,
                                         params={"framework": "worked-example", "period": "2026",
                                                 "subject_id": team["id"]})  # fmt: skip
-    assert {(s["indicator"], s["score"]) for s in scores.json()} == {("P1", 75), ("P2", 60)}, "a re-entry replaces"
+    assert {(s["indicator"], s["score"]) for s in scores.json()["items"]} == {("P1", 75), ("P2", 60)}, (
+        "a re-entry replaces"
+    )
 
     elsewhere = await integrity.client.post("/v1/integrity/frameworks/worked-example/computations", headers=inspector,
                                             json={"period": "2026", "region_code": "110000"})  # fmt: skip

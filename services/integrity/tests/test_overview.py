@@ -36,26 +36,26 @@ async def test_the_overview_panels(integrity: Integrity, inspector, beijing):
 
     colours = await integrity.client.get("/v1/integrity/overview/open-warnings", headers=inspector)
     assert colours.status_code == 200
-    assert colours.json() == [
+    assert colours.json()["items"] == [
         {"region_code": "130302", "blue": 1, "orange": 0, "red": 2, "total": 3},
         {"region_code": "130303", "blue": 1, "orange": 0, "red": 1, "total": 2},
     ], "active warnings (in disposition included, dismissed ones not), reddest region first"
     city = await integrity.client.get("/v1/integrity/overview/open-warnings", params={"depth": "city"},
                                       headers=inspector)  # fmt: skip
-    assert city.json() == [{"region_code": "130300", "blue": 2, "orange": 0, "red": 3, "total": 5}]
-    assert (await integrity.client.get("/v1/integrity/overview/open-warnings", headers=beijing)).json() == [
+    assert city.json()["items"] == [{"region_code": "130300", "blue": 2, "orange": 0, "red": 3, "total": 5}]
+    assert (await integrity.client.get("/v1/integrity/overview/open-warnings", headers=beijing)).json()["items"] == [
         {"region_code": "110105", "blue": 1, "orange": 0, "red": 0, "total": 1}
     ]
 
     top = await integrity.client.get("/v1/integrity/overview/top-rules", headers=inspector)
-    assert [(r["rule_id"], r["occurrences"], r["warnings"]) for r in top.json()] == [
+    assert [(r["rule_id"], r["occurrences"], r["warnings"]) for r in top.json()["items"]] == [
         ("FUNDS-OVERSPEND", 3, 2),
         ("FUNDS-IDLE-FUNDS", 2, 2),  # n3, n4 (the 90-day-old one is outside the last 30 days)
         ("TENDERS-SINGLE-BID", 1, 1),
     ]
     longer = await integrity.client.get("/v1/integrity/overview/top-rules", params={"days": 365, "limit": 1},
                                         headers=inspector)  # fmt: skip
-    assert [(r["rule_id"], r["occurrences"]) for r in longer.json()] == [("FUNDS-IDLE-FUNDS", 3)]
+    assert [(r["rule_id"], r["occurrences"]) for r in longer.json()["items"]] == [("FUNDS-IDLE-FUNDS", 3)]
 
     none_yet = await integrity.client.get("/v1/integrity/overview/overdue-dispositions", headers=inspector)
     assert none_yet.json()["count"] == 0
@@ -75,4 +75,7 @@ async def test_the_overview_panels(integrity: Integrity, inspector, beijing):
     no_framework = await integrity.client.get("/v1/integrity/overview/lowest-index", params={"framework": "nope"},
                                               headers=inspector)  # fmt: skip
     assert no_framework.status_code == 404 and no_framework.json()["type"].endswith("/not-found")
-    assert (await integrity.client.get("/v1/integrity/overview/lowest-index", headers=inspector)).json() == []
+    assert (await integrity.client.get("/v1/integrity/overview/lowest-index", headers=inspector)).json() == {
+        "items": [],
+        "next_cursor": None,
+    }

@@ -134,7 +134,8 @@ async def test_counts_by_period_and_region(integrity: Integrity, reader):
         "/v1/integrity/warnings/counts", params={"depth": "county", "from": "2026-03", "to": "2026-04"}, headers=reader
     )
     assert by_month.status_code == 200, by_month.text
-    assert by_month.json() == [
+    assert by_month.json()["next_cursor"] is None
+    assert by_month.json()["items"] == [
         {"period": "2026-03", "region_code": "130302", "blue": 1, "orange": 0, "red": 1, "total": 2},
         {"period": "2026-03", "region_code": "130304", "blue": 1, "orange": 0, "red": 0, "total": 1},
         {"period": "2026-04", "region_code": "130302", "blue": 1, "orange": 1, "red": 0, "total": 2},
@@ -142,7 +143,7 @@ async def test_counts_by_period_and_region(integrity: Integrity, reader):
     by_quarter = await integrity.client.get(
         "/v1/integrity/warnings/counts", params={"granularity": "quarter", "depth": "city"}, headers=reader
     )
-    assert by_quarter.json() == [
+    assert by_quarter.json()["items"] == [
         {"period": "2026-Q1", "region_code": "130300", "blue": 2, "orange": 0, "red": 1, "total": 3},
         {"period": "2026-Q2", "region_code": "130300", "blue": 1, "orange": 1, "red": 0, "total": 2},
     ]

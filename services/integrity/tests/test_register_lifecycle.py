@@ -129,7 +129,9 @@ async def test_a_batch_of_500_findings_is_one_row_one_episode_and_no_escalation(
 
     top = await integrity.client.get("/v1/integrity/overview/top-rules", params={"days": 3660}, headers=inspector)
     assert top.status_code == 200, top.text
-    assert [(r["rule_id"], r["occurrences"], r["warnings"]) for r in top.json()] == [("FUNDS-IDLE-FUNDS", 800, 1)]
+    assert [(r["rule_id"], r["occurrences"], r["warnings"]) for r in top.json()["items"]] == [
+        ("FUNDS-IDLE-FUNDS", 800, 1)
+    ]
 
 
 async def test_episodes_a_day_apart_escalate_and_count_once_each(integrity: Integrity, inspector):

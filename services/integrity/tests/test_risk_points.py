@@ -69,14 +69,16 @@ async def test_risk_points_link_warnings_and_feed_the_heat_map(integrity: Integr
 
     heat = await integrity.client.get("/v1/integrity/risk-points/heatmap", params={"period": this_year},
                                       headers=inspector)  # fmt: skip
-    cells = {(c["unit_uscc"], c["risk_point_code"]): (c["red"], c["total"], c["risk_level"]) for c in heat.json()}
+    cells = {
+        (c["unit_uscc"], c["risk_point_code"]): (c["red"], c["total"], c["risk_level"]) for c in heat.json()["items"]
+    }
     assert cells == {
         (unit(1), "QHD-FIN-ALLOC"): (1, 1, "high"),
         (unit(2), "QHD-FIN-ALLOC"): (1, 1, "high"),
         (unit(1), "U1-ALLOC"): (1, 1, "medium"),
     }
     assert (await integrity.client.get("/v1/integrity/risk-points/heatmap", params={"period": this_year},
-                                       headers=beijing)).json() == []  # fmt: skip
+                                       headers=beijing)).json()["items"] == []  # fmt: skip
 
     unknown = await integrity.client.patch(f"/v1/integrity/risk-points/{general['id']}", headers=admin,
                                            json={"rule_ids": ["TENDERS-NO-SUCH-RULE"]})  # fmt: skip

@@ -27,9 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from sunlight import contract, idempotency
 from sunlight.auth import Principal, RemoteJWKS, StaticJWKS, TokenVerifier, authenticate
 from sunlight.db import Database, dead_letter_table, inbox_table, outbox_table
+from sunlight.deps import PageDep
 from sunlight.docs import add_swagger_ui
 from sunlight.errors import (
-    PROBLEM_MEDIA_TYPE,
     NotReady,
     install_problem_handlers,
     problem_response,
@@ -37,10 +37,10 @@ from sunlight.errors import (
 from sunlight.events.bus import Bus, BusMisconfigured, bus_from_settings, durable_name
 from sunlight.events.consumer import Dispatcher, Handlers, start_consumers
 from sunlight.events.outbox import OutboxRelay
-from sunlight.idempotency import Replay
 from sunlight.inputs import InputGuard
 from sunlight.migrations import ensure_migrated
 from sunlight.observability import Metrics, RequestContextMiddleware, configure_logging
+from sunlight.pagination import Page, keyset, make_page
 from sunlight.settings import ServiceSettings
 from sunlight.warnings import RuleOut, RuleRegistry
 
@@ -276,19 +276,7 @@ def create_service_app(
         add_swagger_ui(app, title=f"{title} — Swagger UI")
     install_problem_handlers(app)
 
-    async def on_replay(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, Replay)
-        body = exc.body
-        if exc.status >= 400 and isinstance(body, dict):
-            body = {**body, "instance": body.get("instance", request.url.path)}
-        return JSONResponse(
-            body,
-            status_code=exc.status,
-            headers={"Idempotent-Replayed": "true"},
-            media_type=PROBLEM_MEDIA_TYPE if exc.status >= 400 else "application/json",
-        )
-
-    app.add_exception_handler(Replay, on_replay)
+    idempotency.install_replay_handler(app)
     app.add_middleware(InputGuard)  # control characters refused (422) before any route runs
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
 
@@ -335,8 +323,9 @@ def create_service_app(
     )
     async def list_rules(
         _who: Annotated[Principal, Security(authenticate, scopes=[read_scope])],
-    ) -> list[RuleOut]:
-        return rules.catalogue(settings)
+    ) -> Page[RuleOut]:
+        """Every rule in one page (the registry is bounded; ``next_cursor`` is always null)."""
+        return Page[RuleOut](items=rules.catalogue(settings))
 
     @common.get(
         "/dead-letters",
@@ -347,13 +336,16 @@ def create_service_app(
     async def list_dead_letters(
         request: Request,
         _who: Annotated[Principal, Security(authenticate, scopes=[admin_scope])],
-    ) -> list[DeadLetterOut]:
+        page: PageDep,
+    ) -> Page[DeadLetterOut]:
+        """Newest first, paged on the dead letter's id (rows are never changed, so pages never skip or repeat)."""
         async with request.app.state.db.readers() as session:
-            rows = (
-                await session.execute(select(dead_letter_table).order_by(dead_letter_table.c.id.desc()).limit(200))
-            ).all()
-        return [
-            DeadLetterOut(
+            rows = (await session.execute(keyset(select(dead_letter_table), page, dead_letter_table.c.id))).all()
+        return make_page(
+            rows,
+            page,
+            lambda r: [r.id],
+            lambda r: DeadLetterOut(
                 id=r.id,
                 consumer=r.consumer,
                 event_id=r.event_id,
@@ -361,9 +353,8 @@ def create_service_app(
                 error=r.error,
                 deliveries=r.deliveries,
                 created_at=r.created_at.isoformat(),
-            )
-            for r in rows
-        ]
+            ),
+        )
 
     app.include_router(common)
     for router in routers:

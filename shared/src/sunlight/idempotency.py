@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sunlight.auth import Principal
 from sunlight.db import idempotency_table, utcnow
-from sunlight.errors import BadRequest, Conflict, InvalidInput, Problem
+from sunlight.errors import PROBLEM_MEDIA_TYPE, BadRequest, Conflict, InvalidInput, Problem
 
 TTL = timedelta(hours=24)
 _KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')  # sf-string, quotes optional
@@ -159,3 +160,60 @@ async def complete(
 async def prune(session: AsyncSession) -> int:
     result = await session.execute(delete(idempotency_table).where(idempotency_table.c.expires_at <= utcnow()))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _on_replay(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Replay)
+    body = exc.body
+    if exc.status >= 400 and isinstance(body, dict):
+        body = {**body, "instance": body.get("instance", request.url.path)}
+    return JSONResponse(
+        body,
+        status_code=exc.status,
+        headers={"Idempotent-Replayed": "true"},
+        media_type=PROBLEM_MEDIA_TYPE if exc.status >= 400 else "application/json",
+    )
+
+
+def install_replay_handler(app: FastAPI) -> None:
+    """Answer a :class:`Replay` with the stored status and body, marked ``Idempotent-Replayed: true``."""
+    app.add_exception_handler(Replay, _on_replay)
+
+
+_BATCH_KEY = re.compile(r"^[\x21-\x7e]{1,120}$")
+
+
+def batch_key(
+    batch_key: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=120,
+            pattern=r"^[\x21-\x7e]+$",
+            description="The batch's own key: sending the same batch again replays its result "
+            "(or send it as the `Idempotency-Key` header)",
+        ),
+    ] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="The batch's key, as every other creating POST takes it: the same key with the same "
+            "batch replays its result (200, `Idempotent-Replayed: true`); with another batch it is 422.",
+        ),
+    ] = None,
+) -> str:
+    """A batch import's key: ``?batch_key=`` or the ``Idempotency-Key`` header (the same key when both are
+    given). The batch's own table keeps it (and the batch's fingerprint) for as long as the batch exists."""
+    header = idempotency_key.strip().strip('"') if idempotency_key is not None else None
+    if header is not None and not _BATCH_KEY.match(header):
+        raise BadRequest("Idempotency-Key must be 1–120 printable characters for a batch", field="Idempotency-Key")
+    if batch_key and header and batch_key != header:
+        raise InvalidInput("batch_key and Idempotency-Key differ; send one", field="Idempotency-Key")
+    key = batch_key or header
+    if not key:
+        raise InvalidInput("a batch needs a key: ?batch_key= or the Idempotency-Key header", field="batch_key")
+    return key
+
+
+BatchKeyDep = Annotated[str, Depends(batch_key)]

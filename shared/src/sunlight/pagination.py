@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -81,6 +82,10 @@ def make_page(
 
 
 def _parse(kind: type, value: Any) -> Any:
+    if kind is object:  # a column type that names no Python type (SQLModel's AutoString): text as given
+        if not isinstance(value, str):
+            raise TypeError("text expected")
+        return value
     if kind is datetime:
         return datetime.fromisoformat(value)
     if kind is date:
@@ -103,11 +108,18 @@ def decode_after(page: PageParams, *kinds: type) -> list[Any] | None:
         raise BadRequest("the cursor is not one this API gave out", field="cursor") from None
 
 
+def _python_type(column: Any) -> type:
+    try:
+        return column.type.python_type  # type: ignore[no-any-return]
+    except NotImplementedError:
+        return object
+
+
 def keyset(query: Any, page: PageParams, *columns: Any, descending: bool = True) -> Any:
     """Order ``query`` by ``columns`` (the last one unique, e.g. the id), continue strictly after the
     cursor's key, and fetch one row more than the page (``make_page`` uses it to say there is more).
     The key's types come from the columns' own types."""
-    after = decode_after(page, *(column.type.python_type for column in columns))
+    after = decode_after(page, *(_python_type(column) for column in columns))
     if after is not None:
         beyond = [
             column < value if descending else column > value for column, value in zip(columns, after, strict=True)
@@ -118,3 +130,61 @@ def keyset(query: Any, page: PageParams, *columns: Any, descending: bool = True)
         query = query.where(condition)
     order = [column.desc() if descending else column.asc() for column in columns]
     return query.order_by(*order).limit(page.limit + 1)
+
+
+def page_sorted(
+    rows: Sequence[Any],
+    page: PageParams,
+    key: Callable[[Any], Sequence[Any]],
+    convert: Callable[[Any], T],
+    kinds: Sequence[type],
+) -> Page[T]:
+    """A page of ``rows`` (already filtered) in ascending order of ``key`` (unique and immutable, e.g.
+    ``(recorded_at, id)``): everything strictly after the cursor's key. For lists bounded by their parent
+    (a programme's nodes, a payee's accounts) that are read whole anyway; a table's list pages in SQL
+    (:func:`keyset`)."""
+    rows = sorted(rows, key=lambda r: tuple(key(r)))
+    after = decode_after(page, *kinds)
+    if after is not None:
+        mark = tuple(after)
+        rows = [r for r in rows if tuple(key(r)) > mark]
+    return make_page(rows[: page.limit + 1], page, key, convert)
+
+
+class SortOrder(StrEnum):
+    """The direction of a list's ``sort`` key."""
+
+    ASC = "asc"
+    """smallest (earliest, A first) first"""
+    DESC = "desc"
+    """largest (latest, Z first) first"""
+
+
+ORDER_DESCRIPTION = "`asc` (smallest or earliest first) or `desc` (largest or latest first)"
+
+
+def sorted_keyset(query: Any, page: PageParams, sort: str, order: SortOrder, column: Any, unique: Any) -> Any:
+    """:func:`keyset` under a chosen ``sort``: ``column`` (whose values never change, so a row never moves past
+    the cursor while a client pages), ties broken by ``unique`` in the same direction. The cursor carries the
+    sort and the order; a cursor given out under another sort or order is 400 (start again without it)."""
+    raw = page.after()
+    inner = PageParams(limit=page.limit)
+    if raw is not None:
+        if len(raw) != 4 or raw[0] != sort or raw[1] != order.value:
+            raise BadRequest("the cursor belongs to another sort or order; start again without it", field="cursor")
+        inner = PageParams(cursor=encode_cursor(raw[2:]), limit=page.limit)
+    return keyset(query, inner, column, unique, descending=order is SortOrder.DESC)
+
+
+def sorted_page(
+    rows: Sequence[Any],
+    page: PageParams,
+    sort: str,
+    order: SortOrder,
+    value: Callable[[Any], Any],
+    unique: Callable[[Any], Any],
+    convert: Callable[[Any], T],
+) -> Page[T]:
+    """The page of rows fetched by :func:`sorted_keyset`; the next cursor names the sort, the order and the
+    last row's ``(value, unique)``."""
+    return make_page(rows, page, lambda r: [sort, order.value, value(r), unique(r)], convert)

@@ -8,7 +8,9 @@ its own. Client ids and usernames share one namespace.
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from sunlight.deps import IdempotencyKeyDep, PageDep
 from sunlight.errors import Conflict, NotFound, problem_responses
+from sunlight.pagination import Page
 
 from gateway import service
 from gateway.deps import Admin, SessionDep, StateDep
@@ -37,13 +39,18 @@ MANAGE_ERRORS = problem_responses(NotFound, AccountBeyondOwn, UnknownScope, Gran
     summary="Register a bureau system (its secret is shown once)",
     responses=GRANT_ERRORS,
 )
-async def create_client(body: ClientIn, session: SessionDep, who: Admin) -> ClientCreated:
-    return await service.create_client(session, who, body)
+async def create_client(
+    body: ClientIn, session: SessionDep, who: Admin, state: StateDep, key: IdempotencyKeyDep
+) -> ClientCreated:
+    """A retry with the same ``Idempotency-Key`` answers the first response again (the same secret, which is kept
+    sealed for the key's 24 h), and creates nothing."""
+    return await service.create_client(session, who, body, cipher=state.keys.cipher, key=key)
 
 
 @router.get("/clients", operation_id="listClients", summary="Clients within the administrator's regions")
-async def list_clients(session: SessionDep, who: Admin) -> list[ClientOut]:
-    return await service.list_clients(session, who)
+async def list_clients(session: SessionDep, who: Admin, page: PageDep) -> Page[ClientOut]:
+    """By ``client_id``; pages never skip or repeat (the key never changes)."""
+    return await service.list_clients(session, who, page)
 
 
 @router.patch(
@@ -88,13 +95,15 @@ async def delete_client(client_id: str, session: SessionDep, who: Admin, state: 
 @router.post(
     "/users", operation_id="createUser", status_code=201, summary="Create a person's account", responses=USER_ERRORS
 )
-async def create_user(body: UserIn, session: SessionDep, who: Admin) -> UserOut:
-    return await service.create_user(session, who, body)
+async def create_user(body: UserIn, session: SessionDep, who: Admin, key: IdempotencyKeyDep) -> UserOut:
+    """A retry with the same ``Idempotency-Key`` answers the first response again and creates nothing."""
+    return await service.create_user(session, who, body, key=key)
 
 
 @router.get("/users", operation_id="listUsers", summary="Accounts within the administrator's regions")
-async def list_users(session: SessionDep, who: Admin) -> list[UserOut]:
-    return await service.list_users(session, who)
+async def list_users(session: SessionDep, who: Admin, page: PageDep) -> Page[UserOut]:
+    """By ``username``; pages never skip or repeat (the key never changes)."""
+    return await service.list_users(session, who, page)
 
 
 @router.patch(

@@ -14,12 +14,14 @@ import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.codes import NATIONWIDE, parent_region, region_contains
 from sunlight.errors import NotFound
+from sunlight.pagination import Page, PageParams, page_sorted
 from sunlight.warnings import Level
 
 from funds import checks, payees, repository, rules
@@ -218,21 +220,26 @@ async def screen(session: AsyncSession, settings: FundsSettings, pays: Pairs) ->
     return [*await multi_programme(session, settings, pays), *await shared_accounts(session, settings, pays)]
 
 
-async def account_history(session: AsyncSession, who: Principal, payee_id: uuid.UUID) -> list[PayeeAccountOut]:
+async def account_history(
+    session: AsyncSession, who: Principal, payee_id: uuid.UUID, page: PageParams
+) -> Page[PayeeAccountOut]:
     """Every account a payee was paid into, oldest first (masked), to callers who see a payment made to it."""
     payee = await repository.payee(session, payee_id)
     if payee is None or not any(
         who.sees_region(m.region_code) for m in await repository.payments_to(session, [payee_id])
     ):
         raise NotFound("no such payee")
-    return [
-        PayeeAccountOut(
+    return page_sorted(
+        await repository.account_history(session, [payee_id]),
+        page,
+        lambda row: (row.recorded_at, row.id),
+        lambda row: PayeeAccountOut(
             account=f"****{row.account_tail}",
             previous=f"****{row.previous_tail}" if row.previous_tail else None,
             changed_on=row.changed_on,
             recorded_by=row.recorded_by,
             recorded_at=row.recorded_at,
             current=row.account_hash == payee.account_hash,
-        )
-        for row in await repository.account_history(session, [payee_id])
-    ]
+        ),
+        (datetime, uuid.UUID),
+    )

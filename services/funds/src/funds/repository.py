@@ -15,7 +15,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_prefix
 from sunlight.db import within_regions
-from sunlight.pagination import PageParams, keyset
+from sunlight.pagination import PageParams, SortOrder, keyset, sorted_keyset
 
 from funds.models import (
     Acceptance,
@@ -207,6 +207,8 @@ async def movements(
     kind: MovementKind | None = None,
     payee_id: uuid.UUID | None = None,
     batch_id: uuid.UUID | None = None,
+    sort: str = "recorded_at",
+    order: SortOrder = SortOrder.DESC,
 ) -> Sequence[Movement]:
     query = select(Movement).where(within_regions(Movement.region_code, prefixes))
     if programme_id:
@@ -219,7 +221,8 @@ async def movements(
         query = query.where(Movement.payee_id == payee_id)
     if batch_id:
         query = query.where(Movement.batch_id == batch_id)
-    return (await session.execute(keyset(query, page, Movement.recorded_at, Movement.id))).scalars().all()
+    query = sorted_keyset(query, page, sort, order, getattr(Movement, sort), Movement.id)
+    return (await session.execute(query)).scalars().all()
 
 
 async def programme_movements(session: AsyncSession, programme_id: uuid.UUID) -> Sequence[Movement]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -19,6 +20,17 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 
 
 # --- programmes --------------------------------------------------------------------------------
+
+
+class MovementSort(StrEnum):
+    """What movements are sorted by: the ledger never changes a movement, so paging never skips or repeats."""
+
+    RECORDED_AT = "recorded_at"
+    """when it was recorded (the default)"""
+    OCCURRED_ON = "occurred_on"
+    """the day the money moved"""
+    AMOUNT_FEN = "amount_fen"
+    """the amount"""
 
 
 class ProgrammeThresholds(BaseModel):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,7 @@ from sunlight.db import utcnow
 from sunlight.errors import ForbiddenRegion, InvalidInput, NotFound
 from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
-from sunlight.pagination import Page, PageParams, make_page
+from sunlight.pagination import Page, PageParams, SortOrder, make_page, sorted_page
 
 from funds import alerts, events, payees, repository, screening, supervision, watch
 from funds.errors import DuplicateCode, RegionOutsideParent, RootExists
@@ -39,6 +40,7 @@ from funds.models import (
 from funds.schemas import (
     BudgetLineOut,
     MovementOut,
+    MovementSort,
     NodeIn,
     NodeOut,
     PayeeOut,
@@ -254,6 +256,8 @@ async def list_movements(
     kind: MovementKind | None = None,
     payee_id: uuid.UUID | None = None,
     batch_id: uuid.UUID | None = None,
+    sort: MovementSort = MovementSort.RECORDED_AT,
+    order: SortOrder = SortOrder.DESC,
 ) -> Page[MovementOut]:
     rows = await repository.movements(
         session,
@@ -264,6 +268,8 @@ async def list_movements(
         kind=kind,
         payee_id=payee_id,
         batch_id=batch_id,
+        sort=sort.value,
+        order=order,
     )
     found = await repository.payees_by_ids(session, {m.payee_id for m in rows if m.payee_id})
     held = await repository.held_ids(session, "payee", set(found))
@@ -275,7 +281,11 @@ async def list_movements(
             out.payee = payees.payee_out(payee, held=payee.id in held)
         return out
 
-    return make_page(rows, page, stamp_key, convert)
+    def value(movement: Movement) -> Any:
+        found_value = getattr(movement, sort.value)
+        return found_value.isoformat() if isinstance(found_value, date) else found_value
+
+    return sorted_page(rows, page, sort.value, order, value, lambda m: str(m.id), convert)
 
 
 async def list_refusals(

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight import idempotency
 from sunlight.auth import Principal
 from sunlight.idempotency import IdempotencyKey
+from sunlight.pagination import Page, PageParams, page_sorted
 
 from funds import repository
 from funds.bounds import BOUNDS
@@ -109,18 +111,18 @@ def ensure_supervisor(who: Principal) -> None:
 
 def record_change(
     session: AsyncSession, who: Principal, programme: Programme, old: dict[str, Any], new: dict[str, Any], reason: str
-) -> None:
-    session.add(
-        ThresholdChange(
-            programme_id=programme.id,
-            region_code=programme.region_code,
-            old=old,
-            new=new,
-            reason=reason,
-            changed_by=who.subject,
-            changed_by_unit=who.unit,
-        )
+) -> ThresholdChange:
+    change = ThresholdChange(
+        programme_id=programme.id,
+        region_code=programme.region_code,
+        old=old,
+        new=new,
+        reason=reason,
+        changed_by=who.subject,
+        changed_by_unit=who.unit,
     )
+    session.add(change)
+    return change
 
 
 async def set_thresholds(
@@ -130,8 +132,8 @@ async def set_thresholds(
     body: ThresholdsIn,
     *,
     key: IdempotencyKey | None = None,
-) -> list[ThresholdChangeOut]:
-    """Replace a programme's own thresholds (left out: the deployment's defaults); returns the change history."""
+) -> ThresholdChangeOut:
+    """Replace a programme's own thresholds (left out: the deployment's defaults); returns the change recorded."""
     programme = who.visible(await repository.programme(session, programme_id), "programme")
     who.ensure_can_write(programme.region_code)
     ensure_supervisor(who)
@@ -144,17 +146,22 @@ async def set_thresholds(
     new = body.thresholds.model_dump(mode="json", exclude_none=True)
     old = dict(programme.thresholds or {})
     programme.thresholds = new
-    record_change(session, who, programme, old, new, body.reason)
+    change = record_change(session, who, programme, old, new, body.reason)
     await session.flush()
-    out = await threshold_changes(session, who, programme_id)
+    out = ThresholdChangeOut.model_validate(change)
     await idempotency.complete(session, who, key, 200, out)
     await session.commit()
     return out
 
 
-async def threshold_changes(session: AsyncSession, who: Principal, programme_id: uuid.UUID) -> list[ThresholdChangeOut]:
+async def threshold_changes(
+    session: AsyncSession, who: Principal, programme_id: uuid.UUID, page: PageParams
+) -> Page[ThresholdChangeOut]:
     programme = who.visible(await repository.programme(session, programme_id), "programme")
-    return [ThresholdChangeOut.model_validate(c) for c in await repository.threshold_changes(session, programme.id)]
+    changes = await repository.threshold_changes(session, programme.id)
+    return page_sorted(
+        changes, page, lambda c: (c.recorded_at, c.id), ThresholdChangeOut.model_validate, (datetime, uuid.UUID)
+    )
 
 
 def threshold_bounds() -> list[ThresholdBoundOut]:

@@ -13,7 +13,7 @@ from sunlight import idempotency
 from sunlight.auth import Principal
 from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
-from sunlight.pagination import Page, PageParams, make_page
+from sunlight.pagination import Page, PageParams, make_page, sorted_page
 from sunlight.warnings import Level
 
 from integrity import events
@@ -275,7 +275,15 @@ async def list_dispositions(
     now: datetime,
 ) -> Page[DispositionOut]:
     rows = await dispositions_repo.dispositions(session, who, where, page, today=local_today(settings, now))
-    return make_page(rows, page, dispositions_repo.disposition_cursor, lambda d: disposition_out(d, settings))
+    return sorted_page(
+        rows,
+        page,
+        where.sort.value,
+        where.order,
+        lambda d: dispositions_repo.disposition_sort_value(d, where),
+        lambda d: str(d.id),
+        lambda d: disposition_out(d, settings),
+    )
 
 
 async def get_disposition(

@@ -18,7 +18,7 @@ from sunlight.db import utcnow
 from sunlight.events import Envelope
 from sunlight.events.contracts.complaints import ReportFiled
 from sunlight.events.contracts.warnings import WarningRaised
-from sunlight.pagination import Page, PageParams, make_page
+from sunlight.pagination import Page, PageParams, sorted_page
 from sunlight.warnings import Level
 
 from integrity import periods
@@ -273,7 +273,15 @@ async def list_warnings(
     if where.min_age_days is not None:
         where = where.model_copy(update={"seen_before": midnight(today - timedelta(days=where.min_age_days - 1))})
     rows = await register_repo.warnings(session, who, where, page)
-    return make_page(rows, page, register_repo.warning_cursor, WarningOut.model_validate)
+    return sorted_page(
+        rows,
+        page,
+        where.sort.value,
+        where.order,
+        register_repo.warning_sort_value(where),
+        lambda r: str(r.id),
+        WarningOut.model_validate,
+    )
 
 
 async def _visible_warning(session: AsyncSession, who: Principal, warning_id: uuid.UUID) -> Warning:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
+from sunlight.idempotency import BatchKeyDep
 from sunlight.pagination import Page
 from sunlight.workdays import CalendarNotCovered
 
@@ -73,15 +74,7 @@ async def import_steps(
     session: SessionDep,
     who: ApprovalsWriter,
     settings: SettingsDep,
-    batch_key: Annotated[
-        str,
-        Query(
-            min_length=1,
-            max_length=120,
-            pattern=r"^[\x21-\x7e]+$",
-            description="The batch's own key: sending the same batch again replays its result",
-        ),
-    ],
+    batch_key: BatchKeyDep,
 ) -> BatchOut:
     """Every record is checked first; one wrong record refuses the whole batch with 422 ``…/batch-invalid`` and
     ``errors`` (index, JSON pointer, type, message). At most ``batch_max_records`` records (413 beyond)."""

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 from sunlight.codes import RegionCode
 from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
+from sunlight.idempotency import BatchKeyDep
 from sunlight.pagination import Page
 
 from complaints import grouping, handling, imports, service
@@ -217,10 +218,10 @@ async def review(
 )
 async def import_batch(
     records: Annotated[list[HotlineRecordIn], Body(min_length=1, max_length=5000)],
-    batch_key: Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:-]+$")],
     session: SessionDep,
     who: ComplaintsWriter,
     settings: SettingsDep,
+    batch_key: BatchKeyDep,  # after the caller: no key checks before 401/403
 ) -> BatchOut:
     """Up to 5,000 records (JSON array). Each becomes an accepted report with the bureau's deadline; a record
     closed after it, or open past it, raises COMPLAINTS-CONCLUSION-LATE. The same ``batch_key`` again returns

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sunlight.errors import NotFound, problem_responses
-from sunlight.pagination import Page
+from sunlight.idempotency import BatchKeyDep
+from sunlight.pagination import ORDER_DESCRIPTION, Page, SortOrder
 
 from funds import ledger, ledger_batches, service, trace
 from funds.api.body import read_body
@@ -27,7 +28,7 @@ from funds.errors import (
     UnsupportedBatchFormat,
 )
 from funds.models import MovementKind
-from funds.schemas import BatchOut, MovementIn, MovementOut, PayeeOut, PaymentPathOut, RefusalOut
+from funds.schemas import BatchOut, MovementIn, MovementOut, MovementSort, PayeeOut, PaymentPathOut, RefusalOut
 
 router = APIRouter(prefix="/v1/funds", tags=["movements"])
 
@@ -87,15 +88,7 @@ async def import_batch(
     session: SessionDep,
     who: FundsWriter,
     settings: SettingsDep,
-    batch_key: Annotated[
-        str,
-        Query(
-            min_length=1,
-            max_length=120,
-            pattern=r"^[\x21-\x7e]+$",
-            description="The batch's own key: sending the same batch again replays its result",
-        ),
-    ],
+    batch_key: BatchKeyDep,
 ) -> BatchOut:
     """Every record is checked first (schema, tree, regions, holds, balances in order); one wrong record
     refuses the whole batch with 422 ``…/batch-invalid`` and a list of ``errors`` (index, JSON pointer,
@@ -120,9 +113,24 @@ async def list_movements(
     kind: MovementKind | None = None,
     payee_id: uuid.UUID | None = None,
     batch_id: uuid.UUID | None = None,
+    sort: Annotated[MovementSort, Query(description="the key pages are sorted by (then the id)")] = (
+        MovementSort.RECORDED_AT
+    ),
+    order: Annotated[SortOrder, Query(description=ORDER_DESCRIPTION)] = SortOrder.DESC,
 ) -> Page[MovementOut]:
+    """Sorted by ``sort`` in ``order``, then by id; a movement never changes, so paging never skips or repeats,
+    and the cursor carries the sort (a cursor used under another sort or order is 400)."""
     return await service.list_movements(
-        session, who, page, programme_id=programme_id, node_id=node_id, kind=kind, payee_id=payee_id, batch_id=batch_id
+        session,
+        who,
+        page,
+        programme_id=programme_id,
+        node_id=node_id,
+        kind=kind,
+        payee_id=payee_id,
+        batch_id=batch_id,
+        sort=sort,
+        order=order,
     )
 
 

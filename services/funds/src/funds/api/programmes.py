@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sunlight.codes import RegionCode
 from sunlight.errors import NotFound, problem_responses
-from sunlight.pagination import Page
+from sunlight.pagination import Page, page_sorted
 
 from funds import service, trace
 from funds.deps import FundsReader, FundsWriter, IdempotencyKeyDep, PageDep, SessionDep
@@ -84,8 +85,11 @@ async def create_node(
     summary="The programme's nodes with their balances",
     responses=problem_responses(NotFound),
 )
-async def list_nodes(programme_id: uuid.UUID, session: SessionDep, who: FundsReader) -> list[NodeOut]:
-    return [service.node_out(n) for n in await service.list_nodes(session, who, programme_id)]
+async def list_nodes(programme_id: uuid.UUID, session: SessionDep, who: FundsReader, page: PageDep) -> Page[NodeOut]:
+    """In the order they were created (a parent before its children), paged on ``(created_at, id)``, which never
+    change: pages never skip or repeat, and a node added while a client pages comes on the last page."""
+    nodes = await service.list_nodes(session, who, programme_id)
+    return page_sorted(nodes, page, lambda n: (n.created_at, n.id), service.node_out, (datetime, uuid.UUID))
 
 
 @router.get(

@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sunlight.errors import NotFound, problem_responses
+from sunlight.pagination import Page, page_sorted
 
 from integrity import assessments
-from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, SessionDep
+from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, PageDep, SessionDep
 from integrity.errors import InvalidScore, NotEvaluatingBody, OneUnitOneBody, PeriodClosed, SubjectKindMismatch
 from integrity.periods import PATTERN as PERIOD
 from integrity.schemas.assessments import AssessmentIn, AssessmentOut, ScoreOut
@@ -45,8 +46,12 @@ async def enter_assessment(
 async def list_scores(
     session: SessionDep,
     who: IntegrityReader,
+    page: PageDep,
     framework: Annotated[str, Query(max_length=40)],
     period: Annotated[str, Query(pattern=PERIOD)],
     subject_id: uuid.UUID,
-) -> list[ScoreOut]:
-    return await assessments.list_scores(session, who, framework_code=framework, period=period, subject_id=subject_id)
+) -> Page[ScoreOut]:
+    """By evaluating body, then indicator (a subject has one score per body and indicator in a period, so
+    pages never skip or repeat; a score entered again replaces its value in place)."""
+    scores = await assessments.list_scores(session, who, framework_code=framework, period=period, subject_id=subject_id)
+    return page_sorted(scores, page, lambda s: (s.rater, s.indicator), lambda s: s, (str, str))

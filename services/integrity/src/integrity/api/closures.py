@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from fastapi import APIRouter
 from sunlight.errors import NotFound, problem_responses
+from sunlight.pagination import Page, page_sorted
 
 from integrity import results
-from integrity.deps import IdempotencyKeyDep, IntegrityAdmin, IntegrityReader, NowDep, SessionDep, SettingsDep
+from integrity.deps import IdempotencyKeyDep, IntegrityAdmin, IntegrityReader, NowDep, PageDep, SessionDep, SettingsDep
 from integrity.errors import PeriodClosed
 from integrity.schemas.assessments import ClosureIn, ClosureOut
 
@@ -40,5 +44,7 @@ async def close_period(
     operation_id="listIntegrityClosures",
     summary="The framework's closed periods in the caller's regions",
 )
-async def list_closures(code: str, session: SessionDep, who: IntegrityReader) -> list[ClosureOut]:
-    return await results.list_closures(session, who, code)
+async def list_closures(code: str, session: SessionDep, who: IntegrityReader, page: PageDep) -> Page[ClosureOut]:
+    """Oldest first, paged on ``(closed_at, id)`` (a closure is never edited: pages never skip or repeat)."""
+    closures = await results.list_closures(session, who, code)
+    return page_sorted(closures, page, lambda c: (c.closed_at, c.id), lambda c: c, (datetime, uuid.UUID))

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sunlight.codes import RegionCode
 from sunlight.errors import NotFound, problem_responses
-from sunlight.pagination import Page
+from sunlight.pagination import ORDER_DESCRIPTION, Page, SortOrder
 
 from integrity import dispositions
 from integrity.deps import IdempotencyKeyDep, IntegrityReader, IntegrityWriter, NowDep, PageDep, SessionDep, SettingsDep
@@ -19,6 +19,7 @@ from integrity.schemas.dispositions import (
     DispositionDetail,
     DispositionFilter,
     DispositionOut,
+    DispositionSort,
     ResponseIn,
     StepOut,
 )
@@ -39,9 +40,23 @@ async def list_dispositions(
     region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
     warning_id: uuid.UUID | None = None,
     overdue: Annotated[bool | None, Query(description="active and past the deadline")] = None,
+    sort: Annotated[DispositionSort, Query(description="the key pages are sorted by (then the id)")] = (
+        DispositionSort.OPENED_AT
+    ),
+    order: Annotated[SortOrder, Query(description=ORDER_DESCRIPTION)] = SortOrder.DESC,
 ) -> Page[DispositionOut]:
+    """Sorted by ``sort`` in ``order``, then by id; every sort key is one a disposition never changes (``deadline``
+    is set when it opens), so paging never skips or repeats, and the cursor carries the sort (400 under another).
+    ``status=open&sort=deadline&order=asc`` is the work queue, the most urgent first."""
     where = DispositionFilter(
-        status=status, kind=kind, assignee=assignee, region_code=region_code, warning_id=warning_id, overdue=overdue
+        sort=sort,
+        order=order,
+        status=status,
+        kind=kind,
+        assignee=assignee,
+        region_code=region_code,
+        warning_id=warning_id,
+        overdue=overdue,
     )
     return await dispositions.list_dispositions(session, who, where, page, settings=settings, now=now)
 

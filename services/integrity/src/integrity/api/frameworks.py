@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sunlight.codes import RegionCode
 from sunlight.errors import NationwideOnly, NotFound, problem_responses
-from sunlight.pagination import Page
+from sunlight.pagination import Page, page_sorted
 
 from integrity import frameworks, results
 from integrity.deps import (
@@ -39,8 +39,9 @@ router = APIRouter(prefix="/v1/integrity/frameworks", tags=["integrity index"])
     operation_id="listIntegrityFrameworks",
     summary="The frameworks (the default 323-team and 323-individual included)",
 )
-async def list_frameworks(session: SessionDep, _who: IntegrityReader) -> list[FrameworkOut]:
-    return await frameworks.list_frameworks(session)
+async def list_frameworks(session: SessionDep, _who: IntegrityReader, page: PageDep) -> Page[FrameworkOut]:
+    """By ``code`` (unique and never changed: pages never skip or repeat)."""
+    return page_sorted(await frameworks.list_frameworks(session), page, lambda f: (f.code,), lambda f: f, (str,))
 
 
 @router.post(

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from sunlight.codes import RegionCode
 from sunlight.errors import NotFound, problem_responses
+from sunlight.pagination import Page
 
 from integrity import overview
 from integrity.deps import IntegrityReader, NowDep, SessionDep, SettingsDep
@@ -23,8 +24,11 @@ Depth = Literal["province", "city", "county", "township"]
 @router.get("/open-warnings", operation_id="getIntegrityOpenWarnings", summary="Active warnings by colour, per region")
 async def open_warnings(
     session: SessionDep, who: IntegrityReader, region_code: Region = None, depth: Depth = "county"
-) -> list[RegionColours]:
-    return await overview.open_warnings_overview(session, who, depth=depth, region_code=region_code)
+) -> Page[RegionColours]:
+    """Every region in one page (bounded; ``next_cursor`` is always null)."""
+    return Page[RegionColours](
+        items=await overview.open_warnings_overview(session, who, depth=depth, region_code=region_code)
+    )
 
 
 @router.get(
@@ -59,10 +63,12 @@ async def lowest_index(
     period: Annotated[str | None, Query(pattern=PERIOD, description="default: the latest computed")] = None,
     region_code: Region = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> list[ResultOut]:
-    return await overview.lowest_index(
+) -> Page[ResultOut]:
+    """The lowest ``limit`` (a ranking, not a list to page: ``next_cursor`` is always null)."""
+    lowest = await overview.lowest_index(
         session, who, framework_code=framework, period=period, region_code=region_code, limit=limit
     )
+    return Page[ResultOut](items=lowest)
 
 
 @router.get(
@@ -75,5 +81,7 @@ async def top_rules(
     days: Annotated[int, Query(ge=1, le=3660)] = 30,
     region_code: Region = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> list[RuleFrequency]:
-    return await overview.top_rules(session, who, days=days, region_code=region_code, limit=limit, now=now)
+) -> Page[RuleFrequency]:
+    """The top ``limit`` (a ranking, not a list to page: ``next_cursor`` is always null)."""
+    top = await overview.top_rules(session, who, days=days, region_code=region_code, limit=limit, now=now)
+    return Page[RuleFrequency](items=top)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sunlight.codes import USCC, RegionCode
 from sunlight.errors import NotFound, problem_responses
+from sunlight.pagination import Page, page_sorted
 
 from integrity import assessments
-from integrity.deps import IdempotencyKeyDep, IntegrityAdmin, IntegrityReader, NowDep, SessionDep
+from integrity.deps import IdempotencyKeyDep, IntegrityAdmin, IntegrityReader, NowDep, PageDep, SessionDep
 from integrity.errors import RaterExists
 from integrity.schemas.assessments import RaterIn, RaterOut
 
@@ -40,11 +42,14 @@ async def register_rater(
 async def list_raters(
     session: SessionDep,
     who: IntegrityReader,
+    page: PageDep,
     region_code: Annotated[RegionCode | None, Query(description="this region and everything below it")] = None,
     body: Annotated[str | None, Query(max_length=20)] = None,
     unit_uscc: USCC | None = None,
-) -> list[RaterOut]:
-    return await assessments.list_raters(session, who, region_code=region_code, body=body, unit_uscc=unit_uscc)
+) -> Page[RaterOut]:
+    """Oldest registration first, paged on ``(registered_at, id)``, which never change."""
+    raters = await assessments.list_raters(session, who, region_code=region_code, body=body, unit_uscc=unit_uscc)
+    return page_sorted(raters, page, lambda r: (r.registered_at, r.id), lambda r: r, (datetime, uuid.UUID))
 
 
 @router.delete(

@@ -62,8 +62,9 @@ async def heatmap(
     who: IntegrityReader,
     period: Annotated[str, Query(pattern=PERIOD, examples=["2026", "2026-Q1"])],
     region_code: Region = None,
-) -> list[HeatCell]:
-    return await riskpoints.heatmap(session, who, period=period, region_code=region_code)
+) -> Page[HeatCell]:
+    """Every cell in one page (bounded by units × risk points; ``next_cursor`` is always null)."""
+    return Page[HeatCell](items=await riskpoints.heatmap(session, who, period=period, region_code=region_code))
 
 
 @router.get("/{risk_point_id}", operation_id="getIntegrityRiskPoint", summary="One risk point")

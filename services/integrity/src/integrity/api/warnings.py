@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 from sunlight.codes import USCC, RegionCode
 from sunlight.errors import NotFound, problem_responses
-from sunlight.pagination import Page
+from sunlight.pagination import ORDER_DESCRIPTION, Page, SortOrder
 from sunlight.scopes import ServiceName
 from sunlight.warnings import Level
 
@@ -19,7 +19,7 @@ from integrity.errors import DispositionActive, InvalidPeriod, WarningNotActive
 from integrity.models import WarningStatus
 from integrity.periods import PATTERN as PERIOD
 from integrity.schemas.dispositions import DispositionIn, DispositionOut
-from integrity.schemas.register import DismissalIn, WarningCount, WarningDetail, WarningFilter, WarningOut
+from integrity.schemas.register import DismissalIn, WarningCount, WarningDetail, WarningFilter, WarningOut, WarningSort
 
 router = APIRouter(prefix="/v1/integrity/warnings", tags=["warnings"])
 
@@ -56,12 +56,20 @@ async def list_warnings(
         AwareDatetime | None,
         Query(description="changed at or after this instant (changed_at): what a client syncing its copy fetches"),
     ] = None,
+    sort: Annotated[WarningSort, Query(description="the key pages are sorted by (then the id)")] = (
+        WarningSort.FIRST_SEEN_AT
+    ),
+    order: Annotated[SortOrder, Query(description=ORDER_DESCRIPTION)] = SortOrder.DESC,
 ) -> Page[WarningOut]:
-    """Pages are ordered by ``first_seen_at`` (then id), which never changes: a warning that recurs or changes
+    """Pages are ordered by ``sort`` (default ``first_seen_at``) in ``order`` (default ``desc``), then by id; every
+    sort key is one a warning never changes, and the cursor carries the sort (a cursor used under another sort
+    is 400). So: a warning that recurs or changes
     while a client pages keeps its place and is returned exactly once. To see changes, keep the ``changed_at``
     of the previous sync and ask again with ``changed_since`` (each changed warning comes once, in the same
     order); a recurrence updates ``occurrences``, ``last_seen_at`` and ``changed_at``, never the order."""
     where = WarningFilter(
+        sort=sort,
+        order=order,
         rule_id=rule_id,
         level=level,
         region_code=region_code,
@@ -93,8 +101,9 @@ async def count_warnings(
     status: WarningStatus | None = None,
     rule_id: RuleId = None,
     service_name: Service = None,
-) -> list[WarningCount]:
-    return await register.count_warnings(
+) -> Page[WarningCount]:
+    """Every count in one page (bounded by periods × regions × colours; ``next_cursor`` is always null)."""
+    counts = await register.count_warnings(
         session,
         who,
         granularity=granularity,
@@ -106,6 +115,7 @@ async def count_warnings(
         rule_id=rule_id,
         service=service_name,
     )
+    return Page[WarningCount](items=counts)
 
 
 @router.get(

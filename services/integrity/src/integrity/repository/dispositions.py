@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.db import within_regions
-from sunlight.pagination import PageParams, keyset
+from sunlight.pagination import PageParams, keyset, sorted_keyset
 
 from integrity.models import Disposition, DispositionStep
 from integrity.repository.common import ACTIVE_DISPOSITIONS, col, filtered, in_region
@@ -55,12 +56,14 @@ async def dispositions(
         col(Disposition.warning_id) == where.warning_id if where.warning_id else None,
         None if where.overdue is None else overdue if where.overdue else ~overdue,
     )
-    query = keyset(query, page, col(Disposition.opened_at), col(Disposition.id))
+    column = col(getattr(Disposition, where.sort.value))
+    query = sorted_keyset(query, page, where.sort.value, where.order, column, col(Disposition.id))
     return (await session.execute(query)).scalars().all()
 
 
-def disposition_cursor(row: Disposition) -> list[str]:
-    return [row.opened_at.isoformat(), str(row.id)]
+def disposition_sort_value(row: Disposition, where: DispositionFilter) -> Any:
+    value = getattr(row, where.sort.value)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 async def next_step_seq(session: AsyncSession, disposition_id: uuid.UUID) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.db import within_regions
-from sunlight.pagination import PageParams, keyset
+from sunlight.pagination import PageParams, sorted_keyset
 
 from integrity.models import Occurrence, Warning, WarningStatus
 from integrity.repository.common import ACTIVE, col, filtered, in_region
@@ -79,12 +79,18 @@ async def warnings(session: AsyncSession, who: Principal, where: WarningFilter, 
         col(Warning.changed_at) >= where.changed_since if where.changed_since is not None else None,
     )
     # paged on an immutable key: a warning that recurs (or changes) while a client pages stays in its place
-    query = keyset(query, page, seen, col(Warning.id))
+    column = col(getattr(Warning, where.sort.value))
+    query = sorted_keyset(query, page, where.sort.value, where.order, column, col(Warning.id))
     return (await session.execute(query)).scalars().all()
 
 
-def warning_cursor(row: Warning) -> list[str]:
-    return [row.first_seen_at.isoformat(), str(row.id)]
+def warning_sort_value(where: WarningFilter) -> Any:
+    """The row's value of the filter's sort key, as the cursor carries it."""
+    return lambda row: _plain(getattr(row, where.sort.value))
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def add_occurrence(session: AsyncSession, occurrence: Occurrence) -> None:

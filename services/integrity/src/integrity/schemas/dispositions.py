@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from sunlight.pagination import SortOrder
 
 from integrity.models import DispositionKind, DispositionStatus, Outcome, StepKind
 
@@ -98,7 +100,21 @@ class DispositionDetail(DispositionOut):
     )
 
 
+class DispositionSort(StrEnum):
+    """What dispositions are sorted by: only values a disposition keeps for life, so paging never skips or
+    repeats (``status`` changes: filter on it)."""
+
+    OPENED_AT = "opened_at"
+    """when it was opened (the default)"""
+    DEADLINE = "deadline"
+    """its statutory deadline (set when opened, never moved)"""
+    REGION_CODE = "region_code"
+    """the region code"""
+
+
 class DispositionFilter(BaseModel):
+    sort: DispositionSort = DispositionSort.OPENED_AT
+    order: SortOrder = SortOrder.DESC
     status: DispositionStatus | None = None
     kind: DispositionKind | None = None
     assignee: str | None = None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from sunlight.pagination import SortOrder
 from sunlight.warnings import Level
 
 from integrity.models import Effect, WarningStatus
@@ -83,7 +85,22 @@ class OccurrenceOut(BaseModel):
     evidence: dict[str, Any]
 
 
+class WarningSort(StrEnum):
+    """What the register is sorted by: only values a warning keeps for life, so paging never skips or repeats
+    (``level``, ``status`` and ``last_seen_at`` change while a client pages: filter on them instead, and
+    follow changes with ``changed_since``)."""
+
+    FIRST_SEEN_AT = "first_seen_at"
+    """when the warning was first raised (the default)"""
+    RULE_ID = "rule_id"
+    """the rule, alphabetically"""
+    REGION_CODE = "region_code"
+    """the region code (a region's places together)"""
+
+
 class WarningFilter(BaseModel):
+    sort: WarningSort = WarningSort.FIRST_SEEN_AT
+    order: SortOrder = SortOrder.DESC
     rule_id: str | None = None
     level: Level | None = None
     region_code: str | None = None
