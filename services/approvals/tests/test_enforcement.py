@@ -168,7 +168,7 @@ async def outside_warning(make: Maker, decision_id: str) -> dict[str, Any]:
 
 async def uncorrected(make: Maker, decision_id: str) -> list[dict[str, Any]]:
     found = await make.warnings(rule_id="APPROVALS-ENFORCEMENT-UNCORRECTED")
-    return sorted((w for w in found if w["subject_id"] == decision_id), key=lambda w: w["first_raised_at"])
+    return sorted((w for w in found if w["subject_id"] == decision_id), key=lambda w: w["first_seen_at"])
 
 
 async def test_an_uncorrected_penalty_escalates_rung_by_rung_after_each_disposition(
@@ -185,7 +185,7 @@ async def test_an_uncorrected_penalty_escalates_rung_by_rung_after_each_disposit
 
     seen = await eventually(learned)
     # 5 working days after Friday 26 Sep 2025: 28 (make-up Sunday), 29, 30 Sep, 9, 10 Oct — National Day skipped
-    assert seen["correct_by"] == "2025-10-10" and seen["status"] == "in_progress"
+    assert seen["correct_by"] == "2025-10-10" and seen["status"] == "in_disposition"
     await sweep(approvals, national, "2025-10-10")
     assert await uncorrected(make, d["id"]) == []
     await sweep(approvals, national, "2025-10-11")
@@ -224,7 +224,7 @@ async def test_a_correction_within_the_band_or_a_concluded_warning_stops_the_esc
 
     async def learned() -> bool:
         a, b = await outside_warning(make, fixed["id"]), await outside_warning(make, closed["id"])
-        return a["disposition"] == "reminder_talk" and b["status"] == "concluded"
+        return a["disposition"] == "reminder_talk" and b["status"] == "closed"
 
     await eventually(learned)
     correction = await penalty(make, p, fine_fen=2_000_000, corrects=fixed["id"], decided_at=at("2025-10-09"))
@@ -253,4 +253,4 @@ async def test_a_disposition_of_another_kind_of_warning_is_recorded_without_a_co
         return seen if seen["disposition"] else None
 
     seen = await eventually(learned)
-    assert (seen["disposition"], seen["status"], seen["correct_by"]) == ("reminder_talk", "in_progress", None)
+    assert (seen["disposition"], seen["status"], seen["correct_by"]) == ("reminder_talk", "in_disposition", None)

@@ -336,6 +336,7 @@ class ApprovalsSubjectKind(DescribedEnum):
 
     CASE = "case", "an approval case (办件)"
     WINDOW = "window", "a service window (窗口), e.g. for its satisfaction rating"
+    PENALTY = "penalty", "a penalty decision (行政处罚决定), e.g. outside its discretion band"
 
 
 class ApprovalsWarningOut(BaseModel):
