@@ -12,7 +12,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.errors import NotFound
-from sunlight.pagination import Page, PageParams, make_page
+from sunlight.pagination import Page, PageParams, SortOrder, make_page, sorted_page
 
 from funds import repository
 from funds.models import Movement, MovementKind, PayeeKind, Programme, Tier
@@ -101,4 +101,7 @@ async def payments(session: AsyncSession, programme_id: uuid.UUID, page: PagePar
             ),
         )
 
-    return make_page(rows, page, stamp_key, convert)
+    # newest first, as repository.movements reads them by default; the cursor names that sort
+    return sorted_page(
+        rows, page, "recorded_at", SortOrder.DESC, lambda m: m.recorded_at.isoformat(), lambda m: str(m.id), convert
+    )
