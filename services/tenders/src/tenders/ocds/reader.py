@@ -129,6 +129,23 @@ def _seekable(source: IO[bytes]) -> IO[bytes]:
     return spool  # type: ignore[return-value]
 
 
+# OCDS releases nest about eight levels deep, extensions a few more; far deeper is an attack: ijson's prefixes
+# ("item.item.…") grow with the depth, so memory would grow with its square
+MAX_DEPTH = 100
+
+
+def _check_depth(stream: _Utf8Stream) -> None:
+    """One pass over the events (no prefixes, so linear): refuse a body nested deeper than ``MAX_DEPTH``."""
+    depth = 0
+    for event, _ in ijson.basic_parse(stream, multiple_values=True, use_float=True):
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise MalformedJsonError(f"the body nests deeper than {MAX_DEPTH} levels; OCDS data does not")
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+
+
 def _sniff(stream: _Utf8Stream, package: Package) -> str | None:
     """The first top-level value's shape, collecting a package's leading metadata."""
     key = None
@@ -199,12 +216,14 @@ def read(
     owned = isinstance(source, (str, Path))
     raw: IO[bytes] = open(source, "rb") if owned else _seekable(source)  # type: ignore[arg-type]  # noqa: SIM115
     package = Package()
-    sniffer = _Utf8Stream(raw, encoding)
+    sniffer, checker = _Utf8Stream(raw, encoding), _Utf8Stream(raw, encoding)
     try:
+        _check_depth(checker)
+        raw.seek(0)
         shape = _sniff(sniffer, package)
     except ijson.JSONError as e:
         raw.close() if owned else None
-        if sniffer.bytes_read == 0:
+        if checker.bytes_read == 0:
             raise UnknownFormatError("the body is empty") from None
         raise MalformedJsonError(f"the body is not valid JSON: {e}") from None
     except OcdsImportError:
