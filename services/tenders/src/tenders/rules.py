@@ -272,7 +272,7 @@ def _cardinal_rule(code: str) -> Rule:
             "evidence changes.",
             evidence=("tender_id", "ocid", "indicator", "value", "tenderers"),
             risk_point="tendering",
-            evaluated_by=("tenders.indicators.engine.Engine.add", "tenders.live.cardinal_findings"),
+            evaluated_by=("tenders.indicators.engine.Engine", "tenders.live.cardinal_findings"),
             extra={"cardinal": code},
         )
     )
