@@ -126,7 +126,7 @@ class Scanner:
             cut -= 1
         skip, self.skip = self.skip, 0
         found = self._find(buf, cut, skip, final)
-        self.skip = max(0, self.skip - cut)
+        self.skip = max(0, max(self.skip, skip) - cut)  # a pending pair's low half may still be ahead
         self.carry, self.offset = buf[cut:], self.offset + cut
         if len(self.carry) > 4 * _MARGIN and self.carry[:2] == b"\\\\":  # a long run of backslashes
             run = len(self.carry) - len(self.carry.lstrip(b"\\"))
