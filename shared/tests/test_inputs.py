@@ -81,3 +81,16 @@ def test_pointers_name_each_field_and_survive_deep_documents() -> None:
     lines = b'{"a": "ok"}\n\n{"a": "\\u0000"}\n'
     assert body_pointers("ndjson", lines) == ["/body/1/a"]
     assert body_pointers("json", b"[" * 100_000) == ["/body"]  # unparseable: the whole body is named
+
+
+def test_a_surrogate_pair_fed_a_byte_at_a_time_is_a_pair_not_a_lone_surrogate():
+    """Hypothesis found it: the low half's pending pair was forgotten between one-byte chunks."""
+    from sunlight.inputs import Scanner
+
+    body = b'{"\\ud83d\\ude00": null}'
+    scanner = Scanner("json")
+    found = [scanner.feed(body[i : i + 1], i == len(body) - 1) for i in range(len(body))]
+    assert found == [None] * len(body)
+    lone = b'{"\\ude00": null}'
+    scanner = Scanner("json")
+    assert any(scanner.feed(lone[i : i + 1], i == len(lone) - 1) is not None for i in range(len(lone)))
