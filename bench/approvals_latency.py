@@ -12,17 +12,14 @@ the embedded log (SQLite) and on NATS JetStream (PostgreSQL).
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 import uuid
 from datetime import UTC, datetime
 
 import httpx
-from common import Stack, append_report
-from events import _seconds, drop_pg, pct, pg_databases
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from common import Stack
+from events import on_both_buses, register_latencies_ms, report_latencies
 
 N = 100
 RULE = "APPROVALS-REFUSAL-WITHOUT-REASON"
@@ -49,55 +46,21 @@ def scenario(stack: Stack) -> list[float]:
             assert refused.status_code == 201 and refused.json()["warnings_raised"] >= 1, refused.text
             time.sleep(0.02)
 
-    async def latencies() -> list[float]:
-        engine = create_async_engine(stack.db_urls["integrity"])
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                async with engine.connect() as conn:
-                    rows = (
-                        await conn.execute(
-                            text("SELECT first_seen_at, registered_at FROM warning WHERE rule_id = :rule"),
-                            {"rule": RULE},
-                        )
-                    ).all()
-                if len(rows) >= N:
-                    return sorted(_seconds(r[1]) - _seconds(r[0]) for r in rows)
-                await asyncio.sleep(0.2)
-            raise SystemExit(f"only {len(rows)} of {N} warnings arrived")
-        finally:
-            await engine.dispose()
-
-    return [x * 1000 for x in asyncio.run(latencies())]
+    return register_latencies_ms(stack, RULE, N)
 
 
 def run(write: bool = True) -> dict[str, list[float]]:
-    results = {}
-    with Stack(("approvals", "integrity")) as stack:
-        results["embedded log + SQLite"] = scenario(stack)
-    urls = pg_databases(("approvals", "integrity", "gateway"))
-    stream = f"BENCH{uuid.uuid4().hex[:8].upper()}"
-    try:
-        bus = {"SUNLIGHT_BUS": "nats", "SUNLIGHT_NATS_STREAM": stream, "SUNLIGHT_NATS_SUBJECT_PREFIX": stream.lower()}
-        with Stack(("approvals", "integrity"), bus_env=bus, db_urls=urls) as stack:
-            results["NATS JetStream + PostgreSQL"] = scenario(stack)
-    finally:
-        drop_pg(urls)
-    lines = [
-        f"`.venv/bin/python bench/approvals_latency.py`: {N} cases through the gateway, each refused without a "
-        f"reason in one pushed step (a red {RULE} at write time), one every 20 ms; latency from the warning "
-        "raised in approvals to its row in the integrity register (outbox → relay → bus → consumer → commit).",
-        "",
-        "| bus | p50 ms | p90 ms | p99 ms | max ms |",
-        "|---|---|---|---|---|",
-    ]
-    for name, values in results.items():
-        lines.append(
-            f"| {name} | {pct(values, 50):.1f} | {pct(values, 90):.1f} | {pct(values, 99):.1f} | {max(values):.1f} |"
-        )
-    print("\n".join(lines))
-    if write:
-        append_report("Approvals event latency: rule-breaking step → warning in the register", lines)
+    results = on_both_buses("approvals", scenario)
+    report_latencies(
+        "Approvals event latency: rule-breaking step → warning in the register",
+        (
+            f"`.venv/bin/python bench/approvals_latency.py`: {N} cases through the gateway, each refused without a "
+            f"reason in one pushed step (a red {RULE} at write time), one every 20 ms; latency from the warning "
+            "raised in approvals to its row in the integrity register (outbox → relay → bus → consumer → commit)."
+        ),
+        results,
+        write,
+    )
     return results
 
 

@@ -12,6 +12,7 @@ import asyncio
 import sys
 import time
 import uuid
+from collections.abc import Callable
 
 import httpx
 from common import Stack, append_report
@@ -93,25 +94,7 @@ def scenario(stack: Stack) -> list[float]:
             assert refused.status_code == 409, refused.text
             time.sleep(0.02)
 
-    async def latencies() -> list[float]:
-        engine = create_async_engine(stack.db_urls["integrity"])
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                async with engine.connect() as conn:
-                    rows = (
-                        await conn.execute(
-                            text("SELECT first_seen_at, registered_at FROM warning WHERE rule_id = 'FUNDS-OVERSPEND'")
-                        )
-                    ).all()
-                if len(rows) >= N:
-                    return sorted(_seconds(r[1]) - _seconds(r[0]) for r in rows)
-                await asyncio.sleep(0.2)
-            raise SystemExit(f"only {len(rows)} of {N} warnings arrived")
-        finally:
-            await engine.dispose()
-
-    return [x * 1000 for x in asyncio.run(latencies())]
+    return register_latencies_ms(stack, "FUNDS-OVERSPEND", N)
 
 
 def _seconds(value: object) -> float:
@@ -127,32 +110,66 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-def run(write: bool = True) -> dict[str, list[float]]:
+def register_latencies_ms(stack: Stack, rule: str, n: int) -> list[float]:
+    """Wait (up to 60 s) for ``n`` warnings of ``rule`` in the integrity register; each one's latency in ms,
+    sorted: from ``first_seen_at`` (the source's finding) to ``registered_at`` (the register's commit)."""
+
+    async def latencies() -> list[float]:
+        engine = create_async_engine(stack.db_urls["integrity"])
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                async with engine.connect() as conn:
+                    query = text("SELECT first_seen_at, registered_at FROM warning WHERE rule_id = :rule")
+                    rows = (await conn.execute(query, {"rule": rule})).all()
+                if len(rows) >= n:
+                    return sorted(_seconds(r[1]) - _seconds(r[0]) for r in rows)
+                await asyncio.sleep(0.2)
+            raise SystemExit(f"only {len(rows)} of {n} warnings arrived")
+        finally:
+            await engine.dispose()
+
+    return [x * 1000 for x in asyncio.run(latencies())]
+
+
+def on_both_buses(source: str, scenario: Callable[[Stack], list[float]]) -> dict[str, list[float]]:
+    """``scenario`` on ``source`` + integrity behind a gateway: SQLite with the embedded log, then PostgreSQL with
+    NATS JetStream (a fresh stream and databases, dropped afterwards)."""
     results = {}
-    with Stack(("funds", "integrity")) as stack:
+    with Stack((source, "integrity")) as stack:
         results["embedded log + SQLite"] = scenario(stack)
-    urls = pg_databases(("funds", "integrity", "gateway"))
+    urls = pg_databases((source, "integrity", "gateway"))
     stream = f"BENCH{uuid.uuid4().hex[:8].upper()}"
     try:
         bus = {"SUNLIGHT_BUS": "nats", "SUNLIGHT_NATS_STREAM": stream, "SUNLIGHT_NATS_SUBJECT_PREFIX": stream.lower()}
-        with Stack(("funds", "integrity"), bus_env=bus, db_urls=urls) as stack:
+        with Stack((source, "integrity"), bus_env=bus, db_urls=urls) as stack:
             results["NATS JetStream + PostgreSQL"] = scenario(stack)
     finally:
         drop_pg(urls)
-    lines = [
-        f"{N} overspend attempts on {N} nodes through the gateway, one every 20 ms; latency from the refusal "
-        "in funds to the warning's row in the integrity register (outbox → relay → bus → consumer → commit).",
-        "",
-        "| bus | p50 ms | p90 ms | p99 ms | max ms |",
-        "|---|---|---|---|---|",
-    ]
+    return results
+
+
+def report_latencies(title: str, intro: str, results: dict[str, list[float]], write: bool) -> None:
+    """Print the latency table under ``intro``; with ``write``, append it to docs/benchmarks.md as ``title``."""
+    lines = [intro, "", "| bus | p50 ms | p90 ms | p99 ms | max ms |", "|---|---|---|---|---|"]
     for name, values in results.items():
         lines.append(
             f"| {name} | {pct(values, 50):.1f} | {pct(values, 90):.1f} | {pct(values, 99):.1f} | {max(values):.1f} |"
         )
     print("\n".join(lines))
     if write:
-        append_report("Event latency: write → warning in the register", lines)
+        append_report(title, lines)
+
+
+def run(write: bool = True) -> dict[str, list[float]]:
+    results = on_both_buses("funds", scenario)
+    report_latencies(
+        "Event latency: write → warning in the register",
+        f"{N} overspend attempts on {N} nodes through the gateway, one every 20 ms; latency from the refusal "
+        "in funds to the warning's row in the integrity register (outbox → relay → bus → consumer → commit).",
+        results,
+        write,
+    )
     return results
 
 

@@ -12,7 +12,6 @@ on NATS, as funds.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 import uuid
@@ -20,10 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from common import Stack, append_report
-from events import _seconds, drop_pg, pct, pg_databases
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from common import Stack
+from events import on_both_buses, register_latencies_ms, report_latencies
 from stdnum.cn import uscc as stdnum_uscc
 
 # bench/tenders.py must not shadow the ``tenders`` package (the migrations import it in this process).
@@ -96,52 +93,22 @@ def scenario(stack: Stack) -> list[float]:
                 )
             time.sleep(0.02)
 
-    async def latencies() -> list[float]:
-        engine = create_async_engine(stack.db_urls["integrity"])
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                async with engine.connect() as conn:
-                    query = text("SELECT first_seen_at, registered_at FROM warning WHERE rule_id = :rule")
-                    rows = (await conn.execute(query, {"rule": RULE})).all()
-                if len(rows) >= N:
-                    return sorted(_seconds(r[1]) - _seconds(r[0]) for r in rows)
-                await asyncio.sleep(0.2)
-            raise SystemExit(f"only {len(rows)} of {N} warnings arrived")
-        finally:
-            await engine.dispose()
-
-    return [x * 1000 for x in asyncio.run(latencies())]
+    return register_latencies_ms(stack, RULE, N)
 
 
 def run(write: bool = True) -> dict[str, list[float]]:
-    results = {}
-    with Stack(("tenders", "integrity")) as stack:
-        results["embedded log + SQLite"] = scenario(stack)
-    urls = pg_databases(("tenders", "integrity", "gateway"))
-    stream = f"BENCH{uuid.uuid4().hex[:8].upper()}"
-    try:
-        bus = {"SUNLIGHT_BUS": "nats", "SUNLIGHT_NATS_STREAM": stream, "SUNLIGHT_NATS_SUBJECT_PREFIX": stream.lower()}
-        with Stack(("tenders", "integrity"), bus_env=bus, db_urls=urls) as stack:
-            results["NATS JetStream + PostgreSQL"] = scenario(stack)
-    finally:
-        drop_pg(urls)
-    lines = [
-        f"`.venv/bin/python bench/tenders_latency.py` — {N} tenders through the gateway, each given a bid by A and "
-        "then one by B from the same IP (one bid every 20 ms after the first): the second bid raises "
-        f"{RULE} in its transaction; latency from the finding in tenders to the warning's row in the "
-        "integrity register (outbox → relay → bus → consumer → commit). Target: p99 ≤ 100 ms on NATS.",
-        "",
-        "| bus | p50 ms | p90 ms | p99 ms | max ms |",
-        "|---|---|---|---|---|",
-    ]
-    for name, values in results.items():
-        lines.append(
-            f"| {name} | {pct(values, 50):.1f} | {pct(values, 90):.1f} | {pct(values, 99):.1f} | {max(values):.1f} |"
-        )
-    print("\n".join(lines))
-    if write:
-        append_report("Tenders: a live bid's red flag → warning in the register", lines)
+    results = on_both_buses("tenders", scenario)
+    report_latencies(
+        "Tenders: a live bid's red flag → warning in the register",
+        (
+            f"`.venv/bin/python bench/tenders_latency.py` — {N} tenders through the gateway, each given a bid by A and "
+            "then one by B from the same IP (one bid every 20 ms after the first): the second bid raises "
+            f"{RULE} in its transaction; latency from the finding in tenders to the warning's row in the "
+            "integrity register (outbox → relay → bus → consumer → commit). Target: p99 ≤ 100 ms on NATS."
+        ),
+        results,
+        write,
+    )
     return results
 
 
