@@ -24,7 +24,6 @@ RULES: dict[str, str] = {
     "TENDERS-CARDINAL-R030": "red",
     "TENDERS-CARDINAL-R035": "orange",
     "TENDERS-CARDINAL-R036": "orange",
-    "TENDERS-CARDINAL-R044": "orange",
     "TENDERS-CHANGE-ORDERS": "orange",
     "TENDERS-COMPLAINT": "blue",
     "TENDERS-EXPERT-CONFLICT": "red",

@@ -313,7 +313,9 @@ async def submit_bid(
     found = await screening.linked_bidders(session, tender, lot, bid)
     found += await screening.ineligible_bidder(session, tender, lot, bid, enterprise)
     found += screening.late_bid(tender, bid)
-    await raise_findings(session, found, now=now)
+    # The findings are stamped when raised (after screening), as funds stamps its refusal: the warning's
+    # first_seen_at is when the flag was found; the bid's own time stays the bid's.
+    await raise_findings(session, found, now=utcnow())
     out = (await bid_out(session, [bid]))[0]
     await idempotency.complete(session, who, key, 201, out)
     await session.commit()
