@@ -73,3 +73,39 @@ async def test_a_file_not_in_utf8_is_refused_unless_its_encoding_is_named(tender
     assert other.status_code == 403, "no writes outside the caller's regions"
     missing = await tenders.get("/v1/tenders/ocds/processes/ocds-unknown-1", headers=make.headers)
     assert missing.status_code == 404
+
+
+async def test_imported_processes_are_listed_page_by_page_in_the_callers_regions_only(
+    tenders: httpx.AsyncClient, make: Maker, outsider: dict[str, str]
+):
+    first = await upload(tenders, make.headers, REAL / "release-package-1-2.json")
+    second = await upload(tenders, make.headers, REAL / "record-package-1-2.json")
+    expected = {r["id"]: r["created"] for r in (first, second)}
+    assert all(expected.values()), "two files of different processes"
+
+    seen: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = await make.get("/v1/tenders/ocds/processes", **params)
+        assert len(page["items"]) <= 1
+        seen += page["items"]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert len({p["id"] for p in seen}) == len(seen) == sum(expected.values()), "every process once, across pages"
+    assert [p["updated_at"] for p in seen] == sorted((p["updated_at"] for p in seen), reverse=True), "newest first"
+    for import_id, count in expected.items():
+        only = await make.get("/v1/tenders/ocds/processes", import_id=import_id)
+        assert len(only["items"]) == count and {p["import_id"] for p in only["items"]} == {import_id}
+
+    # the summary is read from the compiled release the process's own page publishes
+    listed = seen[0]
+    [compiled] = (await make.get(f"/v1/tenders/ocds/processes/{listed['ocid']}"))["releases"]
+    tender = compiled.get("tender", {})
+    assert listed["title"] == tender.get("title") and listed["tender_status"] == tender.get("status")
+    assert listed["buyer_id"] == compiled.get("buyer", {}).get("id")
+    assert listed["awards"] == len(compiled.get("awards", []))
+    assert listed["releases"] >= 1 and listed["region_code"] == DISTRICT
+
+    elsewhere = await tenders.get("/v1/tenders/ocds/processes", headers=outsider)
+    assert elsewhere.status_code == 200 and elsewhere.json()["items"] == [], "another province sees none of them"

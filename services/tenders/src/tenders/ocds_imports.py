@@ -9,7 +9,8 @@ release with the ids of the releases it merges. Re-importing the same releases c
 All or nothing: one commit, with the import's receipt (counts and what was skipped, and why).
 
 The stored processes join the tender registers' in ``POST /v1/tenders/indicators/run`` and are published
-again, as an OCDS release package of the compiled release, at ``GET /v1/tenders/ocds/processes/{ocid}``.
+again, as an OCDS release package of the compiled release, at ``GET /v1/tenders/ocds/processes/{ocid}``;
+``GET /v1/tenders/ocds/processes`` lists them (newest first, optionally those of one import).
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from sunlight.auth import Principal
 from sunlight.db import utcnow
 from sunlight.errors import NotFound, PayloadTooLarge
 from sunlight.idempotency import IdempotencyKey
+from sunlight.pagination import Page, PageParams, make_page
 
 from tenders import repository
 from tenders.errors import OcdsMalformed, OcdsNotUtf8, OcdsUnknownEncoding, OcdsUnknownFormat
 from tenders.models import OcdsImport, OcdsProcess
 from tenders.ocds import MalformedJsonError, NotUtf8Error, OcdsImportError, Outcome, Process, export, import_file
-from tenders.schemas.ocds import OcdsImportOut
+from tenders.schemas.ocds import OcdsImportOut, OcdsProcessOut
 from tenders.settings import TendersSettings
 
 BATCH = 500
@@ -130,6 +132,13 @@ async def _store(
 
 async def read_import(session: AsyncSession, who: Principal, import_id: uuid.UUID) -> OcdsImportOut:
     return OcdsImportOut.of(who.visible(await repository.ocds_import(session, import_id), "import"))
+
+
+async def list_processes(
+    session: AsyncSession, who: Principal, page: PageParams, *, import_id: uuid.UUID | None = None
+) -> Page[OcdsProcessOut]:
+    rows = await repository.ocds_processes_page(session, who.region_prefixes, page, import_id=import_id)
+    return make_page(rows, page, lambda p: [p.updated_at.isoformat(), str(p.id)], OcdsProcessOut.of)
 
 
 async def process_package(session: AsyncSession, who: Principal, ocid: str, *, uri: str) -> dict[str, Any]:

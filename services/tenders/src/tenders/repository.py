@@ -345,6 +345,15 @@ async def ocds_processes_within(session: AsyncSession, prefixes: Sequence[str], 
     return await _all(session, query.order_by(OcdsProcess.region_code, OcdsProcess.ocid).limit(limit))
 
 
+async def ocds_processes_page(
+    session: AsyncSession, prefixes: Sequence[str], page: PageParams, *, import_id: uuid.UUID | None = None
+) -> list[OcdsProcess]:
+    query = select(OcdsProcess).where(within_regions(OcdsProcess.region_code, prefixes))
+    if import_id is not None:
+        query = query.where(OcdsProcess.import_id == import_id)
+    return await _all(session, keyset(query, page, OcdsProcess.updated_at, OcdsProcess.id))
+
+
 async def ocds_process_by_ocid(session: AsyncSession, prefixes: Sequence[str], ocid: str) -> OcdsProcess | None:
     query = select(OcdsProcess).where(OcdsProcess.ocid == ocid, within_regions(OcdsProcess.region_code, prefixes))
     return (await session.execute(query.limit(1))).scalars().first()

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from sunlight.codes import RegionCode
 from sunlight.errors import ForbiddenRegion, NotFound, PayloadTooLarge, problem_responses
+from sunlight.pagination import Page
 
 from tenders import ocds_imports
-from tenders.deps import IdempotencyKeyDep, SessionDep, SettingsDep, TendersReader, TendersWriter
+from tenders.deps import IdempotencyKeyDep, PageDep, SessionDep, SettingsDep, TendersReader, TendersWriter
 from tenders.errors import OcdsMalformed, OcdsNotUtf8, OcdsUnknownEncoding, OcdsUnknownFormat
-from tenders.schemas.ocds import OcdsImportOut
+from tenders.schemas.ocds import OcdsImportOut, OcdsProcessOut
 
 router = APIRouter(prefix="/v1/tenders/ocds", tags=["ocds"])
 
@@ -87,6 +88,24 @@ async def import_ocds(
 async def read_import(import_id: uuid.UUID, session: SessionDep, who: TendersReader) -> OcdsImportOut:
     """Counts (releases, processes created, updated, unchanged) and what was skipped, and why."""
     return await ocds_imports.read_import(session, who, import_id)
+
+
+@router.get(
+    "/processes",
+    operation_id="listTenderOcdsProcesses",
+    summary="Imported contracting processes in the caller's regions, newest first",
+)
+async def list_processes(
+    session: SessionDep,
+    who: TendersReader,
+    page: PageDep,
+    import_id: Annotated[
+        uuid.UUID | None, Query(description="only the processes this import created or replaced")
+    ] = None,
+) -> Page[OcdsProcessOut]:
+    """Each process summarised from its compiled release (title, buyer, status, method, value, bids, awards);
+    the whole release is at ``GET /v1/tenders/ocds/processes/{ocid}``."""
+    return await ocds_imports.list_processes(session, who, page, import_id=import_id)
 
 
 @router.get(

@@ -43,3 +43,55 @@ class OcdsImportOut(BaseModel):
                 for k in ("bytes", "releases", "records", "processes", "created", "updated", "unchanged")
             },
         )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class OcdsProcessOut(BaseModel):
+    """One imported contracting process, summarised from its compiled release (the whole release is at
+    ``GET /v1/tenders/ocds/processes/{ocid}``)."""
+
+    id: uuid.UUID
+    ocid: str
+    region_code: str
+    import_id: uuid.UUID = Field(description="the import that last created or replaced it")
+    releases: int = Field(description="releases merged into its compiled release")
+    title: str | None = Field(description="tender.title, as published")
+    buyer_id: str | None = Field(description="buyer.id, as published")
+    buyer_name: str | None = Field(description="buyer.name, as published")
+    tender_status: str | None = Field(description="tender.status (OCDS tenderStatus code), as published")
+    procurement_method: str | None = Field(description="tender.procurementMethod (open, selective, limited, direct)")
+    amount: float | None = Field(description="tender.value.amount, in the publisher's currency")
+    currency: str | None = Field(description="tender.value.currency")
+    bids: int = Field(description="entries of bids.details")
+    awards: int = Field(description="entries of awards")
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> OcdsProcessOut:
+        compiled = row.compiled if isinstance(row.compiled, dict) else {}
+        tender = compiled.get("tender") if isinstance(compiled.get("tender"), dict) else {}
+        buyer = compiled.get("buyer") if isinstance(compiled.get("buyer"), dict) else {}
+        value = tender.get("value") if isinstance(tender.get("value"), dict) else {}
+        bids = compiled.get("bids") if isinstance(compiled.get("bids"), dict) else {}
+        details, awards = bids.get("details"), compiled.get("awards")
+        amount = value.get("amount")
+        return cls(
+            id=row.id,
+            ocid=row.ocid,
+            region_code=row.region_code,
+            import_id=row.import_id,
+            releases=len(row.release_ids),
+            title=_text(tender.get("title")),
+            buyer_id=_text(buyer.get("id")),
+            buyer_name=_text(buyer.get("name")),
+            tender_status=_text(tender.get("status")),
+            procurement_method=_text(tender.get("procurementMethod")),
+            amount=float(amount) if isinstance(amount, (int, float)) and not isinstance(amount, bool) else None,
+            currency=_text(value.get("currency")),
+            bids=len(details) if isinstance(details, list) else 0,
+            awards=len(awards) if isinstance(awards, list) else 0,
+            updated_at=row.updated_at,
+        )
