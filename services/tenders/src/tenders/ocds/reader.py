@@ -30,6 +30,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -87,8 +88,57 @@ class Package:
     extensions: list[str] = field(default_factory=list)
 
 
+# OCDS releases nest about eight levels deep, extensions a few more; far deeper is an attack: ijson's prefixes
+# ("item.item.…") grow with the depth, so memory would grow with its square
+MAX_DEPTH = 100
+
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')  # once escapes are gone, quotes delimit strings
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
+
+
+class DepthGuard:
+    """The nesting depth of a JSON byte stream fed chunk by chunk, refused past ``MAX_DEPTH`` before the parser
+    gets there — in the same pass as the parse and at C speed: escapes are dropped (``bytes.replace``), all but
+    brackets and quotes dropped (``translate``), what lies between quotes cut out (``split``), and the depth
+    is the running sum over the brackets left (``accumulate``). State across chunks: inside a string or not,
+    and an odd backslash left at a chunk's end.
+
+    Exact for valid JSON. Invalid JSON (a backslash or stray quote outside a string) can mislead it only after
+    the point where the parser, which reads the same bytes, refuses the body."""
+
+    def __init__(self, limit: int = MAX_DEPTH) -> None:
+        self.limit = limit
+        self.depth = 0
+        self.in_string = False
+        self.backslash = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.backslash + chunk
+        self.backslash = b""
+        if data.endswith(b"\\"):
+            run = len(data) - len(data.rstrip(b"\\"))
+            if run % 2:  # the last backslash escapes the next chunk's first byte
+                data, self.backslash = data[:-1], b"\\"
+        if b"\\" in data:
+            data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+        # only brackets and quotes are left; between quotes (every other piece) is inside a string
+        pieces = data.translate(None, _NOT_STRUCTURE).split(b'"')
+        brackets = b"".join(pieces[1::2] if self.in_string else pieces[::2])
+        if len(pieces) % 2 == 0:  # an odd number of quotes: the chunk ends on the other side
+            self.in_string = not self.in_string
+        if not brackets:
+            return
+        if self.depth + brackets.count(b"[") + brackets.count(b"{") > self.limit:
+            deepest = max(accumulate(map(_STEP.__getitem__, brackets), initial=self.depth))
+            if deepest > self.limit:
+                raise MalformedJsonError(f"the body nests deeper than {self.limit} levels; OCDS data does not")
+        self.depth += brackets.count(b"[") + brackets.count(b"{") - brackets.count(b"]") - brackets.count(b"}")
+
+
 class _Utf8Stream:
-    """A ``read(n)`` view that counts bytes and guarantees UTF-8 (validating or transcoding)."""
+    """A ``read(n)`` view that counts bytes, guarantees UTF-8 (validating or transcoding) and guards the depth."""
 
     def __init__(self, raw: IO[bytes], encoding: str | None) -> None:
         self.raw = raw
@@ -96,6 +146,7 @@ class _Utf8Stream:
         self.decoder = codecs.getincrementaldecoder(self.encoding)(errors="strict")
         self.bytes_read = 0
         self.first = True
+        self.guard = DepthGuard()
 
     def read(self, size: int = -1) -> bytes:
         if size == 0:  # ijson probes read(0) for bytes vs text
@@ -117,7 +168,9 @@ class _Utf8Stream:
                 offset=offset,
                 encoding=self.encoding,
             ) from None
-        return chunk if self.encoding == "utf-8" else text.encode("utf-8")
+        out = chunk if self.encoding == "utf-8" else text.encode("utf-8")
+        self.guard.feed(out)
+        return out
 
 
 def _seekable(source: IO[bytes]) -> IO[bytes]:
@@ -127,23 +180,6 @@ def _seekable(source: IO[bytes]) -> IO[bytes]:
     shutil.copyfileobj(source, spool)
     spool.seek(0)
     return spool  # type: ignore[return-value]
-
-
-# OCDS releases nest about eight levels deep, extensions a few more; far deeper is an attack: ijson's prefixes
-# ("item.item.…") grow with the depth, so memory would grow with its square
-MAX_DEPTH = 100
-
-
-def _check_depth(stream: _Utf8Stream) -> None:
-    """One pass over the events (no prefixes, so linear): refuse a body nested deeper than ``MAX_DEPTH``."""
-    depth = 0
-    for event, _ in ijson.basic_parse(stream, multiple_values=True, use_float=True):
-        if event in ("start_map", "start_array"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise MalformedJsonError(f"the body nests deeper than {MAX_DEPTH} levels; OCDS data does not")
-        elif event in ("end_map", "end_array"):
-            depth -= 1
 
 
 def _sniff(stream: _Utf8Stream, package: Package) -> str | None:
@@ -216,14 +252,12 @@ def read(
     owned = isinstance(source, (str, Path))
     raw: IO[bytes] = open(source, "rb") if owned else _seekable(source)  # type: ignore[arg-type]  # noqa: SIM115
     package = Package()
-    sniffer, checker = _Utf8Stream(raw, encoding), _Utf8Stream(raw, encoding)
+    sniffer = _Utf8Stream(raw, encoding)
     try:
-        _check_depth(checker)
-        raw.seek(0)
         shape = _sniff(sniffer, package)
     except ijson.JSONError as e:
         raw.close() if owned else None
-        if checker.bytes_read == 0:
+        if sniffer.bytes_read == 0:
             raise UnknownFormatError("the body is empty") from None
         raise MalformedJsonError(f"the body is not valid JSON: {e}") from None
     except OcdsImportError:
