@@ -140,13 +140,9 @@ async def _expert_findings(
         )
         if reasons:
             found.append(
-                Found(
+                Found.about_tender(
+                    tender,
                     rule=rules.EXPERT_CONFLICT,
-                    subject_kind="tender",
-                    subject_id=str(tender.id),
-                    region_code=tender.region_code,
-                    tender_id=tender.id,
-                    label=tender.code,
                     evidence={
                         "tender_id": str(tender.id),
                         "lot_id": str(lot.id),
@@ -158,13 +154,9 @@ async def _expert_findings(
             )
     for expert, deviations in sorted(outliers.items()):
         found.append(
-            Found(
+            Found.about_tender(
+                tender,
                 rule=rules.EXPERT_OUTLIER,
-                subject_kind="tender",
-                subject_id=str(tender.id),
-                region_code=tender.region_code,
-                tender_id=tender.id,
-                label=tender.code,
                 evidence={
                     "tender_id": str(tender.id),
                     "lot_id": str(lot.id),

@@ -20,7 +20,7 @@ from sunlight.pagination import Page, PageParams, make_page
 from sunlight.warnings import Level, Rule, SubjectRef, region_key, warning_event
 
 from tenders import repository
-from tenders.models import Finding
+from tenders.models import Finding, Tender
 from tenders.schemas.findings import FindingOut
 
 SERVICE = "tenders"
@@ -43,6 +43,23 @@ class Found:
 
     def __post_init__(self) -> None:
         self.dedupe_key = region_key(self.region_code, self.dedupe_key)
+
+    @classmethod
+    def about_tender(
+        cls, tender: Tender, *, rule: Rule, evidence: dict[str, Any], dedupe_key: str, **more: Any
+    ) -> Found:
+        """A finding whose subject is ``tender``: filed under its region, labelled with its code."""
+        return cls(
+            rule=rule,
+            subject_kind="tender",
+            subject_id=str(tender.id),
+            region_code=tender.region_code,
+            tender_id=tender.id,
+            label=tender.code,
+            evidence=evidence,
+            dedupe_key=dedupe_key,
+            **more,
+        )
 
 
 def _rank(level: str) -> int:

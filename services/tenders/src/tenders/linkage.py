@@ -58,13 +58,9 @@ async def link_complaint(session: AsyncSession, data: ReportFiled, *, now: datet
         )
     if rows:
         return
-    finding = Found(
+    finding = Found.about_tender(
+        tender,
         rule=rules.COMPLAINT,
-        subject_kind="tender",
-        subject_id=str(tender.id),
-        region_code=tender.region_code,
-        tender_id=tender.id,
-        label=tender.code,
         evidence={
             "report_id": data.report_id,
             "category": data.category,

@@ -38,13 +38,9 @@ async def cardinal_findings(session: AsyncSession, settings: TendersSettings, te
         if rule is None:
             continue
         found.append(
-            Found(
+            Found.about_tender(
+                tender,
                 rule=rule,
-                subject_kind="tender",
-                subject_id=str(tender.id),
-                region_code=tender.region_code,
-                tender_id=tender.id,
-                label=tender.code,
                 unit_uscc=tender.owner_uscc,
                 evidence={
                     "tender_id": str(tender.id),

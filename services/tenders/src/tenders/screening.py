@@ -55,13 +55,9 @@ async def linked_bidders(session: AsyncSession, tender: Tender, lot: Lot, bid: B
         pair = sorted([str(bid.id), str(other.id)])
         enterprises = sorted([str(bid.enterprise_id), str(other.enterprise_id)])
         found.append(
-            Found(
+            Found.about_tender(
+                tender,
                 rule=rules.LINKED_BIDDERS,
-                subject_kind="tender",
-                subject_id=str(tender.id),
-                region_code=tender.region_code,
-                tender_id=tender.id,
-                label=tender.code,
                 evidence={
                     "tender_id": str(tender.id),
                     "lot_id": str(lot.id),
@@ -80,13 +76,9 @@ def late_bid(tender: Tender, bid: Bid) -> list[Found]:
     if not flags.recorded_late(tender.created_at, tender.deadline, bid.submitted_at, bid.recorded_at):
         return []
     return [
-        Found(
+        Found.about_tender(
+            tender,
             rule=rules.LATE_BID,
-            subject_kind="tender",
-            subject_id=str(tender.id),
-            region_code=tender.region_code,
-            tender_id=tender.id,
-            label=tender.code,
             evidence={
                 "tender_id": str(tender.id),
                 "bid_id": str(bid.id),
@@ -123,13 +115,9 @@ async def ineligible_bidder(
     if not reasons:
         return []
     return [
-        Found(
+        Found.about_tender(
+            tender,
             rule=rules.INELIGIBLE_BIDDER,
-            subject_kind="tender",
-            subject_id=str(tender.id),
-            region_code=tender.region_code,
-            tender_id=tender.id,
-            label=tender.code,
             unit_uscc=enterprise.uscc,
             evidence={
                 "tender_id": str(tender.id),
@@ -152,13 +140,9 @@ async def tender_findings(
     found = []
     if flags.non_competitive(str(tender.procedure), tender.estimate_fen, threshold):
         found.append(
-            Found(
+            Found.about_tender(
+                tender,
                 rule=rules.NON_COMPETITIVE,
-                subject_kind="tender",
-                subject_id=str(tender.id),
-                region_code=tender.region_code,
-                tender_id=tender.id,
-                label=tender.code,
                 unit_uscc=tender.owner_uscc,
                 evidence={
                     "tender_id": str(tender.id),
@@ -178,13 +162,9 @@ async def tender_findings(
     must = threshold is not None and tender.estimate_fen >= threshold
     if must and str(tender.procedure) in flags.COMPETITIVE_PROCEDURES and days < settings.min_bid_days:
         found.append(
-            Found(
+            Found.about_tender(
+                tender,
                 rule=rules.SHORT_PERIOD,
-                subject_kind="tender",
-                subject_id=str(tender.id),
-                region_code=tender.region_code,
-                tender_id=tender.id,
-                label=tender.code,
                 unit_uscc=tender.owner_uscc,
                 evidence={
                     "tender_id": str(tender.id),
@@ -241,13 +221,9 @@ async def award_findings(
     level = flags.at_ceiling(award.amount_fen, lot.ceiling_fen, settings.ceiling_band_permille)
     if level is not None:
         found.append(
-            Found(
+            Found.about_tender(
+                tender,
                 rule=rules.WINNER_AT_CEILING,
-                subject_kind="tender",
-                subject_id=str(tender.id),
-                region_code=tender.region_code,
-                tender_id=tender.id,
-                label=tender.code,
                 level=level,
                 evidence={
                     "tender_id": str(tender.id),
@@ -283,13 +259,9 @@ async def award_findings(
     if turn is not None:
         group = ",".join(turn.members)
         found.append(
-            Found(
+            Found.about_tender(
+                tender,
                 rule=rules.BID_ROTATION,
-                subject_kind="tender",
-                subject_id=str(tender.id),
-                region_code=tender.region_code,
-                tender_id=tender.id,
-                label=tender.code,
                 evidence={
                     "enterprise_ids": turn.members,
                     "tender_ids": [t.tender_id for t in turn.tenders],
