@@ -111,3 +111,22 @@ async def test_a_retried_upload_with_its_idempotency_key_replays_the_first_job(m
     assert other.status_code == 422 and other.json()["type"].endswith("/idempotency-key-reused")
     listed = await make.client.get(IMPORTS, headers=make.headers)
     assert [j["id"] for j in listed.json()["items"]] == [first.json()["id"]]
+
+
+async def test_a_log_sent_again_after_a_cut_import_completes_it_without_a_step_twice(make: Maker) -> None:
+    log = require_data("xes", "receipt.xes").read_bytes()
+    await make.item(code="receipt", legal_days=40, required_steps=["accept", "review", "decide", "conclude"])
+    mapping = MAPPING.read_text(encoding="utf-8")
+
+    clean = await finished(make.client, make.headers, f"{IMPORTS}/{(await upload(make, log, mapping, '130303'))['id']}")
+    assert clean["status"] == "done" and clean["steps"] > 0 and clean["steps_known"] == 0
+
+    # an import cut short (here by a truncated upload; a restart leaves the same: the chunks it committed)
+    cut = await upload(make, log[:1_500_000], mapping)
+    cut = await finished(make.client, make.headers, f"{IMPORTS}/{cut['id']}")
+    assert cut["status"] == "failed" and 0 < cut["steps"] < clean["steps"]
+    again = await finished(make.client, make.headers, f"{IMPORTS}/{(await upload(make, log, mapping))['id']}")
+    assert again["status"] == "done", again["error"]
+    assert again["steps_known"] == cut["steps"] and cut["steps"] + again["steps"] == clean["steps"]
+    twice = await finished(make.client, make.headers, f"{IMPORTS}/{(await upload(make, log, mapping))['id']}")
+    assert (twice["steps"], twice["steps_known"], twice["warnings_raised"]) == (0, clean["steps"], 0)

@@ -5,8 +5,9 @@ The upload is streamed to a temporary file (never held in memory); the mapping i
 stored (422 when wrong). The job then runs ``logimport.import_log`` — each chunk of traces one transaction,
 with the job's progress written in the same transaction — as the uploader (its regions bound what it writes).
 A job cut short by a restart stays ``running`` (or ``queued``) with its last progress, and the chunks it
-committed stay: cases are keyed by their number, so sending the same log again adds its steps a second time —
-import it again into a fresh region, or accept the copy.
+committed stay. Send the log again (with a new Idempotency-Key: the old one replays the old job): a step
+already stored — same region, case number, step and time — is counted in ``steps_known`` and not added
+again, and a case with nothing new is not evaluated again, so the second import completes the first.
 """
 
 from __future__ import annotations
@@ -119,11 +120,12 @@ async def run(app: FastAPI, job_id: uuid.UUID, path: str, mapping: Mapping, who:
             async def progress(s: AsyncSession, stats: logimport.ImportStats) -> None:
                 row = await s.get(LogImport, job_id)
                 assert row is not None
-                row.traces, row.events_read, row.cases, row.steps = (
+                row.traces, row.events_read, row.cases, row.steps, row.steps_known = (
                     stats.traces,
                     stats.events_read,
                     stats.cases,
                     stats.steps,
+                    stats.steps_known,
                 )
                 row.warnings_raised, row.findings = stats.warnings_raised, dict(stats.findings)
 

@@ -3,7 +3,9 @@
 The mapping's ``[item.kinds]`` says which activities are which steps (others are not stored); the
 item must be in the catalogue of the region (its code = the mapping's ``name``). Traces are read as a
 stream and written in chunks (one transaction each), through the same path as pushed steps
-(``cases.write_steps``): every case is evaluated and its findings raised. A trace's
+(``cases.write_steps``): every case is evaluated and its findings raised. Steps already stored (same
+region, case number, step kind and time — the same log sent again after an import was cut short) are
+counted in ``steps_known`` and left out, so importing a log twice stores it once. A trace's
 ``concept:name`` becomes the case number, an event's ``org:resource`` the officer (characters a
 code cannot hold become ``_``).
 """
@@ -16,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +26,7 @@ from sunlight.auth import Principal
 from sunlight.db import utcnow
 from sunlight.xes import Trace, iter_traces
 
-from approvals import cases
+from approvals import cases, repository
 from approvals.mapping import Mapping
 from approvals.models import StepKind
 from approvals.schemas.cases import StepIn
@@ -38,6 +41,7 @@ class ImportStats:
     traces: int = 0
     cases: int = 0
     steps: int = 0
+    steps_known: int = 0  # already stored, not added again
     events_read: int = 0
     warnings_raised: int = 0
     findings: Counter[str] = field(default_factory=Counter)  # per rule id
@@ -69,6 +73,22 @@ def records(trace: Trace, mapping: Mapping, region_code: str) -> list[StepIn]:
             )
         )
     return out
+
+
+async def _not_stored(session: AsyncSession, bodies: list[StepIn], stats: ImportStats) -> list[StepIn]:
+    """The steps not stored yet: a case's step of the same kind at the same time is the same step."""
+    cases = await repository.cases_by_nos(session, {(b.region_code, b.case_no) for b in bodies})
+    if not cases:
+        return bodies
+    stored = await repository.steps_of(session, [c.id for c in cases.values()])
+    known = {
+        (key, step.kind, step.occurred_at.astimezone(UTC))
+        for key, case in cases.items()
+        for step in stored.get(case.id, [])
+    }
+    fresh = [b for b in bodies if ((b.region_code, b.case_no), b.step, b.occurred_at.astimezone(UTC)) not in known]
+    stats.steps_known += len(bodies) - len(fresh)
+    return fresh
 
 
 def _chunks(traces: Iterator[Trace], size: int) -> Iterator[list[Trace]]:
@@ -121,6 +141,7 @@ async def _write_chunk(
         stats.traces += 1
         stats.events_read += len(trace.events)
         bodies.extend(records(trace, mapping, region_code))
+    bodies = await _not_stored(session, bodies, stats)
     if bodies:
         written, wrong = await cases.write_steps(session, settings, who, bodies, now=utcnow())
         if wrong:

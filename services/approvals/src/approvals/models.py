@@ -343,6 +343,7 @@ class LogImport(Base, table=True):
     events_read: int = 0
     cases: int = 0
     steps: int = 0
+    steps_known: int = 0  # steps of the log already stored (an earlier import of it, cut short), not added again
     warnings_raised: int = 0
     findings: dict[str, int] = Field(default_factory=dict, sa_type=sa.JSON)  # per rule id
     error: str | None = Field(default=None, max_length=2000)

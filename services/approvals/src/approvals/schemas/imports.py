@@ -24,7 +24,7 @@ class LogImportOut(BaseModel):
             "examples": [
                 {"id": "0191c3a2-7b1e-7c3d-9a8f-0d6b2e1c3a44", "region_code": "130302", "status": "failed",
                  "bytes_received": 4064719, "gzip": False, "traces": 1200, "events_read": 7000, "cases": 1200,
-                 "steps": 5000, "warnings_raised": 600, "findings": {"APPROVALS-SELF-APPROVAL": 400},
+                 "steps": 5000, "steps_known": 0, "warnings_raised": 600, "findings": {"APPROVALS-SELF-APPROVAL": 400},
                  "error": "log: Premature end of data in tag trace line 9311, line 9312, column 1",
                  "created_at": "2026-11-30T10:00:00Z", "started_at": "2026-11-30T10:00:00Z",
                  "finished_at": "2026-11-30T10:00:40Z"}
@@ -40,7 +40,11 @@ class LogImportOut(BaseModel):
     traces: int = Field(description="traces read so far")
     events_read: int
     cases: int = Field(description="cases written (traces the mapping selects, with mapped events)")
-    steps: int
+    steps: int = Field(description="steps added")
+    steps_known: int = Field(
+        description="steps of the log already stored — same case, step and time, e.g. from an earlier import of "
+        "the same log cut short — and not added again"
+    )
     warnings_raised: int = Field(description="warnings sent to the integrity register")
     findings: dict[str, int] = Field(description="findings per rule id so far")
     error: str | None
