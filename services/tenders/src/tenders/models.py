@@ -483,7 +483,7 @@ class OcdsProcess(Base, table=True):
     release_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     compiled: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     import_id: uuid.UUID = Field(index=True)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)  # listed newest first
 
 
 # personal data and draw seeds sealed with the field cipher (``sunlight-tenders reencrypt`` after a key rotation)
