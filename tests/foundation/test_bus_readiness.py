@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nats
+import nats.js.errors
 from nats.js.api import StreamConfig
 from sunlight.events.bus import bus_from_settings
 from sunlight.settings import CommonSettings
@@ -40,3 +41,43 @@ async def test_a_stream_that_already_takes_our_subjects_is_named_on_readiness(ba
         await bus.ping()
     finally:
         await bus.close()
+
+
+async def test_a_replica_told_its_own_new_stream_overlaps_takes_it_as_its_own(backend: Backend, monkeypatch):
+    """Pods starting together race to create one stream; under load the server has answered a loser "subjects
+    overlap" naming the winner's stream — the loser's own (seen in CI, 2026-12-01). That replica must come up on
+    the stream, not refuse to start. The server's answer is replayed on a real server: replica A creates the
+    stream, replica B's first create gets the race's answer."""
+    if backend.bus_settings().get("bus") != "nats":
+        return  # the embedded log has no streams
+    settings = CommonSettings(environment="test", **backend.bus_settings())
+    first, second = (bus_from_settings(settings, client_name=f"replica-{n}") for n in (1, 2))
+    await first.connect()
+    await second.connect()
+    try:
+        await first.ping()  # A created the stream
+        js = second._js  # B's JetStream context: its next create meets the race's answer once
+        assert js is not None
+        create = js.add_stream
+        raced = []
+
+        async def add_stream_during_the_race(config=None, **params):
+            if not raced:
+                raced.append(config.name)
+                raise nats.js.errors.BadRequestError(
+                    code=400, err_code=10065, description="subjects overlap with an existing stream"
+                )
+            return await create(config, **params)
+
+        monkeypatch.setattr(js, "add_stream", add_stream_during_the_race)
+        await second.ping()
+        await second.publish("test.raced.v1", b"{}", msg_id="raced-1")
+        assert raced == [settings.nats_stream]
+    finally:
+        await first.close()
+        await second.close()
+        nc = await nats.connect(settings.nats_url)
+        try:
+            await nc.jetstream().delete_stream(settings.nats_stream)
+        finally:
+            await nc.close()

@@ -101,22 +101,32 @@ class NatsBus:
             config = StreamConfig(
                 name=self.stream, subjects=[f"{self.prefix}.>"], storage=StorageType.FILE, duplicate_window=120.0
             )
-            try:
-                await js.add_stream(config)
-            except nats.js.errors.BadRequestError as exc:
-                if exc.err_code == SUBJECTS_OVERLAP:
-                    raise await self._overlap() from exc
-                await js.update_stream(config)  # exists with another config: bring it in line
+            for attempt in range(1, 6):
+                try:
+                    await js.add_stream(config)
+                except nats.js.errors.BadRequestError as exc:
+                    if exc.err_code != SUBJECTS_OVERLAP:
+                        await js.update_stream(config)  # exists with another config: bring it in line
+                    elif await self._owner() != self.stream or attempt == 5:
+                        raise await self._overlap() from exc
+                    else:  # our own stream, being created this moment by another replica: ask again
+                        await asyncio.sleep(0.05 * attempt)
+                        continue
+                break
             self._stream_ready = True
         return js
 
-    async def _overlap(self) -> BusMisconfigured:
-        """Another stream already takes our subjects: say which, and which settings give us our own."""
+    async def _owner(self) -> str | None:
+        """The stream that takes our subjects, if the server says."""
         js = await self._connected()
         try:
-            other = await js.find_stream_name_by_subject(f"{self.prefix}.>")
+            return await js.find_stream_name_by_subject(f"{self.prefix}.>")
         except Exception:
-            other = "another stream"
+            return None
+
+    async def _overlap(self) -> BusMisconfigured:
+        """Another stream already takes our subjects: say which, and which settings give us our own."""
+        other = await self._owner() or "another stream"
         return BusMisconfigured(
             f"the NATS stream {other!r} already takes subjects overlapping {self.prefix}.> (stream {self.stream!r} "
             "cannot be created): set SUNLIGHT_NATS_SUBJECT_PREFIX (and SUNLIGHT_NATS_STREAM) to a prefix of this "
