@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+from sunlight.enums import DescribedEnum
 
 
 class SkippedOut(BaseModel):
@@ -49,6 +50,31 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+class OcdsTenderStatus(DescribedEnum):
+    """OCDS 1.1 closed codelist ``tenderStatus``."""
+
+    PLANNING = "planning", "a future contracting process being considered"
+    PLANNED = "planned", "a contracting process scheduled, not yet begun"
+    ACTIVE = "active", "the tender is open: bids, requests to participate or decisions pending"
+    CANCELLED = "cancelled", "the process was cancelled"
+    UNSUCCESSFUL = "unsuccessful", "the process ended without an award"
+    COMPLETE = "complete", "the tender stage is over: awarded or closed"
+    WITHDRAWN = "withdrawn", "no longer active, with no further releases"
+
+
+class OcdsMethod(DescribedEnum):
+    """OCDS 1.1 closed codelist ``method`` (``tender.procurementMethod``)."""
+
+    OPEN = "open", "any interested supplier may bid"
+    SELECTIVE = "selective", "only qualified suppliers invited may bid"
+    LIMITED = "limited", "the buyer contacts a number of suppliers of its choice"
+    DIRECT = "direct", "the contract is awarded to a single supplier without competition"
+
+
+def _code(kind: type[DescribedEnum], value: Any) -> Any:
+    return kind(value) if isinstance(value, str) and value in kind._value2member_map_ else None
+
+
 class OcdsProcessOut(BaseModel):
     """One imported contracting process, summarised from its compiled release (the whole release is at
     ``GET /v1/tenders/ocds/processes/{ocid}``)."""
@@ -61,8 +87,12 @@ class OcdsProcessOut(BaseModel):
     title: str | None = Field(description="tender.title, as published")
     buyer_id: str | None = Field(description="buyer.id, as published")
     buyer_name: str | None = Field(description="buyer.name, as published")
-    tender_status: str | None = Field(description="tender.status (OCDS tenderStatus code), as published")
-    procurement_method: str | None = Field(description="tender.procurementMethod (open, selective, limited, direct)")
+    tender_status: OcdsTenderStatus | None = Field(
+        description="tender.status; none when absent or not a code of the OCDS 1.1 codelist (the release keeps it)"
+    )
+    procurement_method: OcdsMethod | None = Field(
+        description="tender.procurementMethod; none when absent or not an OCDS 1.1 code (the release keeps it)"
+    )
     amount: float | None = Field(description="tender.value.amount, in the publisher's currency")
     currency: str | None = Field(description="tender.value.currency")
     bids: int = Field(description="entries of bids.details")
@@ -87,8 +117,8 @@ class OcdsProcessOut(BaseModel):
             title=_text(tender.get("title")),
             buyer_id=_text(buyer.get("id")),
             buyer_name=_text(buyer.get("name")),
-            tender_status=_text(tender.get("status")),
-            procurement_method=_text(tender.get("procurementMethod")),
+            tender_status=_code(OcdsTenderStatus, tender.get("status")),
+            procurement_method=_code(OcdsMethod, tender.get("procurementMethod")),
             amount=float(amount) if isinstance(amount, (int, float)) and not isinstance(amount, bool) else None,
             currency=_text(value.get("currency")),
             bids=len(details) if isinstance(details, list) else 0,
