@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sunlight.errors import Conflict, InvalidInput, PayloadTooLarge, Problem
+from sunlight.errors import Conflict, InvalidInput, Problem
 
 
 class Overspend(Conflict):
@@ -57,24 +57,6 @@ class RefundExceedsPayment(InvalidInput):
 
 class NotAPayment(InvalidInput):
     slug, title = "not-a-payment", "Only an expend movement can be refunded by its payee"
-
-
-class BatchInvalid(InvalidInput):
-    """At least one record of a batch is wrong; ``errors`` lists each (index, pointer, type, message)."""
-
-    slug, title = "batch-invalid", "The batch was refused: nothing was written"
-
-
-class BatchTooLarge(PayloadTooLarge):
-    slug, title = "batch-too-large", "The batch has too many records or bytes"
-
-
-class BatchKeyReused(InvalidInput):
-    slug, title = "batch-key-reused", "This batch key was used with a different batch"
-
-
-class UnsupportedBatchFormat(Problem):
-    slug, title, status = "unsupported-batch-format", "Send application/json (an array) or application/x-ndjson", 415
 
 
 class ImportInvalid(InvalidInput):

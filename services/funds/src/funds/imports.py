@@ -31,9 +31,10 @@ from collections import defaultdict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
+from sunlight.batches import BatchTooLarge
 
 from funds import repository, service
-from funds.errors import BatchTooLarge, ImportInvalid
+from funds.errors import ImportInvalid
 from funds.importers import oxford
 from funds.ledger_batches import write_batch
 from funds.models import MovementKind, PayeeKind, Tier

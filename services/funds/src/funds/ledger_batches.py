@@ -1,6 +1,6 @@
 """The ledger's batch path (批量导入): a bulk batch of movements checked and written in one commit.
 
-``import_batch`` reads the body (``batches.read_batch``), replays a batch key seen before, and hands the
+``import_batch`` reads the body (``sunlight.batches.read_batch``), replays a batch key seen before, and hands the
 records to ``write_batch``, which takes the same steps as one movement (``ledger``) for every record: a
 batch is written whole or refused whole. Records that depend on a refused record are listed as unchecked,
 so one typo does not produce false overspends; a refused batch still records one refusal and one
@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
+from sunlight.batches import BatchKeyReused, BatchTooLarge, Limits, RecordError, batch_invalid, read_batch, record_error
 from sunlight.db import utcnow
 from sunlight.errors import Problem
 from sunlight.events import add_event, add_events
 
-from funds import alerts, events, repository, screening
-from funds.batches import Limits, batch_invalid, read_batch, record_error
-from funds.errors import BatchKeyReused, BatchTooLarge, Frozen, Overspend, RefundExceedsPayment
+from funds import alerts, events, repository, schemas, screening
+from funds.errors import Frozen, Overspend, RefundExceedsPayment
 from funds.ledger import (
     Context,
     Draft,
@@ -44,7 +44,7 @@ from funds.ledger import (
     shortfall,
 )
 from funds.models import MovementBatch, MovementKind, RefusedMovement
-from funds.schemas import BatchOut, MovementIn, RecordError
+from funds.schemas import BatchOut, MovementIn
 from funds.settings import FundsSettings
 
 K = MovementKind
@@ -91,7 +91,7 @@ async def import_batch(
     if earlier is not None:
         return _replay(earlier, fingerprint)
     # parsing and validating thousands of records is CPU work: off the event loop, bounded by the limits
-    records = await asyncio.to_thread(read_batch, raw, content_type, Limits.of(settings))
+    records = await asyncio.to_thread(read_batch, raw, content_type, Limits.of(settings), MovementIn)
     return await write_batch(
         session,
         settings,
@@ -259,7 +259,8 @@ async def write_batch(
                     "/amount_fen",
                     Overspend,
                     f"the node holds {short.available_fen} fen of {short.limit}, {draft.amount} requested",
-                    short.available_fen,
+                    model=schemas.RecordError,
+                    available_fen=short.available_fen,
                 )
             )
             taint(funded_by(draft.body, None, ctx))

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from sunlight import batches
 from sunlight.codes import USCC, RegionCode, ResidentId
 from sunlight.enums import DescribedEnum
 from sunlight.money import Fen
@@ -437,13 +438,9 @@ class RefusalOut(BaseModel):
     recorded_at: datetime
 
 
-class RecordError(BaseModel):
-    """What is wrong with one record of a batch."""
+class RecordError(batches.RecordError):
+    """What is wrong with one record of a batch, and what the node held where a movement overspends it."""
 
-    index: int = Field(description="0-based position of the record in the batch")
-    pointer: str = Field(description="JSON pointer into the batch, e.g. /3/amount_fen")
-    type: str = Field(description="problem type of the error, e.g. …/validation or …/overspend")
-    message: str
     available_fen: int | None = None
 
 

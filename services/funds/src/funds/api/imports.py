@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sunlight.batches import BatchInvalid, BatchTooLarge, read_body
 from sunlight.codes import RegionCode
 from sunlight.errors import ForbiddenRegion, problem_responses
 
 from funds import imports
-from funds.api.body import read_body
 from funds.deps import FundsWriter, SessionDep, SettingsDep
-from funds.errors import BatchInvalid, BatchTooLarge, DuplicateCode, ImportInvalid
+from funds.errors import DuplicateCode, ImportInvalid
 from funds.schemas import CODE, ImportOut
 
 router = APIRouter(prefix="/v1/funds/imports", tags=["imports"])

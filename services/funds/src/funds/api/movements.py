@@ -6,17 +6,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sunlight.batches import BatchInvalid, BatchKeyReused, BatchTooLarge, UnsupportedBatchFormat, read_body
 from sunlight.errors import NotFound, problem_responses
 from sunlight.idempotency import BatchKeyDep
 from sunlight.pagination import ORDER_DESCRIPTION, Page, SortOrder
 
 from funds import ledger, ledger_batches, service, trace
-from funds.api.body import read_body
 from funds.deps import FundsReader, FundsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
 from funds.errors import (
-    BatchInvalid,
-    BatchKeyReused,
-    BatchTooLarge,
     DateOutOfRange,
     Frozen,
     NotAChild,
@@ -25,7 +22,6 @@ from funds.errors import (
     Overspend,
     RefundExceedsPayment,
     UnknownBudgetLine,
-    UnsupportedBatchFormat,
 )
 from funds.models import MovementKind
 from funds.schemas import BatchOut, MovementIn, MovementOut, MovementSort, PayeeOut, PaymentPathOut, RefusalOut
