@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight import idempotency
 from sunlight.auth import Principal
+from sunlight.batches import BatchKeyReused, BatchTooLarge, Limits, RecordError, batch_invalid, read_batch, record_error
 from sunlight.db import utcnow
 from sunlight.errors import ForbiddenRegion, NotFound, Problem
 from sunlight.events import add_event
@@ -29,14 +30,12 @@ from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 
 from approvals import alerts, checks, events, repository
-from approvals.batches import Limits, error, invalid, read_batch
-from approvals.errors import BatchKeyReused, BatchTooLarge, ItemMismatch, StepBeforeCase, UnknownItem
+from approvals.errors import ItemMismatch, StepBeforeCase, UnknownItem
 from approvals.models import ApprovalCase, CaseStatus, CaseStep, Channel, Item, StepBatch
 from approvals.schemas.cases import (
     BatchOut,
     CaseOut,
     ClockOut,
-    RecordError,
     StepIn,
     StepOut,
     StepResultOut,
@@ -215,7 +214,10 @@ async def import_batch(
     earlier = await repository.batch(session, who.subject, batch_key)
     if earlier is not None:
         return _replay(earlier, fingerprint)
-    bodies = await asyncio.to_thread(read_batch, raw, content_type, Limits.of(settings))
+    records = await asyncio.to_thread(read_batch, raw, content_type, Limits.of(settings), StepIn)
+    if records.errors:
+        raise batch_invalid(records.errors, len(records.raw), truncated=False, limit=settings.batch_max_errors)
+    bodies = [body for body in records.bodies if body is not None]
     batch = StepBatch(client_id=who.subject, batch_key=batch_key, fingerprint=fingerprint, record_count=len(bodies))
     try:
         async with session.begin_nested():
@@ -232,8 +234,8 @@ async def import_batch(
         errors: list[RecordError] = []
         for index, problem in wrong:
             pointer = f"/{problem.extensions['field']}" if "field" in problem.extensions else ""
-            errors.append(error(index, pointer, type(problem), problem.detail or problem.title))
-        raise invalid(errors, len(bodies), limit=settings.batch_max_errors)
+            errors.append(record_error(index, pointer, type(problem), problem.detail or problem.title))
+        raise batch_invalid(errors, len(bodies), truncated=False, limit=settings.batch_max_errors)
     out = BatchOut(
         batch_id=batch.id,
         batch_key=batch_key,

@@ -37,24 +37,6 @@ class StepBeforeCase(InvalidInput):
     slug, title = "case-unknown", "A new case needs item_code"
 
 
-class BatchInvalid(InvalidInput):
-    """At least one record of a batch is wrong; ``errors`` lists each (index, pointer, type, message)."""
-
-    slug, title = "batch-invalid", "The batch was refused: nothing was written"
-
-
-class BatchTooLarge(PayloadTooLarge):
-    slug, title = "batch-too-large", "The batch has too many records or bytes"
-
-
-class BatchKeyReused(InvalidInput):
-    slug, title = "batch-key-reused", "This batch key was used with a different batch"
-
-
-class UnsupportedBatchFormat(Problem):
-    slug, title, status = "unsupported-batch-format", "Send application/json (an array) or application/x-ndjson", 415
-
-
 class FutureSweep(InvalidInput):
     slug, title = "future-sweep", "A sweep cannot be run as of a time in the future"
 

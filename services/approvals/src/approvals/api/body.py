@@ -1,4 +1,4 @@
-"""Reading a raw request body with a size cap (batches are parsed by the service), and a streamed upload."""
+"""Reading a streamed upload (a batch's raw body is read by ``sunlight.batches.read_body``)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,9 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from approvals.errors import BatchTooLarge, ImportFormInvalid, ImportTooLarge, UnsupportedImportFormat
+from approvals.errors import ImportFormInvalid, ImportTooLarge, UnsupportedImportFormat
 
 MAPPING_MAX = 256 * 1024  # a mapping is a page of TOML
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it passes ``limit`` bytes (declared or streamed)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise BatchTooLarge(f"the body exceeds {limit} bytes", max_bytes=limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BatchTooLarge(f"the body exceeds {limit} bytes", max_bytes=limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 async def _bounded(request: Request, limit: int) -> AsyncGenerator[bytes, None]:

@@ -7,23 +7,15 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sunlight.batches import BatchInvalid, BatchKeyReused, BatchTooLarge, UnsupportedBatchFormat, read_body
 from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
 from sunlight.idempotency import BatchKeyDep
 from sunlight.pagination import Page
 from sunlight.workdays import CalendarNotCovered
 
 from approvals import cases
-from approvals.api.body import read_body
 from approvals.deps import ApprovalsReader, ApprovalsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
-from approvals.errors import (
-    BatchInvalid,
-    BatchKeyReused,
-    BatchTooLarge,
-    ItemMismatch,
-    StepBeforeCase,
-    UnknownItem,
-    UnsupportedBatchFormat,
-)
+from approvals.errors import ItemMismatch, StepBeforeCase, UnknownItem
 from approvals.models import CaseStatus
 from approvals.schemas.cases import BatchOut, CaseOut, LevelName, StepIn, StepResultOut, TimelineOut
 

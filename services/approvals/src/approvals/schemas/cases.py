@@ -292,15 +292,6 @@ class StepResultOut(BaseModel):
     warnings_raised: int
 
 
-class RecordError(BaseModel):
-    """What is wrong with one record of a batch."""
-
-    index: int = Field(description="0-based position of the record in the batch")
-    pointer: str = Field(description="JSON pointer into the batch, e.g. /3/occurred_at")
-    type: str = Field(description="problem type of the error")
-    message: str
-
-
 class BatchOut(BaseModel):
     batch_id: uuid.UUID
     batch_key: str
