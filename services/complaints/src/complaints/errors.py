@@ -47,16 +47,6 @@ class Destroyed(Conflict):
     slug, title = "report-destroyed", "The report's content was destroyed at the end of its retention"
 
 
-class BatchInvalid(InvalidInput):
-    """At least one record of a batch is wrong; ``errors`` lists each (index, pointer, type, message)."""
-
-    slug, title = "batch-invalid", "The batch was refused: nothing was written"
-
-
-class BatchKeyReused(InvalidInput):
-    slug, title = "batch-key-reused", "This batch key was used with a different batch"
-
-
 class FutureScan(InvalidInput):
     slug, title = "future-scan", "A scan cannot be run as of a time in the future"
 

@@ -15,11 +15,11 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
+from sunlight.batches import BatchKeyReused
 from sunlight.db import utcnow
 from sunlight.events import add_event
 
 from complaints import alerts, deadlines, events, grouping, intake, repository, rules
-from complaints.errors import BatchKeyReused
 from complaints.models import Channel, ImportBatch, Report, Status, StepKind
 from complaints.schemas import BatchOut, HotlineRecordIn
 from complaints.service import add_step

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
+from sunlight.batches import BatchKeyReused
 from sunlight.codes import RegionCode
 from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
 from sunlight.idempotency import BatchKeyDep
@@ -13,7 +14,7 @@ from sunlight.pagination import Page
 
 from complaints import grouping, handling, imports, service
 from complaints.deps import ComplaintsReader, ComplaintsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
-from complaints.errors import BatchKeyReused, ConflictOfInterest, Destroyed, ExtensionExceeded, WrongState
+from complaints.errors import ConflictOfInterest, Destroyed, ExtensionExceeded, WrongState
 from complaints.models import Category, Status
 from complaints.schemas import (
     AssignIn,
