@@ -17,6 +17,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -122,12 +123,17 @@ async def import_log(
         raise ValueError(f"steps a log cannot fill in (their details are not in it): {', '.join(sorted(bad))}")
     stats = ImportStats()
     chunks = _chunks(itertools.islice(iter_traces(path), max_traces), traces_per_commit)
+    loop = asyncio.get_running_loop()
+    parser_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="approvals-xes")
     try:
-        # the XML is parsed off the event loop, one chunk at a time: the service keeps answering during an import
-        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+        # the XML is parsed off the event loop, one chunk at a time: the service keeps answering during an import.
+        # Always on the same thread: lxml's parser must not move between threads (the default executor hands
+        # each call to any of its threads, and a cut log's parser collected there aborted the process in CI)
+        while (chunk := await loop.run_in_executor(parser_thread, next, chunks, None)) is not None:
             await _write_chunk(session, settings, who, chunk, mapping, region_code, stats, progress)
     finally:
-        await asyncio.to_thread(chunks.close)
+        await loop.run_in_executor(parser_thread, chunks.close)
+        parser_thread.shutdown(wait=False)
     return stats
 
 
