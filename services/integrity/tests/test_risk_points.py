@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
+
+from integrity.register import register_warning
 
 from .conftest import IDLE, OVERSPEND, Integrity, finding, unit
 
@@ -104,3 +107,18 @@ async def test_risk_points_link_warnings_and_feed_the_heat_map(integrity: Integr
     not_yours = await integrity.client.patch(f"/v1/integrity/risk-points/{general['id']}", headers=beijing,
                                              json={"risk_level": "low"})  # fmt: skip
     assert not_yours.status_code == 404
+
+
+async def test_a_warning_registered_while_its_risk_point_is_added_is_linked(integrity: Integrity, admin, inspector):
+    """The consumer registers a warning while an administrator adds the risk point of its rule: whichever
+    commits first, the warning ends up linked (on PostgreSQL, without the linking lock, neither transaction
+    saw the other's row and the warning stayed unlinked for good)."""
+    async with integrity.app.state.db.sessions() as consumer:
+        await register_warning(consumer, finding(OVERSPEND, "node-race", region="130302"), integrity.settings)
+        adding = asyncio.create_task(integrity.client.post("/v1/integrity/risk-points", headers=admin, json=ALLOCATION))
+        await asyncio.wait({adding}, timeout=2.0)  # time for the risk point's transaction to run as far as it can
+        await consumer.commit()
+    created = await adding
+    assert created.status_code == 201, created.text
+    realised = await integrity.warnings(inspector, risk_point_id=created.json()["id"])
+    assert [w["subject_id"] for w in realised] == ["node-race"]

@@ -82,6 +82,30 @@ def within_regions(column: Any, prefixes: Iterable[str]) -> ColumnElement[bool]:
     return or_(*(starts_with_digits(column, prefix) for prefix in chosen))
 
 
+def session_dialect(session: AsyncSession) -> str:
+    """The dialect name of the database ``session`` talks to (``postgresql``, ``sqlite``)."""
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+async def transaction_lock(session: AsyncSession, name: str, *, shared: bool = False) -> None:
+    """Hold the lock ``name`` until ``session``'s transaction ends.
+
+    For two kinds of transaction that must each see what the other wrote: one reads rows the other is
+    about to insert, and the other way round. Under READ COMMITTED neither sees the other's uncommitted
+    row, so both can miss each other (a write skew). Taking the lock before the first such statement
+    makes them run one after the other.
+
+    - PostgreSQL: a transaction-level advisory lock on the name's 64-bit hash. ``shared`` holders run
+      alongside each other and wait only for an exclusive holder.
+    - SQLite: nothing to do. A writing transaction there begins IMMEDIATE and already excludes every
+      other writer.
+    """
+    if session_dialect(session) != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    await session.execute(text(f"SELECT {function}(hashtextextended(:name, 0))"), {"name": name})
+
+
 def make_registry() -> registry:
     """A fresh registry (and MetaData) for one service's tables, with our naming convention."""
     return registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))

@@ -31,6 +31,7 @@ async def create_risk_point(
 ) -> RiskPointOut:
     """Add a risk point to the catalogue and link the unlinked warnings of its rules in its region."""
     who.ensure_can_write(body.region_code)
+    await riskpoints_repo.lock_for_catalogue_write(session)
     await idempotency.begin(session, who, key)
     if await riskpoints_repo.risk_point_by_code(session, body.code):
         raise RiskPointExists(f"risk point {body.code} exists", field="code")
@@ -49,6 +50,7 @@ async def create_risk_point(
 async def update_risk_point(
     session: AsyncSession, who: Principal, risk_point_id: uuid.UUID, body: RiskPointUpdate, *, now: datetime
 ) -> RiskPointOut:
+    await riskpoints_repo.lock_for_catalogue_write(session)  # before the row lock: a new warning's FK waits on it
     risk_point = who.visible(await riskpoints_repo.risk_point(session, risk_point_id, for_update=True), "risk point")
     for name, value in body.model_dump(exclude_unset=True, exclude={"rule_ids"}).items():
         if value is not None:

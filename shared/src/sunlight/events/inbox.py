@@ -10,14 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sunlight.db import inbox_table, utcnow
+from sunlight.db import inbox_table, session_dialect, utcnow
 
 
 async def claim(session: AsyncSession, consumer: str, event_id: str) -> bool:
     """True when ``event_id`` was not yet processed by ``consumer`` (and is now marked)."""
     values = {"consumer": consumer, "event_id": event_id, "processed_at": utcnow()}
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session_dialect(session) == "postgresql" else sqlite.insert
     result = await session.execute(insert(inbox_table).values(**values).on_conflict_do_nothing())
     return bool(getattr(result, "rowcount", 0))
 

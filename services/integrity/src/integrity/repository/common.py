@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement
-from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import parent_region, region_prefix
 from sunlight.db import starts_with_digits
 
@@ -28,10 +27,6 @@ def in_region(column: Any, region_code: str | None) -> ColumnElement[bool] | Non
 def filtered(query: Any, *conditions: ColumnElement[bool] | None) -> Any:
     present = [c for c in conditions if c is not None]
     return query.where(*present) if present else query
-
-
-def dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else "sqlite"
 
 
 def ancestors(region_code: str) -> list[str]:

@@ -10,13 +10,23 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.codes import region_prefix
-from sunlight.db import starts_with_digits, within_regions
+from sunlight.db import starts_with_digits, transaction_lock, within_regions
 from sunlight.pagination import PageParams, keyset
 
 from integrity.models import RiskPoint, RiskPointRule, Warning
 from integrity.repository.common import ancestors, col, filtered, in_region
 
 # --- risk points ------------------------------------------------------------------------------
+
+LINKING = "integrity.risk-point-links"
+"""The lock between registering a new warning (it looks up its risk point) and writing the catalogue (it
+links the warnings already registered). Without it, on PostgreSQL a warning registered while a risk point
+of its rule is being added is seen by neither and stays unlinked for good."""
+
+
+async def lock_for_catalogue_write(session: AsyncSession) -> None:
+    """Take the linking lock before a risk point is added or changed: new warnings wait for the commit."""
+    await transaction_lock(session, LINKING)
 
 
 async def risk_point(session: AsyncSession, risk_point_id: uuid.UUID, *, for_update: bool = False) -> RiskPoint | None:
@@ -59,7 +69,8 @@ async def risk_point_for(
     session: AsyncSession, *, rule_id: str, region_code: str, unit_uscc: str | None
 ) -> uuid.UUID | None:
     """The risk point a finding realises: one listing its rule, in its region or above; the unit's own first,
-    then the nearest region."""
+    then the nearest region. Takes the linking lock (shared): waits for a catalogue write in progress."""
+    await transaction_lock(session, LINKING, shared=True)
     query = (
         select(RiskPoint.id, RiskPoint.region_code, RiskPoint.unit_uscc)
         .join(RiskPointRule, col(RiskPointRule.risk_point_id) == col(RiskPoint.id))
@@ -77,7 +88,8 @@ async def risk_point_for(
 
 
 async def link_unlinked_warnings(session: AsyncSession, risk_point: RiskPoint, rule_ids: Sequence[str]) -> None:
-    """Link the warnings of ``rule_ids`` in the risk point's region (and unit) that realise no risk point yet."""
+    """Link the warnings of ``rule_ids`` in the risk point's region (and unit) that realise no risk point yet.
+    The transaction must hold the linking lock (``lock_for_catalogue_write``), taken before any row lock."""
     if not rule_ids:
         return
     await session.execute(

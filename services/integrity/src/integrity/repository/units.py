@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_contains, region_prefix
-from sunlight.db import within_regions
+from sunlight.db import session_dialect, within_regions
 
 from integrity.models import UnitMonth
-from integrity.repository.common import col, dialect, filtered
+from integrity.repository.common import col, filtered
 
 # --- per-unit, per-month aggregates -----------------------------------------------------------
 
@@ -19,7 +19,7 @@ from integrity.repository.common import col, dialect, filtered
 async def bump_unit(session: AsyncSession, unit_uscc: str, month: str, region_code: str, **counts: int) -> None:
     """Add ``counts`` to the unit's month in ``region_code`` (insert or update in one statement, safe under
     concurrency). Each region keeps its own row: a count belongs to the region it was reported in."""
-    insert = postgresql.insert if dialect(session) == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session_dialect(session) == "postgresql" else sqlite.insert
     table = UnitMonth.__table__  # type: ignore[attr-defined]
     statement = insert(table).values(unit_uscc=unit_uscc, month=month, region_code=region_code, **counts)
     statement = statement.on_conflict_do_update(
