@@ -37,9 +37,9 @@ from sunlight.events import Envelope, add_events
 from sunlight.pagination import Page, PageParams, make_page
 from sunlight.warnings import Level, Rule, SubjectRef, region_key, warning_event
 
-from funds import repository
 from funds.models import FundsWarning
-from funds.schemas import WarningFilter, WarningOut
+from funds.repository import warnings as warnings_repo
+from funds.schemas.warnings import WarningFilter, WarningOut
 
 SERVICE = "funds"
 MAX_IDS = 20  # record ids listed in an aggregated finding's evidence
@@ -125,7 +125,7 @@ async def raise_findings(
     groups: dict[str, list[Finding]] = {}
     for finding in findings:
         groups.setdefault(finding.dedupe_key, []).append(finding)
-    rows = await repository.warnings_by_keys(session, set(groups))
+    rows = await warnings_repo.warnings_by_keys(session, set(groups))
     sent: list[Envelope[Any]] = []
     for key, group in groups.items():
         first, last = group[0], group[-1]
@@ -181,8 +181,8 @@ async def raise_findings(
 async def list_warnings(
     session: AsyncSession, who: Principal, where: WarningFilter, page: PageParams
 ) -> Page[WarningOut]:
-    rows = await repository.warnings(session, who.region_prefixes, where, page)
-    frozen = await repository.frozen_keys(session, [r.dedupe_key for r in rows])
+    rows = await warnings_repo.warnings(session, who.region_prefixes, where, page)
+    frozen = await warnings_repo.frozen_keys(session, [r.dedupe_key for r in rows])
     return make_page(
         rows,
         page,

@@ -24,10 +24,14 @@ from sunlight.errors import NotFound
 from sunlight.pagination import Page, PageParams, page_sorted
 from sunlight.warnings import Level
 
-from funds import checks, payees, repository, rules
+from funds import checks, payees, rules
 from funds.alerts import Finding
 from funds.models import Movement, PayeeAccount, PayeeKind
-from funds.schemas import PayeeAccountOut
+from funds.repository import payees as payees_repo
+from funds.repository import programmes as programmes_repo
+from funds.repository import supervision as supervision_repo
+from funds.repository import watchlist as watchlist_repo
+from funds.schemas.movements import PayeeAccountOut
 from funds.settings import FundsSettings
 
 if TYPE_CHECKING:
@@ -98,8 +102,8 @@ async def multi_programme(session: AsyncSession, settings: FundsSettings, pays: 
     ]
     if not persons:
         return []
-    earlier: Sequence[Movement] = await repository.payments_to(session, {d.payee.id for d, _ in persons})  # type: ignore[union-attr]
-    programmes = await repository.programmes_by_ids(session, {m.programme_id for m in earlier})
+    earlier: Sequence[Movement] = await watchlist_repo.payments_to(session, {d.payee.id for d, _ in persons})  # type: ignore[union-attr]
+    programmes = await programmes_repo.programmes_by_ids(session, {m.programme_id for m in earlier})
     for d, _ in persons:
         programmes[d.programme.id] = d.programme
     seen: dict[uuid.UUID, list[checks.BenefitFact]] = defaultdict(list)
@@ -159,14 +163,14 @@ async def shared_accounts(session: AsyncSession, settings: FundsSettings, pays: 
     hashes = {d.payee.account_hash for d, _ in persons if d.payee and d.payee.account_hash}
     if not hashes:
         return []
-    holders = await repository.persons_on_accounts(session, hashes)
-    regions = await repository.regions_paying(session, {p.id for p in holders})
+    holders = await supervision_repo.persons_on_accounts(session, hashes)
+    regions = await supervision_repo.regions_paying(session, {p.id for p in holders})
     sharers: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
     for p in holders:
         for region in regions.get(p.id, set()):
             sharers[(p.account_hash or "", region)].add(p.id)
     changes: dict[str, list[checks.AccountChange]] = defaultdict(list)
-    for row in await repository.accounts_sharing(session, hashes):
+    for row in await supervision_repo.accounts_sharing(session, hashes):
         changes[row.account_hash].append(checks.AccountChange(str(row.payee_id), row.changed_on, row.previous_tail))
     findings: list[Finding] = []
     for draft, entry in persons:
@@ -224,13 +228,13 @@ async def account_history(
     session: AsyncSession, who: Principal, payee_id: uuid.UUID, page: PageParams
 ) -> Page[PayeeAccountOut]:
     """Every account a payee was paid into, oldest first (masked), to callers who see a payment made to it."""
-    payee = await repository.payee(session, payee_id)
+    payee = await payees_repo.payee(session, payee_id)
     if payee is None or not any(
-        who.sees_region(m.region_code) for m in await repository.payments_to(session, [payee_id])
+        who.sees_region(m.region_code) for m in await watchlist_repo.payments_to(session, [payee_id])
     ):
         raise NotFound("no such payee")
     return page_sorted(
-        await repository.account_history(session, [payee_id]),
+        await supervision_repo.account_history(session, [payee_id]),
         page,
         lambda row: (row.recorded_at, row.id),
         lambda row: PayeeAccountOut(

@@ -14,9 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.errors import NotFound
 from sunlight.pagination import Page, PageParams, SortOrder, make_page, sorted_page
 
-from funds import repository
 from funds.models import Movement, MovementKind, PayeeKind, Programme, Tier
-from funds.schemas import (
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import payees as payees_repo
+from funds.repository import programmes as programmes_repo
+from funds.schemas.disclosure import (
     PublicAllocation,
     PublicPayee,
     PublicPayment,
@@ -34,7 +37,7 @@ def public_programme(programme: Programme) -> PublicProgramme:
 
 
 async def _programme(session: AsyncSession, programme_id: uuid.UUID) -> Programme:
-    programme = await repository.programme(session, programme_id)
+    programme = await programmes_repo.programme(session, programme_id)
     if programme is None:
         raise NotFound("no such programme")
     return programme
@@ -48,7 +51,7 @@ async def list_programmes(
     fiscal_year: int | None = None,
     category: str | None = None,
 ) -> Page[PublicProgramme]:
-    rows = await repository.programmes(
+    rows = await programmes_repo.programmes(
         session, ALL_REGIONS, page, fiscal_year=fiscal_year, category=category, region_code=region_code
     )
     return make_page(rows, page, stamp_key, public_programme)
@@ -56,7 +59,7 @@ async def list_programmes(
 
 async def programme_detail(session: AsyncSession, programme_id: uuid.UUID) -> PublicProgrammeDetail:
     programme = await _programme(session, programme_id)
-    nodes = await repository.nodes_of(session, programme.id)
+    nodes = await nodes_repo.nodes_of(session, programme.id)
     return PublicProgrammeDetail(
         programme=public_programme(programme),
         allocations=[
@@ -79,9 +82,11 @@ async def programme_detail(session: AsyncSession, programme_id: uuid.UUID) -> Pu
 
 async def payments(session: AsyncSession, programme_id: uuid.UUID, page: PageParams) -> Page[PublicPayment]:
     programme = await _programme(session, programme_id)
-    rows = await repository.movements(session, ALL_REGIONS, page, programme_id=programme.id, kind=MovementKind.EXPEND)
-    nodes = await repository.nodes_by_ids(session, {m.from_node_id for m in rows if m.from_node_id})
-    found = await repository.payees_by_ids(session, {m.payee_id for m in rows if m.payee_id})
+    rows = await movements_repo.movements(
+        session, ALL_REGIONS, page, programme_id=programme.id, kind=MovementKind.EXPEND
+    )
+    nodes = await nodes_repo.nodes_by_ids(session, {m.from_node_id for m in rows if m.from_node_id})
+    found = await payees_repo.payees_by_ids(session, {m.payee_id for m in rows if m.payee_id})
 
     def convert(movement: Movement) -> PublicPayment:
         payee = found[movement.payee_id] if movement.payee_id else None
@@ -101,7 +106,7 @@ async def payments(session: AsyncSession, programme_id: uuid.UUID, page: PagePar
             ),
         )
 
-    # newest first, as repository.movements reads them by default; the cursor names that sort
+    # newest first, as movements_repo.movements reads them by default; the cursor names that sort
     return sorted_page(
         rows, page, "recorded_at", SortOrder.DESC, lambda m: m.recorded_at.isoformat(), lambda m: str(m.id), convert
     )

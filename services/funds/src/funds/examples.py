@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from sunlight.contract import add_examples
 
-from funds import schemas as s
+from funds.schemas.movements import MovementIn, MovementOut
+from funds.schemas.nodes import NodeIn
+from funds.schemas.programmes import ProgrammeIn, ThresholdsIn
+from funds.schemas.records import AcceptanceIn, AuditIn, RectificationIn
+from funds.schemas.warnings import FundsWarningOut, ScanIn
+from funds.schemas.watchlist import DelistIn, WatchListIn
 
 PROGRAMME = "0191c3a2-7b1e-7c3d-9a8f-0d6b2e1c3a44"
 CITY_NODE = "0191c3a2-8c20-7a51-b3e4-5f9d0a7c2e10"
@@ -18,7 +23,7 @@ PERSON = "110105198001010171"  # a valid resident ID (never stored: a keyed hash
 
 add_examples(
     {
-        s.ProgrammeIn: [
+        ProgrammeIn: [
             {
                 "code": "2026-AGRI-001",
                 "name": "耕地地力保护补贴",
@@ -36,11 +41,11 @@ add_examples(
                 ],
             }
         ],
-        s.NodeIn: [
+        NodeIn: [
             {"parent_id": CITY_NODE, "tier": "county", "name": "海港区财政局", "region_code": "130302"},
             {"tier": "finance_bureau", "name": "秦皇岛市财政局", "region_code": "130300", "unit_uscc": RESPONSIBLE},
         ],
-        s.MovementIn: [
+        MovementIn: [
             {
                 "kind": "allocate",
                 "from_node_id": CITY_NODE,
@@ -66,7 +71,7 @@ add_examples(
             },
             {"kind": "refund", "refund_of": PAYMENT, "amount_fen": 30_000, "occurred_on": "2026-04-01"},
         ],
-        s.AcceptanceIn: [
+        AcceptanceIn: [
             {
                 "subject": {"kind": "movement", "id": PAYMENT},
                 "result": "passed",
@@ -76,7 +81,7 @@ add_examples(
                 "findings": "农机到货, 型号与合同一致",
             }
         ],
-        s.AuditIn: [
+        AuditIn: [
             {
                 "subject": {"kind": "programme", "id": PROGRAMME},
                 "auditor": "秦皇岛市审计局",
@@ -87,15 +92,15 @@ add_examples(
                 ],
             }
         ],
-        s.RectificationIn: [{"rectified_on": "2026-10-20", "rectification": "补办验收, 验收记录已归档"}],
-        s.ThresholdsIn: [
+        RectificationIn: [{"rectified_on": "2026-10-20", "rectification": "补办验收, 验收记录已归档"}],
+        ThresholdsIn: [
             {
                 "thresholds": {"approval_threshold_fen": 3_000_000, "idle_days": 60, "pass_down_days": {"county": 30}},
                 "reason": "省级专项资金管理办法要求县级30日内下达",
             }
         ],
-        s.ScanIn: [{"as_of": "2026-03-31T23:59:59+08:00"}],
-        s.WatchListIn: [
+        ScanIn: [{"as_of": "2026-03-31T23:59:59+08:00"}],
+        WatchListIn: [
             {
                 "entries": [
                     {
@@ -116,8 +121,8 @@ add_examples(
                 ]
             }
         ],
-        s.DelistIn: [{"delisted_on": "2026-11-01", "reason": "禁入期满 (冀财监〔2025〕7号)"}],
-        s.MovementOut: [
+        DelistIn: [{"delisted_on": "2026-11-01", "reason": "禁入期满 (冀财监〔2025〕7号)"}],
+        MovementOut: [
             {
                 "id": REFUND,
                 "programme_id": PROGRAMME,
@@ -148,7 +153,7 @@ add_examples(
                 "recorded_at": "2026-04-01T10:12:00+08:00",
             }
         ],
-        s.FundsWarningOut: [
+        FundsWarningOut: [
             {
                 "id": "0191c3c0-5e6f-7a80-9b1c-2d3e4f5a6b7c",
                 "dedupe_key": f"130302:FUNDS-CATEGORY-NOT-ALLOWED:funds:movement:{PAYMENT}",

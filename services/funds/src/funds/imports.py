@@ -33,22 +33,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.batches import BatchTooLarge
 
-from funds import repository, service
+from funds import service
 from funds.errors import ImportInvalid
 from funds.importers import oxford
 from funds.ledger_batches import write_batch
 from funds.models import MovementKind, PayeeKind, Tier
-from funds.schemas import (
-    BatchOut,
-    BudgetLineIn,
-    ImportOut,
-    MovementIn,
-    NodeIn,
-    PayeeIn,
-    ProgrammeIn,
-    ProgrammeThresholds,
-    SkippedLine,
-)
+from funds.repository import movements as movements_repo
+from funds.schemas.imports import ImportOut, SkippedLine
+from funds.schemas.movements import BatchOut, MovementIn, PayeeIn
+from funds.schemas.nodes import NodeIn
+from funds.schemas.programmes import BudgetLineIn, ProgrammeIn, ProgrammeThresholds
 from funds.settings import FundsSettings
 
 SUPPLIER_PREFIX = "oxford:"
@@ -111,7 +105,7 @@ async def import_oxford_expenditure(
     who.ensure_can_write(region_code)
     batch_key = f"import:oxford:{code}"[:120]
     fingerprint = await asyncio.to_thread(lambda: hashlib.sha256(raw).hexdigest())
-    earlier = await repository.batch(session, who.subject, batch_key)
+    earlier = await movements_repo.batch(session, who.subject, batch_key)
     if earlier is not None and earlier.fingerprint == fingerprint and "import" in earlier.result:
         return ImportOut.model_validate(earlier.result["import"]), True
     try:  # parsing a file of thousands of rows is CPU work: off the event loop

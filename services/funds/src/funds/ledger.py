@@ -31,7 +31,7 @@ from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
 from sunlight.warnings import region_of_key
 
-from funds import alerts, events, payees, repository, rules, screening, supplements
+from funds import alerts, events, payees, rules, screening, supplements
 from funds.errors import (
     DateOutOfRange,
     Frozen,
@@ -42,16 +42,13 @@ from funds.errors import (
     RefundExceedsPayment,
     UnknownBudgetLine,
 )
-from funds.models import (
-    BudgetLine,
-    Movement,
-    MovementKind,
-    Node,
-    Payee,
-    Programme,
-    RefusedMovement,
-)
-from funds.schemas import MovementIn, MovementOut
+from funds.models import BudgetLine, Movement, MovementKind, Node, Payee, Programme, RefusedMovement
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import payees as payees_repo
+from funds.repository import programmes as programmes_repo
+from funds.repository import warnings as warnings_repo
+from funds.schemas.movements import MovementIn, MovementOut
 from funds.settings import FundsSettings
 
 K = MovementKind
@@ -146,23 +143,23 @@ async def insert_entries(session: AsyncSession, entries: Sequence[Entry]) -> Non
 async def load(session: AsyncSession, bodies: Sequence[MovementIn]) -> Context:
     """Load and lock everything these movements touch: nodes (id order), budget lines, refunded payments."""
     refund_ids = {b.refund_of for b in bodies if b.refund_of}
-    payments = await repository.movements_by_ids(session, refund_ids)
+    payments = await movements_repo.movements_by_ids(session, refund_ids)
     node_ids = {i for b in bodies for i in (b.from_node_id, b.to_node_id) if i}
     node_ids |= {m.from_node_id for m in payments.values() if m.from_node_id}
-    ctx = Context(nodes=await repository.nodes_by_ids(session, node_ids, for_update=True))
-    ctx.programmes = await repository.programmes_by_ids(session, {n.programme_id for n in ctx.nodes.values()})
+    ctx = Context(nodes=await nodes_repo.nodes_by_ids(session, node_ids, for_update=True))
+    ctx.programmes = await programmes_repo.programmes_by_ids(session, {n.programme_id for n in ctx.nodes.values()})
     spending = {
         ctx.nodes[b.from_node_id].programme_id for b in bodies if b.kind == K.EXPEND and b.from_node_id in ctx.nodes
     } | {m.programme_id for m in payments.values()}
     spending |= {
         ctx.nodes[b.to_node_id].programme_id for b in bodies if b.kind == K.SUPPLEMENT and b.to_node_id in ctx.nodes
     }
-    listed = await repository.budget_lines(session, spending)
-    locked = await repository.lock_budget_lines(session, {line.id for line in listed})
+    listed = await programmes_repo.budget_lines(session, spending)
+    locked = await programmes_repo.lock_budget_lines(session, {line.id for line in listed})
     for line in locked.values():
         ctx.lines.setdefault(line.programme_id, []).append(line)
     for payment_id in sorted(payments):  # re-read under lock: refunds change refunded_fen
-        locked_payment = await repository.movement(session, payment_id, for_update=True)
+        locked_payment = await movements_repo.movement(session, payment_id, for_update=True)
         if locked_payment is not None:
             ctx.payments[payment_id] = locked_payment
     return ctx
@@ -254,7 +251,7 @@ async def attach_payees(session: AsyncSession, settings: FundsSettings, drafts: 
     found, created = await payees.resolve(session, settings, given) if given else ({}, set())
     refunded = {d.payment.payee_id for d in drafts if d.payment is not None and d.payment.payee_id}
     ids = {p.id for p in found.values()} | refunded
-    locked = await repository.payees_by_ids(session, ids, for_update=True)
+    locked = await payees_repo.payees_by_ids(session, ids, for_update=True)
     for draft in drafts:
         if draft.body.payee is not None:
             draft.payee = found[payees.identity(settings, draft.body.payee)]
@@ -276,7 +273,7 @@ async def held_subjects(session: AsyncSession, drafts: Sequence[Draft]) -> dict[
             subjects.append(("payee", d.payee.id))
         wanted[d.index] = subjects
         regions[d.index] = d.region_code
-    holds = await repository.held(session, {s for subjects in wanted.values() for s in subjects})
+    holds = await warnings_repo.held(session, {s for subjects in wanted.values() for s in subjects})
 
     def holds_here(subject: tuple[str, uuid.UUID], region: str) -> bool:
         """A payee (paid by many counties) is held only where its hold was ordered; nodes and programmes
@@ -444,9 +441,9 @@ def overspend_problem(d: Draft, short: Shortfall) -> Overspend:
 async def movement_out(session: AsyncSession, movement: Movement | Entry, payee: Payee | None = None) -> MovementOut:
     out = MovementOut.model_validate(movement)
     if movement.payee_id is not None:
-        payee = payee or await repository.payee(session, movement.payee_id)
+        payee = payee or await payees_repo.payee(session, movement.payee_id)
         if payee is not None:
-            held = bool(await repository.held_ids(session, "payee", [payee.id]))
+            held = bool(await warnings_repo.held_ids(session, "payee", [payee.id]))
             out.payee = payees.payee_out(payee, held=held)
     return out
 

@@ -23,7 +23,7 @@ from sunlight.db import utcnow
 from sunlight.errors import Problem
 from sunlight.events import add_event, add_events
 
-from funds import alerts, events, repository, schemas, screening
+from funds import alerts, events, screening
 from funds.errors import Frozen, Overspend, RefundExceedsPayment
 from funds.ledger import (
     Context,
@@ -44,7 +44,11 @@ from funds.ledger import (
     shortfall,
 )
 from funds.models import MovementBatch, MovementKind, RefusedMovement
-from funds.schemas import BatchOut, MovementIn
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import warnings as warnings_repo
+from funds.schemas.movements import BatchOut, MovementIn
+from funds.schemas.movements import RecordError as OverspendRecordError
 from funds.settings import FundsSettings
 
 K = MovementKind
@@ -87,7 +91,7 @@ async def import_batch(
     if len(raw) > settings.batch_max_bytes:
         raise BatchTooLarge(f"the body exceeds {settings.batch_max_bytes} bytes", max_bytes=settings.batch_max_bytes)
     fingerprint = await asyncio.to_thread(lambda: hashlib.sha256(raw).hexdigest())
-    earlier = await repository.batch(session, who.subject, batch_key)
+    earlier = await movements_repo.batch(session, who.subject, batch_key)
     if earlier is not None:
         return _replay(earlier, fingerprint)
     # parsing and validating thousands of records is CPU work: off the event loop, bounded by the limits
@@ -206,7 +210,7 @@ async def write_batch(
             session.add(batch)
             await session.flush()
     except IntegrityError:  # the same key raced us and won
-        earlier = await repository.batch(session, who.subject, batch_key)
+        earlier = await movements_repo.batch(session, who.subject, batch_key)
         if earlier is None:
             raise
         return _replay(earlier, fingerprint)
@@ -259,7 +263,7 @@ async def write_batch(
                     "/amount_fen",
                     Overspend,
                     f"the node holds {short.available_fen} fen of {short.limit}, {draft.amount} requested",
-                    model=schemas.RecordError,
+                    model=OverspendRecordError,
                     available_fen=short.available_fen,
                 )
             )
@@ -273,8 +277,8 @@ async def write_batch(
         if record_refusals and refusals:
             # the batch wrote nothing, but its overspend attempts were made: one refusal and one finding per
             # overspent node, not one per record; a retry of the same refused batch records nothing new
-            again = await repository.nodes_by_ids(session, {node_id for node_id, _, _ in refusals})
-            known = await repository.refusals_of_batch(session, who.subject, batch_key)
+            again = await nodes_repo.nodes_by_ids(session, {node_id for node_id, _, _ in refusals})
+            known = await warnings_repo.refusals_of_batch(session, who.subject, batch_key)
             fresh = [(n, limit, r) for n, limit, r in refusals if _refusal_key(r) not in known]
             session.add_all([r for _, _, r in fresh])
             findings = [overspend_finding(r, again[n], limit) for n, limit, r in fresh]

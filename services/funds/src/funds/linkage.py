@@ -26,8 +26,13 @@ from sunlight.events.contracts.complaints import ReportFiled
 from sunlight.events.contracts.warnings import WarningDisposed
 from sunlight.warnings import DispositionKind, DispositionOutcome, register_status
 
-from funds import alerts, events, repository, rules
+from funds import alerts, events, rules
 from funds.models import FundsWarning, Hold
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import payees as payees_repo
+from funds.repository import programmes as programmes_repo
+from funds.repository import warnings as warnings_repo
 
 log = logging.getLogger("funds.linkage")
 SUBJECT_KINDS = ("programme", "node", "movement", "payee")
@@ -46,20 +51,20 @@ async def hold_targets(session: AsyncSession, kind: str, subject_id: str) -> lis
         return []
     ident = _uuid(subject_id)
     if kind == "programme":
-        programme = await repository.programme(session, ident)
+        programme = await programmes_repo.programme(session, ident)
         return [("programme", ident, programme.region_code)] if programme else []
     if kind == "node":
-        node = await repository.node(session, ident)
+        node = await nodes_repo.node(session, ident)
         return [("node", ident, node.region_code)] if node else []
     if kind == "movement":
-        movement = await repository.movement(session, ident)
+        movement = await movements_repo.movement(session, ident)
         if movement is None:
             return []
         targets = [("movement", ident, movement.region_code)]
         if movement.payee_id is not None:
             targets.append(("payee", movement.payee_id, movement.region_code))
         return targets
-    payee = await repository.payee(session, ident)
+    payee = await payees_repo.payee(session, ident)
     return [("payee", ident, "")] if payee else []
 
 
@@ -67,7 +72,7 @@ async def apply_disposition(session: AsyncSession, data: WarningDisposed, *, now
     if data.subject.service != "funds" and not data.rule_id.startswith("FUNDS-"):
         return
     now = now or utcnow()
-    row = (await repository.warnings_by_keys(session, [data.dedupe_key])).get(data.dedupe_key)
+    row = (await warnings_repo.warnings_by_keys(session, [data.dedupe_key])).get(data.dedupe_key)
     if row is None and data.subject.kind not in SUBJECT_KINDS:
         log.warning("disposition of %s about a %s: not a funds subject; ignored", data.dedupe_key, data.subject.kind)
         return
@@ -100,7 +105,7 @@ async def apply_disposition(session: AsyncSession, data: WarningDisposed, *, now
     row.disposed_at = data.disposed_at
     row.integrity_warning_id = data.warning_id
     if data.freeze:
-        present = {(h.subject_kind, h.subject_id) for h in await repository.holds_of(session, data.dedupe_key)}
+        present = {(h.subject_kind, h.subject_id) for h in await warnings_repo.holds_of(session, data.dedupe_key)}
         for kind, ident, region in await hold_targets(session, row.subject_kind, row.subject_id):
             if (kind, ident) in present:
                 continue
@@ -117,7 +122,7 @@ async def apply_disposition(session: AsyncSession, data: WarningDisposed, *, now
                 ),
             )
     else:
-        for hold in await repository.holds_of(session, data.dedupe_key):
+        for hold in await warnings_repo.holds_of(session, data.dedupe_key):
             add_event(
                 session,
                 events.hold_changed(
@@ -129,21 +134,21 @@ async def apply_disposition(session: AsyncSession, data: WarningDisposed, *, now
                     now=now,
                 ),
             )
-        await repository.delete_holds(session, data.dedupe_key)
+        await warnings_repo.delete_holds(session, data.dedupe_key)
 
 
 async def _subject(session: AsyncSession, kind: str, ident: uuid.UUID) -> tuple[str, uuid.UUID | None, str | None]:
     """(region, programme, label) of a funds subject named by a complaint."""
     if kind == "programme":
-        programme = await repository.programme(session, ident)
+        programme = await programmes_repo.programme(session, ident)
         if programme:
             return programme.region_code, programme.id, programme.name
     elif kind == "node":
-        node = await repository.node(session, ident)
+        node = await nodes_repo.node(session, ident)
         if node:
             return node.region_code, node.programme_id, node.name
     elif kind == "movement":
-        movement = await repository.movement(session, ident)
+        movement = await movements_repo.movement(session, ident)
         if movement:
             return movement.region_code, movement.programme_id, f"movement {str(movement.id)[:8]}"
     raise PermanentError(f"the complaint names {kind} {ident}, which funds does not have")
@@ -165,10 +170,10 @@ async def link_complaint(session: AsyncSession, data: ReportFiled, *, now: datet
     region, programme_id, label = await _subject(session, subject.kind, ident)
     subjects = [(subject.kind, str(ident))]
     if subject.kind == "movement":
-        movement = await repository.movement(session, ident)
+        movement = await movements_repo.movement(session, ident)
         if movement is not None and movement.payee_id is not None:
             subjects.append(("payee", str(movement.payee_id)))
-    open_rows = await repository.open_warnings_on(
+    open_rows = await warnings_repo.open_warnings_on(
         session, subjects, programme_id=programme_id if subject.kind == "programme" else None
     )
     if any(region_contains(region, row.region_code) for row in open_rows):

@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.crypto import mask_name
 
-from funds import repository
 from funds.models import Payee, PayeeKind
-from funds.schemas import PayeeIn, PayeeOut
+from funds.repository import payees as payees_repo
+from funds.schemas.movements import PayeeIn, PayeeOut
 from funds.settings import FundsSettings
 
 ID_PURPOSE = "funds.resident_id"  # watch-list entries hash with the same purpose, so they match
@@ -68,7 +68,7 @@ async def resolve(
     wanted: dict[str, PayeeIn] = {}
     for item in given:
         wanted.setdefault(identity(settings, item), item)
-    found = await repository.payees_by_identity(session, list(wanted))
+    found = await payees_repo.payees_by_identity(session, list(wanted))
     created: set[uuid.UUID] = set()
     missing = [key for key in wanted if key not in found]
     if missing:
@@ -88,7 +88,7 @@ async def resolve(
                     fresh.append(one)
                 except IntegrityError:
                     pass
-            found.update(await repository.payees_by_identity(session, [k for k in missing if k not in found]))
+            found.update(await payees_repo.payees_by_identity(session, [k for k in missing if k not in found]))
         for payee in fresh:
             found[payee.identity] = payee
             created.add(payee.id)

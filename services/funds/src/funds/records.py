@@ -13,9 +13,13 @@ from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 
-from funds import events, repository, supervision
+from funds import events, supervision
 from funds.models import Acceptance, Audit, AuditFinding
-from funds.schemas import (
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import programmes as programmes_repo
+from funds.repository import records as records_repo
+from funds.schemas.records import (
     AcceptanceIn,
     AcceptanceOut,
     AuditFindingOut,
@@ -46,15 +50,15 @@ async def subject_of(session: AsyncSession, who: Principal, subject: SubjectIn) 
 
 async def _subject(session: AsyncSession, subject: SubjectIn) -> tuple[uuid.UUID, str]:
     if subject.kind == "programme":
-        programme = await repository.programme(session, subject.id)
+        programme = await programmes_repo.programme(session, subject.id)
         if programme is not None:
             return programme.id, programme.region_code
     elif subject.kind == "node":
-        node = await repository.node(session, subject.id)
+        node = await nodes_repo.node(session, subject.id)
         if node is not None:
             return node.programme_id, node.region_code
     else:
-        movement = await repository.movement(session, subject.id)
+        movement = await movements_repo.movement(session, subject.id)
         if movement is not None:
             return movement.programme_id, movement.region_code
     raise NotFound(f"no such {subject.kind}", field="subject")
@@ -97,7 +101,7 @@ async def list_acceptances(
     programme_id: uuid.UUID | None = None,
     subject_id: uuid.UUID | None = None,
 ) -> Page[AcceptanceOut]:
-    rows = await repository.acceptances(
+    rows = await records_repo.acceptances(
         session, who.region_prefixes, page, programme_id=programme_id, subject_id=subject_id
     )
     return make_page(rows, page, stamp_key, acceptance_out)
@@ -173,8 +177,10 @@ async def list_audits(
     programme_id: uuid.UUID | None = None,
     subject_id: uuid.UUID | None = None,
 ) -> Page[AuditOut]:
-    rows = await repository.audits(session, who.region_prefixes, page, programme_id=programme_id, subject_id=subject_id)
-    findings = await repository.findings_of(session, [a.id for a in rows])
+    rows = await records_repo.audits(
+        session, who.region_prefixes, page, programme_id=programme_id, subject_id=subject_id
+    )
+    findings = await records_repo.findings_of(session, [a.id for a in rows])
     return make_page(rows, page, stamp_key, lambda a: audit_out(a, findings.get(a.id, [])))
 
 
@@ -187,12 +193,12 @@ async def rectify_finding(
     *,
     key: IdempotencyKey | None = None,
 ) -> AuditFindingOut:
-    audit = who.visible(await repository.audit(session, audit_id), "audit")
+    audit = who.visible(await records_repo.audit(session, audit_id), "audit")
     await supervision.ensure_independent(
         session, who, audit.programme_id, audit.subject_kind, audit.subject_id, named=None, what="rectification"
     )
     await idempotency.begin(session, who, key)
-    finding = await repository.finding(session, finding_id, for_update=True)
+    finding = await records_repo.finding(session, finding_id, for_update=True)
     if finding is None or finding.audit_id != audit.id:
         raise NotFound("no such finding in this audit")
     if finding.rectified_on is not None:

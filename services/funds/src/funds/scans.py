@@ -32,11 +32,16 @@ from sunlight.app import Job
 from sunlight.db import utcnow
 from sunlight.warnings import Level, Rule
 
-from funds import alerts, checks, repository, rules
+from funds import alerts, checks, rules
 from funds.alerts import Finding
 from funds.errors import FutureScan
 from funds.models import Movement, MovementKind, Node, Programme, Tier
-from funds.schemas import ScanOut
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import programmes as programmes_repo
+from funds.repository import records as records_repo
+from funds.repository import warnings as warnings_repo
+from funds.schemas.warnings import ScanOut
 from funds.settings import FundsSettings
 
 K = MovementKind
@@ -149,14 +154,14 @@ def late_episodes(late: Sequence[checks.LateReceipt], today: date) -> list[list[
 
 async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, today: date) -> list[Finding]:
     """FUNDS-LATE-PASS-DOWN for nodes with children, FUNDS-IDLE-FUNDS for every node holding cash."""
-    nodes = await repository.all_nodes(session)
-    parents = await repository.parent_ids(session)
-    movements = await repository.scan_movements(session, parents)
+    nodes = await nodes_repo.all_nodes(session)
+    parents = await nodes_repo.parent_ids(session)
+    movements = await warnings_repo.scan_movements(session, parents)
     by_node: dict[uuid.UUID, list[Movement]] = {}
     for m in movements:
         for node_id in {m.from_node_id, m.to_node_id} - {None}:
             by_node.setdefault(node_id, []).append(m)  # type: ignore[arg-type]
-    programmes: dict[uuid.UUID, Programme] = await repository.programmes_by_ids(
+    programmes: dict[uuid.UUID, Programme] = await programmes_repo.programmes_by_ids(
         session, {n.programme_id for n in nodes}
     )
     children: dict[uuid.UUID, list[str]] = {}
@@ -212,7 +217,7 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
         idle = checks.idle_cash(cash_receipts(node.id, mine), node.cash_fen, today=today, idle_days=limits.idle_days)
         if idle is not None:
             idle_nodes.append((node, idle, limits.idle_days))
-    paid = await repository.payment_days(session, {n.id for n, _, _ in idle_nodes if n.id not in parents})
+    paid = await movements_repo.payment_days(session, {n.id for n, _, _ in idle_nodes if n.id not in parents})
     for node, idle, idle_days in idle_nodes:
         mine = by_node.get(node.id, [])
         outflows = cash_outflows(node.id, mine) + [checks.Flow(on, total) for on, total in paid.get(node.id, [])]
@@ -235,7 +240,7 @@ async def pass_down_and_idle(session: AsyncSession, settings: FundsSettings, tod
 
 async def overdue_audit_findings(session: AsyncSession, today: date) -> list[Finding]:
     findings = []
-    for item, audit in await repository.overdue_findings(session, today):
+    for item, audit in await records_repo.overdue_findings(session, today):
         findings.append(
             Finding(
                 rule=rules.AUDIT_UNRECTIFIED,
@@ -270,9 +275,9 @@ async def benford_findings(
 ) -> list[Finding]:
     """FUNDS-BENFORD for each node whose payments in the last complete quarter deviate (blue)."""
     start, end, label = quarter or previous_quarter(today)
-    amounts = await repository.expend_amounts(session, start=start, end=end)
-    nodes = await repository.nodes_by_ids(session, set(amounts))
-    programmes = await repository.programmes_by_ids(session, {n.programme_id for n in nodes.values()})
+    amounts = await movements_repo.expend_amounts(session, start=start, end=end)
+    nodes = await nodes_repo.nodes_by_ids(session, set(amounts))
+    programmes = await programmes_repo.programmes_by_ids(session, {n.programme_id for n in nodes.values()})
     findings = []
     for node_id, values in sorted(amounts.items()):
         if node_id not in nodes:

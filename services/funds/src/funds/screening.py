@@ -19,10 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.codes import region_contains
 from sunlight.warnings import Level, Rule
 
-from funds import checks, crosschecks, repository, rules
+from funds import checks, crosschecks, rules
 from funds.alerts import Finding
 from funds.models import Movement, MovementKind, Node, Payee, PayeeKind, Programme, WatchEntry
 from funds.payees import subject_label
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import records as records_repo
+from funds.repository import watchlist as watchlist_repo
 from funds.settings import FundsSettings
 
 if TYPE_CHECKING:
@@ -65,7 +69,7 @@ async def screen_payments(
     # the same, by amount too: a duplicate has the payee's amount, so a batch of thousands of payments to one
     # supplier compares each with its few equals, not with every earlier one
     seen_by_amount: dict[tuple[str, str, int], list[checks.PaymentFact]] = defaultdict(list)
-    for m in await repository.payments_of_payees(session, payee_ids, since=first - timedelta(days=window)):
+    for m in await movements_repo.payments_of_payees(session, payee_ids, since=first - timedelta(days=window)):
         old = fact(m)
         seen_by_payee[(old.payee_id, old.region_code)].append(old)
         seen_by_amount[(old.payee_id, old.region_code, old.amount_fen)].append(old)
@@ -73,7 +77,7 @@ async def screen_payments(
     # paid to several payees)
     seen_by_key: dict[str, list[checks.PaymentFact]] = defaultdict(list)
     invoice_window = max(max(t.duplicate_invoice_window_days, t.split_window_days) for t in limits.values())
-    for m in await repository.payments_sharing(
+    for m in await movements_repo.payments_sharing(
         session,
         invoices={m.invoice_no for _, m in pays if m.invoice_no},
         references={m.reference for _, m in pays if m.reference and not m.invoice_no},
@@ -81,9 +85,9 @@ async def screen_payments(
     ):
         seen_by_key[_share_key(fact(m))].append(fact(m))
     persons = {(m.programme_id, m.payee_id) for d, m in pays if d.payee and d.payee.kind == PayeeKind.PERSON}
-    totals = await repository.programme_payee_totals(session, persons)  # type: ignore[arg-type]
+    totals = await movements_repo.programme_payee_totals(session, persons)  # type: ignore[arg-type]
     payees_of = {d.payee.id: d.payee for d, _ in pays if d.payee}
-    watch = await repository.watch_matches(
+    watch = await watchlist_repo.watch_matches(
         session,
         usccs={p.uscc for p in payees_of.values() if p.uscc},
         id_hashes={p.id_hash for p in payees_of.values() if p.id_hash},
@@ -366,9 +370,9 @@ async def _acceptance_cover(
     out: dict[uuid.UUID, tuple[dict[uuid.UUID, uuid.UUID | None], list[tuple[str, uuid.UUID, date]]]] = {}
     if not programme_ids:
         return out
-    passed = await repository.passed_acceptances(session, programme_ids)
+    passed = await records_repo.passed_acceptances(session, programme_ids)
     for programme_id in programme_ids:
-        parents = {n.id: n.parent_id for n in await repository.nodes_of(session, programme_id)}
+        parents = {n.id: n.parent_id for n in await nodes_repo.nodes_of(session, programme_id)}
         records = [(a.subject_kind, a.subject_id, a.accepted_on) for a in passed if a.programme_id == programme_id]
         out[programme_id] = (parents, records)
     return out

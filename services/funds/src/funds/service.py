@@ -25,7 +25,7 @@ from sunlight.events import add_event
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, SortOrder, make_page, sorted_page
 
-from funds import alerts, events, payees, repository, screening, supervision, watch
+from funds import alerts, events, payees, screening, supervision, watch
 from funds.errors import DuplicateCode, RegionOutsideParent, RootExists
 from funds.models import (
     TIER_ORDER,
@@ -37,20 +37,16 @@ from funds.models import (
     Tier,
     WatchEntry,
 )
-from funds.schemas import (
-    BudgetLineOut,
-    MovementOut,
-    MovementSort,
-    NodeIn,
-    NodeOut,
-    PayeeOut,
-    ProgrammeIn,
-    ProgrammeOut,
-    RefusalOut,
-    WatchEntryOut,
-    WatchListIn,
-    WatchListOut,
-)
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import payees as payees_repo
+from funds.repository import programmes as programmes_repo
+from funds.repository import warnings as warnings_repo
+from funds.repository import watchlist as watchlist_repo
+from funds.schemas.movements import MovementOut, MovementSort, PayeeOut, RefusalOut
+from funds.schemas.nodes import NodeIn, NodeOut
+from funds.schemas.programmes import BudgetLineOut, ProgrammeIn, ProgrammeOut
+from funds.schemas.watchlist import WatchEntryOut, WatchListIn, WatchListOut
 from funds.settings import FundsSettings
 
 
@@ -77,7 +73,7 @@ async def ensure_unit_in_regions(session: AsyncSession, who: Principal, uscc: st
     """
     if uscc is None or uscc == who.unit:
         return
-    known = await repository.unit_regions(session, uscc)
+    known = await programmes_repo.unit_regions(session, uscc)
     if known and not any(who.sees_region(code) for code in known):
         raise ForbiddenRegion(f"unit {uscc} is registered outside this token's regions", field=field)
 
@@ -102,7 +98,7 @@ async def add_programme(
     kept in the change history like any later change."""
     who.ensure_can_write(body.region_code)
     await ensure_unit_in_regions(session, who, body.responsible_uscc, "responsible_uscc")
-    if await repository.programme_by_code(session, body.code):
+    if await programmes_repo.programme_by_code(session, body.code):
         raise DuplicateCode(f"programme code {body.code} is taken", field="code")
     programme = Programme(
         **body.model_dump(exclude={"thresholds", "budget_lines", "allowed_categories"}),
@@ -138,12 +134,12 @@ async def create_programme(
 
 
 async def get_programme(session: AsyncSession, who: Principal, programme_id: uuid.UUID) -> Programme:
-    return who.visible(await repository.programme(session, programme_id), "programme")
+    return who.visible(await programmes_repo.programme(session, programme_id), "programme")
 
 
 async def read_programme(session: AsyncSession, who: Principal, programme_id: uuid.UUID) -> ProgrammeOut:
     programme = await get_programme(session, who, programme_id)
-    return programme_out(programme, await repository.budget_lines(session, [programme.id]))
+    return programme_out(programme, await programmes_repo.budget_lines(session, [programme.id]))
 
 
 async def list_programmes(
@@ -155,10 +151,10 @@ async def list_programmes(
     category: str | None = None,
     region_code: str | None = None,
 ) -> Page[ProgrammeOut]:
-    rows = await repository.programmes(
+    rows = await programmes_repo.programmes(
         session, who.region_prefixes, page, fiscal_year=fiscal_year, category=category, region_code=region_code
     )
-    lines = await repository.budget_lines(session, [p.id for p in rows])
+    lines = await programmes_repo.budget_lines(session, [p.id for p in rows])
     by_programme: dict[uuid.UUID, list[BudgetLine]] = {}
     for line in lines:
         by_programme.setdefault(line.programme_id, []).append(line)
@@ -181,7 +177,7 @@ async def add_node(
     await ensure_unit_in_regions(session, who, body.unit_uscc, "unit_uscc")
     node = Node(programme_id=programme.id, **body.model_dump())
     if body.parent_id is None:
-        if await repository.root_of(session, programme.id):
+        if await nodes_repo.root_of(session, programme.id):
             raise RootExists("a programme has one root node; give parent_id")
         if not region_contains(programme.region_code, body.region_code):
             raise RegionOutsideParent("the root lies within the programme's region", field="region_code")
@@ -207,7 +203,7 @@ async def add_node(
         await session.flush()
         add_event(session, events.movement_recorded(budget))
         return node
-    parent = await repository.node(session, body.parent_id)
+    parent = await nodes_repo.node(session, body.parent_id)
     if parent is None or parent.programme_id != programme.id:
         raise NotFound("no such parent node in this programme", field="parent_id")
     if not region_contains(parent.region_code, body.region_code):
@@ -236,14 +232,14 @@ async def create_node(
 
 async def list_nodes(session: AsyncSession, who: Principal, programme_id: uuid.UUID) -> Sequence[Node]:
     await get_programme(session, who, programme_id)
-    return [n for n in await repository.nodes_of(session, programme_id) if who.sees_region(n.region_code)]
+    return [n for n in await nodes_repo.nodes_of(session, programme_id) if who.sees_region(n.region_code)]
 
 
 # --- reads of the ledger ---------------------------------------------------------------------------
 
 
 async def get_movement(session: AsyncSession, who: Principal, movement_id: uuid.UUID) -> Movement:
-    return who.visible(await repository.movement(session, movement_id), "movement")
+    return who.visible(await movements_repo.movement(session, movement_id), "movement")
 
 
 async def list_movements(
@@ -259,7 +255,7 @@ async def list_movements(
     sort: MovementSort = MovementSort.RECORDED_AT,
     order: SortOrder = SortOrder.DESC,
 ) -> Page[MovementOut]:
-    rows = await repository.movements(
+    rows = await movements_repo.movements(
         session,
         who.region_prefixes,
         page,
@@ -271,8 +267,8 @@ async def list_movements(
         sort=sort.value,
         order=order,
     )
-    found = await repository.payees_by_ids(session, {m.payee_id for m in rows if m.payee_id})
-    held = await repository.held_ids(session, "payee", set(found))
+    found = await payees_repo.payees_by_ids(session, {m.payee_id for m in rows if m.payee_id})
+    held = await warnings_repo.held_ids(session, "payee", set(found))
 
     def convert(movement: Movement) -> MovementOut:
         out = MovementOut.model_validate(movement)
@@ -291,19 +287,19 @@ async def list_movements(
 async def list_refusals(
     session: AsyncSession, who: Principal, page: PageParams, *, programme_id: uuid.UUID | None = None
 ) -> Page[RefusalOut]:
-    rows = await repository.refusals(session, who.region_prefixes, page, programme_id=programme_id)
+    rows = await movements_repo.refusals(session, who.region_prefixes, page, programme_id=programme_id)
     return make_page(rows, page, stamp_key, RefusalOut.model_validate)
 
 
 async def get_payee(session: AsyncSession, who: Principal, payee_id: uuid.UUID) -> PayeeOut:
     """A payee, to callers who see at least one payment made to it (persons masked)."""
-    payee = await repository.payee(session, payee_id)
+    payee = await payees_repo.payee(session, payee_id)
     if payee is None:
         raise NotFound("no such payee")
-    payments = await repository.payments_to(session, [payee.id])
+    payments = await watchlist_repo.payments_to(session, [payee.id])
     if not any(who.sees_region(m.region_code) for m in payments):
         raise NotFound("no such payee")
-    held = bool(await repository.held_ids(session, "payee", [payee.id]))
+    held = bool(await warnings_repo.held_ids(session, "payee", [payee.id]))
     return payees.payee_out(payee, held=held)
 
 
@@ -348,7 +344,7 @@ async def load_watch_list(
 
 async def screen_existing_payees(session: AsyncSession, entries: Sequence[WatchEntry]) -> int:
     """Raise FUNDS-PAYEE-INELIGIBLE for payees already paid while a new entry applied (latest payment each)."""
-    matches = await repository.payees_matching(
+    matches = await payees_repo.payees_matching(
         session,
         usccs={e.uscc for e in entries if e.watch_list == "debarred" and e.uscc},
         id_hashes={e.id_hash for e in entries if e.watch_list != "debarred" and e.id_hash},
@@ -356,9 +352,9 @@ async def screen_existing_payees(session: AsyncSession, entries: Sequence[WatchE
     if not matches:
         return 0
     by_id = {p.id: p for p in matches}
-    payments = await repository.payments_to(session, set(by_id))
-    programmes = await repository.programmes_by_ids(session, {m.programme_id for m in payments})
-    nodes = await repository.nodes_by_ids(session, {m.from_node_id for m in payments if m.from_node_id})
+    payments = await watchlist_repo.payments_to(session, set(by_id))
+    programmes = await programmes_repo.programmes_by_ids(session, {m.programme_id for m in payments})
+    nodes = await nodes_repo.nodes_by_ids(session, {m.from_node_id for m in payments if m.from_node_id})
     findings: dict[str, alerts.Finding] = {}
     for movement in payments:  # oldest first: the latest matching payment is the subject
         payee = by_id[movement.payee_id]  # type: ignore[index]
@@ -384,5 +380,5 @@ async def screen_existing_payees(session: AsyncSession, entries: Sequence[WatchE
 
 
 async def list_watch_entries(session: AsyncSession, who: Principal, page: PageParams) -> Page[WatchEntryOut]:
-    rows = await repository.watch_entries(session, who.region_prefixes, page)
+    rows = await watchlist_repo.watch_entries(session, who.region_prefixes, page)
     return make_page(rows, page, stamp_key, WatchEntryOut.model_validate)

@@ -27,11 +27,15 @@ from sunlight.auth import Principal
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, page_sorted
 
-from funds import repository
 from funds.bounds import BOUNDS
 from funds.errors import SelfCertification, ThresholdOutOfBounds, ThresholdsSupervised
 from funds.models import Node, Programme, ThresholdChange
-from funds.schemas import ProgrammeThresholds, ThresholdBoundOut, ThresholdChangeOut, ThresholdsIn
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import payees as payees_repo
+from funds.repository import programmes as programmes_repo
+from funds.repository import supervision as supervision_repo
+from funds.schemas.programmes import ProgrammeThresholds, ThresholdBoundOut, ThresholdChangeOut, ThresholdsIn
 
 SUPERVISE = "funds:supervise"
 
@@ -53,17 +57,17 @@ def _below(node_id: uuid.UUID, nodes: Collection[Node]) -> list[Node]:
 async def spending_units(session: AsyncSession, programme: Programme, kind: str, subject_id: uuid.UUID) -> set[str]:
     """The units that spent (or answer for) the money of a programme, node or payment."""
     units = {programme.responsible_uscc}
-    nodes = await repository.nodes_of(session, programme.id)
+    nodes = await nodes_repo.nodes_of(session, programme.id)
     if kind == "programme":
         units |= {n.unit_uscc for n in nodes}
     elif kind == "node":
         units |= {n.unit_uscc for n in _below(subject_id, nodes)}
     else:
-        payment = await repository.movement(session, subject_id)
+        payment = await movements_repo.movement(session, subject_id)
         if payment is not None:
             units |= {n.unit_uscc for n in nodes if n.id == payment.from_node_id}
             if payment.payee_id is not None:
-                payee = await repository.payee(session, payment.payee_id)
+                payee = await payees_repo.payee(session, payment.payee_id)
                 units.add(payee.uscc if payee else None)
     return {u for u in units if u}
 
@@ -83,7 +87,7 @@ async def ensure_independent(
     session: AsyncSession, who: Principal, programme_id: uuid.UUID, kind: str, subject_id: uuid.UUID, *,
     named: str | None, what: str,
 ) -> None:  # fmt: skip
-    programme = await repository.programme(session, programme_id)
+    programme = await programmes_repo.programme(session, programme_id)
     assert programme is not None
     ensure_not_self(who, await spending_units(session, programme, kind, subject_id), named=named, what=what)
 
@@ -134,10 +138,10 @@ async def set_thresholds(
     key: IdempotencyKey | None = None,
 ) -> ThresholdChangeOut:
     """Replace a programme's own thresholds (left out: the deployment's defaults); returns the change recorded."""
-    programme = who.visible(await repository.programme(session, programme_id), "programme")
+    programme = who.visible(await programmes_repo.programme(session, programme_id), "programme")
     who.ensure_can_write(programme.region_code)
     ensure_supervisor(who)
-    nodes = await repository.nodes_of(session, programme.id)
+    nodes = await nodes_repo.nodes_of(session, programme.id)
     ensure_not_self(
         who, {u for u in {programme.responsible_uscc, *(n.unit_uscc for n in nodes)} if u}, what="threshold"
     )
@@ -157,8 +161,8 @@ async def set_thresholds(
 async def threshold_changes(
     session: AsyncSession, who: Principal, programme_id: uuid.UUID, page: PageParams
 ) -> Page[ThresholdChangeOut]:
-    programme = who.visible(await repository.programme(session, programme_id), "programme")
-    changes = await repository.threshold_changes(session, programme.id)
+    programme = who.visible(await programmes_repo.programme(session, programme_id), "programme")
+    changes = await supervision_repo.threshold_changes(session, programme.id)
     return page_sorted(
         changes, page, lambda c: (c.recorded_at, c.id), ThresholdChangeOut.model_validate, (datetime, uuid.UUID)
     )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sunlight.auth import Principal
 from sunlight.errors import NotFound
 
-from funds.schemas import MovementIn
+from funds.schemas.movements import MovementIn
 
 if TYPE_CHECKING:
     from funds.ledger import Context, Draft

@@ -17,19 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.errors import InvalidInput
 
-from funds import checks, repository
+from funds import checks
 from funds.ledger import movement_out
 from funds.models import TIER_ORDER, Acceptance, Audit, Movement, MovementKind, Node
-from funds.schemas import (
-    BenfordOut,
-    BudgetLineOut,
-    FunnelOut,
-    NodeTrace,
-    PathHop,
-    PaymentPathOut,
-    TierTotal,
-    TraceOut,
-)
+from funds.repository import movements as movements_repo
+from funds.repository import nodes as nodes_repo
+from funds.repository import programmes as programmes_repo
+from funds.repository import records as records_repo
+from funds.repository import supervision as supervision_repo
+from funds.repository import warnings as warnings_repo
+from funds.schemas.programmes import BudgetLineOut
+from funds.schemas.trace import BenfordOut, FunnelOut, NodeTrace, PathHop, PaymentPathOut, TierTotal, TraceOut
 from funds.screening import ancestry
 from funds.service import get_movement, get_programme, programme_out
 
@@ -137,8 +135,8 @@ def discrepancies(
 
 async def trace(session: AsyncSession, who: Principal, programme_id: uuid.UUID) -> TraceOut:
     programme = await get_programme(session, who, programme_id)
-    nodes = await repository.nodes_of(session, programme.id)
-    held = await repository.held_ids(session, "node", [n.id for n in nodes])
+    nodes = await nodes_repo.nodes_of(session, programme.id)
+    held = await warnings_repo.held_ids(session, "node", [n.id for n in nodes])
     depths = _depths(nodes)
     children: dict[uuid.UUID, int] = {}
     for node in nodes:
@@ -159,11 +157,11 @@ async def trace(session: AsyncSession, who: Principal, programme_id: uuid.UUID) 
                     idle_fen=sum(n.cash_fen for n in of_tier),
                 )
             )
-    sums = await repository.movement_sums(session, programme.id)
-    added = await repository.supplements_by_node(session, programme.id) if nodes else {}
+    sums = await movements_repo.movement_sums(session, programme.id)
+    added = await supervision_repo.supplements_by_node(session, programme.id) if nodes else {}
     problems = discrepancies(nodes, programme.budget_fen, sums, added) if nodes else []
     return TraceOut(
-        programme=programme_out(programme, await repository.budget_lines(session, [programme.id])),
+        programme=programme_out(programme, await programmes_repo.budget_lines(session, [programme.id])),
         nodes=[node_trace(n, depths[n.id], children.get(n.id, 0), n.id in held) for n in visible],
         tiers=tiers,
         conserved=not problems,
@@ -175,11 +173,11 @@ async def payment_path(session: AsyncSession, who: Principal, movement_id: uuid.
     """A payment (or any movement) back through every node that passed its money down, to the budget line."""
     movement = await get_movement(session, who, movement_id)
     programme = await get_programme(session, who, movement.programme_id)
-    nodes = {n.id: n for n in await repository.nodes_of(session, programme.id)}
+    nodes = {n.id: n for n in await nodes_repo.nodes_of(session, programme.id)}
     start = movement.from_node_id or movement.to_node_id
     chain = ancestry(start, {n.id: n.parent_id for n in nodes.values()})
-    inflows = await repository.inflows(session, chain)
-    held = await repository.held_ids(session, "node", chain)
+    inflows = await movements_repo.inflows(session, chain)
+    held = await warnings_repo.held_ids(session, "node", chain)
     depths = _depths(list(nodes.values()))
     hops = []
     for node_id in chain:
@@ -191,10 +189,10 @@ async def payment_path(session: AsyncSession, who: Principal, movement_id: uuid.
                 inflows=[await movement_out(session, m) for m in into],
             )
         )
-    line = await repository.budget_line(session, movement.budget_line_id) if movement.budget_line_id else None
+    line = await programmes_repo.budget_line(session, movement.budget_line_id) if movement.budget_line_id else None
     return PaymentPathOut(
         payment=await movement_out(session, movement),
-        programme=programme_out(programme, await repository.budget_lines(session, [programme.id])),
+        programme=programme_out(programme, await programmes_repo.budget_lines(session, [programme.id])),
         budget_line=BudgetLineOut.model_validate(line) if line else None,
         hops=hops,
     )
@@ -225,13 +223,13 @@ def _share(part: int, whole: int) -> float | None:
 async def funnel(session: AsyncSession, who: Principal, programme_id: uuid.UUID) -> FunnelOut:
     """Budget → allocated → disbursed → spent → accepted → audited (每一环的金额与比率)."""
     programme = await get_programme(session, who, programme_id)
-    nodes = await repository.nodes_of(session, programme.id)
+    nodes = await nodes_repo.nodes_of(session, programme.id)
     root = next((n for n in nodes if n.parent_id is None), None)
-    movements = await repository.programme_movements(session, programme.id)
+    movements = await movements_repo.programme_movements(session, programme.id)
     payments = [m for m in movements if m.kind == MovementKind.EXPEND]
     parents = {n.id: n.parent_id for n in nodes}
-    accepted = [a for a in await repository.passed_acceptances(session, [programme.id])]
-    audits = await repository.programme_audits(session, programme.id)
+    accepted = [a for a in await records_repo.passed_acceptances(session, [programme.id])]
+    audits = await records_repo.programme_audits(session, programme.id)
     amounts = {
         "budget": programme.budget_fen,
         "allocated": (root.passed_on_fen + root.spent_fen) if root else 0,
@@ -271,8 +269,8 @@ async def benford_of(
     """First digits of a node's payments with ``start <= occurred_on < end`` against Benford's law."""
     if end <= start:
         raise InvalidInput("to is after from", field="to")
-    node = who.visible(await repository.node(session, node_id), "node")
-    amounts = (await repository.expend_amounts(session, start=start, end=end, node_ids=[node.id])).get(node.id, [])
+    node = who.visible(await nodes_repo.node(session, node_id), "node")
+    amounts = (await movements_repo.expend_amounts(session, start=start, end=end, node_ids=[node.id])).get(node.id, [])
     result = checks.benford(amounts)
     return BenfordOut(
         node_id=node.id,

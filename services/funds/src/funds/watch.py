@@ -18,9 +18,9 @@ from sunlight.errors import Conflict, InvalidInput
 from sunlight.idempotency import IdempotencyKey
 from sunlight.pagination import Page, PageParams, make_page
 
-from funds import repository
 from funds.models import WatchChange, WatchEntry
-from funds.schemas import DelistIn, WatchChangeOut, WatchEntryOut
+from funds.repository import supervision as supervision_repo
+from funds.schemas.watchlist import DelistIn, WatchChangeOut, WatchEntryOut
 
 
 class AlreadyDelisted(Conflict):
@@ -49,10 +49,10 @@ def listed(entries: Sequence[WatchEntry], who: Principal) -> list[WatchChange]:
 async def delist(
     session: AsyncSession, who: Principal, entry_id: uuid.UUID, body: DelistIn, *, key: IdempotencyKey | None = None
 ) -> WatchEntryOut:
-    entry = who.visible(await repository.watch_entry(session, entry_id), "watch-list entry")
+    entry = who.visible(await supervision_repo.watch_entry(session, entry_id), "watch-list entry")
     who.ensure_can_write(entry.region_code)
     await idempotency.begin(session, who, key)
-    entry = await repository.watch_entry(session, entry_id, for_update=True)
+    entry = await supervision_repo.watch_entry(session, entry_id, for_update=True)
     assert entry is not None
     if entry.delisted_on is not None:
         raise AlreadyDelisted(f"delisted on {entry.delisted_on.isoformat()}")
@@ -77,5 +77,5 @@ async def delist(
 
 
 async def changes(session: AsyncSession, who: Principal, page: PageParams) -> Page[WatchChangeOut]:
-    rows = await repository.watch_changes(session, who.region_prefixes, page)
+    rows = await supervision_repo.watch_changes(session, who.region_prefixes, page)
     return make_page(rows, page, lambda r: [r.recorded_at.isoformat(), str(r.id)], WatchChangeOut.model_validate)

@@ -12,7 +12,7 @@ from sunlight.pagination import Page
 
 from funds import disclosure
 from funds.deps import PageDep, SessionDep
-from funds.schemas import PublicPayment, PublicProgramme, PublicProgrammeDetail
+from funds.schemas.disclosure import PublicPayment, PublicProgramme, PublicProgrammeDetail
 
 router = APIRouter(prefix="/v1/funds/public", tags=["public disclosure"])
 

@@ -12,7 +12,8 @@ from sunlight.errors import ForbiddenRegion, problem_responses
 from funds import imports
 from funds.deps import FundsWriter, SessionDep, SettingsDep
 from funds.errors import DuplicateCode, ImportInvalid
-from funds.schemas import CODE, ImportOut
+from funds.schemas.common import CODE
+from funds.schemas.imports import ImportOut
 
 router = APIRouter(prefix="/v1/funds/imports", tags=["imports"])
 

@@ -24,7 +24,8 @@ from funds.errors import (
     UnknownBudgetLine,
 )
 from funds.models import MovementKind
-from funds.schemas import BatchOut, MovementIn, MovementOut, MovementSort, PayeeOut, PaymentPathOut, RefusalOut
+from funds.schemas.movements import BatchOut, MovementIn, MovementOut, MovementSort, PayeeOut, RefusalOut
+from funds.schemas.trace import PaymentPathOut
 
 router = APIRouter(prefix="/v1/funds", tags=["movements"])
 

@@ -11,7 +11,7 @@ from sunlight.errors import InvalidInput, NotFound, problem_responses
 
 from funds import trace
 from funds.deps import FundsReader, SessionDep
-from funds.schemas import BenfordOut
+from funds.schemas.trace import BenfordOut
 
 router = APIRouter(prefix="/v1/funds/nodes", tags=["nodes"])
 

@@ -10,7 +10,7 @@ from sunlight.pagination import Page
 
 from funds import crosschecks
 from funds.deps import FundsReader, PageDep, SessionDep
-from funds.schemas import PayeeAccountOut
+from funds.schemas.movements import PayeeAccountOut
 
 router = APIRouter(prefix="/v1/funds", tags=["movements"])
 

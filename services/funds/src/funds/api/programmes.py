@@ -22,7 +22,9 @@ from funds.errors import (
     ThresholdOutOfBounds,
     ThresholdsSupervised,
 )
-from funds.schemas import FunnelOut, NodeIn, NodeOut, ProgrammeIn, ProgrammeOut, TraceOut
+from funds.schemas.nodes import NodeIn, NodeOut
+from funds.schemas.programmes import ProgrammeIn, ProgrammeOut
+from funds.schemas.trace import FunnelOut, TraceOut
 from funds.service import TierOrder
 
 router = APIRouter(prefix="/v1/funds/programmes", tags=["programmes"])

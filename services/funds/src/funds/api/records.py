@@ -12,7 +12,7 @@ from funds import records
 from funds.deps import FundsAccept, FundsAudit, FundsReader, IdempotencyKeyDep, PageDep, SessionDep
 from funds.errors import SelfCertification
 from funds.records import AlreadyRectified, RectifiedBeforeAudit
-from funds.schemas import AcceptanceIn, AcceptanceOut, AuditFindingOut, AuditIn, AuditOut, RectificationIn
+from funds.schemas.records import AcceptanceIn, AcceptanceOut, AuditFindingOut, AuditIn, AuditOut, RectificationIn
 
 router = APIRouter(prefix="/v1/funds", tags=["acceptance and audit"])
 

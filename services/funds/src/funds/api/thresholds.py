@@ -11,7 +11,7 @@ from sunlight.pagination import Page
 from funds import supervision
 from funds.deps import FundsReader, FundsSupervise, IdempotencyKeyDep, PageDep, SessionDep
 from funds.errors import SelfCertification, ThresholdOutOfBounds, ThresholdsSupervised
-from funds.schemas import ThresholdBoundOut, ThresholdChangeOut, ThresholdsIn
+from funds.schemas.programmes import ThresholdBoundOut, ThresholdChangeOut, ThresholdsIn
 
 router = APIRouter(prefix="/v1/funds", tags=["programmes"])
 

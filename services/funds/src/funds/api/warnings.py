@@ -14,7 +14,7 @@ from funds import alerts, scans
 from funds.deps import FundsNationalAdmin, FundsReader, PageDep, SessionDep, SettingsDep
 from funds.errors import FutureScan
 from funds.models import FundsSubjectKind
-from funds.schemas import ScanIn, ScanOut, WarningFilter, WarningOut
+from funds.schemas.warnings import ScanIn, ScanOut, WarningFilter, WarningOut
 
 router = APIRouter(prefix="/v1/funds", tags=["warnings"])
 

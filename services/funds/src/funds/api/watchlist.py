@@ -10,7 +10,7 @@ from sunlight.pagination import Page
 
 from funds import service, watch
 from funds.deps import FundsAdmin, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
-from funds.schemas import DelistIn, WatchChangeOut, WatchEntryOut, WatchListIn, WatchListOut
+from funds.schemas.watchlist import DelistIn, WatchChangeOut, WatchEntryOut, WatchListIn, WatchListOut
 from funds.watch import AlreadyDelisted, DelistedBeforeListed
 
 router = APIRouter(prefix="/v1/funds/watchlist", tags=["watch lists"])
