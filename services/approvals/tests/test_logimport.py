@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from approvals.cases import write_steps
 from approvals.logcheck import check_traces
 from approvals.logimport import import_log
 from approvals.mapping import load_mapping
+from approvals.schemas.cases import StepIn
 from approvals.settings import ApprovalsSettings
 from approvals.sweeps import run_sweep
 from fastapi import FastAPI
@@ -21,7 +23,7 @@ from sunlight.testing.data import require_data
 from sunlight.workdays import WorkdayCalendar
 from sunlight.xes import iter_traces
 
-from .conftest import Maker
+from .conftest import Maker, at
 
 MAPPING = Path(__file__).resolve().parents[1] / "mappings" / "receipt.toml"
 TRACES = 300  # the first 300 applications of the receipt log
@@ -83,3 +85,27 @@ async def test_the_receipt_log_imported_finds_what_the_analysts_command_finds(
         swept = await run_sweep(session, approvals_settings, now=datetime.now(UTC))
     assert swept.cases == len(open_before) > 0
     assert swept.findings.get("APPROVALS-LEGAL-OVERDUE") == len(open_before)
+
+
+async def test_steps_already_stored_are_left_out_and_a_wrong_record_is_named_by_its_own_index(
+    make: Maker, approvals_app: FastAPI, approvals_settings: ApprovalsSettings
+) -> None:
+    """What an import sends again is counted, not stored twice; the record that is wrong is the one reported,
+    however many known ones came before it in the chunk."""
+    item = await make.item(code="receipt")
+    case_no = await make.case(item, [("accept", "2026-03-02", {})])
+    known = StepIn(case_no=case_no, region_code="130302", step="accept", occurred_at=at("2026-03-02"))
+    review = StepIn(case_no=case_no, region_code="130302", step="review", occurred_at=at("2026-03-03"))
+    stray = StepIn(case_no="C-stray", region_code="130302", step="accept", occurred_at=at("2026-03-03"),
+                   item_code="NO-SUCH-ITEM")  # fmt: skip
+    async with approvals_app.state.db.sessions() as session:
+        written, wrong = await write_steps(session, approvals_settings, IMPORTER, [known, stray], skip_stored=True)
+        assert [(index, type(problem).__name__) for index, problem in wrong] == [(1, "UnknownItem")]
+        await session.rollback()
+        written, wrong = await write_steps(session, approvals_settings, IMPORTER, [known, review], skip_stored=True)
+        assert wrong == [] and written.known == 1 and [s.kind for s in written.steps] == ["review"]
+        await session.commit()
+    timeline = await make.client.get("/v1/approvals/cases", headers=make.headers, params={"limit": 500})
+    case = next(c for c in timeline.json()["items"] if c["case_no"] == case_no)
+    steps = (await make.client.get(f"/v1/approvals/cases/{case['id']}/timeline", headers=make.headers)).json()
+    assert [s["step"] for s in steps["steps"]] == ["accept", "review"]

@@ -16,7 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,6 +53,7 @@ class Written:
     items: dict[uuid.UUID, Item] = field(default_factory=dict)
     raised: int = 0
     findings: Counter[str] = field(default_factory=Counter)  # per rule id, every finding of the write
+    known: int = 0  # records left out as already stored (``skip_stored``)
 
 
 def prepare(
@@ -92,6 +93,13 @@ def prepare(
     return ok, wrong
 
 
+def _stored(body: StepIn, cases: dict[tuple[str, str], ApprovalCase], steps: dict[uuid.UUID, list[CaseStep]]) -> bool:
+    """The case already has a step of the record's kind at the record's time: it is the same step."""
+    case = cases.get((body.region_code, body.case_no))
+    at = body.occurred_at.astimezone(UTC)
+    return case is not None and any(s.kind == body.step and s.occurred_at.astimezone(UTC) == at for s in steps[case.id])
+
+
 async def write_steps(
     session: AsyncSession,
     settings: ApprovalsSettings,
@@ -100,16 +108,26 @@ async def write_steps(
     *,
     batch_id: uuid.UUID | None = None,
     now: datetime | None = None,
+    skip_stored: bool = False,
 ) -> tuple[Written, list[tuple[int, Problem]]]:
-    """Check and add the steps (not committed). Returns what was written, or the wrong records (then nothing)."""
+    """Check and add the steps (not committed). Returns what was written, or the wrong records (then nothing),
+    by their index in ``bodies``. ``skip_stored``: leave out (and count in ``known``) a record whose case already
+    has a step of its kind at its time — the same log sent again; a case with nothing new is not evaluated."""
     now = now or utcnow()
     keys = {(b.region_code, b.case_no) for b in bodies}
     cases = await repository.cases_by_nos(session, keys, for_update=True)
-    items = await repository.items_for(session, {(b.region_code, b.item_code) for b in bodies if b.item_code})
-    ok, wrong = prepare(who, bodies, cases, items)
+    existing = await repository.steps_of(session, [c.id for c in cases.values()])
+    kept = list(range(len(bodies)))
+    if skip_stored:
+        kept = [i for i, body in enumerate(bodies) if not _stored(body, cases, existing)]
+        if not kept:
+            return Written(known=len(bodies)), []
+    chosen = [bodies[i] for i in kept]
+    items = await repository.items_for(session, {(b.region_code, b.item_code) for b in chosen if b.item_code})
+    ok, wrong = prepare(who, chosen, cases, items)
     if wrong:
-        return Written(), wrong
-    out = Written()
+        return Written(), [(kept[index], problem) for index, problem in wrong]
+    out = Written(known=len(bodies) - len(kept))
     out.items = await repository.items_by_ids(session, {c.item_id for c in cases.values()})
     out.items.update({i.id: i for i in items.values()})
     fresh: list[ApprovalCase] = []
@@ -132,8 +150,6 @@ async def write_steps(
     if fresh:
         session.add_all(fresh)
         await session.flush()
-    fresh_ids = {c.id for c in fresh}
-    existing = await repository.steps_of(session, [cid for cid in out.cases if cid not in fresh_ids])
     counts = {cid: len(existing.get(cid, [])) for cid in out.cases}
     for _, body, _, _ in ok:
         case = cases[(body.region_code, body.case_no)]

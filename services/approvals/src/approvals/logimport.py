@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +26,7 @@ from sunlight.auth import Principal
 from sunlight.db import utcnow
 from sunlight.xes import Trace, iter_traces
 
-from approvals import cases, repository
+from approvals import cases
 from approvals.mapping import Mapping
 from approvals.models import StepKind
 from approvals.schemas.cases import StepIn
@@ -74,22 +73,6 @@ def records(trace: Trace, mapping: Mapping, region_code: str) -> list[StepIn]:
             )
         )
     return out
-
-
-async def _not_stored(session: AsyncSession, bodies: list[StepIn], stats: ImportStats) -> list[StepIn]:
-    """The steps not stored yet: a case's step of the same kind at the same time is the same step."""
-    cases = await repository.cases_by_nos(session, {(b.region_code, b.case_no) for b in bodies})
-    if not cases:
-        return bodies
-    stored = await repository.steps_of(session, [c.id for c in cases.values()])
-    known = {
-        (key, step.kind, step.occurred_at.astimezone(UTC))
-        for key, case in cases.items()
-        for step in stored.get(case.id, [])
-    }
-    fresh = [b for b in bodies if ((b.region_code, b.case_no), b.step, b.occurred_at.astimezone(UTC)) not in known]
-    stats.steps_known += len(bodies) - len(fresh)
-    return fresh
 
 
 def _chunks(traces: Iterator[Trace], size: int) -> Iterator[list[Trace]]:
@@ -147,15 +130,15 @@ async def _write_chunk(
         stats.traces += 1
         stats.events_read += len(trace.events)
         bodies.extend(records(trace, mapping, region_code))
-    bodies = await _not_stored(session, bodies, stats)
     if bodies:
-        written, wrong = await cases.write_steps(session, settings, who, bodies, now=utcnow())
+        written, wrong = await cases.write_steps(session, settings, who, bodies, now=utcnow(), skip_stored=True)
         if wrong:
             await session.rollback()
             index, problem = wrong[0]
             raise ValueError(f"case {bodies[index].case_no}: {problem.detail or problem.title}")
         stats.cases += len(written.cases)
         stats.steps += len(written.steps)
+        stats.steps_known += written.known
         stats.warnings_raised += written.raised
         stats.findings.update(written.findings)
     if progress is not None:
