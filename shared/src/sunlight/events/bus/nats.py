@@ -107,8 +107,8 @@ class NatsBus:
                 except nats.js.errors.BadRequestError as exc:
                     if exc.err_code != SUBJECTS_OVERLAP:
                         await js.update_stream(config)  # exists with another config: bring it in line
-                    elif await self._owner() != self.stream or attempt == 5:
-                        raise await self._overlap() from exc
+                    elif (owner := await self._owner()) != self.stream or attempt == 5:
+                        raise self._overlap(owner) from exc
                     else:  # our own stream, being created this moment by another replica: ask again
                         await asyncio.sleep(0.05 * attempt)
                         continue
@@ -124,9 +124,10 @@ class NatsBus:
         except Exception:
             return None
 
-    async def _overlap(self) -> BusMisconfigured:
-        """Another stream already takes our subjects: say which, and which settings give us our own."""
-        other = await self._owner() or "another stream"
+    def _overlap(self, owner: str | None) -> BusMisconfigured:
+        """Another stream (``owner``, when the server said) already takes our subjects: say which, and which
+        settings give us our own."""
+        other = owner or "another stream"
         return BusMisconfigured(
             f"the NATS stream {other!r} already takes subjects overlapping {self.prefix}.> (stream {self.stream!r} "
             "cannot be created): set SUNLIGHT_NATS_SUBJECT_PREFIX (and SUNLIGHT_NATS_STREAM) to a prefix of this "
