@@ -101,6 +101,15 @@ async def upload_idempotency_key(
 UploadKeyDep = Annotated[str | None, Depends(upload_idempotency_key)]
 
 
+def form_body(**fields: str) -> dict[str, Any]:
+    """The route's ``openapi_extra``: a required ``multipart/form-data`` body of a ``log`` file and the text
+    ``fields`` (name → description), all required (what ``read_upload`` parses)."""
+    properties: dict[str, Any] = {name: {"type": "string", "description": text} for name, text in fields.items()}
+    properties["log"] = {"type": "string", "format": "binary", "description": "the XES log, plain or gzip"}
+    schema = {"type": "object", "required": [*fields, "log"], "properties": properties}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
+
+
 async def _bounded(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
     async for chunk in request.stream():
         limit -= len(chunk)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from sunlight.codes import RegionCode
 from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
 from sunlight.pagination import Page
-from sunlight.uploads import ImportFormInvalid, ImportTooLarge, UnsupportedImportFormat, read_upload
+from sunlight.uploads import ImportFormInvalid, ImportTooLarge, UnsupportedImportFormat, form_body, read_upload
 
 from approvals import imports
 from approvals.deps import ApprovalsReader, ApprovalsWriter, PageDep, SessionDep, SettingsDep, UploadKeyDep
@@ -17,23 +17,7 @@ from approvals.schemas.imports import LogImportOut
 
 router = APIRouter(prefix="/v1/approvals/imports", tags=["imports"])
 
-UPLOAD = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["mapping", "log"],
-                    "properties": {
-                        "mapping": {"type": "string", "description": "the TOML mapping of the log onto the catalogue"},
-                        "log": {"type": "string", "format": "binary", "description": "the XES log, plain or gzip"},
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD = form_body(mapping="the TOML mapping of the log onto the catalogue")
 
 
 @router.post(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from sunlight.codes import RegionCode
 from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
 from sunlight.pagination import Page
-from sunlight.uploads import ImportFormInvalid, ImportTooLarge, UnsupportedImportFormat, read_upload
+from sunlight.uploads import ImportFormInvalid, ImportTooLarge, UnsupportedImportFormat, form_body, read_upload
 
 from complaints import logjobs
 from complaints.deps import ComplaintsReader, ComplaintsWriter, PageDep, SessionDep, SettingsDep, UploadKeyDep
@@ -17,22 +17,7 @@ from complaints.schemas.imports import LogImportOut
 
 router = APIRouter(prefix="/v1/complaints/imports", tags=["imports"])
 
-UPLOAD = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["log"],
-                    "properties": {
-                        "log": {"type": "string", "format": "binary", "description": "the XES log, plain or gzip"},
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD = form_body()
 
 
 @router.post(
