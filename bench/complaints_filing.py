@@ -25,7 +25,7 @@ from common import Stack, append_report
 from complaints import grouping, intake
 from complaints.app import MIGRATIONS
 from complaints.models import Channel
-from complaints.schemas import SubjectIn
+from complaints.schemas.reports import SubjectIn
 from complaints.settings import ComplaintsSettings
 from sunlight.db import Database
 from sunlight.migrations import upgrade

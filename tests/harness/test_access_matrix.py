@@ -357,6 +357,13 @@ def seed_complaints(live: Live, keys: TestKeys) -> Seeded:
         )
     )
     seeded.add("request_id", request["id"])
+    w = keys.auth(scopes="complaints:read complaints:write", regions=[REGION_A], sub="seed-importer")
+    job = _ok(
+        live.call("POST", "/v1/complaints/imports", headers=w, params={"region_code": "130302"},
+                  files={"log": ("log.xes", b"<log/>", "application/xml")}),
+        202,
+    )  # fmt: skip
+    seeded.add("import_id", job["id"])
     seeded.canaries |= {"CANARY-OFFICIAL", "CANARY-REPORT-TEXT", "CANARY-REPORTER", "13800138000", "CANARY-REASON"}
     seeded.canaries |= {"CANARY-FILE", "CANARY-ATTACHMENT"}
     return seeded

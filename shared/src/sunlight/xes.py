@@ -10,18 +10,23 @@ text; nested attributes (lists, containers) are not read. pm4py (AGPL) is not us
 
 from __future__ import annotations
 
+import asyncio
 import gzip
-from collections.abc import Iterator
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from lxml import etree  # type: ignore[import-untyped]
 
 NS = "{http://www.xes-standard.org/}"
 TRACE_TAGS = (f"{NS}trace", "trace")
 SCALARS = frozenset({"string", "date", "int", "float", "boolean", "id"})
+T = TypeVar("T")
 
 
 class XesError(ValueError):
@@ -142,3 +147,25 @@ def count_events(path: str | Path) -> tuple[int, int]:
         except (etree.XMLSyntaxError, OSError, EOFError) as exc:
             raise XesError(f"{Path(path).name}: {exc}") from None
     return traces, events
+
+
+def chunks(items: Iterable[T], size: int, limit: int | None = None) -> Generator[list[T], None, None]:
+    """Lists of ``size`` items (the first ``limit`` items, when given), read lazily."""
+    source = itertools.islice(items, limit)
+    while chunk := list(itertools.islice(source, size)):
+        yield chunk
+
+
+@asynccontextmanager
+async def on_own_thread(parts: Generator[T, None, None], name: str) -> AsyncIterator[Callable[[], Awaitable[T | None]]]:
+    """``next_part()``: the next item of ``parts`` (None at the end), computed off the event loop — so that the
+    service keeps answering while a log is parsed — and always on the same thread: lxml's parser must not move
+    between threads (the default executor hands each call to any of its threads, and a cut log's parser
+    collected there aborted the process in CI). ``parts`` is closed on that thread too."""
+    loop = asyncio.get_running_loop()
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    try:
+        yield lambda: loop.run_in_executor(thread, next, parts, None)
+    finally:
+        await loop.run_in_executor(thread, parts.close)
+        thread.shutdown(wait=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sunlight.errors import Conflict, InvalidInput, PayloadTooLarge, Problem
+from sunlight.errors import Conflict, InvalidInput
 
 
 class DuplicateCode(Conflict):
@@ -57,19 +57,3 @@ class CorrectionMismatch(InvalidInput):
     """A correcting decision names a decision of another power or region, or one corrected already."""
 
     slug, title = "correction-mismatch", "The decision corrected is not one this decision can correct"
-
-
-class ImportTooLarge(PayloadTooLarge):
-    """The uploaded log is larger than ``import_max_bytes``."""
-
-    slug, title = "import-too-large", "The upload exceeds the import limit"
-
-
-class UnsupportedImportFormat(Problem):
-    slug, title, status = "unsupported-import-format", "Send multipart/form-data with a mapping and a log", 415
-
-
-class ImportFormInvalid(InvalidInput):
-    """The upload is not a form of one ``mapping`` (TOML text) and one ``log`` (file), or its mapping is wrong."""
-
-    slug, title = "import-form-invalid", "The upload needs a valid mapping and a log"

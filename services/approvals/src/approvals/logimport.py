@@ -12,19 +12,16 @@ code cannot hold become ``_``).
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import re
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.db import utcnow
-from sunlight.xes import Trace, iter_traces
+from sunlight.xes import Trace, chunks, iter_traces, on_own_thread
 
 from approvals import cases
 from approvals.mapping import Mapping
@@ -75,17 +72,6 @@ def records(trace: Trace, mapping: Mapping, region_code: str) -> list[StepIn]:
     return out
 
 
-def _chunks(traces: Iterator[Trace], size: int) -> Iterator[list[Trace]]:
-    chunk: list[Trace] = []
-    for trace in traces:
-        chunk.append(trace)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 async def import_log(
     session: AsyncSession,
     settings: ApprovalsSettings,
@@ -105,18 +91,10 @@ async def import_log(
     if bad:
         raise ValueError(f"steps a log cannot fill in (their details are not in it): {', '.join(sorted(bad))}")
     stats = ImportStats()
-    chunks = _chunks(itertools.islice(iter_traces(path), max_traces), traces_per_commit)
-    loop = asyncio.get_running_loop()
-    parser_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="approvals-xes")
-    try:
-        # the XML is parsed off the event loop, one chunk at a time: the service keeps answering during an import.
-        # Always on the same thread: lxml's parser must not move between threads (the default executor hands
-        # each call to any of its threads, and a cut log's parser collected there aborted the process in CI)
-        while (chunk := await loop.run_in_executor(parser_thread, next, chunks, None)) is not None:
+    # the XML is parsed off the event loop, one chunk at a time, on one thread of its own (sunlight.xes)
+    async with on_own_thread(chunks(iter_traces(path), traces_per_commit, max_traces), "approvals-xes") as next_chunk:
+        while (chunk := await next_chunk()) is not None:
             await _write_chunk(session, settings, who, chunk, mapping, region_code, stats, progress)
-    finally:
-        await loop.run_in_executor(parser_thread, chunks.close)
-        parser_thread.shutdown(wait=False)
     return stats
 
 

@@ -25,7 +25,7 @@ from sunlight.pagination import Page, PageParams, make_page
 from complaints import repository, sniff
 from complaints.errors import AttachmentRefused, Destroyed, WrongState
 from complaints.models import Attachment, Report, Status
-from complaints.schemas import AttachmentIn, AttachmentOut, PublicAttachmentOut
+from complaints.schemas.reports import AttachmentIn, AttachmentOut, PublicAttachmentOut
 from complaints.service import ensure_found, vault_of, visible_report
 from complaints.settings import ComplaintsSettings
 from complaints.vault import ReportVault

@@ -6,6 +6,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from sunlight.deps import IdempotencyKeyDep, PageDep, SessionDep, nationwide, scoped
+from sunlight.uploads import UploadKeyDep
 
 from complaints.settings import ComplaintsSettings
 
@@ -33,4 +34,5 @@ __all__ = [
     "PageDep",
     "SessionDep",
     "SettingsDep",
+    "UploadKeyDep",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sunlight.contract import add_examples
 
-from complaints import schemas as s
+from complaints.schemas import imports as si
+from complaints.schemas import reports as s
 
 PAYMENT = "0191c3b0-1a2b-7c3d-8e4f-5a6b7c8d9e0f"
 UNIT = "11130302MB0012345B"  # 海港区农业农村局
@@ -33,7 +34,7 @@ add_examples(
                 "reporter": {"name": "李四", "phone": "13800000000"},
             },
         ],
-        s.HotlineRecordIn: [
+        si.HotlineRecordIn: [
             {
                 "external_id": "12345-20260302-0088",
                 "category": "service_request",

@@ -19,7 +19,7 @@ from sunlight.auth import Principal
 
 from complaints import alerts, events, repository, rules, similarity
 from complaints.models import Report, ReportBand, StepKind
-from complaints.schemas import GroupMemberOut, GroupOut
+from complaints.schemas.reports import GroupMemberOut, GroupOut
 from complaints.service import add_step, vault_of, visible_report
 from complaints.settings import ComplaintsSettings
 

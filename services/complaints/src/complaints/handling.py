@@ -22,7 +22,7 @@ from sunlight.pagination import Page, PageParams, make_page
 from complaints import alerts, deadlines, grouping, repository, rules
 from complaints.errors import ConflictOfInterest, ExtensionExceeded, WrongState
 from complaints.models import Report, Status, StepKind
-from complaints.schemas import (
+from complaints.schemas.reports import (
     AssignIn,
     ConclusionIn,
     Decision,

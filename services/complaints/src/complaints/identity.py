@@ -20,7 +20,13 @@ from sunlight.pagination import Page, PageParams, make_page
 from complaints import repository
 from complaints.errors import NoIdentity, NotApproved, SameRegistrar, WrongState
 from complaints.models import IdentityAccess, IdentityRequest, Status
-from complaints.schemas import IdentityAccessOut, IdentityDecisionIn, IdentityOut, IdentityRequestIn, IdentityRequestOut
+from complaints.schemas.reports import (
+    IdentityAccessOut,
+    IdentityDecisionIn,
+    IdentityOut,
+    IdentityRequestIn,
+    IdentityRequestOut,
+)
 from complaints.service import vault_of, visible_report
 from complaints.settings import ComplaintsSettings
 

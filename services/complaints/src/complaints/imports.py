@@ -21,7 +21,7 @@ from sunlight.events import add_event
 
 from complaints import alerts, deadlines, events, grouping, intake, repository, rules
 from complaints.models import Channel, ImportBatch, Report, Status, StepKind
-from complaints.schemas import BatchOut, HotlineRecordIn
+from complaints.schemas.imports import BatchOut, HotlineRecordIn
 from complaints.service import add_step
 from complaints.settings import ComplaintsSettings
 

@@ -18,7 +18,7 @@ from complaints import alerts, attachments, deadlines, events, grouping, reposit
 from complaints.errors import ReceiptNotRecognised, WrongState
 from complaints.models import Channel, Report, ReportKey, Status, StepKind
 from complaints.receipts import new_receipt, normalise
-from complaints.schemas import (
+from complaints.schemas.reports import (
     AppealIn,
     FollowUpOut,
     PublicMessageOut,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints import repository, vault
-from complaints.schemas import RewrapOut
+from complaints.schemas.reports import RewrapOut
 from complaints.settings import ComplaintsSettings
 
 BATCH = 1000

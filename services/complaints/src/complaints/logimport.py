@@ -5,13 +5,14 @@ log says it was done; COMPLAINTS-CONCLUSION-LATE when done after its deadline or
 red once ``conclusion_red_after_days`` late), each hand-off between teams is an ``assigned`` step, and a case
 handed on more than ``handoff_max`` times raises COMPLAINTS-HANDED-AROUND (orange when also late). A log has
 no free text, so its cases are not grouped. Cases already imported (by external id) are skipped; each chunk
-of ``per_commit`` cases is one transaction with its events.
+of ``per_commit`` cases is one transaction with its events (and the progress, when asked). The XML is parsed
+on one thread of its own (``sunlight.xes.on_own_thread``), so the service keeps answering during an import.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunlight.auth import Principal
 from sunlight.db import utcnow
 from sunlight.warnings import region_key
+from sunlight.xes import chunks, on_own_thread
 
 from complaints import alerts, deadlines, imports, repository, rules
 from complaints.importers.lifecycle import Lifecycle, lifecycles
@@ -38,7 +40,16 @@ class LogStats:
     events: int = 0  # warning events sent
 
 
-async def _write(session: AsyncSession, settings: ComplaintsSettings, chunk: list[Lifecycle], stats: LogStats) -> None:
+Progress = Callable[[AsyncSession, LogStats], Awaitable[None]]
+
+
+async def _write(
+    session: AsyncSession,
+    settings: ComplaintsSettings,
+    chunk: list[Lifecycle],
+    stats: LogStats,
+    progress: Progress | None,
+) -> None:
     now = utcnow()
     today = deadlines.today(settings, now)
     seen = await repository.external_ids(session, (c.record.external_id for c in chunk))
@@ -82,6 +93,8 @@ async def _write(session: AsyncSession, settings: ComplaintsSettings, chunk: lis
             findings[finding.dedupe_key] = finding
         stats.imported += 1
     stats.events += await alerts.raise_findings(session, list(findings.values()), now=now, repeat=True)
+    if progress is not None:
+        await progress(session, stats)
     await session.commit()
 
 
@@ -96,15 +109,15 @@ async def import_log(
     max_traces: int | None = None,
     per_commit: int = 500,
     prefix: str = "xes",
+    progress: Progress | None = None,
 ) -> LogStats:
     """Import the log's cases (the first ``max_traces`` when given) into ``region_code``, which the caller must
     be allowed to write. ``due_days``: the deadline in calendar days from receipt (the log's own service level);
-    without it, the statutory ``conclusion_days``."""
+    without it, the statutory ``conclusion_days``. ``progress`` is called in each chunk's transaction."""
     who.ensure_can_write(region_code)
     stats = LogStats()
-    cases = itertools.islice(
-        lifecycles(Path(path), region_code=region_code, due_days=due_days, prefix=prefix), max_traces
-    )
-    while chunk := list(itertools.islice(cases, per_commit)):
-        await _write(session, settings, chunk, stats)
+    cases = lifecycles(Path(path), region_code=region_code, due_days=due_days, prefix=prefix)
+    async with on_own_thread(chunks(cases, per_commit, max_traces), "complaints-xes") as next_chunk:
+        while (chunk := await next_chunk()) is not None:
+            await _write(session, settings, chunk, stats, progress)
     return stats

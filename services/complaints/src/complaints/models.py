@@ -273,6 +273,32 @@ class ImportBatch(Base, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class LogImport(Base, table=True):
+    """LogImport — an uploaded complaint lifecycle log (XES) imported in the background; its row is the job's
+    status. No personal data: counts, the region and the options."""
+
+    __tablename__ = "log_import"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    region_code: str = Field(max_length=12, index=True)
+    due_days: int | None = None  # the log's own service level in days; None: the statutory period
+    status: str = Field(default="queued", max_length=12)  # queued | running | done | failed
+    bytes_received: int = Field(default=0, sa_type=sa.BigInteger)
+    gzip: bool = False
+    cases: int = 0  # cases read
+    imported: int = 0
+    skipped: int = 0  # imported before (same external id), not again
+    handoffs: int = 0
+    late: dict[str, int] = Field(default_factory=dict, sa_type=sa.JSON)  # per warning level
+    handed_around: dict[str, int] = Field(default_factory=dict, sa_type=sa.JSON)  # per warning level
+    warnings_raised: int = 0  # warning events sent
+    error: str | None = Field(default=None, max_length=2000)
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 def _report_key_context(row: Any) -> str:
     # the same context complaints.vault seals with; the id may come back as text without dashes (SQLite)
     return f"complaints.report_key:{uuid.UUID(str(row['report_id']))}"

@@ -19,7 +19,7 @@ from sunlight.db import utcnow
 
 from complaints import repository
 from complaints.models import Category, Report, Status
-from complaints.schemas import Open311RequestOut, Open311ServiceOut
+from complaints.schemas.reports import Open311RequestOut, Open311ServiceOut
 from complaints.settings import ComplaintsSettings
 
 SERVICES: dict[str, tuple[str, str, str, str]] = {

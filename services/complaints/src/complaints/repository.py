@@ -19,6 +19,7 @@ from complaints.models import (
     IdentityAccess,
     IdentityRequest,
     ImportBatch,
+    LogImport,
     OutcomeNotice,
     Report,
     ReportBand,
@@ -203,6 +204,11 @@ async def external_ids(session: AsyncSession, ids: Iterable[str]) -> set[str]:
         return set()
     query = select(Report.external_id).where(Report.external_id.in_(ids))  # type: ignore[union-attr]
     return {row for row in (await session.execute(query)).scalars().all() if row}
+
+
+async def listed_imports(session: AsyncSession, prefixes: Iterable[str], page: PageParams) -> Sequence[LogImport]:
+    query = select(LogImport).where(within_regions(LogImport.region_code, prefixes))
+    return (await session.execute(keyset(query, page, LogImport.created_at, LogImport.id))).scalars().all()
 
 
 async def reports_to_tell(session: AsyncSession, subject_key: str, filed_by: datetime) -> Sequence[Report]:

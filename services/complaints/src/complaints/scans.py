@@ -20,7 +20,7 @@ from sunlight.db import utcnow
 from complaints import alerts, deadlines, repository, rules
 from complaints.errors import FutureScan
 from complaints.models import Report, Status, Step, StepKind
-from complaints.schemas import ScanOut
+from complaints.schemas.reports import ScanOut
 from complaints.service import add_step
 from complaints.settings import ComplaintsSettings
 

@@ -21,7 +21,7 @@ from complaints import repository
 from complaints.errors import Destroyed
 from complaints.models import Report, Status, Step, StepKind, SubjectKind
 from complaints.receipts import ReceiptHasher
-from complaints.schemas import REF_KINDS, ReportOut, ReportSummaryOut, StepOut, SubjectIn, SubjectOut
+from complaints.schemas.reports import REF_KINDS, ReportOut, ReportSummaryOut, StepOut, SubjectIn, SubjectOut
 from complaints.settings import ComplaintsSettings
 from complaints.similarity import Signer
 from complaints.vault import ReportVault

@@ -77,3 +77,8 @@ class ComplaintsSettings(ServiceSettings):
     # bulk import of a bureau's hotline records
     batch_max_records: int = Field(default=5000, ge=1)
     batch_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    # uploaded lifecycle logs (POST /v1/complaints/imports): the largest upload, the cases per transaction, and
+    # at most this many cases of a log (None: all of them)
+    import_max_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    import_traces_per_commit: int = Field(default=500, ge=1)
+    import_max_traces: int | None = Field(default=None, ge=1)

@@ -9,32 +9,15 @@ from fastapi import APIRouter, Query, Request
 from sunlight.codes import RegionCode
 from sunlight.errors import ForbiddenRegion, NotFound, problem_responses
 from sunlight.pagination import Page
+from sunlight.uploads import ImportFormInvalid, ImportTooLarge, UnsupportedImportFormat, form_body, read_upload
 
 from approvals import imports
-from approvals.api.body import read_upload
 from approvals.deps import ApprovalsReader, ApprovalsWriter, PageDep, SessionDep, SettingsDep, UploadKeyDep
-from approvals.errors import ImportFormInvalid, ImportTooLarge, UnsupportedImportFormat
 from approvals.schemas.imports import LogImportOut
 
 router = APIRouter(prefix="/v1/approvals/imports", tags=["imports"])
 
-UPLOAD = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["mapping", "log"],
-                    "properties": {
-                        "mapping": {"type": "string", "description": "the TOML mapping of the log onto the catalogue"},
-                        "log": {"type": "string", "format": "binary", "description": "the XES log, plain or gzip"},
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD = form_body(mapping="the TOML mapping of the log onto the catalogue")
 
 
 @router.post(
@@ -57,10 +40,11 @@ async def create_import(
     region or one above it) and a ``log`` (the file). The upload is streamed to disk, the mapping checked (422),
     and the answer is 202 with the import's status resource: poll ``GET /v1/approvals/imports/{id}`` for the
     progress, the findings per rule and, at the end, ``done`` or ``failed`` with the reason."""
-    mapping_text, upload = await read_upload(request, settings.import_max_bytes)
+    fields, upload = await read_upload(request, settings.import_max_bytes, fields=["mapping"], required=["mapping"])
     return await imports.create(
-        session, settings, who, request.app, region_code=region_code, mapping_text=mapping_text, upload=upload, key=key
-    )
+        session, settings, who, request.app, region_code=region_code, mapping_text=fields["mapping"], upload=upload,
+        key=key,
+    )  # fmt: skip
 
 
 @router.get("", operation_id="listApprovalsImports", summary="Log imports in the caller's regions, newest first")

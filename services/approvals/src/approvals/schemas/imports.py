@@ -6,16 +6,7 @@ import uuid
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
-from sunlight.enums import DescribedEnum
-
-
-class ImportStatus(DescribedEnum):
-    """Where an import stands."""
-
-    QUEUED = "queued", "received, not started"
-    RUNNING = "running", "being imported (progress is committed chunk by chunk)"
-    DONE = "done", "imported"
-    FAILED = "failed", "stopped; error says why"
+from sunlight.uploads import ImportStatus
 
 
 class LogImportOut(BaseModel):

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from complaints.api import attachments, identity, open311, public, reports, scans
+from complaints.api import attachments, identity, imports, open311, public, reports, scans
 
 routers: list[APIRouter] = [
     public.router,
@@ -11,4 +11,5 @@ routers: list[APIRouter] = [
     attachments.router,
     identity.router,
     scans.router,
+    imports.router,
 ]

@@ -12,7 +12,7 @@ from sunlight.pagination import Page
 from complaints import attachments, sniff
 from complaints.deps import ComplaintsReader, ComplaintsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
 from complaints.errors import AttachmentRefused, Destroyed, WrongState
-from complaints.schemas import AttachmentIn, AttachmentOut
+from complaints.schemas.reports import AttachmentIn, AttachmentOut
 
 router = APIRouter(prefix="/v1/complaints/reports/{report_id}/attachments", tags=["reports"])
 

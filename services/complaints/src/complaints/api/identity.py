@@ -11,7 +11,13 @@ from sunlight.pagination import Page
 from complaints import identity
 from complaints.deps import ComplaintsRegistrar, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
 from complaints.errors import Destroyed, NoIdentity, NotApproved, SameRegistrar, WrongState
-from complaints.schemas import IdentityAccessOut, IdentityDecisionIn, IdentityOut, IdentityRequestIn, IdentityRequestOut
+from complaints.schemas.reports import (
+    IdentityAccessOut,
+    IdentityDecisionIn,
+    IdentityOut,
+    IdentityRequestIn,
+    IdentityRequestOut,
+)
 
 router = APIRouter(prefix="/v1/complaints", tags=["identity"])
 

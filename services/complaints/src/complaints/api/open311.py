@@ -19,7 +19,7 @@ from sunlight.errors import NotFound, problem_responses
 from complaints import open311
 from complaints.deps import SessionDep, SettingsDep
 from complaints.models import Category
-from complaints.schemas import Open311RequestOut, Open311ServiceOut
+from complaints.schemas.reports import Open311RequestOut, Open311ServiceOut
 
 router = APIRouter(prefix="/v1/complaints/open311/v2", tags=["open311"])
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

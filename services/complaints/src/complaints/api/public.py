@@ -13,7 +13,7 @@ from sunlight.errors import problem_responses
 from complaints import intake
 from complaints.deps import SessionDep, SettingsDep
 from complaints.errors import AttachmentRefused, ReceiptNotRecognised, WrongState
-from complaints.schemas import (
+from complaints.schemas.reports import (
     AppealIn,
     FollowUpOut,
     PublicReportIn,

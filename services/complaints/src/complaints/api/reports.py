@@ -16,14 +16,13 @@ from complaints import grouping, handling, imports, service
 from complaints.deps import ComplaintsReader, ComplaintsWriter, IdempotencyKeyDep, PageDep, SessionDep, SettingsDep
 from complaints.errors import ConflictOfInterest, Destroyed, ExtensionExceeded, WrongState
 from complaints.models import Category, Status
-from complaints.schemas import (
+from complaints.schemas.imports import BatchOut, HotlineRecordIn
+from complaints.schemas.reports import (
     AssignIn,
-    BatchOut,
     ConclusionIn,
     DecisionIn,
     ExtensionIn,
     GroupOut,
-    HotlineRecordIn,
     ReplyIn,
     ReportOut,
     ReportSummaryOut,

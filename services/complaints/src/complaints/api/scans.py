@@ -8,7 +8,7 @@ from sunlight.errors import NationwideOnly, problem_responses
 from complaints import keys, scans
 from complaints.deps import ComplaintsNationalAdmin, SessionDep, SettingsDep
 from complaints.errors import FutureScan
-from complaints.schemas import RewrapOut, ScanIn, ScanOut
+from complaints.schemas.reports import RewrapOut, ScanIn, ScanOut
 
 router = APIRouter(prefix="/v1/complaints", tags=["operations"])
 

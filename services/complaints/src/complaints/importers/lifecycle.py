@@ -19,7 +19,7 @@ from pathlib import Path
 from sunlight.xes import Trace, iter_traces
 
 from complaints.models import Category
-from complaints.schemas import HotlineRecordIn
+from complaints.schemas.imports import HotlineRecordIn
 
 DONE = frozenset({"Resolved", "Closed", "Cancelled", "In Call"})  # "In Call": solved while the caller was on
 

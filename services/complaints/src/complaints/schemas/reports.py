@@ -1,4 +1,4 @@
-"""API shapes of the complaints service: XIn (what a client sends) and XOut (what it gets).
+"""API shapes of reports, their handling and identity: XIn (what a client sends) and XOut (what it gets).
 
 Public shapes (``Public*``) never carry anything about other reports, staff names or internal notes.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -402,49 +402,6 @@ class ScanOut(BaseModel):
 class RewrapOut(BaseModel):
     rewrapped: int
     current_key_id: str
-
-
-# --- bulk import of hotline records --------------------------------------------------------------------
-
-
-class HotlineRecordIn(BaseModel):
-    """One record of a bureau's hotline (12345 / 311): no identity, a non-personal subject."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    external_id: str = Field(min_length=1, max_length=64, pattern=REF)
-    category: Category = Category.SERVICE_REQUEST
-    region_code: RegionCode
-    text: str = Field(min_length=1, max_length=10_000, pattern=TEXT)
-    subject: SubjectIn = Field(default_factory=lambda: SubjectIn(kind=SubjectKind.NONE))
-    handling_unit_uscc: USCC | None = None
-    received_at: datetime
-    due_at: datetime | None = Field(default=None, description="the bureau's own deadline for concluding")
-    closed_at: datetime | None = None
-
-    @model_validator(mode="after")
-    def _order(self) -> HotlineRecordIn:
-        for name in ("received_at", "due_at", "closed_at"):
-            value = getattr(self, name)
-            if value is not None and value.tzinfo is None:
-                raise ValueError(f"{name} needs a time zone")
-        if self.closed_at is not None and self.closed_at < self.received_at:
-            raise ValueError("closed_at lies before received_at")
-        # the working-day calendar starts in 2004 (the official schedules); a record is not filed in the future
-        latest = datetime.now(UTC) + timedelta(days=1)
-        if not EARLIEST <= self.received_at <= latest:
-            raise ValueError("received_at lies before 2004 or in the future")
-        if self.closed_at is not None and self.closed_at > latest:
-            raise ValueError("closed_at lies in the future")
-        return self
-
-
-class BatchOut(BaseModel):
-    batch_key: str
-    imported: int
-    skipped: int = Field(description="records whose external_id was imported before")
-    late: int = Field(description="records concluded after, or still open past, their deadline")
-    grouped: int = Field(description="records that joined an existing group")
 
 
 # --- Open311 GeoReport v2 (public, non-sensitive categories only) --------------------------------------

@@ -1,0 +1,1 @@
+"""API shapes of the complaints service, a module per subdomain (``reports``, ``imports``)."""
