@@ -8,10 +8,14 @@ imported process log.
 
 Legal sources of the defaults — the Administrative Licensing Law of the PRC (中华人民共和国行政许可法,
 2003, amended 2019), article by article in ``LEGAL_BASIS``; where no statute sets a threshold the source
-is the dzjc e-supervision rule guide (research/approvals.md §b) and says so. Checked against what
-/work/shared holds (there is no text of the Law there, only research/approvals.md §b, which names Arts.
-32, 42 and 45 with their content and the 10-day delivery without its article): each citation says
-"research Rn" when that table confirms it and "unverified" when it was quoted from memory.
+is the dzjc e-supervision rule guide (research/approvals.md §b) and says so. /work/shared has no text of the
+Law, so each article was checked against third-party copies of it on the web, quoted in ``LEGAL_BASIS``:
+Art. 32 http://100md.com/html/200902/2874/1135.htm (also http://crsrw.com/dianzishuiwu/118028.html);
+Art. 33 http://www.aisixiang.com/data/120488.html (a law review quoting it); Art. 38
+http://www.cqxianglaokan.com/book-read/37666837/33; Arts. 42, 44, 45 http://121jk.cn/news/342/show39372_4.html
+(Art. 45 also https://www.dongao.com/fgk/xzjssf/20180130847849_6.shtml); Arts. 58, 59
+http://uabf.cn/news/minsheng/xingui/472674_3.html; Art. 82 https://juduo.cc/club/3392994.html; 国办发〔2018〕45号
+http://news.fjsen.com/wap/2018-06/23/content_21182464.htm. "research Rn": research/approvals.md §b agrees.
 """
 
 from __future__ import annotations
@@ -25,29 +29,29 @@ from sunlight.warnings import Level, Rule, RuleRegistry
 RULES = RuleRegistry("approvals")
 
 LEGAL_BASIS = {
-    "art32": "行政许可法 Art. 32 (research/approvals.md R9; the paragraph ¶1(4) unverified): missing or "
-    "non-conforming materials — tell the applicant every item to correct, once, on the spot or within 5 days "
-    "(一次告知需要补正的全部内容); if not told in time the application counts as accepted on receipt",
-    "art38": "行政许可法 Art. 38 ¶2 (unverified; research/approvals.md R10 cites a local regulation, lawyee "
-    "第六条(一)(五), for refusals without reasons): a written decision not to grant a licence states its reasons "
-    "(说明理由)",
-    "art42": "行政许可法 Art. 42 (research/approvals.md R11; the paragraph ¶1 unverified): decide within 20 days of "
-    "acceptance; if that is not possible, the head of the organ may approve 10 more days, and the reasons are told "
-    "to the applicant",
-    "art44": "行政许可法 Art. 44 (article number unverified; the 10 days: research/approvals.md R6): the licence is "
-    "issued and delivered within 10 days of the decision to grant it",
-    "art45": "行政许可法 Art. 45 (research/approvals.md R4; the list of procedures and the written notice "
-    "unverified): time needed for hearing, tender, auction, inspection, testing, quarantine, appraisal and expert "
-    "review is not counted in the time limits; the applicant is told in writing how long",
-    "art58": "行政许可法 Art. 58 (unverified; research/approvals.md R12 cites lawyee 第六条(七)): no fee for "
-    "granting or supervising a licence unless a law or administrative regulation provides for one",
-    "art59": "行政许可法 Art. 59 (unverified; research/approvals.md R12 cites lawyee 第六条(七)): fees charged under "
-    "a law or administrative regulation follow the published statutory items and rates (法定项目和标准)",
-    "art82": "行政许可法 Art. 82 (unverified; the working-day clock itself: research (b), dzjc): the organ's time "
-    "limits are counted in working days, public holidays excluded",
-    "art33": "行政许可法 Art. 33 and 国办发〔2018〕45号 (both unverified; research/approvals.md R13 cites lawyee "
-    "第六条(六)): applications by electronic data exchange (online handling); whether an item must be handled online "
-    "is set by the catalogue of the deployment (国办发〔2018〕45号 一网通办)",
+    "art32": '行政许可法 Art. 32 ¶1(4) (research R9; checked: "当场或者在五日内一次告知申请人需要补正的全部内容，'
+    '逾期不告知的，自收到申请材料之日起即为受理"): missing or non-conforming materials — tell the applicant every '
+    "item to correct, once, on the spot or within 5 days; if not told in time the application counts as accepted",
+    "art38": '行政许可法 Art. 38 ¶2 (checked: "作出不予行政许可的书面决定的，应当说明理由"; research R10 cites a '
+    "local regulation, lawyee 第六条(一)(五)): a written decision not to grant a licence states its reasons. The "
+    "article speaks of 不予行政许可 only: for 不予受理 Art. 32 asks a sealed, dated written certificate, not reasons",
+    "art42": '行政许可法 Art. 42 ¶1 (research R11; checked: "自受理行政许可申请之日起二十日内作出行政许可决定", '
+    '"经本行政机关负责人批准，可以延长十日，并应当将延长期限的理由告知申请人"): decide within 20 days of acceptance; '
+    "the head of the organ may approve 10 more days, and the reasons are told to the applicant",
+    "art44": '行政许可法 Art. 44 (research R6; checked: "应当自作出决定之日起十日内向申请人颁发、送达行政许可证件"): '
+    "the licence is issued and delivered within 10 days of the decision to grant it",
+    "art45": '行政许可法 Art. 45 (research R4; checked: "依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审'
+    '的，所需时间不计算在本节规定的期限内。行政机关应当将所需时间书面告知申请人"): time needed for hearing, tender, '
+    "auction, inspection, testing, quarantine, appraisal and expert review is not counted; the applicant is told",
+    "art58": '行政许可法 Art. 58 (checked: "不得收取任何费用。但是，法律、行政法规另有规定的，依照其规定"): no fee '
+    "for granting or supervising a licence unless a law or administrative regulation provides for one",
+    "art59": '行政许可法 Art. 59 (checked: "依照法律、行政法规收取费用的，应当按照公布的法定项目和标准收费"): '
+    "fees charged under a law or administrative regulation follow the published statutory items and rates",
+    "art82": '行政许可法 Art. 82 (checked: "本法规定的行政机关实施行政许可的期限以工作日计算，不含法定节假日"): the '
+    "organ's time limits are counted in working days, public holidays excluded",
+    "art33": '行政许可法 Art. 33 (checked: "推行电子政务，在行政机关的网站上公布行政许可事项", for applications by '
+    "electronic means) and 国办发〔2018〕45号 (checked: the 一网、一门、一次 reform plan, 一网通办; research R13 cites "
+    "lawyee 第六条(六)): electronic applications; which items must be online is set by the deployment",
     "dzjc": "dzjc rule guide (监察规则说明): promise near 2 days before, online pre-acceptance within 2 days "
     "(research/approvals.md §b R1, R5)",
 }
@@ -60,7 +64,7 @@ PROMISE_NEAR = RULES.add(
         title_zh="承诺时限临近",
         description="An open, running case has used at least its promised limit minus promise_near_days working days "
         "and not more than the promised limit (working days from acceptance, special procedures excluded, part days "
-        "in full — Art. 82, unverified). Source of the 2 days: the dzjc rule guide (research/approvals.md R1; no "
+        "in full — Art. 82). Source of the 2 days: the dzjc rule guide (research/approvals.md R1; no "
         "statute).",
         parameters=("promise_near_days",),
         evidence=("case_no", "item_code", "accepted_on", "used_days", "promised_days", "promised_due_on", "as_of"),
@@ -90,7 +94,7 @@ LEGAL_OVERDUE = RULES.add(
         title="A case passed its legal time limit",
         title_zh="超法定时限",
         description="A case has used more working days than its legal limit (法定时限: the item's, by default 20 "
-        "working days — Art. 42, research/approvals.md R11; Art. 82, unverified) plus any extension approved by the "
+        "working days — Art. 42, research/approvals.md R11; Art. 82) plus any extension approved by the "
         "head of the organ (Art. 42; an unapproved one does not count).",
         parameters=("default_legal_days",),
         evidence=("case_no", "item_code", "accepted_on", "used_days", "legal_days", "extension_days", "days_over"),
@@ -107,8 +111,8 @@ SPECIAL_OVERRUN = RULES.add(
         title="A special procedure ran past the days granted for it",
         title_zh="特别程序超期",
         description="A hearing, test, inspection or expert review (Art. 45, research/approvals.md R4: its time is "
-        "not counted in the limits; that the applicant is told in writing how long it takes is unverified) lasted "
-        "more working days than granted_days; red when over by more than special_red_after_days (dzjc rule guide, "
+        "not counted in the limits, and the applicant is told in writing how long it takes) lasted more working days "
+        "than granted_days; red when over by more than special_red_after_days (dzjc rule guide, "
         "research/approvals.md R4: over by >0 yellow card, >1 red).",
         parameters=("special_red_after_days",),
         evidence=("case_no", "procedure", "started_on", "ended_on", "granted_days", "used_days", "days_over"),
@@ -170,9 +174,10 @@ REFUSAL_WITHOUT_REASON = RULES.add(
         level=Level.RED,
         title="An application was refused without a stated reason",
         title_zh="不予许可未说明理由",
-        description="A refusal (不予受理 or 不予许可) recorded with no reason. Art. 38 ¶2 (unverified): a refusal "
-        "states its reasons and the applicant's right to review or sue; research/approvals.md R10 flags a refusal "
-        "without a stated reason after a local regulation (lawyee 第六条(一)(五)).",
+        description="A refusal (不予受理 or 不予许可) recorded with no reason. Art. 38 ¶2: a refusal to "
+        "grant states its reasons and the applicant's right to review or sue (the Law asks no reasons for 不予受理, "
+        "only a written certificate — Art. 32); research/approvals.md R10 flags a refusal without a stated reason "
+        "after a local regulation (lawyee 第六条(一)(五)).",
         evidence=("case_no", "step_id", "refused_at", "officer_code"),
         risk_point="approval-decision",
         evaluated_by=("approvals.checks.decision_findings",),
@@ -203,8 +208,8 @@ ILLEGAL_FEE = RULES.add(
         title_zh="违规收费",
         description="A fee for an item whose catalogue lists no such fee item, or above its rate. Art. 58: no fee "
         "unless a law or administrative regulation provides for it; Art. 59: only the published statutory items and "
-        "rates (both article numbers unverified; research/approvals.md R12 flags fees outside the legal items or "
-        "rates after a local regulation, lawyee 第六条(七)).",
+        "rates (research/approvals.md R12 flags fees outside the legal items or rates after a local "
+        "regulation, lawyee 第六条(七)).",
         evidence=("case_no", "step_id", "fee_item", "amount_fen", "max_fen", "problem"),
         risk_point="approval-fees",
         evaluated_by=("approvals.rules.fee_problem", "approvals.checks.decision_findings"),
@@ -218,7 +223,7 @@ OFFLINE = RULES.add(
         title="An item that must be handled online was handled offline",
         title_zh="应网办未网办",
         description="A case of an item the catalogue marks online_mandatory came in through a window (channel "
-        "offline). Source: the deployment's catalogue (Art. 33 allows electronic applications — unverified; research "
+        "offline). Source: the deployment's catalogue (Art. 33 allows electronic applications; research "
         "R13 flags offline handling after a local regulation, lawyee 第六条(六); which items must go online is set "
         "locally).",
         evidence=("case_no", "item_code", "channel"),
@@ -270,8 +275,8 @@ CERTIFICATE_LATE = RULES.add(
         title="The licence was not delivered in time",
         title_zh="证照送达超时",
         description="A decision to grant was not followed by delivery of the certificate within certificate_days "
-        "working days (10 days from the decision: research/approvals.md R6, its article — Art. 44 — unverified; Art. "
-        "82, working days: unverified); items that issue a licence (deliver_certificate among their required steps) "
+        "working days (10 days from the decision: Art. 44, research/approvals.md R6; working days: Art. 82); "
+        "items that issue a licence (deliver_certificate among their required steps) "
         "only. The sweep keeps such a case in view until the licence is delivered.",
         parameters=("certificate_days",),
         evidence=("case_no", "decided_on", "delivered_on", "days_taken", "certificate_days"),

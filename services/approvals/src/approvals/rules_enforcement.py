@@ -5,8 +5,11 @@ Registered in the approvals registry (``rules.RULES``); pure decisions here, the
 ``enforcement.py`` (at decision time) and ``escalation.py`` (in the sweep, after integrity's dispositions).
 
 Sources. 行政处罚法 (2021) Art. 34: an administrative organ may lay down discretion standards (裁量基准) for
-administrative penalties, to regulate the exercise of its discretion, and publishes them — the article was
-named by the issue and is not in /work/shared, so its wording here is unverified. Seed 003 (秦皇岛): discretion
+administrative penalties, to regulate the exercise of its discretion, and publishes them — its verbatim text was not
+found; a law-review abstract confirms the article and its content ("新修订的《行政处罚法》第34条" makes laying
+them down a "可以" and requires their publication: https://soolun.net/periodical/397dd9d12f9cdbf93e44d443728ffdef.html).
+Art. 60, checked against the text quoted at http://www.ahdhf.com/law/twsy/14026.html and
+https://laweer.com/question/e1055557db9ea.html (the two agree). Seed 003 (秦皇岛): discretion
 standards for 3,460 enforcement powers of 55 departments (《规范行政处罚自由裁量权工作实施方案》); the tax
 platform's 139 warning indicators handled by 警示提醒, 质询 and 业务直查. research/approvals.md (c): escalate an
 indicator still uncorrected after a deadline.
@@ -25,9 +28,11 @@ from approvals.rules import LEGAL_BASIS, RULES
 LEGAL_BASIS.update(
     {
         "punish34": "行政处罚法 (2021) Art. 34: discretion standards (行政处罚裁量基准) regulate the exercise of "
-        "penalty discretion and are published (named by issue 12; text not in /work/shared — unverified)",
-        "punish60": "行政处罚法 (2021) Art. 60: a penalty is decided within 90 days of filing the case (立案), unless "
-        "laws, regulations or rules say otherwise (quoted from memory — unverified)",
+        "penalty discretion and are published (named by issue 12; article and content confirmed by a commentary, "
+        'soolun.net: "第34条" makes them a "可以" and requires publication; verbatim text not found)',
+        "punish60": '行政处罚法 (2021) Art. 60 (checked: "应当自行政处罚案件立案之日起九十日内作出行政处罚决定。法律、'
+        '法规、规章另有规定的，从其规定"): a penalty is decided within 90 days of filing the case (立案), unless '
+        "laws, regulations or rules say otherwise",
         "seed003": "seed 003: 3,460 enforcement powers with refined discretion standards; tax enforcement warnings "
         "handled by 警示提醒, 质询, 业务直查 (/work/shared/seeds/003_14ea8a10c840f6e9.txt)",
     }
@@ -73,7 +78,7 @@ PENALTY_LATE = RULES.add(
         title="A penalty was decided long after the case was filed",
         title_zh="处罚决定超期",
         description="More than penalty_decide_days calendar days passed between filing the case (立案) and the "
-        "decision (行政处罚法 2021 Art. 60: 90 days unless a law says otherwise — quoted from memory, unverified). "
+        "decision (行政处罚法 2021 Art. 60: 90 days unless a law, regulation or rule says otherwise). "
         "Checked when the decision names filed_on.",
         parameters=("penalty_decide_days",),
         evidence=("decision_no", "power_code", "filed_on", "decided_on", "days", "penalty_decide_days"),

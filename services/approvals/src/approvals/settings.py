@@ -2,7 +2,8 @@
 
 Days here are **working days** on the deployment's calendar (``settings.calendar``): the
 Administrative Licensing Law of the PRC (行政许可法, 2019) Art. 82 says the organ's time limits
-are counted in working days, public holidays excluded (article quoted from memory: unverified).
+are counted in working days, public holidays excluded (checked: "以工作日计算，不含法定节假日"; the sources are listed
+in rules.py).
 Each default names its source in rules.py (``LEGAL_BASIS``); R-numbers are research/approvals.md (b).
 """
 
@@ -26,7 +27,7 @@ class ApprovalsSettings(ServiceSettings):
     promise_near_days: int = Field(default=2, ge=0)
     # APPROVALS-CORRECTION-LATE: the notice of every missing item on the spot or within 5 days (Art. 32, R9)
     correction_notice_days: int = Field(default=5, ge=0)
-    # APPROVALS-CERTIFICATE-LATE: the licence delivered within 10 days of the decision (R6; Art. 44 unverified)
+    # APPROVALS-CERTIFICATE-LATE: the licence delivered within 10 days of the decision (Art. 44, R6)
     certificate_days: int = Field(default=10, ge=0)
     # APPROVALS-PREACCEPT-LATE: an online application pre-accepted within 2 working days (dzjc rule guide)
     preaccept_days: int = Field(default=2, ge=0)
@@ -40,7 +41,8 @@ class ApprovalsSettings(ServiceSettings):
     errors_repeat_count: int = Field(default=3, ge=2)
     errors_window_days: int = Field(default=90, ge=1)
 
-    # APPROVALS-PENALTY-DECIDED-LATE: decided within 90 calendar days of filing (行政处罚法 2021 Art. 60, unverified)
+    # APPROVALS-PENALTY-DECIDED-LATE: decided within 90 days of filing (行政处罚法 2021 Art. 60, checked; 日 counted
+    # here as calendar days — the article says 九十日 without saying which)
     penalty_decide_days: int = Field(default=90, ge=1)
     # APPROVALS-ENFORCEMENT-UNCORRECTED: working days to correct after each disposition of integrity (proposed:
     # no public source gives them; research/approvals.md (c) asks for a deadline, not a number)
