@@ -269,7 +269,7 @@ class CaseError(Base, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
-# Art. 9 checked against the text at http://www.jianbiaoku.com/webarbs/book/26078/4762772.shtml
+# Art. 9 checked against a copy of the text (docs/legal-sources.md)
 class PenaltyKind(DescribedEnum):
     """Kinds of administrative penalty (行政处罚的种类; 行政处罚法 2021 Art. 9 (一)–(五), checked)."""
 

@@ -9,13 +9,9 @@ imported process log.
 Legal sources of the defaults — the Administrative Licensing Law of the PRC (中华人民共和国行政许可法,
 2003, amended 2019), article by article in ``LEGAL_BASIS``; where no statute sets a threshold the source
 is the dzjc e-supervision rule guide (research/approvals.md §b) and says so. /work/shared has no text of the
-Law, so each article was checked against third-party copies of it on the web, quoted in ``LEGAL_BASIS``:
-Art. 32 http://100md.com/html/200902/2874/1135.htm (also http://crsrw.com/dianzishuiwu/118028.html);
-Art. 33 http://www.aisixiang.com/data/120488.html (a law review quoting it); Art. 38
-http://www.cqxianglaokan.com/book-read/37666837/33; Arts. 42, 44, 45 http://121jk.cn/news/342/show39372_4.html
-(Art. 45 also https://www.dongao.com/fgk/xzjssf/20180130847849_6.shtml); Arts. 58, 59
-http://uabf.cn/news/minsheng/xingui/472674_3.html; Art. 82 https://juduo.cc/club/3392994.html; 国办发〔2018〕45号
-http://news.fjsen.com/wap/2018-06/23/content_21182464.htm. "research Rn": research/approvals.md §b agrees.
+Law, so each article was checked against third-party copies of its text (not an official publication; the pages
+are listed in docs/legal-sources.md), and ``LEGAL_BASIS`` quotes the decisive words. "research Rn":
+research/approvals.md §b agrees.
 """
 
 from __future__ import annotations

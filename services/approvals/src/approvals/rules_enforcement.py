@@ -7,12 +7,11 @@ Registered in the approvals registry (``rules.RULES``); pure decisions here, the
 Sources. 行政处罚法 (2021) Art. 34: an administrative organ may lay down discretion standards (裁量基准) for
 administrative penalties, to regulate the exercise of its discretion, and publishes them — its verbatim text was not
 found; a law-review abstract confirms the article and its content ("新修订的《行政处罚法》第34条" makes laying
-them down a "可以" and requires their publication: https://soolun.net/periodical/397dd9d12f9cdbf93e44d443728ffdef.html).
-Art. 60, checked against the text quoted at http://www.ahdhf.com/law/twsy/14026.html and
-https://laweer.com/question/e1055557db9ea.html (the two agree). Seed 003 (秦皇岛): discretion
-standards for 3,460 enforcement powers of 55 departments (《规范行政处罚自由裁量权工作实施方案》); the tax
-platform's 139 warning indicators handled by 警示提醒, 质询 and 业务直查. research/approvals.md (c): escalate an
-indicator still uncorrected after a deadline.
+them down a "可以" and requires their publication). Art. 60 checked against two copies of the text that agree.
+The pages are listed in docs/legal-sources.md (third-party copies, not an official publication).
+Seed 003 (秦皇岛): discretion standards for 3,460 enforcement powers of 55 departments
+(《规范行政处罚自由裁量权工作实施方案》); the tax platform's 139 warning indicators handled by 警示提醒, 质询
+and 业务直查. research/approvals.md (c): escalate an indicator still uncorrected after a deadline.
 """
 
 from __future__ import annotations

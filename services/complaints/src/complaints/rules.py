@@ -157,11 +157,9 @@ HANDED_AROUND = RULES.add(
 )
 
 
-PANZHIHUA = "http://xfj.panzhihua.gov.cn/hdjl/zmhdcjwtzsk/rdwd/10216607.shtml"
 OLD_REGULATION = (
     "the superseded 信访条例 (2005) says the same in its 第二十一条 (15日内决定是否受理并书面告知信访人) and "
-    "第三十三条 (60日内办结; 延长期限不得超过30日，并告知信访人延期理由), as quoted at https://ttkan.co/novel/pagea/"
-    "quanguoqiwupufatuijianjiaocai_qiwupufa365wen-benshubianxiezu_253.html"
+    "第三十三条 (60日内办结; 延长期限不得超过30日，并告知信访人延期理由)"
 )
 SOURCES_NOTE = [
     "### Statutory periods: sources and how far they were checked",
@@ -169,7 +167,8 @@ SOURCES_NOTE = [
     "The deadlines' defaults (`settings.py`) and the legal sources the rules above cite. `/work/shared` (SPEC.md, "
     "the seeds 000–004, research/complaints.md) quotes none of them: the seeds speak of 信访举报 as a channel and "
     "of falling petition counts (seed 003) and ask for 畅通信访渠道 (seed 004). Each was then looked for in "
-    "third-party copies of the texts on the web (pages named below; none is an official publication): the 民法典 "
+    "third-party copies of the texts on the web (the pages are in docs/legal-sources.md; none is an "
+    "official publication): the 民法典 "
     "and the 纪检监察机关处理检举控告工作规则 were found with their article numbers, the 信访工作条例 (2022) was "
     "not — its periods only in a 信访局's answer that names the regulation but no article. Its article numbers "
     "are therefore not cited; verify against the text published by 国家信访局 before relying on one.",
@@ -179,21 +178,21 @@ SOURCES_NOTE = [
     "| `acceptance_days` (15) | 收到信访事项之日起15日内告知是否受理 | 信访工作条例 (2022) | not cited "
     f"| **unverified**: the 2022 text was not found; {OLD_REGULATION} |",
     "| `conclusion_days` (60) | 自受理之日起60日内办结 | 信访工作条例 (2022) | not cited | period confirmed, article "
-    f"not: 攀枝花市信访局 ({PANZHIHUA}) gives 自受理之日起60日内办结, citing 《信访工作条例》 without an article |",
+    "not: 攀枝花市信访局's answer to the public gives 自受理之日起60日内办结, citing 《信访工作条例》 "
+    "without an article |",
     "| `extension_max_days` (30), `extension_max_count` (1) | 情况复杂的可适当延长，延长期限不得超过30日，并告知延期"
     "理由 | 信访工作条例 (2022) | not cited | period confirmed, article not: the same page gives 可以适当延长办理期限"
     "，但延长期限不得超过30日，并且需要告知信访人延期理由; it sets no number of extensions (one is this code's "
     "reading) |",
     "| `day_count` (calendar) | periods in 日; a last day on a rest day moves to the next working day | 民法典 "
-    "| 第二百零三条 | checked: 期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日 (https://neixun.cn/"
-    "peixun/ldbj/sangongliuyuanqishierfei/sangongliuyuanqishierfei_057.htm and http://m.cqxianglaokan.com/book-read/"
-    "44618317/31 agree; 第二百零一条 there: 开始的当日不计入，自下一日开始计算) |",
+    "| 第二百零三条 | checked: 期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日 (two copies "
+    "agree; 第二百零一条 there: 开始的当日不计入，自下一日开始计算) |",
     "| `day_count` = working (option) | a report forwarded down is accepted or passed on within 5 working days "
     "| 纪检监察机关处理检举控告工作规则 (2020) | 第十六条 | checked: 下一级纪检监察机关对转送的检举控告，应当进行登记，"
-    "在收到之日起5个工作日内完成受理或者转办工作 (http://lcbyokzvsr.com/p/198689.html) |",
+    "在收到之日起5个工作日内完成受理或者转办工作 |",
     "| COMPLAINTS-REFERRED-TO-SUBJECT | a report is not passed to the person or unit it is about | "
     "纪检监察机关处理检举控告工作规则 (2020) | 第五十二条(三) | checked: sanctions 将检举控告材料转给被检举控告的组织、"
-    "人员的 (http://www.028news.net/jinniu/20200315/371226_10.html) |",
+    "人员的 |",
     "| COMPLAINTS-REPLY-MISSING | feedback to the reporter within 3 months | EU Directive 2019/1937 | Art. 9(1)(f) "
     "| in research/complaints.md (with its source links) |",
     "| `repeat_min_reports`, `group_window_days`, `handoff_max`, `conclusion_red_after_days` | — | deployment "
